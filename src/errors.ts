@@ -19,7 +19,6 @@ export type OtpErrorCode =
   | 'INVALID_OPTIONS'
   | 'INVALID_RECORD'
   | 'INVALID_URI'
-  | 'INVALID_ENGINE'
   | 'WASM_UNAVAILABLE'
   | 'ENGINE_CLOSED'
   | 'ABORTED'

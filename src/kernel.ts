@@ -47,7 +47,10 @@ export interface PackedBatch {
   /** Per record: the counter (HOTP) or time step (TOTP), high and low 32 bits. */
   readonly counterHi: Uint32Array
   readonly counterLo: Uint32Array
-  /** Per record: the code as an integer (leading zeros are carried by `digits`). Ignored by generate. */
+  /**
+   * Per record: the code as an integer below 2^31 (leading zeros are carried by `digits`; a longer
+   * code can never match and is answered at the boundary). Ignored by generate.
+   */
   readonly code: Uint32Array
   /** Per record: 6 to 10. */
   readonly digits: Uint8Array

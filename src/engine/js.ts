@@ -1,0 +1,139 @@
+/**
+ * The JS kernel: HMAC over @noble/hashes, for runtimes where WebAssembly is unavailable
+ * (a Content-Security-Policy without 'wasm-unsafe-eval', an old runtime).
+ *
+ * Like the WASM kernel it pays key setup once per key: `hmac.create` absorbs the ipad and opad
+ * blocks, and each counter then clones that keyed state instead of re-deriving it.
+ */
+import { hmac, type _HMAC } from '@noble/hashes/hmac.js'
+import { sha1 } from '@noble/hashes/legacy.js'
+import { sha256, sha512 } from '@noble/hashes/sha2.js'
+import { NO_MATCH, type AlgorithmId, type Kernel, type PackedBatch } from '../kernel.js'
+import { equalMask, truncate } from '../truncate.js'
+
+type Keyed = _HMAC<any>
+const HASHES = [sha1, sha256, sha512] as const
+
+/** A keyed HMAC state and the scratch to compute one counter's HOTP from it without allocating. */
+class KeyedHotp {
+  private readonly keyed: Keyed
+  private work: Keyed
+  private readonly counter = new Uint8Array(8)
+  private readonly counterView = new DataView(this.counter.buffer)
+  private readonly mac: Uint8Array
+
+  constructor(alg: AlgorithmId, key: Uint8Array) {
+    this.keyed = hmac.create(HASHES[alg], key)
+    this.work = this.keyed.clone()
+    this.mac = new Uint8Array(this.keyed.outputLen)
+  }
+
+  /** hotp(hi * 2^32 + lo + delta) mod 10^digits; the caller keeps the sum inside [0, 2^64). */
+  value(hi: number, lo: number, delta: number, digits: number): number {
+    const low = lo + delta
+    const carry = Math.floor(low / 0x1_0000_0000)
+    this.counterView.setUint32(0, (hi + carry) >>> 0)
+    this.counterView.setUint32(4, low >>> 0)
+    this.work = this.keyed._cloneInto(this.work)
+    this.work.update(this.counter).digestInto(this.mac)
+    return truncate(this.mac, digits)
+  }
+
+  /** Forgets the key: noble keeps only the padded-key hash states, which destroy() zeroes. */
+  destroy(): void {
+    this.keyed.destroy()
+    this.work.destroy()
+    this.mac.fill(0)
+  }
+}
+
+function verifyKeyed(
+  keyed: KeyedHotp,
+  hi: number,
+  lo: number,
+  code: number,
+  digits: number,
+  behind: number,
+  ahead: number,
+): number {
+  // Walk the window from the least to the most preferred delta (... +2, -2, +1, -1, 0), so that a
+  // later match overwrites an earlier one; every counter is computed whatever matches.
+  let result = NO_MATCH
+  for (let k = Math.max(behind, ahead); k >= 0; k--) {
+    if (k <= ahead) result ^= (result ^ k) & equalMask(keyed.value(hi, lo, k, digits), code)
+    if (k <= behind && k > 0) result ^= (result ^ -k) & equalMask(keyed.value(hi, lo, -k, digits), code)
+  }
+  return result
+}
+
+function scanKeyed(
+  keyed: KeyedHotp,
+  hi: number,
+  lo: number,
+  count: number,
+  codes: ArrayLike<number>,
+  digits: number,
+): number {
+  for (let i = 0; i < count; i++) {
+    let j = 0
+    while (j < codes.length && keyed.value(hi, lo, i + j, digits) === codes[j]) j++
+    if (j === codes.length) return i
+  }
+  return -1
+}
+
+/** Runs `body` once per key of the batch, over the records that use that key. */
+function forEachKey(batch: PackedBatch, body: (keyed: KeyedHotp, record: number) => void): void {
+  const keyed: (KeyedHotp | undefined)[] = []
+  try {
+    for (let i = 0; i < batch.count; i++) {
+      const k = batch.keyIndex[i]!
+      let state = keyed[k]
+      if (state === undefined) {
+        const key = batch.keyBytes.subarray(batch.keyOffsets[k], batch.keyOffsets[k + 1])
+        state = keyed[k] = new KeyedHotp(batch.keyAlgorithms[k] as AlgorithmId, key)
+      }
+      body(state, i)
+    }
+  } finally {
+    for (const state of keyed) state?.destroy()
+  }
+}
+
+/** Creates the JS kernel. It holds no state between calls. */
+export function createJsKernel(): Kernel {
+  function withKey<T>(alg: AlgorithmId, key: Uint8Array, body: (keyed: KeyedHotp) => T): T {
+    const keyed = new KeyedHotp(alg, key)
+    try {
+      return body(keyed)
+    } finally {
+      keyed.destroy()
+    }
+  }
+  return {
+    backend: 'js',
+    hotp: (alg, key, hi, lo, digits) => withKey(alg, key, (k) => k.value(hi, lo, 0, digits)),
+    verify: (alg, key, hi, lo, code, digits, behind, ahead) =>
+      withKey(alg, key, (k) => verifyKeyed(k, hi, lo, code, digits, behind, ahead)),
+    scan: (alg, key, hi, lo, count, codes, digits) =>
+      withKey(alg, key, (k) => scanKeyed(k, hi, lo, count, codes, digits)),
+    verifyBatch(batch, delta) {
+      forEachKey(batch, (keyed, i) => {
+        delta[i] = verifyKeyed(
+          keyed,
+          batch.counterHi[i]!,
+          batch.counterLo[i]!,
+          batch.code[i]!,
+          batch.digits[i]!,
+          batch.behind[i]!,
+          batch.ahead[i]!,
+        )
+      })
+    },
+    generateBatch(batch, out) {
+      forEachKey(batch, (keyed, i) => {
+        out[i] = keyed.value(batch.counterHi[i]!, batch.counterLo[i]!, 0, batch.digits[i]!)
+      })
+    },
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * otp-wasm: HOTP (RFC 4226) and TOTP (RFC 6238) on a WebAssembly kernel, one code at a time or in
+ * batches of millions.
+ *
+ * The module-level functions use the default kernel (WASM where it runs, else JS) and need no await.
+ * `createEngine` picks a backend explicitly and adds batches, scans and worker threads.
+ */
+import { defaultKernel } from './engine/select.js'
+import { singleCodeApi, type SingleCodeApi } from './otp.js'
+
+export { OtpError, type OtpErrorCode } from './errors.js'
+export { ALGORITHMS, type Algorithm, type Backend } from './kernel.js'
+export { base32Decode, base32Encode } from './base32.js'
+export { randomSecret, MAX_SECRET_BYTES, MIN_GENERATED_SECRET_BYTES, type Secret } from './secret.js'
+export { MAX_LOOK_AHEAD, MAX_RESYNC_CODES, MAX_WINDOW } from './validate.js'
+export {
+  DEFAULT_LOOK_AHEAD,
+  type HotpOptions,
+  type ResyncOptions,
+  type TotpOptions,
+  type VerifyHotpOptions,
+  type VerifyTotpOptions,
+} from './otp.js'
+export { createEngine, type Engine, type EngineOptions } from './engine/engine.js'
+
+let api: SingleCodeApi | undefined
+const defaultApi = (): SingleCodeApi => (api ??= singleCodeApi(defaultKernel()))
+
+/** The backend behind the module-level functions: 'wasm-simd', 'wasm', or 'js' where WASM cannot run. */
+export function defaultBackend(): import('./kernel.js').Backend {
+  return defaultKernel().backend
+}
+
+/**
+ * The HOTP code of RFC 4226 section 5.3 for `counter` (0 to 2^64 - 1; a bigint above 2^53 - 1).
+ * @example hotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 0) // '755224'
+ */
+export const hotp: SingleCodeApi['hotp'] = (secret, counter, options) => defaultApi().hotp(secret, counter, options)
+
+/** The TOTP code of RFC 6238 section 4 at `time` (unix seconds, default now). */
+export const totp: SingleCodeApi['totp'] = (secret, options) => defaultApi().totp(secret, options)
+
+/**
+ * Checks an HOTP code against `counter ... counter + window`; returns the matched delta d
+ * (the code is hotp(counter + d)), or null. The whole window is checked in constant time.
+ * On success the next expected counter is counter + d + 1 (RFC 4226 section 7.2).
+ */
+export const verifyHotp: SingleCodeApi['verifyHotp'] = (secret, code, counter, options) =>
+  defaultApi().verifyHotp(secret, code, counter, options)
+
+/**
+ * Checks a TOTP code against the steps from now - window to now + window (RFC 6238 section 5.2);
+ * returns the matched delta in steps, the closest to 0 first (0, -1, +1, ...), or null. The whole
+ * window is checked in constant time.
+ */
+export const verifyTotp: SingleCodeApi['verifyTotp'] = (secret, code, options) =>
+  defaultApi().verifyTotp(secret, code, options)
+
+/**
+ * The resync of RFC 4226 section 7.4: finds the earliest counter c in [from, from + lookAhead) where
+ * `codes` are hotp(c), hotp(c + 1), ... and returns the counter the next code will use
+ * (c + codes.length), or null. One 6-digit code matches by chance about once per million counters:
+ * give two or three consecutive codes for a scan of that size.
+ */
+export const resyncHotp: SingleCodeApi['resyncHotp'] = (secret, codes, from, options) =>
+  defaultApi().resyncHotp(secret, codes, from, options)

@@ -1,0 +1,142 @@
+/**
+ * One code at a time: HOTP (RFC 4226) and TOTP (RFC 6238) over any Kernel. The functions here check
+ * their inputs (src/validate.ts) and hand the kernel only bytes and integers.
+ */
+import { NO_MATCH, type Algorithm, type Kernel } from './kernel.js'
+import { toKey, type Secret } from './secret.js'
+import {
+  MAX_COUNTER,
+  MAX_LOOK_AHEAD,
+  checkAlgorithm,
+  checkCounter,
+  checkDigits,
+  checkOptions,
+  checkResyncCodes,
+  checkTimeStep,
+  checkWindow,
+  parseCode,
+} from './validate.js'
+
+export interface HotpOptions {
+  /** Code length, 6 to 10. Default 6. */
+  digits?: number
+  /** The HMAC's hash. Default 'SHA1'. */
+  algorithm?: Algorithm
+}
+
+export interface TotpOptions extends HotpOptions {
+  /** Unix time in seconds. Default: now. */
+  time?: number
+  /** Time step in seconds (RFC 6238 X). Default 30. */
+  period?: number
+  /** Unix time the steps count from (RFC 6238 T0). Default 0. */
+  t0?: number
+}
+
+export interface VerifyHotpOptions extends HotpOptions {
+  /** How many counters past `counter` to also try (look-ahead). Default 0, at most MAX_WINDOW. */
+  window?: number
+}
+
+export interface VerifyTotpOptions extends TotpOptions {
+  /** How many steps before and after now to also try. Default 1, at most MAX_WINDOW. */
+  window?: number
+}
+
+export interface ResyncOptions extends HotpOptions {
+  /** How many counters from `from` the first code may sit at. Default 10,000, at most MAX_LOOK_AHEAD. */
+  lookAhead?: number
+}
+
+/** The default resync look-ahead. */
+export const DEFAULT_LOOK_AHEAD = 10_000
+
+/** A code as a string of exactly `digits` digits, leading zeros kept. */
+export function formatCode(value: number, digits: number): string {
+  return String(value).padStart(digits, '0')
+}
+
+/** The single-code API bound to one kernel. */
+export interface SingleCodeApi {
+  hotp(secret: Secret, counter: number | bigint, options?: HotpOptions): string
+  totp(secret: Secret, options?: TotpOptions): string
+  verifyHotp(secret: Secret, code: string, counter: number | bigint, options?: VerifyHotpOptions): number | null
+  verifyTotp(secret: Secret, code: string, options?: VerifyTotpOptions): number | null
+  resyncHotp(secret: Secret, codes: string[], from: number | bigint, options?: ResyncOptions): number | bigint | null
+}
+
+/** Binds the single-code functions to a kernel. */
+export function singleCodeApi(kernel: Kernel): SingleCodeApi {
+  return {
+    hotp(secret, counter, options) {
+      const o = checkOptions(options, 'hotp')
+      const key = toKey(secret)
+      const { hi, lo } = checkCounter(counter)
+      const digits = checkDigits(o.digits)
+      return formatCode(kernel.hotp(checkAlgorithm(o.algorithm), key, hi, lo, digits), digits)
+    },
+
+    totp(secret, options) {
+      const o = checkOptions(options, 'totp')
+      const key = toKey(secret)
+      const step = checkTimeStep(o.time, o.period, o.t0)
+      const digits = checkDigits(o.digits)
+      const { hi, lo } = checkCounter(step)
+      return formatCode(kernel.hotp(checkAlgorithm(o.algorithm), key, hi, lo, digits), digits)
+    },
+
+    verifyHotp(secret, code, counter, options) {
+      const o = checkOptions(options, 'verifyHotp')
+      const key = toKey(secret)
+      const { hi, lo } = checkCounter(counter)
+      const digits = checkDigits(o.digits)
+      const alg = checkAlgorithm(o.algorithm)
+      const window = checkWindow(o.window, 0)
+      const value = parseCode(code, digits)
+      if (value < 0) return null
+      // The look-ahead stops at 2^64 - 1: no counter lies past it.
+      const room = MAX_COUNTER - (BigInt(hi) << 32n) - BigInt(lo)
+      const ahead = room < BigInt(window) ? Number(room) : window
+      const delta = kernel.verify(alg, key, hi, lo, value, digits, 0, ahead)
+      return delta === NO_MATCH ? null : delta
+    },
+
+    verifyTotp(secret, code, options) {
+      const o = checkOptions(options, 'verifyTotp')
+      const key = toKey(secret)
+      const step = checkTimeStep(o.time, o.period, o.t0)
+      const digits = checkDigits(o.digits)
+      const alg = checkAlgorithm(o.algorithm)
+      const window = checkWindow(o.window, 1)
+      const value = parseCode(code, digits)
+      if (value < 0) return null
+      const { hi, lo } = checkCounter(step)
+      // No step lies before t0.
+      const delta = kernel.verify(alg, key, hi, lo, value, digits, Math.min(window, step), window)
+      return delta === NO_MATCH ? null : delta
+    },
+
+    resyncHotp(secret, codes, from, options) {
+      const o = checkOptions(options, 'resyncHotp')
+      const key = toKey(secret)
+      const { hi, lo } = checkCounter(from, 'from')
+      const digits = checkDigits(o.digits)
+      const alg = checkAlgorithm(o.algorithm)
+      const values = checkResyncCodes(codes, digits)
+      const lookAhead = checkWindow(o.lookAhead, DEFAULT_LOOK_AHEAD, MAX_LOOK_AHEAD, 'lookAhead')
+      const start = (BigInt(hi) << 32n) + BigInt(lo)
+      // The last code's counter must still be a 64-bit counter.
+      const room = MAX_COUNTER - start - BigInt(values.length - 1) + 1n
+      const count = room < BigInt(lookAhead) ? Math.max(0, Number(room)) : lookAhead
+      if (count === 0 || values.includes(-1)) return null
+      const offset = kernel.scan(alg, key, hi, lo, count, values, digits)
+      if (offset < 0) return null
+      return counterResult(start + BigInt(offset + values.length), typeof from === 'bigint')
+    },
+  }
+}
+
+/** A counter as the caller gave its kind: a bigint stays a bigint; a number stays one while it is safe. */
+export function counterResult(counter: bigint, asBigint: boolean): number | bigint {
+  return asBigint || counter > BigInt(Number.MAX_SAFE_INTEGER) ? counter : Number(counter)
+}

@@ -1,0 +1,54 @@
+/**
+ * Secrets: the key bytes of RFC 4226, given as bytes or as base32 text.
+ */
+import { base32Decode } from './base32.js'
+import { OtpError, describe } from './errors.js'
+
+/** A secret: the key bytes, or their base32 text (case-insensitive, spaces and '=' padding allowed). */
+export type Secret = Uint8Array | string
+
+/** The longest key accepted: longer keys are legal HMAC keys, but no OTP token has one. */
+export const MAX_SECRET_BYTES = 1024
+
+/**
+ * The shortest secret randomSecret() makes: 160 bits, the length RFC 4226 section 4 recommends
+ * (R6). Verification still accepts shorter keys, since real 80-bit tokens exist.
+ */
+export const MIN_GENERATED_SECRET_BYTES = 20
+
+/** Turns a secret into its key bytes, checking its type and its length (1 to 1024 bytes). */
+export function toKey(secret: unknown): Uint8Array {
+  let key: Uint8Array
+  if (typeof secret === 'string') key = base32Decode(secret)
+  else if (secret instanceof Uint8Array) key = secret
+  else {
+    throw new OtpError(
+      'INVALID_SECRET',
+      `secret must be a Uint8Array or a base32 string, got ${describe(secret)}`,
+    )
+  }
+  if (key.length === 0 || key.length > MAX_SECRET_BYTES) {
+    throw new OtpError(
+      'INVALID_SECRET',
+      `secret must be 1 to ${MAX_SECRET_BYTES} bytes, got ${key.length} bytes`,
+    )
+  }
+  return key
+}
+
+/**
+ * A new random secret from the platform's CSPRNG (crypto.getRandomValues): 20 bytes (160 bits) by
+ * default, at least 20 and at most 1024.
+ */
+export function randomSecret(bytes = 20): Uint8Array {
+  if (!Number.isInteger(bytes) || bytes < MIN_GENERATED_SECRET_BYTES || bytes > MAX_SECRET_BYTES) {
+    throw new OtpError(
+      'INVALID_SECRET',
+      `randomSecret needs a whole number of bytes from ${MIN_GENERATED_SECRET_BYTES} (160 bits, RFC 4226 R6) to ${MAX_SECRET_BYTES}, got ${describe(bytes)}`,
+    )
+  }
+  const secret = new Uint8Array(bytes)
+  // getRandomValues fills at most 65536 bytes per call; 1024 is well within.
+  globalThis.crypto.getRandomValues(secret)
+  return secret
+}
