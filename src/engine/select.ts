@@ -4,6 +4,8 @@
 import { OtpError } from '../errors.js'
 import type { Kernel } from '../kernel.js'
 import { createJsKernel } from './js.js'
+import { createWasmKernel } from './wasm.js'
+import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
 
 /** Which kernel to use: 'auto' takes WASM and falls back to JS when WASM cannot run here. */
 export type BackendChoice = 'auto' | 'wasm' | 'js'
@@ -18,17 +20,38 @@ export function checkBackendChoice(choice: unknown): BackendChoice {
   return choice as BackendChoice
 }
 
+/** The WASM builds, best first: the SIMD build where the runtime has SIMD, else the scalar one. */
+const WASM_FLAVORS: readonly WasmFlavor[] = ['wasm-simd', 'wasm']
+
+/** The best WASM kernel that compiles and instantiates here. */
+function loadWasmKernel(): Kernel {
+  let failure: unknown
+  for (const flavor of WASM_FLAVORS) {
+    try {
+      return createWasmKernel(loadWasmModuleSync(flavor), flavor)
+    } catch (error) {
+      failure ??= error
+      if (!(error instanceof OtpError) || error.code !== 'WASM_UNAVAILABLE') throw error
+    }
+  }
+  throw failure
+}
+
 /** Loads a kernel synchronously (Node reads the WASM file from disk). */
 export function loadKernel(choice: BackendChoice): Kernel {
   if (choice === 'js') return createJsKernel()
-  // The WASM kernel is wired in here.
-  if (choice === 'wasm') throw new OtpError('WASM_UNAVAILABLE', 'the WASM kernel is not available')
-  return createJsKernel()
+  if (choice === 'wasm') return loadWasmKernel()
+  try {
+    return loadWasmKernel()
+  } catch (error) {
+    if (error instanceof OtpError && error.code === 'WASM_UNAVAILABLE') return createJsKernel()
+    throw error
+  }
 }
 
-let fallback: Kernel | undefined
+let chosen: Kernel | undefined
 
 /** The kernel behind the module-level functions, loaded on first use. */
 export function defaultKernel(): Kernel {
-  return (fallback ??= loadKernel('auto'))
+  return (chosen ??= loadKernel('auto'))
 }
