@@ -1,0 +1,257 @@
+/**
+ * The WASM kernel: a Kernel (src/kernel.ts) over the exports of build/otp.wasm (assembly/index.ts).
+ *
+ * Only integers cross the boundary: inputs are written into the kernel's static regions through
+ * views built once (and rebuilt if the memory ever grows), each operation is one export call, and
+ * results are copied out. The kernel prepares a key's HMAC midstates once per call or batch chunk and
+ * wipes all key material before returning; no view of key bytes is kept here.
+ */
+import { OtpError } from '../errors.js'
+import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../kernel.js'
+import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
+
+/** The kernel's exports (assembly/index.ts). Region and capacity globals hold integers: byte addresses or counts. */
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory
+  /** Records, distinct keys, key bytes and scan codes that one call accepts. */
+  readonly RECORD_CAPACITY: WebAssembly.Global
+  readonly KEY_CAPACITY: WebAssembly.Global
+  readonly KEY_BYTES_CAPACITY: WebAssembly.Global
+  readonly CODES_CAPACITY: WebAssembly.Global
+  /** Batch columns (u32 each, REC_DIGITS u8, REC_OUT i32 out), RECORD_CAPACITY entries. */
+  readonly REC_KEY: WebAssembly.Global
+  readonly REC_HI: WebAssembly.Global
+  readonly REC_LO: WebAssembly.Global
+  readonly REC_CODE: WebAssembly.Global
+  readonly REC_BEHIND: WebAssembly.Global
+  readonly REC_AHEAD: WebAssembly.Global
+  readonly REC_OUT: WebAssembly.Global
+  readonly REC_DIGITS: WebAssembly.Global
+  /** Batch keys: u32 offsets (keys + 1, the first 0), u8 algorithm ids, the bytes (also the single-key input). */
+  readonly KEY_OFFSETS: WebAssembly.Global
+  readonly KEY_ALGORITHMS: WebAssembly.Global
+  readonly KEY_BYTES: WebAssembly.Global
+  /** u32 codes of a scan. */
+  readonly CODES: WebAssembly.Global
+  /** What verify returns when nothing matches (NO_MATCH of src/kernel.ts). */
+  readonly NO_MATCH: WebAssembly.Global
+  /** Prepares the midstates of the `len`-byte key at KEY_BYTES and wipes the key bytes (RFC 2104 section 2). */
+  setKey(alg: number, len: number): void
+  /** Wipes the prepared key. */
+  clearKey(): void
+  /** HOTP value with the prepared key (RFC 4226 section 5.3). */
+  hotp(alg: number, hi: number, lo: number, digits: number): number
+  /** Constant-time window check with the prepared key: the delta, or NO_MATCH. */
+  verify(alg: number, hi: number, lo: number, code: number, digits: number, behind: number, ahead: number): number
+  /** Resync scan over `count` counters with the prepared key and the codes at CODES: offset or -1. */
+  scan(alg: number, hi: number, lo: number, count: number, ncodes: number, digits: number): number
+  /** Verifies / generates `count` records of the columns above with `nkeys` keys; wipes the keys after. */
+  verifyBatch(nkeys: number, count: number): void
+  generateBatch(nkeys: number, count: number): void
+}
+
+const FUNCTIONS = ['setKey', 'clearKey', 'hotp', 'verify', 'scan', 'verifyBatch', 'generateBatch'] as const
+const GLOBALS = [
+  'RECORD_CAPACITY', 'KEY_CAPACITY', 'KEY_BYTES_CAPACITY', 'CODES_CAPACITY', 'REC_KEY', 'REC_HI', 'REC_LO',
+  'REC_CODE', 'REC_BEHIND', 'REC_AHEAD', 'REC_OUT', 'REC_DIGITS', 'KEY_OFFSETS', 'KEY_ALGORITHMS', 'KEY_BYTES',
+  'CODES', 'NO_MATCH',
+] as const
+
+/**
+ * Instantiates a compiled kernel and checks that it has every export of WasmExports.
+ * @throws OtpError('WASM_UNAVAILABLE') when instantiation fails or an export is missing.
+ */
+export function instantiateWasm(module: WebAssembly.Module): WasmExports {
+  let exports: WebAssembly.Exports
+  try {
+    exports = new WebAssembly.Instance(module, {}).exports
+  } catch (cause) {
+    throw new OtpError('WASM_UNAVAILABLE', 'cannot instantiate the WASM kernel', { cause })
+  }
+  const missing = [
+    ...FUNCTIONS.filter((name) => typeof exports[name] !== 'function'),
+    ...GLOBALS.filter((name) => !(exports[name] instanceof WebAssembly.Global)),
+    ...(exports.memory instanceof WebAssembly.Memory ? [] : ['memory']),
+  ]
+  if (missing.length) {
+    throw new OtpError('WASM_UNAVAILABLE', `the WASM kernel lacks exports: ${missing.join(', ')}`)
+  }
+  return exports as unknown as WasmExports
+}
+
+/**
+ * Counters per scan call. V8 runs a long first call of a WASM function in its baseline tier and
+ * cannot switch tiers inside a call, so long scans go in chunks of a few milliseconds each.
+ */
+export const SCAN_CHUNK = 32768
+
+const TWO_32 = 2 ** 32
+
+/** A Kernel over one instance of the WASM kernel. */
+class WasmKernel implements Kernel {
+  readonly backend: Backend
+  private readonly x: WasmExports
+  // Byte addresses of the regions, and capacities.
+  private readonly at: Record<(typeof GLOBALS)[number], number>
+  private buffer: ArrayBuffer | undefined
+  private u8 = new Uint8Array(0)
+  private u32 = new Uint32Array(0)
+  private i32 = new Int32Array(0)
+
+  constructor(exports: WasmExports, backend: Backend) {
+    this.x = exports
+    this.backend = backend
+    this.at = Object.fromEntries(GLOBALS.map((name) => [name, exports[name].value as number])) as WasmKernel['at']
+  }
+
+  /** Rebuilds the views when the memory's buffer changed (after growth; never, with this kernel). */
+  private views(): void {
+    const buffer = this.x.memory.buffer
+    if (buffer === this.buffer) return
+    this.buffer = buffer
+    this.u8 = new Uint8Array(buffer)
+    this.u32 = new Uint32Array(buffer)
+    this.i32 = new Int32Array(buffer)
+  }
+
+  /** Writes the key and prepares it; the kernel wipes the bytes at once. Pair with clearKey(). */
+  private setKey(alg: AlgorithmId, key: Uint8Array): void {
+    this.views()
+    this.u8.set(key, this.at.KEY_BYTES)
+    this.x.setKey(alg, key.length)
+  }
+
+  hotp(alg: AlgorithmId, key: Uint8Array, hi: number, lo: number, digits: number): number {
+    this.setKey(alg, key)
+    try {
+      return this.x.hotp(alg, hi, lo, digits)
+    } finally {
+      this.x.clearKey()
+    }
+  }
+
+  verify(
+    alg: AlgorithmId,
+    key: Uint8Array,
+    hi: number,
+    lo: number,
+    code: number,
+    digits: number,
+    behind: number,
+    ahead: number,
+  ): number {
+    this.setKey(alg, key)
+    try {
+      return this.x.verify(alg, hi, lo, code, digits, behind, ahead)
+    } finally {
+      this.x.clearKey()
+    }
+  }
+
+  scan(
+    alg: AlgorithmId,
+    key: Uint8Array,
+    hi: number,
+    lo: number,
+    count: number,
+    codes: ArrayLike<number>,
+    digits: number,
+  ): number {
+    this.setKey(alg, key)
+    try {
+      const base = this.at.CODES >>> 2
+      for (let j = 0; j < codes.length; j++) this.u32[base + j] = codes[j]!
+      hi >>>= 0
+      lo >>>= 0
+      for (let done = 0; done < count; ) {
+        const n = Math.min(SCAN_CHUNK, count - done)
+        const found = this.x.scan(alg, hi, lo, n, codes.length, digits)
+        if (found >= 0) return done + found
+        done += n
+        lo += n
+        if (lo >= TWO_32) {
+          lo -= TWO_32
+          hi = (hi + 1) >>> 0
+        }
+      }
+      return -1
+    } finally {
+      this.x.clearKey()
+    }
+  }
+
+  verifyBatch(batch: PackedBatch, delta: Int32Array): void {
+    const at = this.at.REC_OUT >>> 2
+    this.run(batch, true, (start, n) => delta.set(this.i32.subarray(at, at + n), start))
+  }
+
+  generateBatch(batch: PackedBatch, out: Uint32Array): void {
+    const at = this.at.REC_OUT >>> 2
+    this.run(batch, false, (start, n) => out.set(this.u32.subarray(at, at + n), start))
+  }
+
+  /**
+   * Cuts the batch into chunks that fit the kernel's regions: at most RECORD_CAPACITY records, and a
+   * chunk ends early when its distinct keys would exceed KEY_CAPACITY or KEY_BYTES_CAPACITY. Keys are
+   * re-indexed per chunk so that each is written and prepared once per chunk.
+   */
+  private run(batch: PackedBatch, verify: boolean, collect: (start: number, n: number) => void): void {
+    this.views()
+    const { u8, u32, at } = this
+    const { keyBytes, keyOffsets, keyIndex } = batch
+    const local = new Int32Array(keyOffsets.length - 1).fill(-1)
+    const chunkKeys = new Uint32Array(at.KEY_CAPACITY)
+    const recKey = at.REC_KEY >>> 2
+    const keyOff = at.KEY_OFFSETS >>> 2
+    for (let start = 0; start < batch.count; ) {
+      const limit = Math.min(batch.count, start + at.RECORD_CAPACITY)
+      let nkeys = 0
+      let used = 0
+      let r = start
+      for (; r < limit; r++) {
+        const g = keyIndex[r]!
+        let k = local[g]!
+        if (k < 0) {
+          const from = keyOffsets[g]!
+          const len = keyOffsets[g + 1]! - from
+          if (nkeys === at.KEY_CAPACITY || used + len > at.KEY_BYTES_CAPACITY) break
+          const dst = at.KEY_BYTES + used
+          if (len <= 64) for (let i = 0; i < len; i++) u8[dst + i] = keyBytes[from + i]!
+          else u8.set(keyBytes.subarray(from, from + len), dst)
+          u32[keyOff + nkeys] = used
+          u8[at.KEY_ALGORITHMS + nkeys] = batch.keyAlgorithms[g]!
+          used += len
+          k = local[g] = nkeys
+          chunkKeys[nkeys++] = g
+        }
+        u32[recKey + r - start] = k
+      }
+      u32[keyOff + nkeys] = used
+      const n = r - start
+      u32.set(batch.counterHi.subarray(start, r), at.REC_HI >>> 2)
+      u32.set(batch.counterLo.subarray(start, r), at.REC_LO >>> 2)
+      u8.set(batch.digits.subarray(start, r), at.REC_DIGITS)
+      if (verify) {
+        u32.set(batch.code.subarray(start, r), at.REC_CODE >>> 2)
+        u32.set(batch.behind.subarray(start, r), at.REC_BEHIND >>> 2)
+        u32.set(batch.ahead.subarray(start, r), at.REC_AHEAD >>> 2)
+        this.x.verifyBatch(nkeys, n)
+      } else {
+        this.x.generateBatch(nkeys, n)
+      }
+      collect(start, n)
+      for (let k = 0; k < nkeys; k++) local[chunkKeys[k]!] = -1
+      start = r
+    }
+  }
+}
+
+/**
+ * Creates a WASM kernel with its own instance (and memory) of a compiled module: by default the
+ * scalar build/otp.wasm, read and compiled synchronously once per process.
+ * @param backend how the kernel reports itself: 'wasm-simd' for the SIMD build's module.
+ * @throws OtpError('WASM_UNAVAILABLE') when the module cannot be loaded or instantiated.
+ */
+export function createWasmKernel(module?: WebAssembly.Module, backend: WasmFlavor = 'wasm'): Kernel {
+  return new WasmKernel(instantiateWasm(module ?? loadWasmModuleSync(backend)), backend)
+}
