@@ -22,6 +22,8 @@ export {
   type VerifyTotpOptions,
 } from './otp.js'
 export { createEngine, type Engine, type EngineOptions } from './engine/engine.js'
+export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from './uri.js'
+export { qrPng, qrSvg, qrTerminal, type QrErrorCorrection, type QrOptions, type QrPngOptions, type QrTerminalOptions } from './qr.js'
 
 let api: SingleCodeApi | undefined
 const defaultApi = (): SingleCodeApi => (api ??= singleCodeApi(defaultKernel()))
