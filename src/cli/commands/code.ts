@@ -1,0 +1,39 @@
+/**
+ * `otp code`: the current TOTP code, or the HOTP code of a counter.
+ */
+import { parseCommandLine } from '../args.js'
+import type { Command } from '../command.js'
+import { codeFor } from '../compute.js'
+import { EXIT_OK, UsageError } from '../exit.js'
+import { OTP_OPTIONS, OTP_OPTIONS_HELP, resolveOtpParams } from '../otp-params.js'
+import { SECRET_FORMAT_OPTION, SECRET_HELP, readSecret } from '../secret-input.js'
+
+const OPTIONS = { ...OTP_OPTIONS, ...SECRET_FORMAT_OPTION, hotp: { type: 'string' } } as const
+
+export const codeCommand: Command = {
+  name: 'code',
+  summary: 'print the TOTP code now (or at --time), or the HOTP code of a counter',
+  help: `Usage: otp code SECRET|URI [--hotp COUNTER | --time T] [options]
+
+Prints the code: TOTP (RFC 6238) at the current time or --time, or HOTP (RFC 4226) for --hotp
+COUNTER. An hotp URI uses its own counter unless --hotp is given.
+
+${SECRET_HELP}
+
+Options:
+  --hotp COUNTER     HOTP for this counter (0 to 2^64 - 1) instead of TOTP
+${OTP_OPTIONS_HELP}
+  --secret-format F  base32, hex or text: how SECRET is written
+  -h, --help         show this help
+
+Exit status: 0 on success, 2 on a usage or input error.`,
+
+  async run(argv) {
+    const { values, positionals } = parseCommandLine(argv, OPTIONS)
+    if (positionals.length !== 1) throw new UsageError(`expected SECRET or URI, got ${positionals.length} arguments`)
+    const secret = readSecret(positionals[0]!, values['secret-format'])
+    const params = resolveOtpParams(values, secret, { text: values.hotp, option: '--hotp' })
+    process.stdout.write(`${codeFor(secret.key, params)}\n`)
+    return EXIT_OK
+  },
+}
