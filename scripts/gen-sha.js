@@ -110,12 +110,12 @@ function scheduleSha2(W, t, ops, lines, sig) {
 
 /** Emits the rounds of one compression over the symbolic block `W` (16 words); returns the body lines. */
 function rounds(family, W0) {
-  const f = FAMILIES[family]
-  const ops = wordOps(f.bits)
+  const fam = FAMILIES[family]
+  const ops = wordOps(fam.bits)
   const W = [...W0]
   const lines = []
   const sig =
-    f.bits === 32
+    fam.bits === 32
       ? {
           ssig0: (x) => ops.rotr(x, 7) ^ ops.rotr(x, 18) ^ (x >> 3n),
           ssig1: (x) => ops.rotr(x, 17) ^ ops.rotr(x, 19) ^ (x >> 10n),
@@ -126,25 +126,24 @@ function rounds(family, W0) {
         }
   // Adding a constant message word to the round constant costs nothing at run time.
   const addend = (k, w) => ('c' in w ? ops.hex(k + w.c) : `${ops.hex(k)} + ${w.v}`)
-
-  if (family === 'sha1') {
-    let [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e']
-    for (let t = 0; t < 80; t++) {
+  // The working variables are renamed each round instead of moved: v[0] is a, v[1] is b, ...
+  let v = VARS.slice(0, fam.digestWords)
+  for (let t = 0; t < fam.rounds; t++) {
+    if (family === 'sha1') {
       if (t >= 16) W[t] = scheduleSha1(W, t, ops, lines)
+      const [a, b, c, d, e] = v
       const fn = t < 20 ? `ch(${b}, ${c}, ${d})` : t >= 40 && t < 60 ? `maj(${b}, ${c}, ${d})` : `(${b} ^ ${c} ^ ${d})`
       const k = BigInt(SHA1_K[Math.floor(t / 20)])
       lines.push(`  ${e} += rotl<u32>(${a}, 5) + ${fn} + ${addend(k, W[t])}; ${b} = rotl<u32>(${b}, 30)`)
-      ;[a, b, c, d, e] = [e, a, b, c, d]
-    }
-  } else {
-    let [a, b, c, d, e, g, h, i] = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
-    for (let t = 0; t < f.rounds; t++) {
+      v = [e, a, b, c, d]
+    } else {
       if (t >= 16) W[t] = scheduleSha2(W, t, ops, lines, sig)
+      const [a, b, c, d, e, f, g, h] = v
       lines.push(
-        `  ${i} += bsig1(${e}) + ch(${e}, ${g}, ${h}) + ${addend(f.k[t], W[t])}; ` +
-          `${d} += ${i}; ${i} += bsig0(${a}) + maj(${a}, ${b}, ${c})`,
+        `  ${h} += bsig1(${e}) + ch(${e}, ${f}, ${g}) + ${addend(fam.k[t], W[t])}; ` +
+          `${d} += ${h}; ${h} += bsig0(${a}) + maj(${a}, ${b}, ${c})`,
       )
-      ;[a, b, c, d, e, g, h, i] = [i, a, b, c, d, e, g, h]
+      v = [h, a, b, c, d, e, f, g]
     }
   }
   return lines
