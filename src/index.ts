@@ -22,6 +22,15 @@ export {
   type VerifyTotpOptions,
 } from './otp.js'
 export { createEngine, type Engine, type EngineOptions } from './engine/engine.js'
+export { BatchBuilder, type HotpRecordOptions, type TotpRecordOptions } from './batch/columns.js'
+export type { GenerateRecord, HotpVerifyRecord, TotpVerifyRecord, VerifyRecord } from './batch/records.js'
+export {
+  INVALID_STATUS,
+  MATCH_STATUS,
+  NO_MATCH_STATUS,
+  type GenerateColumnsResult,
+  type VerifyColumnsResult,
+} from './batch/run.js'
 export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from './uri.js'
 export { qrPng, qrSvg, qrTerminal, type QrErrorCorrection, type QrOptions, type QrPngOptions, type QrTerminalOptions } from './qr.js'
 

@@ -5,6 +5,16 @@ import { OtpError, describe } from '../errors.js'
 import type { Backend, Kernel } from '../kernel.js'
 import { singleCodeApi, type ResyncOptions, type SingleCodeApi } from '../otp.js'
 import type { Secret } from '../secret.js'
+import { BatchBuilder } from '../batch/columns.js'
+import { packGenerateRecords, packVerifyRecords, type GenerateRecord, type VerifyRecord } from '../batch/records.js'
+import {
+  generatePrepared,
+  generateResults,
+  verifyPrepared,
+  verifyResults,
+  type GenerateColumnsResult,
+  type VerifyColumnsResult,
+} from '../batch/run.js'
 import { checkBackendChoice, loadKernel, type BackendChoice } from './select.js'
 
 export interface EngineOptions {
@@ -28,6 +38,17 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
     from: number | bigint,
     options?: ResyncOptions,
   ): Promise<number | bigint | null>
+  /**
+   * Verifies many records: one result per record, in order: the matched delta, null, or the
+   * record's own OtpError (a bad record never fails the batch). Each distinct secret is prepared once.
+   */
+  verifyBatch(records: readonly VerifyRecord[]): Promise<Array<number | null | OtpError>>
+  /** Generates many codes: one per record, in order, or the record's own OtpError. */
+  generateBatch(records: readonly GenerateRecord[]): Promise<Array<string | OtpError>>
+  /** The hot path: verifies a columnar batch; typed arrays in, typed arrays out. */
+  verifyColumns(batch: BatchBuilder): Promise<VerifyColumnsResult>
+  /** Generates the codes of a columnar batch built with addCounter. */
+  generateColumns(batch: BatchBuilder): Promise<GenerateColumnsResult>
   /** Ends the engine; later calls reject with OtpError('ENGINE_CLOSED'). */
   close(): Promise<void>
 }
@@ -48,10 +69,43 @@ export function inProcessEngine(kernel: Kernel): Engine {
     verifyHotp: open(api.verifyHotp),
     verifyTotp: open(api.verifyTotp),
     resyncHotp: open(async (...args: Parameters<SingleCodeApi['resyncHotp']>) => api.resyncHotp(...args)),
+    verifyBatch: open(async (records: readonly VerifyRecord[]) => {
+      const builder = packVerifyRecords(checkRecords(records))
+      try {
+        return verifyResults(verifyPrepared(kernel, builder.build()))
+      } finally {
+        builder.wipe()
+      }
+    }),
+    generateBatch: open(async (records: readonly GenerateRecord[]) => {
+      const builder = packGenerateRecords(checkRecords(records))
+      try {
+        const prepared = builder.build()
+        return generateResults(generatePrepared(kernel, prepared), prepared)
+      } finally {
+        builder.wipe()
+      }
+    }),
+    verifyColumns: open(async (batch: BatchBuilder) => verifyPrepared(kernel, checkBuilder(batch).build())),
+    generateColumns: open(async (batch: BatchBuilder) => generatePrepared(kernel, checkBuilder(batch).build())),
     async close() {
       closed = true
     },
   }
+}
+
+function checkRecords<T>(records: readonly T[]): readonly T[] {
+  if (!Array.isArray(records)) {
+    throw new OtpError('INVALID_RECORD', `records must be an array, got ${describe(records)}`)
+  }
+  return records
+}
+
+function checkBuilder(batch: BatchBuilder): BatchBuilder {
+  if (!(batch instanceof BatchBuilder)) {
+    throw new OtpError('INVALID_RECORD', `batch must be a BatchBuilder, got ${describe(batch)}`)
+  }
+  return batch
 }
 
 /**

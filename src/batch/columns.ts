@@ -1,0 +1,234 @@
+/**
+ * The columnar batch: records in typed arrays, keys stored once each. A BatchBuilder checks each
+ * record as it is added (a bad record is kept as its OtpError, never thrown) and packs the good ones
+ * into the PackedBatch the kernels read, with no object per record.
+ */
+import { OtpError } from '../errors.js'
+import type { Algorithm, PackedBatch } from '../kernel.js'
+import { toKey, type Secret } from '../secret.js'
+import { MAX_COUNTER, checkAlgorithm, checkCounter, checkDigits, checkTimeStep, checkWindow, parseCode } from '../validate.js'
+
+/** What a record came to before any kernel ran: an error, or a code that can never match. */
+export type Settled = OtpError | null
+
+/** Options of one HOTP record in a batch. */
+export interface HotpRecordOptions {
+  /** Look-ahead, as in verifyHotp. Default 0. */
+  window?: number
+  digits?: number
+}
+
+/** Options of one TOTP record in a batch. */
+export interface TotpRecordOptions {
+  /** Steps either way, as in verifyTotp. Default 1. */
+  window?: number
+  digits?: number
+  period?: number
+  t0?: number
+}
+
+/** A growable typed column. */
+class Column<T extends Uint8Array | Uint32Array> {
+  data: T
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1024)
+  }
+  ensure(n: number): void {
+    if (n <= this.data.length) return
+    const grown = this.make(Math.max(n, this.data.length * 2))
+    grown.set(this.data)
+    this.data = grown
+  }
+}
+
+const u32 = () => new Column((n) => new Uint32Array(n))
+const u8 = () => new Column((n) => new Uint8Array(n))
+
+/** A built batch: the packed records for a kernel, and how to put their results back in order. */
+export interface PreparedBatch {
+  /** Records added, good or bad. */
+  readonly size: number
+  /** The good records, packed. */
+  readonly packed: PackedBatch
+  /** Record index of each packed row, when some records were settled before packing; else rows are records. */
+  readonly rowRecord: Uint32Array | undefined
+  /** Records settled at the boundary: their OtpError, or null for a code that can never match. */
+  readonly settled: ReadonlyMap<number, Settled>
+}
+
+/**
+ * Builds a columnar batch. Add each key once (`addKey`), then records that point at it.
+ * @example
+ * const batch = new BatchBuilder()
+ * const alice = batch.addKey(aliceSecret)
+ * batch.addTotp(alice, '123456', { time })
+ * const { delta, status } = await engine.verifyColumns(batch)
+ */
+export class BatchBuilder {
+  private keyBytes = u8()
+  private keyOffsets = u32()
+  private keyAlgorithms = u8()
+  private keys = 0
+  private keyErrors = new Map<number, OtpError>()
+  private rows = 0
+  /** Rows every record column can hold (each starts with 1024). */
+  private capacity = 1024
+  private records = 0
+  private readonly keyIndex = u32()
+  private readonly counterHi = u32()
+  private readonly counterLo = u32()
+  private readonly code = u32()
+  private readonly digits = u8()
+  private readonly behind = u32()
+  private readonly ahead = u32()
+  private readonly rowRecord = u32()
+  private readonly settled = new Map<number, Settled>()
+
+  /** Records added so far. */
+  get size(): number {
+    return this.records
+  }
+
+  /**
+   * Adds a key (a token's secret and its HMAC's hash) and returns its index. A bad secret or
+   * algorithm does not throw: every record that uses the key gets that error.
+   */
+  addKey(secret: Secret, algorithm: Algorithm = 'SHA1'): number {
+    const k = this.keys++
+    this.keyOffsets.ensure(k + 2)
+    this.keyAlgorithms.ensure(k + 1)
+    const start = this.keyOffsets.data[k]!
+    this.keyOffsets.data[k + 1] = start
+    try {
+      const alg = checkAlgorithm(algorithm)
+      const key = toKey(secret)
+      this.keyBytes.ensure(start + key.length)
+      this.keyBytes.data.set(key, start)
+      this.keyOffsets.data[k + 1] = start + key.length
+      this.keyAlgorithms.data[k] = alg
+    } catch (error) {
+      this.keyErrors.set(k, asOtpError(error))
+    }
+    return k
+  }
+
+  /** Adds an HOTP record: `code` against `counter ... counter + window`. Returns its record index. */
+  addHotp(key: number, code: string, counter: number | bigint, options: HotpRecordOptions = {}): number {
+    return this.add(key, () => {
+      const digits = checkDigits(options.digits)
+      const { hi, lo } = checkCounter(counter)
+      const window = checkWindow(options.window, 0)
+      const room = MAX_COUNTER - (BigInt(hi) << 32n) - BigInt(lo)
+      return this.row(key, code, digits, hi, lo, 0, room < BigInt(window) ? Number(room) : window)
+    })
+  }
+
+  /** Adds a TOTP record: `code` against the steps around `time`. Returns its record index. */
+  addTotp(key: number, code: string, time: number, options: TotpRecordOptions = {}): number {
+    return this.add(key, () => {
+      const digits = checkDigits(options.digits)
+      const step = checkTimeStep(time, options.period, options.t0)
+      const window = checkWindow(options.window, 1)
+      const { hi, lo } = checkCounter(step)
+      return this.row(key, code, digits, hi, lo, Math.min(window, step), window)
+    })
+  }
+
+  /** Adds a record to generate a code for (generateColumns): `hotp(key, counter)`. */
+  addCounter(key: number, counter: number | bigint, digits?: number): number {
+    return this.add(key, () => {
+      const { hi, lo } = checkCounter(counter)
+      return this.row(key, undefined, checkDigits(digits), hi, lo, 0, 0)
+    })
+  }
+
+  /** Adds a record that is already settled: an error found before it could be packed. */
+  addSettled(outcome: Settled): number {
+    const record = this.records++
+    this.settled.set(record, outcome)
+    return record
+  }
+
+  /** Packs what was added. The builder can go on growing; a later build() includes the new records. */
+  build(): PreparedBatch {
+    const n = this.rows
+    const keys = this.keys
+    return {
+      size: this.records,
+      packed: {
+        count: n,
+        keyBytes: this.keyBytes.data.subarray(0, this.keyOffsets.data[keys]),
+        keyOffsets: this.keyOffsets.data.subarray(0, keys + 1),
+        keyAlgorithms: this.keyAlgorithms.data.subarray(0, keys) as Uint8Array,
+        keyIndex: this.keyIndex.data.subarray(0, n),
+        counterHi: this.counterHi.data.subarray(0, n),
+        counterLo: this.counterLo.data.subarray(0, n),
+        code: this.code.data.subarray(0, n),
+        digits: this.digits.data.subarray(0, n),
+        behind: this.behind.data.subarray(0, n),
+        ahead: this.ahead.data.subarray(0, n),
+      },
+      rowRecord: this.settled.size > 0 ? this.rowRecord.data.subarray(0, n) : undefined,
+      settled: this.settled,
+    }
+  }
+
+  /** Wipes the key bytes held by the builder. */
+  wipe(): void {
+    this.keyBytes.data.fill(0)
+  }
+
+  private growRows(): void {
+    this.capacity *= 2
+    for (const column of [this.keyIndex, this.counterHi, this.counterLo, this.code, this.digits, this.behind, this.ahead, this.rowRecord]) {
+      column.ensure(this.capacity)
+    }
+  }
+
+  private add(key: number, pack: () => Settled | undefined): number {
+    const record = this.records++
+    let outcome: Settled | undefined
+    if (!Number.isInteger(key) || key < 0 || key >= this.keys) {
+      outcome = new OtpError('INVALID_RECORD', `key index must be one returned by addKey (0 to ${this.keys - 1}), got ${key}`)
+    } else {
+      outcome = this.keyErrors.get(key)
+      if (outcome === undefined) {
+        try {
+          outcome = pack()
+        } catch (error) {
+          outcome = asOtpError(error)
+        }
+      }
+    }
+    if (outcome !== undefined) this.settled.set(record, outcome)
+    else this.rowRecord.data[this.rows - 1] = record
+    return record
+  }
+
+  /**
+   * Writes one packed row (code undefined: a row to generate); or settles the record as null when
+   * its code can never match.
+   */
+  private row(key: number, code: string | undefined, digits: number, hi: number, lo: number, behind: number, ahead: number): Settled | undefined {
+    let value = 0
+    if (code !== undefined) {
+      value = parseCode(code, digits)
+      if (value < 0) return null
+    }
+    const r = this.rows++
+    if (r === this.capacity) this.growRows()
+    this.keyIndex.data[r] = key
+    this.counterHi.data[r] = hi
+    this.counterLo.data[r] = lo
+    this.code.data[r] = value
+    this.digits.data[r] = digits
+    this.behind.data[r] = behind
+    this.ahead.data[r] = ahead
+    return undefined
+  }
+}
+
+function asOtpError(error: unknown): OtpError {
+  if (error instanceof OtpError) return error
+  return new OtpError('INVALID_RECORD', `record could not be read: ${error instanceof Error ? error.name : typeof error}`)
+}

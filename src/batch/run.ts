@@ -1,0 +1,94 @@
+/**
+ * Runs a built batch on a kernel and puts the results back in record order.
+ */
+import { OtpError } from '../errors.js'
+import { NO_MATCH, type Kernel } from '../kernel.js'
+import { formatCode } from '../otp.js'
+import type { PreparedBatch, Settled } from './columns.js'
+
+/** A record's status in a columnar result. */
+export const NO_MATCH_STATUS = 0
+export const MATCH_STATUS = 1
+export const INVALID_STATUS = 2
+
+/** The columnar result of a verification: typed arrays, one entry per record, in order. */
+export interface VerifyColumnsResult {
+  /** MATCH_STATUS (1), NO_MATCH_STATUS (0), or INVALID_STATUS (2) for a bad record. */
+  readonly status: Uint8Array
+  /** The matched delta where status is MATCH_STATUS, else 0. */
+  readonly delta: Int32Array
+  /** The OtpError of each bad record, by record index. */
+  readonly errors: ReadonlyMap<number, OtpError>
+}
+
+/** The columnar result of a generation: codes as integers (format with `digits` to keep leading zeros). */
+export interface GenerateColumnsResult {
+  /** The code's value where status is MATCH_STATUS (1, "computed"); INVALID_STATUS (2) for a bad record. */
+  readonly status: Uint8Array
+  readonly codes: Uint32Array
+  readonly errors: ReadonlyMap<number, OtpError>
+}
+
+function scatter(
+  prepared: PreparedBatch,
+  rowValues: Int32Array | Uint32Array,
+  rowStatus: (value: number) => number,
+  out: Int32Array | Uint32Array,
+): { status: Uint8Array; errors: Map<number, OtpError> } {
+  const status = new Uint8Array(prepared.size)
+  const errors = new Map<number, OtpError>()
+  const { rowRecord } = prepared
+  for (let r = 0; r < rowValues.length; r++) {
+    const record = rowRecord ? rowRecord[r]! : r
+    const value = rowValues[r]!
+    status[record] = rowStatus(value)
+    out[record] = status[record] === MATCH_STATUS ? value : 0
+  }
+  prepared.settled.forEach((outcome: Settled, record) => {
+    if (outcome instanceof OtpError) {
+      status[record] = INVALID_STATUS
+      errors.set(record, outcome)
+    }
+  })
+  return { status, errors }
+}
+
+/** Verifies a built batch on a kernel. */
+export function verifyPrepared(kernel: Kernel, prepared: PreparedBatch): VerifyColumnsResult {
+  const rows = new Int32Array(prepared.packed.count)
+  kernel.verifyBatch(prepared.packed, rows)
+  const delta = prepared.rowRecord ? new Int32Array(prepared.size) : rows
+  const { status, errors } = scatter(prepared, rows, (d) => (d === NO_MATCH ? NO_MATCH_STATUS : MATCH_STATUS), delta)
+  return { status, delta, errors }
+}
+
+/** Generates the codes of a built batch on a kernel. */
+export function generatePrepared(kernel: Kernel, prepared: PreparedBatch): GenerateColumnsResult {
+  const rows = new Uint32Array(prepared.packed.count)
+  kernel.generateBatch(prepared.packed, rows)
+  const codes = prepared.rowRecord ? new Uint32Array(prepared.size) : rows
+  const { status, errors } = scatter(prepared, rows, () => MATCH_STATUS, codes)
+  return { status, codes, errors }
+}
+
+/** Verify results as the convenience layer gives them: delta, null, or the record's OtpError. */
+export function verifyResults(result: VerifyColumnsResult): Array<number | null | OtpError> {
+  const out = new Array<number | null | OtpError>(result.status.length)
+  for (let i = 0; i < out.length; i++) {
+    const s = result.status[i]
+    out[i] = s === MATCH_STATUS ? result.delta[i]! : s === NO_MATCH_STATUS ? null : result.errors.get(i)!
+  }
+  return out
+}
+
+/** Generate results as strings with their leading zeros, or the record's OtpError. */
+export function generateResults(result: GenerateColumnsResult, prepared: PreparedBatch): Array<string | OtpError> {
+  const out = new Array<string | OtpError>(prepared.size)
+  const { rowRecord, packed } = prepared
+  for (let r = 0; r < packed.count; r++) {
+    const record = rowRecord ? rowRecord[r]! : r
+    out[record] = formatCode(result.codes[record]!, packed.digits[r]!)
+  }
+  result.errors.forEach((error, record) => (out[record] = error))
+  return out
+}
