@@ -33,6 +33,7 @@ export {
 } from './batch/run.js'
 export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from './uri.js'
 export { qrPng, qrSvg, qrTerminal, type QrErrorCorrection, type QrOptions, type QrPngOptions, type QrTerminalOptions } from './qr.js'
+export { createVerifier, createMemoryStore, createSqliteStore, createRedisStore, DEFAULT_VERIFIER_POLICY, type Verifier, type VerifierOptions, type VerifierPolicy, type VerifyRequest, type VerifyResult, type ResyncResult, type EnrollParams, type TokenInfo, type TokenStore, type StoredToken, type StateUpdate, type SqliteStoreOptions, type RedisStoreOptions, type CodeEngine, type SealingKey } from './verifier/index.js'
 
 let api: SingleCodeApi | undefined
 const defaultApi = (): SingleCodeApi => (api ??= singleCodeApi(defaultKernel()))

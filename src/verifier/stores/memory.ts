@@ -1,0 +1,51 @@
+/**
+ * The in-memory store: the default, for tests and single processes. JavaScript runs one callback at
+ * a time, so each method body is already atomic; the copies keep callers from changing stored bytes.
+ */
+import { OtpError } from '../../errors.js'
+import type { StateUpdate, StoredToken, TokenStore } from '../store.js'
+
+/** Creates an empty store that lives as long as the process. */
+export function createMemoryStore(): TokenStore {
+  const tokens = new Map<string, StoredToken>()
+
+  const copy = (token: StoredToken): StoredToken => ({ ...token, secret: token.secret.slice() })
+
+  const compareAndSet = ({ id, version, state }: StateUpdate): boolean => {
+    const token = tokens.get(id)
+    if (token === undefined || token.version !== version) return false
+    tokens.set(id, { ...token, state, version: version + 1 })
+    return true
+  }
+
+  return {
+    async insert(token) {
+      if (tokens.has(token.id)) {
+        throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
+      }
+      tokens.set(token.id, copy({ ...token, version: 1 }))
+    },
+    async get(id) {
+      const token = tokens.get(id)
+      return token === undefined ? null : copy(token)
+    },
+    async getMany(ids) {
+      return ids.map((id) => {
+        const token = tokens.get(id)
+        return token === undefined ? null : copy(token)
+      })
+    },
+    async compareAndSet(update) {
+      return compareAndSet(update)
+    },
+    async compareAndSetMany(updates) {
+      return updates.map(compareAndSet)
+    },
+    async delete(id) {
+      return tokens.delete(id)
+    },
+    async close() {
+      tokens.clear()
+    },
+  }
+}
