@@ -1,0 +1,4 @@
+import { createMemoryStore } from '../../dist/verifier/index.js'
+import { describeStore } from './behaviour.js'
+
+describeStore('memory', async () => createMemoryStore())

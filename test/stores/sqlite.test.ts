@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { OtpError } from '../../dist/index.js'
+import { createSqliteStore, createVerifier } from '../../dist/verifier/index.js'
+import { KEY, SECRET, codeAt, describeStore } from './behaviour.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'otp-sqlite-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+let files = 0
+const nextFile = () => join(dir, `tokens-${++files}.db`)
+
+describeStore('sqlite', () => createSqliteStore(nextFile()))
+
+describe('sqlite store: the file', () => {
+  it('keeps tokens and their state across reopening', async () => {
+    const file = nextFile()
+    const clock = () => 1_700_000_015_000
+    const first = await createSqliteStore(file)
+    await createVerifier({ store: first, key: KEY, clock }).enroll('alice', SECRET, { type: 'totp' })
+    expect(await createVerifier({ store: first, key: KEY, clock }).verify('alice', codeAt(0))).toMatchObject({ ok: true })
+    await first.close()
+    const again = await createSqliteStore(file)
+    const verifier = createVerifier({ store: again, key: KEY, clock })
+    expect(await verifier.verify('alice', codeAt(0))).toEqual({ ok: false, reason: 'REPLAYED' })
+    expect(await verifier.inspect('alice')).toMatchObject({ lastStep: Math.floor(1_700_000_015 / 30) })
+    await again.close()
+  })
+
+  it('refuses a bad path or table name with an OtpError', async () => {
+    await expect(createSqliteStore('')).rejects.toThrow(OtpError)
+    await expect(createSqliteStore(nextFile(), { table: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' })
+  })
+})
