@@ -23,15 +23,15 @@ export function checkBackendChoice(choice: unknown): BackendChoice {
 /** The WASM builds, best first: the SIMD build where the runtime has SIMD, else the scalar one. */
 const WASM_FLAVORS: readonly WasmFlavor[] = ['wasm-simd', 'wasm']
 
-/** The best WASM kernel that compiles and instantiates here. */
+/** The best WASM kernel that compiles and instantiates here; else the scalar build's failure. */
 function loadWasmKernel(): Kernel {
   let failure: unknown
   for (const flavor of WASM_FLAVORS) {
     try {
       return createWasmKernel(loadWasmModuleSync(flavor), flavor)
     } catch (error) {
-      failure ??= error
       if (!(error instanceof OtpError) || error.code !== 'WASM_UNAVAILABLE') throw error
+      failure = error
     }
   }
   throw failure
