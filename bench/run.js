@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm run bench [-- options]`: runs the benchmark from the built package (dist/bench).
+// Options: --quick, --out DIR (default bench/results), --update-readme, --only ID[,ID],
+//          --no-openssl, --readme-from FILE (regenerate the README section from a saved run, no timing).
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: `${root}bench/results` },
+    'update-readme': { type: 'boolean', default: false },
+    'readme-from': { type: 'string' },
+    only: { type: 'string' },
+    'no-openssl': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+
+if (values.help) {
+  console.log(`usage: npm run bench -- [--quick] [--out DIR] [--update-readme] [--only ID,ID] [--no-openssl]
+       npm run bench -- --readme-from bench/results/full.json`)
+  process.exit(0)
+}
+
+let bench
+try {
+  bench = await import('../dist/bench/index.js')
+} catch (error) {
+  console.error(`The benchmark is not built (${error.message}). Run \`npm run build\` first.`)
+  process.exit(1)
+}
+
+const readme = `${root}README.md`
+if (values['readme-from']) {
+  const report = JSON.parse(await readFile(values['readme-from'], 'utf8'))
+  await bench.updateReadme(readme, report, values['readme-from'].replace(/\.json$/, '.svg'))
+  console.log(`Regenerated the bench section of README.md from ${values['readme-from']}`)
+} else {
+  if (values['update-readme'] && values.quick) {
+    console.error('--update-readme takes a full run: the README shows only full-run figures.')
+    process.exit(1)
+  }
+  await bench.runBench({
+    quick: values.quick,
+    out: values.out,
+    ...(values['update-readme'] ? { readme } : {}),
+    ...(values.only ? { only: values.only.split(',') } : {}),
+    openssl: !values['no-openssl'],
+  })
+}

@@ -1,0 +1,113 @@
+/**
+ * The inputs every contender gets: the same keys, counters, times and codes, all computed ahead of
+ * timing with the (proven) node:crypto baseline.
+ */
+import type { Algorithm } from './contender.js'
+import { PERIOD } from './contender.js'
+import type { TotpRecord } from './otp-wasm.js'
+import { nodeHotp } from './peers/node-crypto.js'
+
+export const ALGORITHMS: readonly Algorithm[] = ['SHA1', 'SHA256', 'SHA512']
+
+/** The seeds of RFC 6238 appendix B: 20, 32 and 64 ASCII bytes, each a typical key size for its hash. */
+export function rfcSeed(algorithm: Algorithm): Uint8Array {
+  const length = algorithm === 'SHA1' ? 20 : algorithm === 'SHA256' ? 32 : 64
+  return new TextEncoder().encode('1234567890'.repeat(7).slice(0, length))
+}
+
+/** How many distinct inputs a single-code workload cycles through (a power of two, for masking). */
+export const TABLE_SIZE = 1024
+
+/** Single-code inputs for one algorithm. */
+export interface CodeTable {
+  readonly key: Uint8Array
+  readonly counters: Int32Array
+  /** hotp(key, counters[i]). */
+  readonly hotpCodes: readonly string[]
+  /** Unix times, each in a different 30 s step, mid-step. */
+  readonly times: Float64Array
+  /** The code one step AHEAD of times[i]: every verifier tries 0 and -1 first, so each computes three HMACs. */
+  readonly totpCodes: readonly string[]
+}
+
+/** Builds the single-code table of one algorithm. */
+export function codeTable(algorithm: Algorithm): CodeTable {
+  const key = rfcSeed(algorithm)
+  const counters = new Int32Array(TABLE_SIZE)
+  const times = new Float64Array(TABLE_SIZE)
+  const hotpCodes: string[] = []
+  const totpCodes: string[] = []
+  let time = 1_700_000_000 + 13
+  for (let i = 0; i < TABLE_SIZE; i++) {
+    counters[i] = 1_000 + i * 7
+    hotpCodes.push(nodeHotp(algorithm, key, counters[i]!))
+    let ahead: string | null
+    while ((ahead = uniqueAheadCode(algorithm, key, Math.floor(time / PERIOD))) === null) time += PERIOD
+    times[i] = time
+    totpCodes.push(ahead)
+    time += PERIOD
+  }
+  return { key, counters, hotpCodes, times, totpCodes }
+}
+
+/**
+ * The code one step ahead of `step`, or null when it equals the code at `step` or one step behind
+ * (about one step in 500,000): a verifier would then rightly answer 0 or -1, and the run could not
+ * check its answer.
+ */
+function uniqueAheadCode(algorithm: Algorithm, key: Uint8Array, step: number): string | null {
+  const ahead = nodeHotp(algorithm, key, step + 1)
+  return ahead === nodeHotp(algorithm, key, step) || ahead === nodeHotp(algorithm, key, step - 1) ? null : ahead
+}
+
+/** A small deterministic generator (xorshift32), so that runs are reproducible without a stored file. */
+export function pseudoRandomBytes(length: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(length)
+  let state = seed | 1
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13
+    state ^= state >>> 17
+    state ^= state << 5
+    bytes[i] = state
+  }
+  return bytes
+}
+
+/** First unix time of the batch records. */
+const BATCH_EPOCH = 1_700_000_000
+
+/**
+ * TOTP-SHA-1 records as a login storm brings them: a distinct 20-byte secret each, window 1, and the
+ * code one step ahead (so that every verifier computes all three HMACs and finds delta +1).
+ */
+export function totpRecords(count: number, seed: number): TotpRecord[] {
+  const secrets = pseudoRandomBytes(count * 20, seed)
+  const records: TotpRecord[] = new Array(count)
+  for (let i = 0; i < count; i++) {
+    // A buffer of its own per secret, as secrets read from a store come, so no engine can detach them all.
+    const secret = secrets.slice(i * 20, i * 20 + 20)
+    let time = BATCH_EPOCH + ((i * 7919) % 86_400)
+    let code: string | null
+    while ((code = uniqueAheadCode('SHA1', secret, Math.floor(time / PERIOD))) === null) time += PERIOD
+    records[i] = { secret, code, time, period: PERIOD, window: 1 }
+  }
+  return records
+}
+
+/** A resync target: two consecutive codes placed at the END of a scan of `count` counters. */
+export interface ScanTarget {
+  readonly key: Uint8Array
+  readonly from: number
+  readonly count: number
+  readonly codes: readonly string[]
+  /** What resync must answer: the counter the next code will use. */
+  readonly expected: number
+}
+
+/** Places the target so that a scan over [from, from + count) only finds it at its last counter. */
+export function scanTarget(count: number, from = 5_000): ScanTarget {
+  const key = rfcSeed('SHA1')
+  const first = from + count - 1
+  const codes = [nodeHotp('SHA1', key, first), nodeHotp('SHA1', key, first + 1)]
+  return { key, from, count, codes, expected: first + 2 }
+}

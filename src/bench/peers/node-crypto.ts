@@ -1,0 +1,44 @@
+/**
+ * The baseline: HOTP written by hand over node:crypto's `createHmac`, one HMAC object per code.
+ * Every ratio in the benchmark is against this contender, measured in the same process and run.
+ */
+import { createHmac } from 'node:crypto'
+import type { Algorithm, Contender, KeyedOtp, PeerDefinition } from '../contender.js'
+import { PERIOD } from '../contender.js'
+import { sameCode, timeStep, truncate, verifyTotpWindowOne, writeCounter } from '../hotp-by-hand.js'
+
+/** node:crypto's name for each algorithm. */
+export const NODE_HASH: Record<Algorithm, string> = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' }
+
+/** HOTP by hand with node:crypto, for any digit count: also makes the benchmark's fixtures. */
+export function nodeHotp(algorithm: Algorithm, key: Uint8Array, counter: number, digits = 6): string {
+  const block = writeCounter(new Uint8Array(8), counter)
+  return truncate(createHmac(NODE_HASH[algorithm], key).update(block).digest(), digits)
+}
+
+/** The baseline's per-key operations; `key` is only wrapped, never copied into a cache. */
+export function nodeKeyedOtp(algorithm: Algorithm, key: Uint8Array): KeyedOtp {
+  const hash = NODE_HASH[algorithm]
+  const block = new Uint8Array(8)
+  const hotp = (counter: number): string =>
+    truncate(createHmac(hash, key).update(writeCounter(block, counter)).digest(), 6)
+  return {
+    hotp,
+    verifyHotp: (code, counter) => sameCode(hotp(counter), code),
+    verifyTotp: (code, time) => verifyTotpWindowOne(hotp, code, timeStep(time, PERIOD)),
+  }
+}
+
+const contender: Contender = {
+  name: 'node:crypto',
+  packageName: null,
+  async: false,
+  baseline: true,
+  forKey: async (algorithm, key) => nodeKeyedOtp(algorithm, key),
+}
+
+export const nodeCryptoPeer: PeerDefinition = {
+  name: contender.name,
+  packageName: null,
+  load: async () => contender,
+}

@@ -1,0 +1,185 @@
+/** The whole benchmark run: lineup, ceiling, every workload, then the table, JSON, chart and README. */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { measureCeiling, type Ceiling } from './ceiling.js'
+import { renderChart } from './chart.js'
+import { closeLineup, gatherLineup, type Lineup } from './contenders.js'
+import { machineFacts } from './machine.js'
+import { loadBenchmark, type SampleBudget } from './micro.js'
+import { updateReadme } from './readme.js'
+import type { BenchReport, WorkloadResult } from './report.js'
+import { proveBaseline } from './rfc-proof.js'
+import { runLargeWorkload } from './run-large.js'
+import { runSingleCodeWorkload } from './run-single.js'
+import { renderWorkloadTable } from './table.js'
+import type { RunPlan } from './timed-runs.js'
+import { releaseFixtures, WORKLOADS, type RacingEngine, type Workload } from './workloads.js'
+
+/** Options of {@link runBench}. */
+export interface BenchOptions {
+  /** Smaller sizes and fewer samples: the whole run takes under a minute on two cores. Default false. */
+  quick?: boolean
+  /** Directory that receives `<mode>.json` and `<mode>.svg` (created if missing). Nothing is written when omitted. */
+  out?: string
+  /** A README.md whose section between `<!-- bench:start -->` and `<!-- bench:end -->` is regenerated from this run. */
+  readme?: string
+  /** Runs only the workloads whose id contains one of these strings (e.g. `['sha1', 'resync']`). */
+  only?: readonly string[]
+  /** Measures the openssl ceiling when openssl is installed. Default true. */
+  openssl?: boolean
+  /** Receives progress and tables line by line. Default: console.log. */
+  log?: (line: string) => void
+}
+
+const MICRO_BUDGET: Record<BenchReport['mode'], SampleBudget> = {
+  full: { maxTime: 2, minSamples: 10 },
+  quick: { maxTime: 0.1, minSamples: 4, minTime: 0.02 },
+}
+
+const LARGE_PLAN: Record<BenchReport['mode'], RunPlan> = {
+  full: { runs: 5, minRuns: 3, budgetSeconds: 60 },
+  quick: { runs: 3, minRuns: 3, budgetSeconds: 2 },
+}
+
+const METHOD = [
+  'Every figure is a ratio to the node:crypto baseline (HOTP by hand over createHmac) measured in the same process and run; absolute ops/s drift with the machine\'s load.',
+  'Every contender first reproduces RFC 4226 appendix D and agrees with the baseline (itself checked on RFC 6238 appendix B) on SHA-256 and SHA-512; one that does not is excluded.',
+  'Single-code workloads: benchmark.js, mean ops/s with its relative margin of error (95%). Per-key objects a server could cache per user (a keyed HMAC state, a CryptoKey, a library object) are made before timing.',
+  'TOTP verification: the code given is one step ahead, so every verifier computes the three HMACs of window ±1.',
+  'Large workloads: a few timed runs after an untimed warm-up, median and spread; node:crypto runs a proportionate sample of the same work, on one thread and on all threads (worker_threads).',
+  'Ceiling: openssl speed\'s SHA compression rate on one core, divided by the fewest compressions an operation needs: 4 per code with key setup, 8 for a TOTP window of three with one key setup, 2 per counter of a scan with ipad/opad precomputed.',
+]
+
+function selected(workload: Workload, only: readonly string[] | undefined): boolean {
+  return !only?.length || only.some((part) => workload.id.includes(part))
+}
+
+/**
+ * Opens the engines the large workloads race: one thread, and all cores. An all-cores engine races
+ * only when it reports that many worker threads (`engine.threads`), so that a build without a pool
+ * is never shown as a multi-thread figure.
+ */
+async function openEngines(lineup: Lineup, cores: number): Promise<{ engines: RacingEngine[]; notes: string[] }> {
+  const module = lineup.otpWasm
+  if (!module) return { engines: [], notes: [] }
+  if (!module.createEngine) return { engines: [], notes: ['createEngine is not in this build yet'] }
+  const engines: RacingEngine[] = []
+  const notes: string[] = []
+  for (const threads of cores > 1 ? [1, cores] : [1]) {
+    try {
+      const engine = await module.createEngine({ backend: 'auto', threads })
+      lineup.engines.push(engine)
+      if (threads > 1 && engine.threads !== threads) {
+        notes.push(
+          `createEngine({ threads: ${threads} }) reports ${engine.threads === undefined ? 'no engine.threads' : `engine.threads = ${engine.threads}`}: no worker pool in this build, so no all-threads otp-wasm figure`,
+        )
+        continue
+      }
+      engines.push({ name: 'otp-wasm', threads, engine, module })
+    } catch (error) {
+      notes.push(`createEngine({ threads: ${threads} }) failed: ${(error as Error).message}`)
+    }
+  }
+  return { engines, notes }
+}
+
+/**
+ * Runs the benchmark and answers its report. Prints a table per workload as it goes (through
+ * `options.log`), then writes the JSON and SVG into `options.out` and the README section into
+ * `options.readme` when those are given.
+ */
+export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
+  const log = options.log ?? ((line: string) => console.log(line))
+  const mode: BenchReport['mode'] = options.quick ? 'quick' : 'full'
+  const started = Date.now()
+  const machine = await machineFacts()
+  log(`otp-wasm benchmark, ${mode} run: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`)
+
+  proveBaseline()
+  log('Proving every contender on the RFC vectors:')
+  const lineup = await gatherLineup(log)
+  let report: BenchReport
+  try {
+    let ceiling: Ceiling | null = null
+    if (options.openssl !== false) {
+      const measured = await measureCeiling(mode === 'quick' ? 1 : 3)
+      if ('reason' in measured) log(`Ceiling: ${measured.reason}`)
+      else ceiling = measured
+    }
+
+    const { engines, notes: engineNotes } = await openEngines(lineup, machine.cores)
+    for (const note of engineNotes) log(`otp-wasm engines: ${note}`)
+    const backend = engines[0]?.engine.backend ?? null
+
+    const Benchmark = await loadBenchmark()
+    const workloads: WorkloadResult[] = []
+    for (const workload of WORKLOADS.filter((w) => selected(w, options.only))) {
+      const ceilingPerCore = ceiling ? ceiling.perCore[workload.algorithm].compressionsPerSecond / workload.compressions : null
+      log('')
+      let result: WorkloadResult
+      if (workload.kind === 'single') {
+        if (!Benchmark) {
+          log(`${workload.title}: skipped, benchmark.js is not installed (it is a devDependency)`)
+          continue
+        }
+        result = await runSingleCodeWorkload(workload, lineup.contenders, Benchmark, MICRO_BUDGET[mode], ceilingPerCore)
+        result = { ...result, skipped: [...lineup.excluded, ...result.skipped] }
+      } else {
+        log(`${workload.title(workload.size[mode])}:`)
+        result = await runLargeWorkload(workload, engines, {
+          mode,
+          cores: machine.cores,
+          plan: LARGE_PLAN[mode],
+          ceilingPerCore,
+          log,
+        })
+        const missing = engineNotes.map((reason) => ({ name: 'otp-wasm', reason }))
+        if (!lineup.otpWasm) missing.push({ name: 'otp-wasm', reason: lineup.otpWasmNote ?? 'not loaded' })
+        result = {
+          ...result,
+          skipped: [...missing, ...result.skipped],
+          notes: [...result.notes, 'the peers have no batch or resync API: looping over their single-code functions is the node:crypto loop with their HMAC, see the single-code workloads'],
+        }
+      }
+      workloads.push(result)
+      for (const line of renderWorkloadTable(result)) log(line)
+    }
+
+    report = {
+      schema: 1,
+      mode,
+      date: new Date(started).toISOString(),
+      durationSeconds: Math.round((Date.now() - started) / 100) / 10,
+      machine,
+      otpWasm: {
+        loaded: lineup.otpWasm !== null,
+        version: lineup.otpWasmVersion,
+        backend,
+        simdRan: backend === 'wasm-simd',
+        ...(lineup.otpWasmNote ? { note: lineup.otpWasmNote } : {}),
+      },
+      peers: lineup.peers,
+      ceiling,
+      workloads,
+      method: METHOD,
+    }
+  } finally {
+    releaseFixtures()
+    await closeLineup(lineup)
+  }
+
+  log('')
+  log(`Done in ${report.durationSeconds} s.${report.otpWasm.backend ? ` otp-wasm backend: ${report.otpWasm.backend}.` : ''}`)
+  if (options.out) {
+    const directory = resolve(options.out)
+    await mkdir(directory, { recursive: true })
+    await writeFile(join(directory, `${mode}.json`), JSON.stringify(report, null, 2) + '\n')
+    await writeFile(join(directory, `${mode}.svg`), renderChart(report))
+    log(`Wrote ${join(directory, `${mode}.json`)} and ${mode}.svg`)
+  }
+  if (options.readme) {
+    await updateReadme(options.readme, report, options.out ? join(options.out, `${mode}.svg`) : null)
+    log(`Regenerated the bench section of ${options.readme}`)
+  }
+  return report
+}

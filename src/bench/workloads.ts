@@ -1,0 +1,185 @@
+/**
+ * The workloads, one small entry each. Single-code workloads race every contender with benchmark.js;
+ * large workloads race otp-wasm's engines (one thread and all threads) against the node:crypto loop
+ * over a sample, with timed runs. A large workload whose API is not in this build is skipped with a note.
+ */
+import type { BaselineJob } from './baseline-loops.js'
+import type { Algorithm } from './contender.js'
+import { scanTarget, totpRecords } from './fixtures.js'
+import type { SingleCodeOperation } from './micro.js'
+import type { OtpEngine, OtpWasmModule, TotpRecord } from './otp-wasm.js'
+
+/** An otp-wasm engine to race, with the module it came from and the threads it computes on. */
+export interface RacingEngine {
+  readonly name: string
+  readonly threads: number
+  readonly engine: OtpEngine
+  readonly module: OtpWasmModule
+}
+
+/** A workload on one code at a time. */
+export interface SingleCodeWorkload {
+  readonly kind: 'single'
+  readonly id: string
+  readonly title: string
+  readonly unit: string
+  readonly algorithm: Algorithm
+  readonly operation: SingleCodeOperation
+  /** The fewest SHA compressions one operation needs, key setup included: for the openssl ceiling. */
+  readonly compressions: number
+}
+
+/** Sizes for the full and the quick run. */
+export interface Sizes {
+  readonly full: number
+  readonly quick: number
+}
+
+/** An engine run prepared on its inputs; `run` throws if the engine answers wrongly. */
+export interface PreparedRun {
+  run(): Promise<void>
+}
+
+/** A workload too big for benchmark.js. */
+export interface LargeWorkload {
+  readonly kind: 'large'
+  readonly id: string
+  title(size: number): string
+  readonly unit: string
+  readonly algorithm: Algorithm
+  readonly compressions: number
+  /** Units the engines process per run. */
+  readonly size: Sizes
+  /** Units the node:crypto baseline processes per run (per thread). */
+  readonly sample: Sizes
+  /** The node:crypto loop over `count` units. */
+  baselineJob(count: number): BaselineJob
+  /** Prepares an engine's run over `size` units, or answers why this engine cannot run it. */
+  prepare(racer: RacingEngine, size: number): PreparedRun | { reason: string }
+}
+
+export type Workload = SingleCodeWorkload | LargeWorkload
+
+const count = (n: number): string => n.toLocaleString('en-US')
+
+function single(
+  operation: SingleCodeOperation,
+  algorithm: Algorithm,
+  title: string,
+  unit: string,
+  compressions: number,
+): SingleCodeWorkload {
+  const id = `${operation === 'hotp' ? 'generate' : operation === 'verifyHotp' ? 'verify-hotp' : 'verify-totp'}-${algorithm.toLowerCase()}`
+  return { kind: 'single', id, title, unit, algorithm, operation, compressions }
+}
+
+/** Batch records are costly to make (one HMAC each): made once per size and shared by the engines. */
+const recordCache = new Map<number, TotpRecord[]>()
+function recordsOf(size: number): TotpRecord[] {
+  let records = recordCache.get(size)
+  if (!records) recordCache.set(size, (records = totpRecords(size, 0x5eed)))
+  return records
+}
+
+const batchVerify: LargeWorkload = {
+  kind: 'large',
+  id: 'batch-verify',
+  title: (size) => `batch verify, ${count(size)} TOTP-SHA-1 records, window ±1`,
+  unit: 'record',
+  algorithm: 'SHA1',
+  compressions: 8,
+  size: { full: 1_000_000, quick: 100_000 },
+  sample: { full: 100_000, quick: 20_000 },
+  baselineJob: (n) => ({ kind: 'totp-batch', count: n, seed: 0xba5e }),
+  prepare({ engine }, size) {
+    const verifyBatch = engine.verifyBatch?.bind(engine)
+    if (!verifyBatch) return { reason: 'engine.verifyBatch is not in this build yet' }
+    const records = recordsOf(size)
+    return {
+      async run() {
+        const results = await verifyBatch(records)
+        if (results.length !== records.length) throw new Error(`verifyBatch answered ${results.length} results`)
+        for (let i = 0; i < results.length; i++) {
+          if (results[i] !== 1) throw new Error(`verifyBatch record ${i}: expected delta 1, got ${String(results[i])}`)
+        }
+      },
+    }
+  },
+}
+
+const RECORD_OPTIONS = { period: 30, window: 1 }
+
+const batchVerifyColumnar: LargeWorkload = {
+  ...batchVerify,
+  id: 'batch-verify-columnar',
+  title: (size) => `batch verify, columnar (BatchBuilder), ${count(size)} TOTP-SHA-1 records, window ±1`,
+  prepare({ engine, module }, size) {
+    const verifyColumns = engine.verifyColumns?.bind(engine)
+    const Builder = module.BatchBuilder
+    if (!verifyColumns || !Builder) return { reason: 'engine.verifyColumns / BatchBuilder are not in this build yet' }
+    const records = recordsOf(size)
+    return {
+      // Filling the builder is timed too: it is where each record is checked, as verifyBatch does inside.
+      async run() {
+        const batch = new Builder()
+        for (const record of records) {
+          batch.addTotp(batch.addKey(record.secret), record.code, record.time, RECORD_OPTIONS)
+        }
+        const { status, delta } = await verifyColumns(batch)
+        if (status.length !== records.length) throw new Error(`verifyColumns answered ${status.length} results`)
+        for (let i = 0; i < status.length; i++) {
+          if (status[i] !== 1 || delta[i] !== 1) {
+            throw new Error(`verifyColumns record ${i}: expected a match at delta 1, got status ${status[i]} delta ${delta[i]}`)
+          }
+        }
+      },
+    }
+  },
+}
+
+function resyncScan(id: string, full: number, quick: number, sample: Sizes): LargeWorkload {
+  return {
+    kind: 'large',
+    id,
+    title: (size) => `resync scan, ${count(size)} counters, SHA-1`,
+    unit: 'counter',
+    algorithm: 'SHA1',
+    compressions: 2,
+    size: { full, quick },
+    sample,
+    baselineJob: (n) => ({ kind: 'resync-scan', count: n }),
+    prepare({ engine }, size) {
+      const resyncHotp = engine.resyncHotp?.bind(engine)
+      if (!resyncHotp) return { reason: 'engine.resyncHotp is not in this build yet' }
+      const target = scanTarget(size)
+      return {
+        async run() {
+          const next = await resyncHotp(target.key, [...target.codes], target.from, { lookAhead: size })
+          if (next === null || Number(next) !== target.expected) {
+            throw new Error(`resyncHotp: expected ${target.expected}, got ${String(next)}`)
+          }
+        },
+      }
+    },
+  }
+}
+
+/** Drops the batch records kept between engines and workloads. */
+export function releaseFixtures(): void {
+  recordCache.clear()
+}
+
+/** Every workload, in report order. */
+export const WORKLOADS: readonly Workload[] = [
+  single('hotp', 'SHA1', 'generate one code, HMAC-SHA-1', 'code', 4),
+  single('hotp', 'SHA256', 'generate one code, HMAC-SHA-256', 'code', 4),
+  single('hotp', 'SHA512', 'generate one code, HMAC-SHA-512', 'code', 4),
+  single('verifyHotp', 'SHA1', 'verify one HOTP code, HMAC-SHA-1', 'verification', 4),
+  single('verifyHotp', 'SHA256', 'verify one HOTP code, HMAC-SHA-256', 'verification', 4),
+  single('verifyHotp', 'SHA512', 'verify one HOTP code, HMAC-SHA-512', 'verification', 4),
+  single('verifyTotp', 'SHA1', 'verify one TOTP code, window ±1, HMAC-SHA-1', 'verification', 8),
+  batchVerify,
+  batchVerifyColumnar,
+  resyncScan('resync-scan-1m', 1_000_000, 200_000, { full: 200_000, quick: 50_000 }),
+  resyncScan('resync-scan-100m', 100_000_000, 5_000_000, { full: 1_000_000, quick: 50_000 }),
+]
