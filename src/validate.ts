@@ -49,6 +49,10 @@ export function checkDigits(digits: unknown = DEFAULT_DIGITS): number {
 
 /** The algorithm's kernel number; names are SHA1, SHA256, SHA512 (any letter case). */
 export function checkAlgorithm(algorithm: unknown = 'SHA1'): AlgorithmId {
+  // The exact names first: this runs once per key of every batch.
+  if (algorithm === 'SHA1') return 0
+  if (algorithm === 'SHA256') return 1
+  if (algorithm === 'SHA512') return 2
   const id = typeof algorithm === 'string' ? ALGORITHMS.indexOf(algorithm.toUpperCase() as Algorithm) : -1
   if (id < 0) {
     const given = typeof algorithm === 'string' ? JSON.stringify(algorithm.slice(0, 20)) : describe(algorithm)

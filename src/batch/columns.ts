@@ -3,10 +3,10 @@
  * record as it is added (a bad record is kept as its OtpError, never thrown) and packs the good ones
  * into the PackedBatch the kernels read, with no object per record.
  */
-import { OtpError } from '../errors.js'
+import { OtpError, describe } from '../errors.js'
 import type { Algorithm, PackedBatch } from '../kernel.js'
 import { toKey, type Secret } from '../secret.js'
-import { MAX_COUNTER, checkAlgorithm, checkCounter, checkDigits, checkTimeStep, checkWindow, parseCode } from '../validate.js'
+import { checkAlgorithm, checkCounter, checkDigits, checkTimeStep, checkWindow, parseCode } from '../validate.js'
 
 /** What a record came to before any kernel ran: an error, or a code that can never match. */
 export type Settled = OtpError | null
@@ -103,7 +103,10 @@ export class BatchBuilder {
       const alg = checkAlgorithm(algorithm)
       const key = toKey(secret)
       this.keyBytes.ensure(start + key.length)
-      this.keyBytes.data.set(key, start)
+      const bytes = this.keyBytes.data
+      // A loop beats TypedArray.set for the 10-64 byte keys tokens have.
+      if (key.length <= 64) for (let i = 0; i < key.length; i++) bytes[start + i] = key[i]!
+      else bytes.set(key, start)
       this.keyOffsets.data[k + 1] = start + key.length
       this.keyAlgorithms.data[k] = alg
     } catch (error) {
@@ -113,33 +116,49 @@ export class BatchBuilder {
   }
 
   /** Adds an HOTP record: `code` against `counter ... counter + window`. Returns its record index. */
-  addHotp(key: number, code: string, counter: number | bigint, options: HotpRecordOptions = {}): number {
-    return this.add(key, () => {
+  addHotp(key: number, code: string, counter: number | bigint, options: HotpRecordOptions = NO_OPTIONS): number {
+    const record = this.records++
+    try {
+      this.checkKey(key)
       const digits = checkDigits(options.digits)
       const { hi, lo } = checkCounter(counter)
       const window = checkWindow(options.window, 0)
-      const room = MAX_COUNTER - (BigInt(hi) << 32n) - BigInt(lo)
-      return this.row(key, code, digits, hi, lo, 0, room < BigInt(window) ? Number(room) : window)
-    })
+      const room = hi < 0xffff_ffff ? window : Math.min(window, 0xffff_ffff - lo)
+      this.push(record, key, parseCode(code, digits), digits, hi, lo, 0, room)
+    } catch (error) {
+      this.settle(record, error)
+    }
+    return record
   }
 
   /** Adds a TOTP record: `code` against the steps around `time`. Returns its record index. */
-  addTotp(key: number, code: string, time: number, options: TotpRecordOptions = {}): number {
-    return this.add(key, () => {
+  addTotp(key: number, code: string, time: number, options: TotpRecordOptions = NO_OPTIONS): number {
+    const record = this.records++
+    try {
+      this.checkKey(key)
       const digits = checkDigits(options.digits)
       const step = checkTimeStep(time, options.period, options.t0)
       const window = checkWindow(options.window, 1)
-      const { hi, lo } = checkCounter(step)
-      return this.row(key, code, digits, hi, lo, Math.min(window, step), window)
-    })
+      const value = parseCode(code, digits)
+      this.push(record, key, value, digits, Math.floor(step / 0x1_0000_0000), step >>> 0, Math.min(window, step), window)
+    } catch (error) {
+      this.settle(record, error)
+    }
+    return record
   }
 
   /** Adds a record to generate a code for (generateColumns): `hotp(key, counter)`. */
   addCounter(key: number, counter: number | bigint, digits?: number): number {
-    return this.add(key, () => {
+    const record = this.records++
+    try {
+      this.checkKey(key)
+      const d = checkDigits(digits)
       const { hi, lo } = checkCounter(counter)
-      return this.row(key, undefined, checkDigits(digits), hi, lo, 0, 0)
-    })
+      this.push(record, key, 0, d, hi, lo, 0, 0)
+    } catch (error) {
+      this.settle(record, error)
+    }
+    return record
   }
 
   /** Adds a record that is already settled: an error found before it could be packed. */
@@ -185,35 +204,24 @@ export class BatchBuilder {
     }
   }
 
-  private add(key: number, pack: () => Settled | undefined): number {
-    const record = this.records++
-    let outcome: Settled | undefined
-    if (!Number.isInteger(key) || key < 0 || key >= this.keys) {
-      outcome = new OtpError('INVALID_RECORD', `key index must be one returned by addKey (0 to ${this.keys - 1}), got ${key}`)
-    } else {
-      outcome = this.keyErrors.get(key)
-      if (outcome === undefined) {
-        try {
-          outcome = pack()
-        } catch (error) {
-          outcome = asOtpError(error)
-        }
-      }
+  /** Throws the key's own error, or INVALID_RECORD for an index addKey never returned. */
+  private checkKey(key: number): void {
+    if (!(key >= 0 && key < this.keys && Number.isInteger(key))) {
+      throw new OtpError('INVALID_RECORD', `key index must be one returned by addKey (0 to ${this.keys - 1}), got ${describe(key)}`)
     }
-    if (outcome !== undefined) this.settled.set(record, outcome)
-    else this.rowRecord.data[this.rows - 1] = record
-    return record
+    const error = this.keyErrors.get(key)
+    if (error !== undefined) throw error
   }
 
-  /**
-   * Writes one packed row (code undefined: a row to generate); or settles the record as null when
-   * its code can never match.
-   */
-  private row(key: number, code: string | undefined, digits: number, hi: number, lo: number, behind: number, ahead: number): Settled | undefined {
-    let value = 0
-    if (code !== undefined) {
-      value = parseCode(code, digits)
-      if (value < 0) return null
+  private settle(record: number, outcome: unknown): void {
+    this.settled.set(record, outcome === null ? null : asOtpError(outcome))
+  }
+
+  /** Writes one packed row; a code that can never match (value -1) settles the record as null instead. */
+  private push(record: number, key: number, value: number, digits: number, hi: number, lo: number, behind: number, ahead: number): void {
+    if (value < 0) {
+      this.settled.set(record, null)
+      return
     }
     const r = this.rows++
     if (r === this.capacity) this.growRows()
@@ -224,9 +232,11 @@ export class BatchBuilder {
     this.digits.data[r] = digits
     this.behind.data[r] = behind
     this.ahead.data[r] = ahead
-    return undefined
+    this.rowRecord.data[r] = record
   }
 }
+
+const NO_OPTIONS = Object.freeze({})
 
 function asOtpError(error: unknown): OtpError {
   if (error instanceof OtpError) return error

@@ -37,12 +37,21 @@ export type GenerateRecord =
   | (RecordBase & { counter: number | bigint })
   | (RecordBase & { time?: number; period?: number; t0?: number })
 
-/** Stores each distinct (secret, algorithm) once: by value for base32 text, by identity for bytes. */
+/**
+ * Stores each distinct (secret, algorithm) once: by value for base32 text, by identity for bytes.
+ * It remembers the keys of the last KEY_MEMORY records only: kernels prepare keys per chunk of records
+ * anyway, and small maps stay fast where a million-entry one would cost more than the key setups it saves.
+ */
 class KeyTable {
   private readonly byAlgorithm = new Map<unknown, Map<unknown, number>>()
+  private remembered = 0
   constructor(private readonly builder: BatchBuilder) {}
 
   indexOf(secret: Secret, algorithm: Algorithm | undefined): number {
+    if (++this.remembered > KEY_MEMORY) {
+      this.byAlgorithm.clear()
+      this.remembered = 1
+    }
     let keys = this.byAlgorithm.get(algorithm)
     if (keys === undefined) this.byAlgorithm.set(algorithm, (keys = new Map()))
     let index = keys.get(secret)
@@ -50,6 +59,8 @@ class KeyTable {
     return index
   }
 }
+
+const KEY_MEMORY = 65_536
 
 function recordError(record: unknown, i: number): OtpError | undefined {
   if (record === null || typeof record !== 'object') {
