@@ -11,7 +11,7 @@ const LABEL_RIGHT = 300
 const PLOT_LEFT = 312
 const PLOT_RIGHT = 860
 const VALUE_X = 868
-const TOP = 78
+const TOP = 96
 const HEADER_HEIGHT = 22
 const ROW_HEIGHT = 17
 const BAR_HEIGHT = 11
@@ -114,8 +114,9 @@ function renderGroup(result: WorkloadResult, top: number, scale: Scale): string[
   result.rows.forEach((row, index) => {
     const y = top + HEADER_HEIGHT + index * ROW_HEIGHT
     const end = scale.x(row.ratio)
-    const left = Math.min(origin, end)
-    const width = Math.max(1, Math.abs(end - origin))
+    const left = row.baseline ? origin - 1.5 : Math.min(origin, end)
+    // The baseline sits on the 1× line: a narrow bar marks it.
+    const width = Math.max(row.baseline ? 3 : 1, Math.abs(end - origin))
     const label = engineLabel(row.engine, row.threads)
     const detail = `${label}: ${formatRatio(row.ratio)} node:crypto, ${formatRate(row.opsPerSecond)} ${result.unit}s/s ${formatMargin(row.marginPercent)}`
     parts.push(
@@ -168,7 +169,7 @@ export function renderChart(report: BenchReport): string {
       `<text x="${x}" y="${bottom + 14}" text-anchor="middle" fill="${COLORS.muted}" font-size="11">${tickLabel(tick)}</text>`,
     )
   }
-  parts.push(`<text x="${(PLOT_LEFT + PLOT_RIGHT) / 2}" y="${TOP - 26}" text-anchor="middle" fill="${COLORS.muted}">${escapeXml(axisTitle)}</text>`)
+  parts.push(`<text x="${(PLOT_LEFT + PLOT_RIGHT) / 2}" y="${TOP - 28}" text-anchor="middle" fill="${COLORS.muted}">${escapeXml(axisTitle)}</text>`)
 
   let top = TOP
   for (const workload of workloads) {

@@ -69,7 +69,9 @@ export async function gatherLineup(log: (line: string) => void): Promise<Lineup>
   }
   lineup.otpWasm = otpWasm.module
   lineup.otpWasmVersion = otpWasm.version
+  const backend = otpWasm.module.defaultBackend?.()
   await admit(otpWasmContender('otp-wasm', otpWasm.module, false), lineup, log)
+  if (backend) log(`    (module-level functions on the ${backend} backend)`)
   if (otpWasm.module.createEngine) {
     try {
       const js = await otpWasm.module.createEngine({ backend: 'js', threads: 1 })

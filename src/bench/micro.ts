@@ -20,6 +20,19 @@ export interface SampleBudget {
   readonly minSamples: number
   /** Seconds per sample at least; benchmark.js's default (50 ms) when omitted. */
   readonly minTime?: number
+  /** Seconds each contender runs untimed first, so that JIT tiers and lazy setup are behind it. */
+  readonly warmupTime: number
+}
+
+/** Runs `call` untimed for about `seconds`, awaiting it when it answers with promises. */
+async function warmUp(call: () => unknown, async: boolean, seconds: number): Promise<void> {
+  const end = performance.now() + seconds * 1000
+  while (performance.now() < end) {
+    for (let i = 0; i < 64; i++) {
+      const answer = call()
+      if (async) await answer
+    }
+  }
 }
 
 /** One contender's figure from benchmark.js. */
@@ -74,6 +87,7 @@ export async function raceSingleCode(
   const suite = new Benchmark.Suite()
   for (const contender of contenders) {
     const call = operationCall(keyed.get(contender)!, table, operation)
+    await warmUp(call, contender.async, budget.warmupTime)
     const options = {
       maxTime: budget.maxTime,
       minSamples: budget.minSamples,

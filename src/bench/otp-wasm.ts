@@ -60,6 +60,8 @@ export interface OtpEngine extends OtpFunctions {
 export interface OtpWasmModule extends OtpFunctions {
   createEngine?(options: { backend?: 'auto' | 'wasm' | 'js'; threads?: number }): Promise<OtpEngine>
   BatchBuilder?: new () => ColumnarBatch
+  /** The backend behind the module-level functions. */
+  defaultBackend?(): string
 }
 
 /** The loaded package, or why it could not be loaded. */

@@ -32,8 +32,8 @@ export interface BenchOptions {
 }
 
 const MICRO_BUDGET: Record<BenchReport['mode'], SampleBudget> = {
-  full: { maxTime: 2, minSamples: 10 },
-  quick: { maxTime: 0.1, minSamples: 4, minTime: 0.02 },
+  full: { maxTime: 2, minSamples: 10, warmupTime: 0.3 },
+  quick: { maxTime: 0.1, minSamples: 4, minTime: 0.02, warmupTime: 0.03 },
 }
 
 const LARGE_PLAN: Record<BenchReport['mode'], RunPlan> = {

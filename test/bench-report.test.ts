@@ -1,0 +1,258 @@
+/**
+ * The benchmark's reporting: chart, terminal table, README section, openssl parsing and the RFC
+ * proof that admits contenders. No timing is measured here: reports are synthetic.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { renderChart, renderReadmeSection, renderWorkloadTable, updateReadme, type BenchReport } from '../dist/bench/index.js'
+import { chooseScale, escapeXml } from '../dist/bench/chart.js'
+import { fromBytesPerSecond, parseSpeed } from '../dist/bench/ceiling.js'
+import { formatRate, formatRatio } from '../dist/bench/format.js'
+import { truncate, writeCounter } from '../dist/bench/hotp-by-hand.js'
+import { proveBaseline, proveContender } from '../dist/bench/rfc-proof.js'
+import { nodeCryptoPeer } from '../dist/bench/peers/node-crypto.js'
+import { median } from '../dist/bench/timed-runs.js'
+import type { Contender } from '../dist/bench/contender.js'
+
+function row(engine: string, ratio: number, extra: Record<string, unknown> = {}) {
+  return {
+    engine,
+    threads: 1,
+    opsPerSecond: 100_000 * ratio,
+    ratio,
+    marginPercent: 1.5,
+    samples: 20,
+    method: 'benchmark.js' as const,
+    ...extra,
+  }
+}
+
+function syntheticReport(): BenchReport {
+  return {
+    schema: 1,
+    mode: 'full',
+    date: '2026-01-02T03:04:05.000Z',
+    durationSeconds: 600,
+    machine: {
+      cpuModel: 'Test CPU <8 cores> & co',
+      cores: 2,
+      memoryGiB: 24,
+      platform: 'Linux 6',
+      arch: 'x64',
+      node: 'v20.20.2',
+      v8: '11',
+      wasmSimdSupported: true,
+      loadAverage: [0.1, 0.2, 0.3],
+      commit: 'abc1234',
+    },
+    otpWasm: { loaded: true, version: '0.1.0', backend: 'wasm-simd', simdRan: true },
+    peers: [
+      { name: 'node:crypto', version: '20.20.2', status: 'raced' },
+      { name: 'otplib', version: '13.5.0', status: 'raced' },
+    ],
+    ceiling: null,
+    workloads: [
+      {
+        id: 'generate-sha1',
+        title: 'generate one code, HMAC-SHA-1',
+        unit: 'code',
+        method: 'benchmark.js',
+        ceilingPerCore: 3_000_000,
+        rows: [row('node:crypto', 1, { baseline: true }), row('otplib', 0.05), row('a|b <peer> & "x"', 0.5), row('otp-wasm', 4.2)],
+        skipped: [{ name: 'otplib (node crypto plugin)', reason: 'not installed' }],
+        notes: [],
+      },
+      {
+        id: 'resync-scan-1m',
+        title: 'resync scan, 1,000,000 counters, SHA-1',
+        unit: 'counter',
+        method: 'timed runs',
+        ceilingPerCore: null,
+        rows: [
+          row('node:crypto', 1, { baseline: true, method: 'timed runs', samples: 5 }),
+          row('node:crypto', 1.9, { threads: 2, method: 'timed runs', samples: 5 }),
+          row('otp-wasm', 80, { method: 'timed runs', samples: 5 }),
+        ],
+        skipped: [],
+        notes: ['sampled'],
+      },
+    ],
+    method: ['ratios against node:crypto'],
+  }
+}
+
+/** Every opened tag is closed, in order: enough to catch broken hand-built markup. */
+function tagsBalance(svg: string): boolean {
+  const stack: string[] = []
+  for (const match of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    const [, closing, name, selfClosing] = match
+    if (selfClosing) continue
+    if (closing) {
+      if (stack.pop() !== name) return false
+    } else stack.push(name!)
+  }
+  return stack.length === 0
+}
+
+describe('chart', () => {
+  const svg = renderChart(syntheticReport())
+
+  it('is one balanced, accessible SVG document', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
+    expect(svg).toContain('role="img"')
+    expect(svg).toContain('aria-labelledby="chart-title chart-desc"')
+    expect(svg).toMatch(/<title id="chart-title">[^<]+<\/title>/)
+    expect(svg).toMatch(/<desc id="chart-desc">[^<]+<\/desc>/)
+    expect(tagsBalance(svg)).toBe(true)
+    expect(svg).not.toMatch(/NaN|undefined|Infinity/)
+  })
+
+  it('draws one bar per engine per workload, each with its figure as a tooltip', () => {
+    const bars = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="([^"]+)" height="\d+" fill="[^"]+"><title>([^<]+)<\/title><\/rect>/g)]
+    expect(bars).toHaveLength(7)
+    expect(bars.every(([, width]) => Number(width) > 0)).toBe(true)
+    expect(bars.map(([, , title]) => title).join('\n')).toContain('otp-wasm: 80.0× node:crypto')
+  })
+
+  it('escapes names and machine text', () => {
+    expect(svg).toContain('a|b &lt;peer&gt; &amp; &quot;x&quot;')
+    expect(svg).toContain('Test CPU &lt;8 cores&gt; &amp; co')
+    expect(escapeXml(`<&>"'`)).toBe('&lt;&amp;&gt;&quot;&apos;')
+  })
+
+  it('marks the openssl ceiling where the run measured it', () => {
+    expect(svg).toContain('stroke-dasharray')
+    expect(svg).toContain('ceiling 30.0×')
+  })
+
+  it('uses a log scale when ratios span more than 20×, labelled as such', () => {
+    expect(svg).toContain('log scale')
+    const log = chooseScale([0.05, 1, 80])
+    expect(log.log).toBe(true)
+    expect(log.min).toBe(0.01)
+    expect(log.max).toBe(100)
+    expect(log.x(1) - log.x(0.1)).toBeCloseTo(log.x(10) - log.x(1), 6)
+    const linear = chooseScale([0.5, 1, 4.2])
+    expect(linear.log).toBe(false)
+    expect(linear.min).toBe(0)
+    expect(linear.max).toBeGreaterThanOrEqual(4.2)
+    expect(linear.ticks[0]).toBe(0)
+  })
+})
+
+describe('terminal table', () => {
+  it('shows every row with its ratio and margin, the ceiling, and what was skipped', () => {
+    const lines = renderWorkloadTable(syntheticReport().workloads[0]!)
+    expect(lines[0]).toContain('generate one code, HMAC-SHA-1')
+    expect(lines.some((line) => /node:crypto \(baseline\)\s+100 k\s+1\.00×\s+±1\.5%\s+20$/.test(line))).toBe(true)
+    expect(lines.some((line) => /otp-wasm\s+420 k\s+4\.20×/.test(line))).toBe(true)
+    expect(lines.some((line) => /ceiling: openssl SHA, 1 core\s+3\.00 M\s+30\.0×/.test(line))).toBe(true)
+    expect(lines.some((line) => line.includes('skipped otplib (node crypto plugin): not installed'))).toBe(true)
+  })
+
+  it('labels timed runs and threads', () => {
+    const lines = renderWorkloadTable(syntheticReport().workloads[1]!)
+    expect(lines[0]).toContain('median of timed runs')
+    expect(lines.some((line) => /node:crypto, 2 threads\s+190 k\s+1\.90×.*5 runs$/.test(line))).toBe(true)
+  })
+})
+
+describe('README section', () => {
+  it('tabulates every row, links the chart and states the machine', () => {
+    const section = renderReadmeSection(syntheticReport(), 'bench/results/full.svg', 'bench/results/full.json')
+    expect(section).toContain('Measured on 2026-01-02 in a full run')
+    expect(section).toContain('2 cores')
+    expect(section).toContain('![Speed of each engine relative to node:crypto, per workload](bench/results/full.svg)')
+    expect(section).toContain('| generate one code, HMAC-SHA-1 | **otp-wasm** | 420 k | 4.20× | ±1.5% |')
+    expect(section).toContain('a\\|b <peer>')
+    expect(section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))).toHaveLength(8)
+  })
+
+  it('replaces only the text between the markers', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'otp-bench-'))
+    const readme = join(directory, 'README.md')
+    const before = '# title\n\ntext before\n\n<!-- bench:start -->\nold figures\n<!-- bench:end -->\n\ntext after\n'
+    await writeFile(readme, before)
+    await updateReadme(readme, syntheticReport(), join(directory, 'bench/results/full.svg'))
+    const after = await readFile(readme, 'utf8')
+    expect(after.startsWith('# title\n\ntext before\n\n<!-- bench:start -->\n')).toBe(true)
+    expect(after.endsWith('<!-- bench:end -->\n\ntext after\n')).toBe(true)
+    expect(after).not.toContain('old figures')
+    expect(after).toContain('](bench/results/full.svg)')
+    expect(after).toContain('[bench/results/full.json](bench/results/full.json)')
+  })
+
+  it('refuses a README without the markers', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'otp-bench-'))
+    const readme = join(directory, 'README.md')
+    await writeFile(readme, '# no markers\n')
+    await expect(updateReadme(readme, syntheticReport(), null)).rejects.toThrow(/bench:start/)
+    expect(await readFile(readme, 'utf8')).toBe('# no markers\n')
+  })
+})
+
+describe('openssl ceiling', () => {
+  it('reads bytes per second from openssl speed -mr output', () => {
+    expect(parseSpeed('+DT:sha1:1:16384\n+R:100:sha1:1.0\n+H:16384\n+F:25:sha1:1870721810.50\n')).toBe(1870721810.5)
+    expect(parseSpeed('Doing sha1 for 1s\n')).toBeNull()
+  })
+
+  it('turns it into compressions, counting the padding block, and into HOTPs', () => {
+    const sha1 = fromBytesPerSecond('SHA1', 16384 * 1000)
+    expect(sha1.compressionsPerSecond).toBe(257_000)
+    expect(sha1.hotpPerSecondPrecomputed).toBe(128_500)
+    expect(sha1.hotpPerSecondWithKeySetup).toBe(64_250)
+    expect(fromBytesPerSecond('SHA512', 16384 * 1000).compressionsPerSecond).toBe(129_000)
+  })
+})
+
+describe('formatting', () => {
+  it('keeps three significant digits', () => {
+    expect(formatRate(1_234_567)).toBe('1.23 M')
+    expect(formatRate(45_600)).toBe('45.6 k')
+    expect(formatRate(512)).toBe('512')
+    expect(formatRatio(0.04567)).toBe('0.0457×')
+    expect(formatRatio(123.4)).toBe('123×')
+    expect(median([5, 1, 3])).toBe(3)
+    expect(median([4, 1, 3, 2])).toBe(2.5)
+  })
+})
+
+describe('RFC proof of contenders', () => {
+  it('computes RFC 4226 by hand: truncation example of section 5.4 and big-endian counters', () => {
+    const mac = Uint8Array.from(Buffer.from('1f8698690e02ca16618550ef7f19da8e945b555a', 'hex'))
+    expect(truncate(mac, 6)).toBe('872921')
+    expect([...writeCounter(new Uint8Array(8), 2 ** 32 + 258)]).toEqual([0, 0, 0, 1, 0, 0, 1, 2])
+  })
+
+  it('admits the node:crypto baseline', async () => {
+    expect(() => proveBaseline()).not.toThrow()
+    const baseline = await nodeCryptoPeer.load()
+    expect(await proveContender(baseline as Contender)).toBeNull()
+  })
+
+  it('excludes a contender with a wrong answer, and one that throws', async () => {
+    const baseline = (await nodeCryptoPeer.load()) as Contender
+    const offByOne: Contender = {
+      ...baseline,
+      name: 'off by one',
+      baseline: false,
+      async forKey(algorithm, key) {
+        const keyed = await baseline.forKey(algorithm, key)
+        return { ...keyed, hotp: (counter) => keyed.hotp(counter + 1) }
+      },
+    }
+    expect(await proveContender(offByOne)).toMatch(/SHA1 HOTP counter 0: expected 755224, got 287082/)
+    const acceptsAll: Contender = {
+      ...baseline,
+      async forKey(algorithm, key) {
+        return { ...(await baseline.forKey(algorithm, key)), verifyHotp: () => true }
+      },
+    }
+    expect(await proveContender(acceptsAll)).toMatch(/accepts a wrong code/)
+    const throws: Contender = { ...baseline, forKey: async () => Promise.reject(new Error('boom')) }
+    expect(await proveContender(throws)).toMatch(/threw Error: boom/)
+  })
+})
