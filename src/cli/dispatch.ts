@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs'
 import { OtpError } from '../index.js'
 import type { Command } from './command.js'
+import { batchCommand } from './commands/batch.js'
+import { benchCommand } from './commands/bench.js'
 import { codeCommand } from './commands/code.js'
 import { explainCommand } from './commands/explain.js'
 import { resyncCommand } from './commands/resync.js'
@@ -20,6 +22,8 @@ const COMMANDS: readonly Command[] = [
   verifyCommand,
   resyncCommand,
   explainCommand,
+  batchCommand,
+  benchCommand,
 ]
 
 function overview(): string {

@@ -38,13 +38,16 @@ export const SECRET_HELP = `SECRET is base32 (case and spaces ignored, '=' paddi
   -                    read the secret (or URI) from the first line of standard input`
 
 /**
- * Reads SECRET. A `hex:`, `text:` or `base32:` prefix picks the format unless `--secret-format`
- * was given, in which case the whole argument is read in that format.
+ * Reads SECRET. '-' reads it from standard input; a `hex:`, `text:` or `base32:` prefix picks the
+ * format unless `--secret-format` was given, in which case the whole argument is read in that format.
  */
 export function readSecret(argument: string, formatOption: string | undefined): SecretInput {
-  const text = argument === '-' ? readFirstLineOfStdin() : argument
-  const explicit = formatOption === undefined ? undefined : parseChoice(formatOption, '--secret-format', SECRET_FORMATS)
+  return parseSecretText(argument === '-' ? readFirstLineOfStdin() : argument, formatOption)
+}
 
+/** Reads a secret's text (or an otpauth:// URI) as readSecret does, without the '-' for stdin. */
+export function parseSecretText(text: string, formatOption: string | undefined): SecretInput {
+  const explicit = formatOption === undefined ? undefined : parseChoice(formatOption, '--secret-format', SECRET_FORMATS)
   if (/^otpauth:\/\//i.test(text.trimStart())) {
     if (explicit !== undefined) {
       throw new UsageError('--secret-format does not apply to an otpauth:// URI, whose secret is base32')
