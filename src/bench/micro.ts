@@ -1,12 +1,14 @@
 /**
  * Single-code workloads, measured with benchmark.js: many samples of a tight loop, reported as mean
- * ops/s with a relative margin of error. Every contender in one workload runs in one suite, baseline
- * first, over the same cycling table of inputs.
+ * ops/s with a relative margin of error. The contenders of one workload run in one suite over the
+ * same cycling table of inputs, in several rounds that alternate their order; each contender's
+ * samples are pooled over the rounds, so that a machine whose load drifts slows them all alike.
  */
 import type BenchmarkModule from 'benchmark'
 import type { Contender, KeyedOtp } from './contender.js'
 import type { CodeTable } from './fixtures.js'
 import { TABLE_SIZE } from './fixtures.js'
+import { summarizeSamples } from './stats.js'
 
 type Benchmark = typeof BenchmarkModule
 
@@ -15,7 +17,9 @@ export type SingleCodeOperation = 'hotp' | 'verifyHotp' | 'verifyTotp'
 
 /** How long benchmark.js may spend on each contender. */
 export interface SampleBudget {
-  /** Seconds per contender, calibration excluded. */
+  /** Rounds of the whole suite; each contender's samples are pooled over them. */
+  readonly rounds: number
+  /** Seconds per contender per round, calibration excluded. */
   readonly maxTime: number
   readonly minSamples: number
   /** Seconds per sample at least; benchmark.js's default (50 ms) when omitted. */
@@ -75,24 +79,19 @@ export async function loadBenchmark(): Promise<Benchmark | null> {
   }
 }
 
-/** Races the contenders on one single-code operation; answers their figures in the given order. */
-export async function raceSingleCode(
+/** Runs one benchmark.js suite and answers each benchmark's samples (seconds per operation) or error. */
+async function runSuite(
   Benchmark: Benchmark,
-  contenders: readonly Contender[],
-  keyed: ReadonlyMap<Contender, KeyedOtp>,
-  table: CodeTable,
-  operation: SingleCodeOperation,
+  entries: ReadonlyArray<{ contender: Contender; call: () => unknown }>,
   budget: SampleBudget,
-): Promise<MicroFigure[]> {
+): Promise<Array<{ samples: number[]; error?: string }>> {
   const suite = new Benchmark.Suite()
-  for (const contender of contenders) {
-    const call = operationCall(keyed.get(contender)!, table, operation)
-    await warmUp(call, contender.async, budget.warmupTime)
-    const options = {
-      maxTime: budget.maxTime,
-      minSamples: budget.minSamples,
-      ...(budget.minTime ? { minTime: budget.minTime } : {}),
-    }
+  const options = {
+    maxTime: budget.maxTime,
+    minSamples: budget.minSamples,
+    ...(budget.minTime ? { minTime: budget.minTime } : {}),
+  }
+  for (const { contender, call } of entries) {
     if (contender.async) {
       suite.add(contender.name, {
         ...options,
@@ -108,14 +107,49 @@ export async function raceSingleCode(
     suite.on('error', (event: { target: { error?: unknown } }) => reject(event.target.error))
     suite.run({ async: true })
   })
-  return Array.from({ length: suite.length }, (_, index) => {
+  return Array.from({ length: entries.length }, (_, index) => {
     const bench = (suite as unknown as ArrayLike<BenchmarkModule & { error?: Error }>)[index]!
+    return bench.error
+      ? { samples: [], error: String(bench.error.message ?? bench.error) }
+      : { samples: [...bench.stats.sample] }
+  })
+}
+
+/** Races the contenders on one single-code operation; answers their figures in the given order. */
+export async function raceSingleCode(
+  Benchmark: Benchmark,
+  contenders: readonly Contender[],
+  keyed: ReadonlyMap<Contender, KeyedOtp>,
+  table: CodeTable,
+  operation: SingleCodeOperation,
+  budget: SampleBudget,
+): Promise<MicroFigure[]> {
+  const entries = contenders.map((contender) => ({
+    contender,
+    call: operationCall(keyed.get(contender)!, table, operation),
+  }))
+  for (const { contender, call } of entries) await warmUp(call, contender.async, budget.warmupTime)
+  const pooled = entries.map(() => ({ samples: [] as number[], error: undefined as string | undefined }))
+  for (let round = 0; round < budget.rounds; round++) {
+    // Odd rounds run the suite backwards, so that no contender is always first or last.
+    const order = entries.map((_, index) => index)
+    if (round % 2) order.reverse()
+    const results = await runSuite(Benchmark, order.map((index) => entries[index]!), budget)
+    results.forEach((result, position) => {
+      const target = pooled[order[position]!]!
+      target.samples.push(...result.samples)
+      target.error ??= result.error
+    })
+  }
+  return entries.map(({ contender }, index) => {
+    const { samples, error } = pooled[index]!
+    const summary = summarizeSamples(samples)
     return {
-      name: bench.name ?? contenders[index]!.name,
-      opsPerSecond: bench.hz,
-      rmePercent: bench.stats.rme,
-      samples: bench.stats.sample.length,
-      ...(bench.error ? { error: String(bench.error.message ?? bench.error) } : {}),
+      name: contender.name,
+      opsPerSecond: summary.opsPerSecond,
+      rmePercent: summary.rmePercent,
+      samples: summary.samples,
+      ...(error ? { error } : {}),
     }
   })
 }

@@ -32,8 +32,8 @@ export interface BenchOptions {
 }
 
 const MICRO_BUDGET: Record<BenchReport['mode'], SampleBudget> = {
-  full: { maxTime: 2, minSamples: 10, warmupTime: 0.3 },
-  quick: { maxTime: 0.1, minSamples: 4, minTime: 0.02, warmupTime: 0.03 },
+  full: { rounds: 3, maxTime: 0.8, minSamples: 5, warmupTime: 0.3 },
+  quick: { rounds: 1, maxTime: 0.1, minSamples: 4, minTime: 0.02, warmupTime: 0.03 },
 }
 
 const LARGE_PLAN: Record<BenchReport['mode'], RunPlan> = {
@@ -44,9 +44,9 @@ const LARGE_PLAN: Record<BenchReport['mode'], RunPlan> = {
 const METHOD = [
   'Every figure is a ratio to the node:crypto baseline (HOTP by hand over createHmac) measured in the same process and run; absolute ops/s drift with the machine\'s load.',
   'Every contender first reproduces RFC 4226 appendix D and agrees with the baseline (itself checked on RFC 6238 appendix B) on SHA-256 and SHA-512; one that does not is excluded.',
-  'Single-code workloads: benchmark.js, mean ops/s with its relative margin of error (95%). Per-key objects a server could cache per user (a keyed HMAC state, a CryptoKey, a library object) are made before timing.',
+  'Single-code workloads: benchmark.js, mean ops/s with its relative margin of error (95%), samples pooled over rounds that alternate the contenders\' order (3 rounds in a full run), so that drifting load slows all alike. Per-key objects a server could cache per user (a keyed HMAC state, a CryptoKey, a library object) are made before timing.',
   'TOTP verification: the code given is one step ahead, so every verifier computes the three HMACs of window ±1.',
-  'Large workloads: a few timed runs after an untimed warm-up, median and spread; node:crypto runs a proportionate sample of the same work, on one thread and on all threads (worker_threads).',
+  'Large workloads: a few timed runs after an untimed warm-up, interleaved between the engines, median and spread; node:crypto runs a proportionate sample of the same work, on one thread and on all threads (worker_threads).',
   'Ceiling: openssl speed\'s SHA compression rate on one core, divided by the fewest compressions an operation needs: 4 per code with key setup, 8 for a TOTP window of three with one key setup, 2 per counter of a scan with ipad/opad precomputed.',
 ]
 

@@ -1,12 +1,12 @@
 /**
- * Runs one large workload: the node:crypto loop on a sample (one thread, then all threads), then each
- * otp-wasm engine on the full size, all as timed runs after an untimed warm-up.
+ * Runs one large workload: the node:crypto loop on a sample (one thread, then all threads) and each
+ * otp-wasm engine on the full size, each warmed up untimed, then timed in interleaved rounds.
  */
 import { prepareBaselineJob } from './baseline-loops.js'
-import { startBaselineThreads } from './baseline-threads.js'
+import { startBaselineThreads, type BaselineThreads } from './baseline-threads.js'
 import type { Skipped } from './contender.js'
 import type { ResultRow, WorkloadResult } from './report.js'
-import { secondsOf, timeRuns, type RunPlan, type TimedFigure } from './timed-runs.js'
+import { secondsOf, timeInterleaved, type RunPlan, type TimedFigure, type TimedSubject } from './timed-runs.js'
 import type { LargeWorkload, RacingEngine } from './workloads.js'
 
 export interface LargeRunSettings {
@@ -22,19 +22,28 @@ function warmupSize(size: number): number {
   return Math.min(size, Math.max(10_000, Math.ceil(size / 50)))
 }
 
-function row(engine: string, threads: number, figure: TimedFigure, baselineRate: number, baseline = false): ResultRow {
+/** A timed subject with the row it becomes. */
+interface Entry extends TimedSubject {
+  readonly engine: string
+  readonly threads: number
+  readonly baseline?: boolean
+}
+
+function row(entry: Entry, figure: TimedFigure, baselineRate: number): ResultRow {
   return {
-    engine,
-    threads,
+    engine: entry.engine,
+    threads: entry.threads,
     opsPerSecond: figure.opsPerSecond,
     ratio: figure.opsPerSecond / baselineRate,
     marginPercent: figure.spreadPercent,
     samples: figure.secondsPerRun.length,
     method: 'timed runs',
     unitsPerRun: figure.unitsPerRun,
-    ...(baseline ? { baseline: true } : {}),
+    ...(entry.baseline ? { baseline: true } : {}),
   }
 }
+
+const count = (n: number): string => n.toLocaleString('en-US')
 
 export async function runLargeWorkload(
   workload: LargeWorkload,
@@ -43,58 +52,65 @@ export async function runLargeWorkload(
 ): Promise<WorkloadResult> {
   const size = workload.size[settings.mode]
   const sample = workload.sample[settings.mode]
-  const { plan, log } = settings
-  const rows: ResultRow[] = []
+  const { log } = settings
   const skipped: Skipped[] = []
+  const entries: Entry[] = []
+  let threads: BaselineThreads | null = null
+  try {
+    log(`  preparing node:crypto, 1 thread: ${count(sample)} ${workload.unit}s per run`)
+    const loop = prepareBaselineJob(workload.baselineJob(sample))
+    loop()
+    entries.push({ engine: 'node:crypto', threads: 1, baseline: true, units: sample, run: () => secondsOf(loop) })
 
-  log(`  node:crypto, 1 thread, ${sample.toLocaleString('en-US')} ${workload.unit}s per run`)
-  const loop = prepareBaselineJob(workload.baselineJob(sample))
-  loop()
-  const baseline = await timeRuns(sample, () => secondsOf(loop), plan)
-  rows.push(row('node:crypto', 1, baseline, baseline.opsPerSecond, true))
-
-  if (settings.cores > 1) {
-    log(`  node:crypto, ${settings.cores} threads, ${sample.toLocaleString('en-US')} ${workload.unit}s per thread per run`)
-    const threads = await startBaselineThreads(workload.baselineJob(sample), settings.cores)
-    try {
-      await threads.run()
-      const figure = await timeRuns(sample * settings.cores, () => threads.run(), plan)
-      rows.push(row('node:crypto', settings.cores, figure, baseline.opsPerSecond))
-    } finally {
-      await threads.close()
+    if (settings.cores > 1) {
+      log(`  preparing node:crypto, ${settings.cores} threads: ${count(sample)} ${workload.unit}s per thread per run`)
+      const pool = (threads = await startBaselineThreads(workload.baselineJob(sample), settings.cores))
+      await pool.run()
+      entries.push({ engine: 'node:crypto', threads: settings.cores, units: sample * settings.cores, run: () => pool.run() })
     }
-  }
 
-  for (const racer of engines) {
-    const { name, threads } = racer
-    const label = `${name}${threads > 1 ? `, ${threads} threads` : ''}`
-    const prepared = workload.prepare(racer, size)
-    if ('reason' in prepared) {
-      skipped.push({ name: label, reason: prepared.reason })
-      continue
+    for (const racer of engines) {
+      const label = `${racer.name}${racer.threads > 1 ? `, ${racer.threads} threads` : ''}`
+      const prepared = workload.prepare(racer, size)
+      if ('reason' in prepared) {
+        skipped.push({ name: label, reason: prepared.reason })
+        continue
+      }
+      log(`  preparing ${label}: ${count(size)} ${workload.unit}s per run`)
+      try {
+        const warmup = workload.prepare(racer, warmupSize(size))
+        if ('run' in warmup) await warmup.run()
+      } catch (error) {
+        skipped.push({ name: label, reason: `FAILED: ${(error as Error).message}` })
+        continue
+      }
+      entries.push({ engine: racer.name, threads: racer.threads, units: size, run: () => secondsOf(() => prepared.run()) })
     }
-    log(`  ${label}, ${size.toLocaleString('en-US')} ${workload.unit}s per run`)
-    try {
-      const warmup = workload.prepare(racer, warmupSize(size))
-      if ('run' in warmup) await warmup.run()
-      const figure = await timeRuns(size, () => secondsOf(() => prepared.run()), plan)
-      rows.push(row(name, threads, figure, baseline.opsPerSecond))
-    } catch (error) {
-      skipped.push({ name: label, reason: `FAILED: ${(error as Error).message}` })
-    }
-  }
 
-  return {
-    id: workload.id,
-    title: workload.title(size),
-    unit: workload.unit,
-    method: 'timed runs',
-    ceilingPerCore: settings.ceilingPerCore,
-    rows,
-    skipped,
-    notes: [
-      `node:crypto is timed on ${sample.toLocaleString('en-US')} ${workload.unit}s per thread per run (its rate per ${workload.unit} does not depend on the total); otp-wasm on all ${size.toLocaleString('en-US')}`,
-      'figures are the median of the timed runs; margin is half their spread',
-    ],
+    log(`  timing ${entries.length} engines in interleaved rounds`)
+    const { figures, failures } = await timeInterleaved(entries, settings.plan)
+    const baseline = figures[0]
+    if (!baseline) throw new Error(`the node:crypto baseline failed on ${workload.id}: ${failures[0]?.message}`)
+    const rows: ResultRow[] = []
+    entries.forEach((entry, i) => {
+      const figure = figures[i]
+      if (figure) rows.push(row(entry, figure, baseline.opsPerSecond))
+      else skipped.push({ name: `${entry.engine}, ${entry.threads} thread(s)`, reason: `FAILED: ${failures[i]?.message}` })
+    })
+    return {
+      id: workload.id,
+      title: workload.title(size),
+      unit: workload.unit,
+      method: 'timed runs',
+      ceilingPerCore: settings.ceilingPerCore,
+      rows,
+      skipped,
+      notes: [
+        `node:crypto is timed on ${count(sample)} ${workload.unit}s per thread per run (its rate per ${workload.unit} does not depend on the total); otp-wasm on all ${count(size)}`,
+        'figures are the median of runs interleaved between the engines; margin is half their spread',
+      ],
+    }
+  } finally {
+    await threads?.close()
   }
 }

@@ -1,17 +1,24 @@
 /**
  * Large workloads (a million records, a hundred million counters) are too slow for benchmark.js's
- * many samples: each is timed as a few whole runs after one untimed warm-up, and reported as the
- * median throughput with the spread of the runs.
+ * many samples: each engine is timed over a few whole runs after one untimed warm-up, and reported
+ * as its median throughput with the spread of its runs. Runs are interleaved (one run of every
+ * engine per round, alternating their order), so that a machine whose load drifts slows them all alike.
  */
 
-/** How many runs to time. */
+/** How many rounds to time. */
 export interface RunPlan {
-  /** Runs to time when they are quick. */
+  /** Rounds to time when they are quick. */
   readonly runs: number
   /** Never fewer than this, however slow. */
   readonly minRuns: number
-  /** Seconds the timed runs of one engine should take at most, beyond `minRuns`. */
+  /** Seconds all rounds together should take at most, beyond `minRuns`. */
   readonly budgetSeconds: number
+}
+
+/** Something to time: `run` does `units` of work once and answers its wall-clock seconds. */
+export interface TimedSubject {
+  readonly units: number
+  run(): Promise<number>
 }
 
 /** Median throughput of a few timed runs. */
@@ -38,21 +45,47 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-/**
- * Times `run` (which answers its own seconds) per the plan. The first timed run decides how many
- * more fit in the budget; the warm-up is the caller's, on smaller inputs when the full ones are slow.
- */
-export async function timeRuns(unitsPerRun: number, run: () => Promise<number>, plan: RunPlan): Promise<TimedFigure> {
-  const seconds = [await run()]
-  const affordable = Math.floor(plan.budgetSeconds / seconds[0]!)
-  const total = Math.max(plan.minRuns, Math.min(plan.runs, affordable))
-  while (seconds.length < total) seconds.push(await run())
-  const rates = seconds.map((s) => unitsPerRun / s)
+/** Summarizes the runs of one subject. */
+export function figureOf(unitsPerRun: number, secondsPerRun: readonly number[]): TimedFigure {
+  const rates = secondsPerRun.map((s) => unitsPerRun / s)
   const middle = median(rates)
   return {
     unitsPerRun,
-    secondsPerRun: seconds,
+    secondsPerRun,
     opsPerSecond: middle,
     spreadPercent: ((Math.max(...rates) - Math.min(...rates)) / 2 / middle) * 100,
   }
+}
+
+/**
+ * Times every subject in rounds, one run each per round. The first round decides how many rounds
+ * fit in the budget; a subject whose run throws is dropped (its error is in `failures`), the others go on.
+ */
+export async function timeInterleaved(
+  subjects: readonly TimedSubject[],
+  plan: RunPlan,
+): Promise<{ figures: Array<TimedFigure | null>; failures: Array<Error | null> }> {
+  const seconds = subjects.map(() => [] as number[])
+  const failures: Array<Error | null> = subjects.map(() => null)
+  let rounds = plan.runs
+  for (let round = 0; round < rounds; round++) {
+    const start = process.hrtime.bigint()
+    // Odd rounds go backwards, so that no subject always runs first or last.
+    const order = subjects.map((_, i) => i)
+    if (round % 2) order.reverse()
+    for (const i of order) {
+      if (failures[i]) continue
+      try {
+        seconds[i]!.push(await subjects[i]!.run())
+      } catch (error) {
+        failures[i] = error as Error
+      }
+    }
+    if (round === 0) {
+      const roundSeconds = Number(process.hrtime.bigint() - start) / 1e9
+      rounds = Math.max(plan.minRuns, Math.min(plan.runs, Math.floor(plan.budgetSeconds / roundSeconds)))
+    }
+  }
+  const figures = subjects.map((subject, i) => (failures[i] ? null : figureOf(subject.units, seconds[i]!)))
+  return { figures, failures }
 }
