@@ -44,7 +44,7 @@ async function usageError(args: string[], message: RegExp, input = ''): Promise<
 const ASCII_KEY = HOTP_VECTORS.secretAscii as string // "12345678901234567890"
 const HEX_KEY = Buffer.from(ASCII_KEY).toString('hex')
 const BASE32_KEY = base32Encode(Buffer.from(ASCII_KEY))
-const COMMANDS = ['secret', 'uri', 'code', 'verify', 'resync', 'explain']
+const COMMANDS = ['secret', 'uri', 'code', 'verify', 'resync', 'explain', 'batch', 'bench']
 
 describe('otp: help, version, unknown commands', () => {
   it('prints the overview on stderr and exits 2 without a command', async () => {
@@ -425,5 +425,20 @@ describe('otp explain', () => {
     await usageError(['explain', BASE32_KEY, '--counter', 'x'], /--counter expects a counter/)
     await usageError(['explain', BASE32_KEY, '--counter', '1', '--period', '60'], /--period applies to TOTP/)
     await usageError(['explain'], /expected SECRET or URI, got 0/)
+  })
+})
+
+describe('otp bench', () => {
+  it('runs the benchmark runner: every contender proven on the RFC vectors before any timing', async () => {
+    const run = await otp(['bench', '--quick', '--only', 'no-such-workload', '--no-openssl'])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/^otp-wasm benchmark, quick run/)
+    expect(run.stdout).toContain('Proving every contender on the RFC vectors:')
+    expect(run.stdout).toMatch(/✓ otp-wasm: RFC 4226 appendix D and cross-checks pass/)
+  })
+
+  it('rejects arguments and unknown options with exit 2', async () => {
+    await usageError(['bench', 'now'], /takes no arguments/)
+    await usageError(['bench', '--fast'], /Unknown option '--fast'/)
   })
 })
