@@ -1,6 +1,6 @@
 /**
- * verifyMany's chunk: the same decisions as verify(), with one store read, engine batches and one
- * store write for the whole chunk instead of per token. Each token's write is still its own
+ * verifyMany: the same decisions as verify(), with one store read, engine batches and one store
+ * write per chunk of tokens instead of per token. Each token's write is still its own
  * compare-and-set; a token whose write lost a race is decided again through verify() alone.
  */
 import { OtpError, describe } from '../errors.js'
@@ -50,8 +50,44 @@ interface Decided {
 
 type Outcome = VerifyResult | OtpError
 
-/** Verifies `requests`, writing result i to `out[offset + i]`. */
-export async function verifyChunk(ctx: ChunkContext, requests: readonly VerifyRequest[], offset: number, out: Outcome[]): Promise<void> {
+/** A chunk of requests on its way: checked, and its tokens being read. */
+interface Chunk {
+  readonly requests: readonly VerifyRequest[]
+  /** Where the chunk's first result goes in `out`. */
+  readonly offset: number
+  /** The requests that passed their checks: their index in the chunk, and their token id. */
+  readonly slots: number[]
+  readonly ids: string[]
+  readonly records: Promise<Array<StoredToken | null>>
+}
+
+/**
+ * Verifies all requests, `size` at a time, as a pipeline: while one chunk is decided (decryption
+ * and the engine, in this thread) the next chunk's read and the previous chunk's write are in flight
+ * in the store. Overlapping them is safe: a token that a chunk read before an earlier chunk wrote it
+ * only loses its compare-and-set, and is decided again.
+ */
+export async function verifyAll(ctx: ChunkContext, requests: readonly VerifyRequest[], size: number): Promise<Outcome[]> {
+  const out: Outcome[] = new Array(requests.length)
+  const start = (offset: number) => (offset < requests.length ? readChunk(ctx, requests.slice(offset, offset + size), offset, out) : undefined)
+  let next = start(0)
+  let writing: Promise<void> = Promise.resolve()
+  while (next !== undefined) {
+    const chunk = next
+    const records = await chunk.records
+    next = start(chunk.offset + size)
+    const decided = await decideChunk(ctx, chunk, records, out)
+    const previous = writing
+    writing = writeChunk(ctx, chunk, decided, out)
+    // Settle in order, and never leave a rejection unobserved while the next chunk is decided.
+    writing.catch(() => {})
+    await previous
+  }
+  await writing
+  return out
+}
+
+function readChunk(ctx: ChunkContext, requests: readonly VerifyRequest[], offset: number, out: Outcome[]): Chunk {
   const slots: number[] = []
   const ids: string[] = []
   requests.forEach((request, i) => {
@@ -63,8 +99,14 @@ export async function verifyChunk(ctx: ChunkContext, requests: readonly VerifyRe
       out[offset + i] = asOtpError(error)
     }
   })
+  const records = ctx.store.getMany(ids)
+  records.catch(() => {})
+  return { requests, offset, slots, ids, records }
+}
 
-  const records = await ctx.store.getMany(ids)
+/** Opens the chunk's tokens and decides each request; bad ones get their error in `out`. */
+async function decideChunk(ctx: ChunkContext, chunk: Chunk, records: Array<StoredToken | null>, out: Outcome[]): Promise<Decided[]> {
+  const { offset, slots, ids, requests } = chunk
   const now = ctx.clock()
   const pending: Pending[] = []
   records.forEach((record, k) => {
@@ -78,8 +120,12 @@ export async function verifyChunk(ctx: ChunkContext, requests: readonly VerifyRe
       out[offset + slot] = asOtpError(error)
     }
   })
+  return settleAll(await ctx.engine(), pending, (slot, error) => (out[offset + slot] = error))
+}
 
-  const decided = await settleAll(await ctx.engine(), pending, (slot, error) => (out[offset + slot] = error))
+/** Writes the chunk's new states, each by compare-and-set, and fills in its results. */
+async function writeChunk(ctx: ChunkContext, chunk: Chunk, decided: readonly Decided[], out: Outcome[]): Promise<void> {
+  const { offset, requests } = chunk
   const writes = decided.filter((p) => p.decision.state !== null)
   const written = await ctx.store.compareAndSetMany(
     writes.map(({ token, decision }) => ({ id: token.stored.id, version: token.stored.version, state: encodeState(decision.state!) })),
@@ -88,7 +134,7 @@ export async function verifyChunk(ctx: ChunkContext, requests: readonly VerifyRe
   for (const p of decided) {
     if (!lost.has(p)) out[offset + p.slot] = p.decision.result
   }
-  // A concurrent writer won, or the same token came twice in this chunk: decide again, alone.
+  // A concurrent writer won, or the same token came twice: decide again, alone.
   for (const p of lost) {
     try {
       out[offset + p.slot] = await ctx.verify(p.token.stored.id, requests[p.slot]!.code)

@@ -84,7 +84,21 @@ export function encodeParams(p: TokenParams): string {
   return JSON.stringify([p.type, p.algorithm, p.digits, p.period, p.t0])
 }
 
+/** Decoded parameters by their text: most tokens of a deployment share a handful of them. */
+const paramsCache = new Map<string, TokenParams>()
+const PARAMS_CACHE_SIZE = 1024
+
 export function decodeParams(id: string, text: string): TokenParams {
+  let params = paramsCache.get(text)
+  if (params === undefined) {
+    params = parseParams(id, text)
+    if (paramsCache.size >= PARAMS_CACHE_SIZE) paramsCache.clear()
+    paramsCache.set(text, params)
+  }
+  return params
+}
+
+function parseParams(id: string, text: string): TokenParams {
   const fields = parseJson(id, text, 'parameters')
   const [type, algorithm, digits, period, t0] = Array.isArray(fields) ? fields : []
   if (
@@ -96,7 +110,7 @@ export function decodeParams(id: string, text: string): TokenParams {
   ) {
     throw corrupt(id, 'parameters')
   }
-  return { type, algorithm, digits, period, t0 }
+  return Object.freeze({ type, algorithm, digits, period, t0 })
 }
 
 /** The stored text of a token's state; the position is decimal text, since counters reach 2^64 - 1. */

@@ -14,7 +14,7 @@ import { MAX_RESYNC_CODES } from '../validate.js'
 import { createSealer, type Sealer, type SealingKey } from './crypto.js'
 import { isDone, planResync, planVerify, type Decision, type Plan } from './decide.js'
 import { runCheck, type CodeEngine } from './engine.js'
-import { checkCodeType, unknownToken, verifyChunk, type ChunkContext, type OpenToken, type VerifyRequest } from './many.js'
+import { checkCodeType, unknownToken, verifyAll, type ChunkContext, type OpenToken, type VerifyRequest } from './many.js'
 import { resolvePolicy, type VerifierPolicy } from './policy.js'
 import type { StoredToken, TokenStore } from './store.js'
 import { createMemoryStore } from './stores/memory.js'
@@ -164,11 +164,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       if (!Array.isArray(requests)) {
         throw new OtpError('INVALID_OPTIONS', `verifyMany takes an array of { tokenId, code }, got ${describe(requests)}`)
       }
-      const out: Array<VerifyResult | OtpError> = new Array(requests.length)
-      for (let start = 0; start < requests.length; start += batchSize) {
-        await verifyChunk(chunkContext, requests.slice(start, start + batchSize), start, out)
-      }
-      return out
+      return verifyAll(chunkContext, requests, batchSize)
     },
 
     async resync(tokenId, codes) {

@@ -15,6 +15,10 @@ afterAll(async () => {
 // Each store gets a key prefix of its own on the one server, so tests never see each other's tokens.
 let stores = 0
 describeStore('redis', () => createRedisStore({ url: server.url, prefix: `test:${++stores}:` }))
+// Batches split over many script calls must keep their order, a token named twice included.
+describeStore('redis (3 keys per script call)', () =>
+  createRedisStore({ url: server.url, prefix: `test:${++stores}:`, keysPerScript: 3 }),
+)
 
 describe('redis store: sharing', () => {
   it('works over a client the caller owns, and leaves it open', async () => {

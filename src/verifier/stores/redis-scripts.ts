@@ -1,41 +1,52 @@
 /**
  * The Lua scripts behind the Redis store. Redis runs a script to the end before any other command,
- * so each is one atomic step; each touches only its own keys, so it also runs on a Redis Cluster.
+ * so each is one atomic step whichever client sends it.
  *
- * A token is one hash: fields `secret` (sealed bytes), `params`, `state` and `version`.
+ * A token is one hash: fields `version`, `state`, `params` and `secret` (sealed bytes). The
+ * single-key scripts also run on a Redis Cluster; the many-key ones save a command per token on a
+ * single Redis (or a primary with replicas), where any keys may meet in one script.
  */
 
 /** KEYS[1] = token; ARGV = secret, params, state. Returns 1, or 0 if the token exists. */
 export const INSERT_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'secret', ARGV[1], 'params', ARGV[2], 'state', ARGV[3], 'version', '1')
+redis.call('HSET', KEYS[1], 'version', '1', 'state', ARGV[3], 'params', ARGV[2], 'secret', ARGV[1])
 return 1
 `
 
 /**
- * The compare-and-set. KEYS[1] = token; ARGV = expected version, new state, new version.
- * Returns 1 if the state was written, 0 if the version moved on or the token is gone.
+ * The compare-and-set, for each key in turn: KEYS = tokens, ARGV = (expected version, new state)
+ * per key. Writes the state and bumps the version only where the version is still the expected one
+ * (so never on a deleted token). Returns a 1 (written) or 0 per key; a token named twice sees its
+ * first update when the second is decided, as if the two came one after the other.
  */
 export const CAS_SCRIPT = `
-if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[2], 'version', ARGV[3])
-return 1
-`
-
-/**
- * Many compare-and-sets in one call, each decided on its own as CAS_SCRIPT does: KEYS = tokens,
- * ARGV = (expected version, new state, new version) per key. Returns a 0/1 per key. One call
- * saves a round of command parsing per token; a token updated twice in one call sees its first update.
- */
-export const CAS_MANY_SCRIPT = `
 local out = {}
 for i = 1, #KEYS do
-  local a = 3 * i - 2
-  if redis.call('HGET', KEYS[i], 'version') == ARGV[a] then
-    redis.call('HSET', KEYS[i], 'state', ARGV[a + 1], 'version', ARGV[a + 2])
+  local version = redis.call('HGET', KEYS[i], 'version')
+  if version and version == ARGV[2 * i - 1] then
+    redis.call('HSET', KEYS[i], 'state', ARGV[2 * i], 'version', tostring(tonumber(version) + 1))
     out[i] = 1
   else
     out[i] = 0
+  end
+end
+return out
+`
+
+/**
+ * Reads many tokens in one call: KEYS = tokens. Returns per key `version \\n state \\n params \\n secret`
+ * as one string (neither the number nor the two JSON texts hold a newline; the secret comes last, so
+ * its bytes need no escaping), or false for a missing token.
+ */
+export const READ_SCRIPT = `
+local out = {}
+for i = 1, #KEYS do
+  local t = redis.call('HMGET', KEYS[i], 'version', 'state', 'params', 'secret')
+  if t[1] and t[2] and t[3] and t[4] then
+    out[i] = t[1] .. '\\n' .. t[2] .. '\\n' .. t[3] .. '\\n' .. t[4]
+  else
+    out[i] = false
   end
 end
 return out

@@ -1,12 +1,13 @@
 /**
  * The Redis store, over ioredis: one Redis serves a fleet of verifier processes on many machines.
- * Every write is a Lua script (redis-scripts.ts), so the version check and the write are one atomic
- * step on the server, whichever client sends them; batches travel as pipelines, one round trip per chunk.
+ * Every read and write is a Lua script (redis-scripts.ts), so the version check and the write are one
+ * atomic step on the server, whichever client sends them. A batch goes as a few many-key script calls
+ * sent back to back on one connection: one round trip, and one command per few hundred tokens.
  */
 import type { Cluster, Redis, RedisOptions } from 'ioredis'
 import { OtpError, describe } from '../../errors.js'
 import type { StateUpdate, StoredToken, TokenStore } from '../store.js'
-import { CAS_MANY_SCRIPT, CAS_SCRIPT, INSERT_SCRIPT } from './redis-scripts.js'
+import { CAS_SCRIPT, INSERT_SCRIPT, READ_SCRIPT } from './redis-scripts.js'
 
 export interface RedisStoreOptions {
   /** A connected ioredis client (Redis or Cluster) to use; the store leaves it open on close(). */
@@ -16,23 +17,18 @@ export interface RedisStoreOptions {
   redis?: RedisOptions
   /** Prefix of every token's key. Default 'otp:token:'. */
   prefix?: string
-  /** Tokens per pipeline in getMany / compareAndSetMany. Default 2000. */
-  chunkSize?: number
+  /** Tokens per script call in getMany / compareAndSetMany (a cluster always uses 1). Default 500. */
+  keysPerScript?: number
 }
 
-/** The scripted commands, as ioredis's defineCommand adds them to a client and to its pipelines. */
+/** The scripted commands, as ioredis's defineCommand adds them: the key count comes first. */
 interface Scripted {
   otpInsert(key: string, secret: Buffer, params: string, state: string): Promise<number>
-  otpCas(key: string, version: string, state: string, nextVersion: string): Promise<number>
-  otpCasMany(keyCount: number, ...keysThenArgs: string[]): Promise<number[]>
-}
-interface ScriptedPipeline {
-  hmgetBuffer(key: string, ...fields: string[]): ScriptedPipeline
-  otpCasMany(keyCount: number, ...keysThenArgs: string[]): ScriptedPipeline
-  exec(): Promise<Array<[Error | null, unknown]> | null>
+  otpCas(keyCount: number, ...keysThenArgs: string[]): Promise<number[]>
+  otpReadBuffer(keyCount: number, ...keys: string[]): Promise<Array<Buffer | null>>
 }
 
-const FIELDS = ['secret', 'params', 'state', 'version'] as const
+const NEWLINE = 0x0a
 
 /**
  * Creates a Redis token store. ioredis is loaded here, on first use, and only when the store has to
@@ -44,30 +40,55 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   }
   const prefix = options.prefix ?? 'otp:token:'
   if (typeof prefix !== 'string') throw new OtpError('INVALID_OPTIONS', `prefix must be a string, got ${describe(prefix)}`)
-  const chunkSize = options.chunkSize ?? 2000
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) {
-    throw new OtpError('INVALID_OPTIONS', `chunkSize must be a whole number above 0, got ${describe(chunkSize)}`)
+  const scriptKeys = options.keysPerScript ?? 500
+  if (!Number.isInteger(scriptKeys) || scriptKeys < 1) {
+    throw new OtpError('INVALID_OPTIONS', `keysPerScript must be a whole number above 0, got ${describe(scriptKeys)}`)
   }
   const owned = options.client === undefined
   const client = options.client ?? (await connect(options))
   client.defineCommand('otpInsert', { numberOfKeys: 1, lua: INSERT_SCRIPT })
-  client.defineCommand('otpCas', { numberOfKeys: 1, lua: CAS_SCRIPT })
-  client.defineCommand('otpCasMany', { lua: CAS_MANY_SCRIPT })
+  client.defineCommand('otpCas', { lua: CAS_SCRIPT })
+  client.defineCommand('otpRead', { lua: READ_SCRIPT, readOnly: true })
   const scripted = client as unknown as Scripted
-  const pipeline = () => client.pipeline() as unknown as ScriptedPipeline
-  // A cluster spreads keys over nodes: a pipeline or a many-key script may not cross them, so a
-  // cluster gets one command per token (ioredis's auto-pipelining still batches them per node).
-  const cluster = client.isCluster
+  // A script may only touch keys of one cluster node: on a cluster, each call names one token.
+  const perCall = client.isCluster ? 1 : scriptKeys
 
   const key = (id: string) => prefix + id
 
-  const toToken = (id: string, fields: Array<Buffer | null>): StoredToken | null => {
-    const [secret, params, state, version] = fields
-    if (secret == null || params == null || state == null || version == null) return null
-    return { id, secret: new Uint8Array(secret), params: params.toString(), state: state.toString(), version: Number(version) }
+  /** `version \n state \n params \n secret`, as READ_SCRIPT joins them. */
+  const toToken = (id: string, reply: Buffer | null): StoredToken | null => {
+    if (reply === null) return null
+    const a = reply.indexOf(NEWLINE)
+    const b = reply.indexOf(NEWLINE, a + 1)
+    const c = reply.indexOf(NEWLINE, b + 1)
+    return {
+      id,
+      version: Number(reply.toString('latin1', 0, a)),
+      state: reply.toString('utf8', a + 1, b),
+      params: reply.toString('utf8', b + 1, c),
+      secret: reply.subarray(c + 1),
+    }
   }
 
-  const casArgs = (u: StateUpdate) => [String(u.version), u.state, String(u.version + 1)]
+  /** Calls a many-key script over `items` in slices of perCall keys, all sent at once, in order. */
+  const sliced = async <T, R>(items: readonly T[], call: (slice: readonly T[]) => Promise<R[]>): Promise<R[]> => {
+    const calls: Array<Promise<R[]>> = []
+    for (let start = 0; start < items.length; start += perCall) calls.push(call(items.slice(start, start + perCall)))
+    return (await Promise.all(calls)).flat()
+  }
+
+  const read = (ids: readonly string[]) =>
+    sliced(ids, async (slice) => {
+      const replies = await scripted.otpReadBuffer(slice.length, ...slice.map(key))
+      return slice.map((id, i) => toToken(id, replies[i] ?? null))
+    })
+
+  const cas = (updates: readonly StateUpdate[]) =>
+    sliced(updates, async (slice) => {
+      const args = slice.map((u) => key(u.id))
+      for (const u of slice) args.push(String(u.version), u.state)
+      return (await scripted.otpCas(slice.length, ...args)).map((done) => done === 1)
+    })
 
   return {
     async insert(token) {
@@ -78,49 +99,17 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
         throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
       }
     },
-
     async get(id) {
-      return toToken(id, await client.hmgetBuffer(key(id), ...FIELDS))
+      return (await read([id]))[0]!
     },
-
-    async getMany(ids) {
-      if (cluster) return Promise.all(ids.map(async (id) => toToken(id, await client.hmgetBuffer(key(id), ...FIELDS))))
-      const out: Array<StoredToken | null> = []
-      for (let start = 0; start < ids.length; start += chunkSize) {
-        const chunk = ids.slice(start, start + chunkSize)
-        const p = pipeline()
-        for (const id of chunk) p.hmgetBuffer(key(id), ...FIELDS)
-        const replies = await run(p)
-        chunk.forEach((id, i) => out.push(toToken(id, replies[i] as Array<Buffer | null>)))
-      }
-      return out
-    },
-
+    getMany: read,
     async compareAndSet(update) {
-      return (await scripted.otpCas(key(update.id), ...(casArgs(update) as [string, string, string]))) === 1
+      return (await cas([update]))[0]!
     },
-
-    async compareAndSetMany(updates) {
-      if (cluster) return Promise.all(updates.map(async (u) => (await scripted.otpCas(key(u.id), ...(casArgs(u) as [string, string, string]))) === 1))
-      const out: boolean[] = []
-      // A pipeline of many-key script calls: each call decides SCRIPT_KEYS tokens in one go.
-      const SCRIPT_KEYS = 100
-      for (let start = 0; start < updates.length; start += chunkSize) {
-        const chunk = updates.slice(start, start + chunkSize)
-        const p = pipeline()
-        for (let i = 0; i < chunk.length; i += SCRIPT_KEYS) {
-          const part = chunk.slice(i, i + SCRIPT_KEYS)
-          p.otpCasMany(part.length, ...part.map((u) => key(u.id)), ...part.flatMap(casArgs))
-        }
-        for (const reply of await run(p)) for (const done of reply as number[]) out.push(done === 1)
-      }
-      return out
-    },
-
+    compareAndSetMany: cas,
     async delete(id) {
       return (await client.del(key(id))) === 1
     },
-
     async close() {
       if (owned) await client.quit()
     },
@@ -140,13 +129,4 @@ async function connect(options: RedisStoreOptions): Promise<Redis> {
   const client = options.url !== undefined ? new RedisClient(options.url, redisOptions) : new RedisClient(redisOptions)
   await client.connect()
   return client
-}
-
-/** Runs a pipeline; the first failed command's error is thrown. */
-async function run(p: ScriptedPipeline): Promise<unknown[]> {
-  const replies = (await p.exec()) ?? []
-  return replies.map(([error, value]) => {
-    if (error) throw error
-    return value
-  })
 }
