@@ -1,0 +1,234 @@
+/**
+ * The verifier's boundary and its sealing: options and inputs that must throw OtpError with a stable
+ * code (and never echo a secret), secrets that fail to open when the key or the stored record is
+ * wrong, key rotation, and the same decisions whichever engine computes the codes.
+ */
+import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { OtpError, base32Encode, createEngine, hotp, resyncHotp, totp, verifyHotp, verifyTotp } from '../dist/index.js'
+import { createMemoryStore, createSqliteStore, createVerifier, type Verifier } from '../dist/verifier/index.js'
+import { KEY, SECRET, STEP, T, codeAt } from './stores/behaviour.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'otp-verifier-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function thrown(fn: () => unknown): OtpError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(OtpError)
+    return error as OtpError
+  }
+  throw new Error('expected an OtpError')
+}
+
+async function rejected(promise: Promise<unknown>): Promise<OtpError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(OtpError)
+    return error as OtpError
+  }
+  throw new Error('expected an OtpError')
+}
+
+const at = (seconds: number) => () => seconds * 1000
+
+describe('createVerifier options', () => {
+  const cases: Array<[string, unknown, string]> = [
+    ['not an object', 'memory', 'INVALID_OPTIONS'],
+    ['a store without a key', { store: createMemoryStore() }, 'INVALID_OPTIONS'],
+    ['a key of the wrong length', { key: new Uint8Array(20) }, 'INVALID_OPTIONS'],
+    ['a key that is text', { key: 'k'.repeat(32) }, 'INVALID_OPTIONS'],
+    ['no keys at all', { key: [] }, 'INVALID_OPTIONS'],
+    ['an unknown policy field', { policy: { windw: 1 } }, 'INVALID_OPTIONS'],
+    ['a negative window', { policy: { window: -1 } }, 'INVALID_OPTIONS'],
+    ['a fractional failure count', { policy: { maxFailures: 2.5 } }, 'INVALID_OPTIONS'],
+    ['a lock cap below the first lock', { policy: { lockSeconds: 60, maxLockSeconds: 30 } }, 'INVALID_OPTIONS'],
+    ['a clock that is not a function', { clock: 5 }, 'INVALID_OPTIONS'],
+    ['a zero batch size', { batchSize: 0 }, 'INVALID_OPTIONS'],
+  ]
+  it.each(cases)('refuses %s', (_, options, code) => {
+    expect(thrown(() => createVerifier(options as never)).code).toBe(code)
+  })
+
+  it('fills the policy from the defaults', () => {
+    const verifier = createVerifier({ policy: { window: 2 } })
+    expect(verifier.policy).toMatchObject({ window: 2, lookAhead: 10, maxFailures: 5, maxDrift: 10 })
+  })
+})
+
+describe('bad input to a verifier', () => {
+  const secretText = base32Encode(SECRET)
+  const verifier = createVerifier({ clock: at(T) })
+  const ready = verifier.enroll('alice', SECRET, { type: 'totp' })
+
+  const enrollCases: Array<[string, unknown, unknown, unknown, string]> = [
+    ['an empty id', '', SECRET, { type: 'totp' }, 'INVALID_OPTIONS'],
+    ['a numeric id', 7, SECRET, { type: 'totp' }, 'INVALID_OPTIONS'],
+    ['an id past 256 characters', 'x'.repeat(257), SECRET, { type: 'totp' }, 'INVALID_OPTIONS'],
+    ['no params', 'bob', SECRET, undefined, 'INVALID_OPTIONS'],
+    ['an unknown type', 'bob', SECRET, { type: 'motp' }, 'INVALID_OPTIONS'],
+    ['5 digits', 'bob', SECRET, { type: 'totp', digits: 5 }, 'INVALID_DIGITS'],
+    ['an unknown hash', 'bob', SECRET, { type: 'hotp', algorithm: 'MD5' }, 'INVALID_ALGORITHM'],
+    ['a zero period', 'bob', SECRET, { type: 'totp', period: 0 }, 'INVALID_PERIOD'],
+    ['a counter past 2^64 - 1', 'bob', SECRET, { type: 'hotp', counter: 2n ** 64n }, 'INVALID_COUNTER'],
+    ['an empty secret', 'bob', new Uint8Array(0), { type: 'totp' }, 'INVALID_SECRET'],
+    ['a secret that is not base32', 'bob', `${secretText}!`, { type: 'totp' }, 'INVALID_SECRET'],
+  ]
+  it.each(enrollCases)('enroll refuses %s', async (_, id, secret, params, code) => {
+    const error = await rejected(verifier.enroll(id as string, secret as Uint8Array, params as never))
+    expect(error.code).toBe(code)
+    expect(error.message).not.toContain(secretText.slice(0, 8))
+  })
+
+  it('verify refuses a code that is not a string, and an unknown id', async () => {
+    await ready
+    expect((await rejected(verifier.verify('alice', 123456 as unknown as string))).code).toBe('INVALID_CODE')
+    expect((await rejected(verifier.verify('nobody', '123456'))).code).toBe('UNKNOWN_TOKEN')
+    expect((await rejected(verifier.verify(null as unknown as string, '123456'))).code).toBe('INVALID_OPTIONS')
+    expect((await rejected(verifier.inspect('nobody'))).code).toBe('UNKNOWN_TOKEN')
+  })
+
+  it('resync asks for policy.resyncCodes to 16 codes, as strings', async () => {
+    await ready
+    expect((await rejected(verifier.resync('alice', [codeAt(0)]))).code).toBe('INVALID_CODES')
+    expect((await rejected(verifier.resync('alice', 'nope' as unknown as string[]))).code).toBe('INVALID_CODES')
+    expect((await rejected(verifier.resync('alice', [codeAt(0), 1 as unknown as string]))).code).toBe('INVALID_CODES')
+    expect((await rejected(verifier.resync('alice', Array(17).fill(codeAt(0))))).code).toBe('INVALID_CODES')
+    expect((await verifier.inspect('alice')).failures).toBe(0)
+  })
+
+  it('verifyMany takes an array, and answers a malformed request in its own slot', async () => {
+    await ready
+    expect((await rejected(verifier.verifyMany('alice' as never))).code).toBe('INVALID_OPTIONS')
+    const results = await verifier.verifyMany([null as never, { tokenId: 'alice' } as never, { tokenId: 'alice', code: codeAt(0) }])
+    expect((results[0] as OtpError).code).toBe('INVALID_RECORD')
+    expect((results[1] as OtpError).code).toBe('INVALID_CODE')
+    expect(results[2]).toEqual({ ok: true, type: 'totp', delta: 0, step: STEP })
+    expect(await verifier.verifyMany([])).toEqual([])
+  })
+})
+
+describe('policy corners', () => {
+  it('with lookBehind 0, a used HOTP code is just a wrong code', async () => {
+    const verifier = createVerifier({ policy: { lookBehind: 0 } })
+    await verifier.enroll('hw', SECRET, { type: 'hotp' })
+    await verifier.verify('hw', hotp(SECRET, 0))
+    expect(await verifier.verify('hw', hotp(SECRET, 0))).toEqual({ ok: false, reason: 'INVALID', failures: 1 })
+  })
+
+  it('a TOTP token accepts nothing before its t0, and counts steps from t0 with its own period', async () => {
+    const t0 = T - 600
+    const verifier = createVerifier({ clock: at(t0 - 100) })
+    await verifier.enroll('late', SECRET, { type: 'totp', t0, period: 60, digits: 8, algorithm: 'SHA512' })
+    const code = totp(SECRET, { time: t0, t0, period: 60, digits: 8, algorithm: 'SHA512' })
+    expect(await verifier.verify('late', code)).toEqual({ ok: false, reason: 'INVALID', failures: 1 })
+    const later = createVerifier({ clock: at(t0 + 125) })
+    await later.enroll('late', SECRET, { type: 'totp', t0, period: 60, digits: 8, algorithm: 'SHA512' })
+    const now = totp(SECRET, { time: t0 + 125, t0, period: 60, digits: 8, algorithm: 'SHA512' })
+    expect(await later.verify('late', now)).toEqual({ ok: true, type: 'totp', delta: 0, step: 2 })
+  })
+})
+
+describe('secrets at rest', () => {
+  /** A verifier on a fresh SQLite file, and a raw connection to the same file to play the attacker. */
+  async function onFile(key: Uint8Array | Uint8Array[] = KEY) {
+    const file = join(dir, `sealed-${Math.random().toString(36).slice(2)}.db`)
+    const store = await createSqliteStore(file)
+    return { file, store, verifier: createVerifier({ store, key, clock: at(T) }) }
+  }
+
+  it('a changed parameter or a flipped secret bit is DECRYPTION_FAILED, not a wrong code', async () => {
+    const { file, store, verifier } = await onFile()
+    await verifier.enroll('alice', SECRET, { type: 'totp' })
+    await verifier.enroll('bob', SECRET, { type: 'totp' })
+    const db = new Database(file)
+    // Fewer digits would make codes easier to guess: the parameters are bound to the secret.
+    db.prepare(`UPDATE otp_tokens SET params = replace(params, '6', '7') WHERE id = 'alice'`).run()
+    const sealed = db.prepare(`SELECT secret FROM otp_tokens WHERE id = 'bob'`).get() as { secret: Buffer }
+    sealed.secret[sealed.secret.length - 20]! ^= 1
+    db.prepare(`UPDATE otp_tokens SET secret = ? WHERE id = 'bob'`).run(sealed.secret)
+    db.close()
+    for (const id of ['alice', 'bob']) {
+      const error = await rejected(verifier.verify(id, codeAt(0)))
+      expect(error.code).toBe('DECRYPTION_FAILED')
+      expect(error.message).toContain('fail authentication')
+    }
+    await store.close()
+  })
+
+  it('a secret moved to another token fails to open', async () => {
+    const { file, store, verifier } = await onFile()
+    await verifier.enroll('alice', SECRET, { type: 'totp' })
+    await verifier.enroll('mallory', new Uint8Array(20).fill(1), { type: 'totp' })
+    const db = new Database(file)
+    db.prepare(`UPDATE otp_tokens SET secret = (SELECT secret FROM otp_tokens WHERE id = 'alice') WHERE id = 'mallory'`).run()
+    db.close()
+    expect((await rejected(verifier.verify('mallory', codeAt(0)))).code).toBe('DECRYPTION_FAILED')
+    expect(await verifier.verify('alice', codeAt(0))).toMatchObject({ ok: true })
+    await store.close()
+  })
+
+  it('rotates keys: the first key seals, every key opens', async () => {
+    const oldKey = new Uint8Array(16).fill(1)
+    const newKey = new Uint8Array(32).fill(2)
+    const { store, verifier: before } = await onFile(oldKey)
+    await before.enroll('old', SECRET, { type: 'hotp' })
+    const after = createVerifier({ store, key: [newKey, oldKey] })
+    await after.enroll('new', SECRET, { type: 'hotp' })
+    expect(await after.verify('old', hotp(SECRET, 0))).toMatchObject({ ok: true })
+    expect(await after.verify('new', hotp(SECRET, 0))).toMatchObject({ ok: true })
+    const error = await rejected(before.verify('new', hotp(SECRET, 1)))
+    expect(error.code).toBe('DECRYPTION_FAILED')
+    expect(error.message).toContain('different key')
+    await store.close()
+  })
+})
+
+describe('the engine behind the verifier', () => {
+  /** The same history on each verifier; returns everything they answered. */
+  async function history(verifier: Verifier) {
+    await verifier.enroll('t', SECRET, { type: 'totp' })
+    await verifier.enroll('h', SECRET, { type: 'hotp', algorithm: 'SHA256', digits: 8 })
+    const h = (c: number) => hotp(SECRET, c, { algorithm: 'SHA256', digits: 8 })
+    return [
+      await verifier.verifyMany([
+        { tokenId: 't', code: codeAt(0) },
+        { tokenId: 'h', code: h(3) },
+        { tokenId: 'h', code: h(1) },
+        { tokenId: 't', code: codeAt(1) },
+        { tokenId: 'h', code: '00000000' },
+      ]),
+      await verifier.verify('t', codeAt(0)),
+      await verifier.resync('h', [h(40), h(41)]),
+      await verifier.verify('h', h(42)),
+    ]
+  }
+
+  it('decides the same through the module functions, a JS engine and a WASM engine', async () => {
+    const moduleApi = { verifyTotp, verifyHotp, resyncHotp }
+    const js = await createEngine({ backend: 'js' })
+    const wasm = await createEngine({ backend: 'auto' })
+    const expected = await history(createVerifier({ clock: at(T), engine: moduleApi }))
+    expect(expected[0]).toEqual([
+      { ok: true, type: 'totp', delta: 0, step: STEP },
+      { ok: true, type: 'hotp', delta: 3, counter: 3 },
+      { ok: false, reason: 'REPLAYED' },
+      { ok: true, type: 'totp', delta: 1, step: STEP + 1 },
+      { ok: false, reason: 'INVALID', failures: 1 },
+    ])
+    expect(expected.slice(1)).toEqual([
+      { ok: false, reason: 'REPLAYED' },
+      { ok: true, type: 'hotp', counter: 42 },
+      { ok: true, type: 'hotp', delta: 0, counter: 42 },
+    ])
+    for (const engine of [js, wasm]) {
+      expect(await history(createVerifier({ clock: at(T), engine }))).toEqual(expected)
+      await engine.close()
+    }
+  })
+})
