@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,5 +32,22 @@ describe('sqlite store: the file', () => {
   it('refuses a bad path or table name with an OtpError', async () => {
     await expect(createSqliteStore('')).rejects.toThrow(OtpError)
     await expect(createSqliteStore(nextFile(), { table: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' })
+  })
+
+  it('reports a database another connection keeps locked as STORE_CONFLICT, and writes nothing', async () => {
+    const file = nextFile()
+    const store = await createSqliteStore(file, { busyTimeout: 20 })
+    const verifier = createVerifier({ store, key: KEY, clock: () => 1_700_000_015_000 })
+    await verifier.enroll('alice', SECRET, { type: 'totp' })
+    const other = new Database(file)
+    other.exec('BEGIN IMMEDIATE')
+    try {
+      await expect(verifier.verify('alice', codeAt(0))).rejects.toMatchObject({ code: 'STORE_CONFLICT' })
+    } finally {
+      other.exec('ROLLBACK')
+      other.close()
+    }
+    expect(await verifier.verify('alice', codeAt(0))).toMatchObject({ ok: true })
+    await store.close()
   })
 })

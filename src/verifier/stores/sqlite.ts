@@ -95,10 +95,25 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
   const readMany = db.transaction((ids: readonly string[]) => ids.map(read))
   const writeMany = db.transaction((updates: readonly StateUpdate[]) => updates.map(compareAndSet))
 
+  /** Runs a statement, turning "another process held the lock for all of busyTimeout" into STORE_CONFLICT. */
+  const locking = <R>(fn: () => R): R => {
+    try {
+      return fn()
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? ''
+      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+        throw new OtpError('STORE_CONFLICT', `the token database stayed locked by another connection for ${busyTimeout} ms`, {
+          cause: error,
+        })
+      }
+      throw error
+    }
+  }
+
   return {
     async insert(token) {
       try {
-        insert.run(token.id, token.secret, token.params, token.state)
+        locking(() => insert.run(token.id, token.secret, token.params, token.state))
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
           throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
@@ -107,20 +122,20 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
       }
     },
     async get(id) {
-      return read(id)
+      return locking(() => read(id))
     },
     async getMany(ids) {
-      return readMany(ids)
+      return locking(() => readMany(ids))
     },
     async compareAndSet(update) {
-      return compareAndSet(update)
+      return locking(() => compareAndSet(update))
     },
     async compareAndSetMany(updates) {
       // IMMEDIATE takes the write lock up front: two processes never both read, then both try to write.
-      return writeMany.immediate(updates)
+      return locking(() => writeMany.immediate(updates))
     },
     async delete(id) {
-      return remove.run(id).changes === 1
+      return locking(() => remove.run(id).changes === 1)
     },
     async close() {
       db.close()
