@@ -38,10 +38,16 @@ let qrcodeModule: Promise<QrCodeModule> | undefined
 
 /** Loads `qrcode` once. It is CommonJS, so its functions may sit on `default`. */
 function loadQrCode(): Promise<QrCodeModule> {
-  qrcodeModule ??= import('qrcode').then((module) => {
-    const withDefault = module as QrCodeModule & { default?: QrCodeModule }
-    return withDefault.default ?? withDefault
-  })
+  qrcodeModule ??= import('qrcode').then(
+    (module) => {
+      const withDefault = module as QrCodeModule & { default?: QrCodeModule }
+      return withDefault.default ?? withDefault
+    },
+    (error: unknown) => {
+      qrcodeModule = undefined
+      throw new Error("QR codes need the 'qrcode' package, which could not be loaded: npm install qrcode", { cause: error })
+    },
+  )
   return qrcodeModule
 }
 

@@ -2,8 +2,8 @@
  * `otp batch` as a user runs it: files and standard input, NDJSON and CSV, one result per record in
  * order, bad lines answered for themselves, and a million records checked against the library.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -38,6 +38,15 @@ function file(name: string, content: string): string {
   const path = join(DIR, name)
   writeFileSync(path, content)
   return path
+}
+
+function hasScript(): boolean {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
 }
 
 const json = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n'
@@ -187,6 +196,17 @@ describe('otp batch: the command line', () => {
     const piped = await otp(['batch', '--progress'], input)
     expect(piped.stderr).toMatch(/50 records {2}[\d,]+\/s/)
     expect(piped.stderr).not.toContain('ETA')
+  })
+
+  it.skipIf(!hasScript())('shows progress by itself when stderr is a terminal', () => {
+    // script(1) runs the command on a pseudo-terminal and copies what it draws to our stdout.
+    const input = file('tty.ndjson', json(Array.from({ length: 100 }, () => ({ secret: KEY, code: '123456' }))))
+    const output = join(DIR, 'tty.out')
+    const screen = execFileSync('script', ['-qec', `${process.execPath} ${MAIN} batch ${input} > ${output}`, '/dev/null'], {
+      encoding: 'utf8',
+    })
+    expect(screen).toMatch(/\[#{24}\] 100\.0% {2}100 records {2}[\d,]+\/s {2}ETA 0:00/)
+    expect(readFileSync(output, 'utf8').trimEnd().split('\n')).toHaveLength(100)
   })
 
   it('stops quietly when its reader does (otp batch | head)', async () => {
