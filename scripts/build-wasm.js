@@ -1,10 +1,12 @@
-// Builds the WASM kernel: regenerates the unrolled compression functions (scripts/gen-sha.js), then
-// compiles each entry with asc (asconfig.json) into build/. Entries whose source is missing are
-// skipped, so the SIMD entry can be added without touching this script.
+// Builds the WASM kernel: regenerates the unrolled compression functions (scripts/gen-sha.js, and
+// scripts/gen-sha-simd.js for the SIMD lanes), then compiles each entry with asc (asconfig.json) into
+// build/: the scalar build/otp.wasm and the SIMD build/otp-simd.wasm. Entries whose source is missing
+// are skipped.
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import asc from 'assemblyscript/asc'
 import { writeGenerated } from './gen-sha.js'
+import { writeGenerated as writeGeneratedSimd } from './gen-sha-simd.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
@@ -14,7 +16,7 @@ const ENTRIES = [
   { entry: 'assembly/index.simd.ts', target: 'simd' },
 ]
 
-const changed = writeGenerated()
+const changed = [...writeGenerated(), ...writeGeneratedSimd()]
 if (changed.length) console.log(`regenerated ${changed.join(', ')}`)
 
 mkdirSync(new URL('../build/', import.meta.url), { recursive: true })

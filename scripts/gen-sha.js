@@ -61,6 +61,9 @@ const FAMILIES = {
   sha512: { name: 'SHA-512', bits: 64, rounds: 80, digestWords: 8, blockBytes: 128, iv: SHA512_IV, k: SHA512_K },
 }
 
+// The constants, shared with the SIMD generator (scripts/gen-sha-simd.js).
+export { FAMILIES, SHA1_K }
+
 // Symbolic message words: { c: bigint } is a constant known now, { v: string } a local or an expression.
 const konst = (c) => ({ c })
 const local = (v) => ({ v })
