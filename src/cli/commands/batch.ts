@@ -140,7 +140,6 @@ async function verifyStream(stream: AsyncIterable<Uint8Array>, options: StreamOp
   let columns: Array<[string, number]> | undefined
   let doneBytes = 0
   let records = 0
-  const now = Date.now() / 1000
 
   async function writeOldest(): Promise<void> {
     const next = pending.shift()!
@@ -182,7 +181,8 @@ async function verifyStream(stream: AsyncIterable<Uint8Array>, options: StreamOp
         output = format
         if (output === 'csv') await write(CSV_RESULT_HEADER)
       }
-      const task: ChunkTask = { bytes, firstLine, format, output, defaults: options.defaults, now }
+      // "Now" is taken per chunk, so that a run of hours checks late records against a late clock.
+      const task: ChunkTask = { bytes, firstLine, format, output, defaults: options.defaults, now: Date.now() / 1000 }
       if (columns !== undefined) task.columns = columns
       // Transferred to a worker: the bytes must own their buffer.
       if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) task.bytes = bytes.slice()
