@@ -3,15 +3,18 @@
  * order, bad lines answered for themselves, and a million records checked against the library.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { base32Encode, hotp, randomSecret, totp, verifyHotp, verifyTotp } from '../dist/index.js'
 
 const MAIN = new URL('../dist/cli/main.js', import.meta.url).pathname
 const DIR = mkdtempSync(join(tmpdir(), 'otp-batch-'))
 const KEY = 'JBSWY3DPEHPK3PXP'
+
+// The million-record input is ~90 MB: leave nothing behind.
+afterAll(() => rmSync(DIR, { recursive: true, force: true }))
 
 interface Run {
   status: number | null

@@ -4,15 +4,17 @@
  * installed. Then `otp uri --qr/--svg/--png` as a user runs it.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PNG } from 'pngjs'
 import QRCode from 'qrcode'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { OtpError, buildUri, qrPng, qrSvg, qrTerminal } from '../dist/index.js'
 
 const MAIN = new URL('../dist/cli/main.js', import.meta.url).pathname
+const DIR = mkdtempSync(join(tmpdir(), 'otp-qr-'))
+afterAll(() => rmSync(DIR, { recursive: true, force: true }))
 const URI = buildUri({
   type: 'totp',
   secret: 'HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ',
@@ -114,8 +116,7 @@ describe('QR renderers', () => {
   })
 
   it.skipIf(!hasZbar())('draws a PNG that a QR scanner reads back as the URI', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otp-qr-'))
-    const file = join(dir, 'uri.png')
+    const file = join(DIR, 'uri.png')
     const run = await otpCli(['uri', '--issuer', 'ACME Co', '--account', 'jürgen@example.com', '--png', file])
     const scanned = execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
     expect(scanned.trim()).toBe(run.stdout.trim())
@@ -166,9 +167,8 @@ describe('otp uri --qr, --svg, --png', () => {
   })
 
   it('writes SVG and PNG files of the printed URI, readable by the owner only', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otp-qr-'))
-    const svg = join(dir, 'enrol.svg')
-    const png = join(dir, 'enrol.png')
+    const svg = join(DIR, 'enrol.svg')
+    const png = join(DIR, 'enrol.png')
     const run = await otpCli(['uri', '--issuer', 'ACME', '--account', 'bob', '--svg', svg, '--png', png])
     expect(run.status).toBe(0)
     const modules = expectedModules(run.stdout.trim())
