@@ -161,6 +161,20 @@ export class BatchBuilder {
     return record
   }
 
+  /** Adds a record to generate the TOTP code at `time` for (generateColumns). */
+  addTime(key: number, time: number, options: Omit<TotpRecordOptions, 'window'> = NO_OPTIONS): number {
+    const record = this.records++
+    try {
+      this.checkKey(key)
+      const digits = checkDigits(options.digits)
+      const step = checkTimeStep(time, options.period, options.t0)
+      this.push(record, key, 0, digits, Math.floor(step / 0x1_0000_0000), step >>> 0, 0, 0)
+    } catch (error) {
+      this.settle(record, error)
+    }
+    return record
+  }
+
   /** Adds a record that is already settled: an error found before it could be packed. */
   addSettled(outcome: Settled): number {
     const record = this.records++

@@ -5,7 +5,6 @@
 import { OtpError, describe } from '../errors.js'
 import type { Algorithm } from '../kernel.js'
 import type { Secret } from '../secret.js'
-import { checkTimeStep } from '../validate.js'
 import { BatchBuilder } from './columns.js'
 
 interface RecordBase {
@@ -62,55 +61,39 @@ class KeyTable {
 
 const KEY_MEMORY = 65_536
 
-function recordError(record: unknown, i: number): OtpError | undefined {
-  if (record === null || typeof record !== 'object') {
-    return new OtpError('INVALID_RECORD', `record ${i} must be an object, got ${describe(record)}`)
-  }
-  return undefined
-}
-
-/** Packs verify records; a record that is not even an object is settled with its error. */
-export function packVerifyRecords(records: readonly VerifyRecord[]): BatchBuilder {
+/**
+ * Packs records into a builder, each distinct secret once; a record that is not even an object is
+ * settled with its error, and `add` packs the others.
+ */
+function packRecords<R extends RecordBase>(
+  records: readonly R[],
+  add: (builder: BatchBuilder, key: number, record: R) => void,
+): BatchBuilder {
   const builder = new BatchBuilder()
   const keys = new KeyTable(builder)
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!
-    const error = recordError(record, i)
-    if (error) {
-      builder.addSettled(error)
+    if (record === null || typeof record !== 'object') {
+      builder.addSettled(new OtpError('INVALID_RECORD', `record ${i} must be an object, got ${describe(record)}`))
       continue
     }
-    const key = keys.indexOf(record.secret, record.algorithm)
+    add(builder, keys.indexOf(record.secret, record.algorithm), record)
+  }
+  return builder
+}
+
+/** Packs verify records. */
+export function packVerifyRecords(records: readonly VerifyRecord[]): BatchBuilder {
+  return packRecords(records, (builder, key, record) => {
     if ('counter' in record) builder.addHotp(key, record.code, record.counter, record)
     else builder.addTotp(key, record.code, record.time ?? Date.now() / 1000, record)
-  }
-  return builder
+  })
 }
 
-/** Packs generate records; a TOTP record becomes the HOTP of its time step. */
+/** Packs generate records: HOTP at a counter, or TOTP at a time. */
 export function packGenerateRecords(records: readonly GenerateRecord[]): BatchBuilder {
-  const builder = new BatchBuilder()
-  const keys = new KeyTable(builder)
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]!
-    const error = recordError(record, i)
-    if (error) {
-      builder.addSettled(error)
-      continue
-    }
-    const key = keys.indexOf(record.secret, record.algorithm)
-    if ('counter' in record) {
-      builder.addCounter(key, record.counter, record.digits)
-      continue
-    }
-    let step: number
-    try {
-      step = checkTimeStep(record.time, record.period, record.t0)
-    } catch (stepError) {
-      builder.addSettled(stepError as OtpError)
-      continue
-    }
-    builder.addCounter(key, step, record.digits)
-  }
-  return builder
+  return packRecords(records, (builder, key, record) => {
+    if ('counter' in record) builder.addCounter(key, record.counter, record.digits)
+    else builder.addTime(key, record.time ?? Date.now() / 1000, record)
+  })
 }
