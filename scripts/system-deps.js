@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Installs the system programs the test suite runs for real: redis-server (the Redis token store)
-// and chromium (the browser build's end-to-end test). On a fresh Debian machine as root it installs
+// Installs the system programs the test suite runs for real: redis-server (the Redis token store),
+// chromium (the browser build's end-to-end test) and zbarimg (reads the QR codes back). On a fresh Debian machine as root it installs
 // what is missing with apt-get; elsewhere it names what is missing, and those suites say they skip.
 import { execFileSync } from 'node:child_process'
 
-const PROGRAMS = { 'redis-server': 'redis-server', chromium: 'chromium' }
+const PROGRAMS = { 'redis-server': 'redis-server', chromium: 'chromium', zbarimg: 'zbar-tools' }
 
 const has = (program) => {
   try {

@@ -1,0 +1,26 @@
+/** The package as users load it: `import` and `require` by its name, and the `otp` bin. */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+
+const run = (args: string[]) => execFileSync(process.execPath, args, { encoding: 'utf8' }).trim()
+const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
+
+describe('package entry points', () => {
+  it('imports as ESM by name', () => {
+    const script = `import { hotp, createEngine } from 'otp-wasm'; console.log(hotp('${SECRET}', 1), (await createEngine()).backend)`
+    expect(run(['--input-type=module', '-e', script])).toMatch(/^287082 wasm/)
+  })
+
+  it('requires as CommonJS by name', () => {
+    const script = `const { hotp, verifyTotp, OtpError } = require('otp-wasm'); console.log(hotp('${SECRET}', 1), verifyTotp('${SECRET}', '94287082', { time: 59, digits: 8 }), typeof OtpError)`
+    expect(run(['-e', script])).toBe('287082 0 function')
+  })
+
+  it('declares its types and its bin', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+    expect(pkg.exports['.'].types).toBe('./dist/index.d.ts')
+    expect(readFileSync(new URL('../dist/index.d.ts', import.meta.url), 'utf8')).toContain('export declare const hotp')
+    expect(readFileSync(new URL(`../${pkg.bin.otp}`, import.meta.url), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true)
+  })
+})
