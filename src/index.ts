@@ -21,7 +21,7 @@ export {
   type VerifyHotpOptions,
   type VerifyTotpOptions,
 } from './otp.js'
-export { createEngine, type Engine, type EngineOptions } from './engine/engine.js'
+export { createEngine, type CallOptions, type Engine, type EngineOptions, type StreamOptions } from './engine/engine.js'
 export { BatchBuilder, type HotpRecordOptions, type TotpRecordOptions } from './batch/columns.js'
 export type { GenerateRecord, HotpVerifyRecord, TotpVerifyRecord, VerifyRecord } from './batch/records.js'
 export {

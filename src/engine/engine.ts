@@ -1,111 +1,96 @@
 /**
  * Engines: the single-code API and the batch API bound to one kernel, in process or over a pool.
  */
+import { availableParallelism } from 'node:os'
 import { OtpError, describe } from '../errors.js'
 import type { Backend, Kernel } from '../kernel.js'
-import { singleCodeApi, type ResyncOptions, type SingleCodeApi } from '../otp.js'
+import type { ResyncOptions, SingleCodeApi } from '../otp.js'
 import type { Secret } from '../secret.js'
-import { BatchBuilder } from '../batch/columns.js'
-import { packGenerateRecords, packVerifyRecords, type GenerateRecord, type VerifyRecord } from '../batch/records.js'
-import {
-  generatePrepared,
-  generateResults,
-  verifyPrepared,
-  verifyResults,
-  type GenerateColumnsResult,
-  type VerifyColumnsResult,
-} from '../batch/run.js'
+import type { BatchBuilder } from '../batch/columns.js'
+import type { GenerateRecord, VerifyRecord } from '../batch/records.js'
+import type { GenerateColumnsResult, VerifyColumnsResult } from '../batch/run.js'
+import type { CallOptions } from '../pool/abort.js'
+import { engineOver } from '../pool/engine-api.js'
+import { inProcessExecutor } from '../pool/executor.js'
+import { poolExecutor } from '../pool/pool-executor.js'
+import { WorkerPool, type PoolHooks } from '../pool/pool.js'
+import type { StreamOptions } from '../pool/stream.js'
 import { checkBackendChoice, loadKernel, type BackendChoice } from './select.js'
+
+export type { CallOptions } from '../pool/abort.js'
+export type { StreamOptions } from '../pool/stream.js'
 
 export interface EngineOptions {
   /** 'auto' (default): WASM, or JS where WASM cannot run. 'wasm' fails rather than fall back. */
   backend?: BackendChoice
-  /** Worker threads for batches and scans. 1 (default) computes in the calling thread. */
+  /**
+   * Threads for batches and scans: 1 computes in the calling thread, with no pool; more start a
+   * pool of that many worker threads. Default: the machine's available parallelism.
+   */
   threads?: number
 }
 
 /**
  * An engine: single codes are computed in the calling thread, synchronously; resync scans and
- * batches return promises, since they may run on worker threads.
+ * batches return promises, since they may run on worker threads. Every async call takes an
+ * AbortSignal: aborting stops its work (in the workers too) and rejects with OtpError('ABORTED').
  */
 export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
   /** The kernel computing the codes. */
   readonly backend: Backend
-  /** See resyncHotp() of the module API. */
+  /** 1 when everything runs in the calling thread, else the pool's worker threads. */
+  readonly threads: number
+  /**
+   * See resyncHotp() of the module API. On a pool, a long look-ahead is scanned in counter ranges
+   * across the workers; the answer is the same (the earliest match).
+   */
   resyncHotp(
     secret: Secret,
     codes: string[],
     from: number | bigint,
-    options?: ResyncOptions,
+    options?: ResyncOptions & CallOptions,
   ): Promise<number | bigint | null>
   /**
    * Verifies many records: one result per record, in order: the matched delta, null, or the
-   * record's own OtpError (a bad record never fails the batch). Each distinct secret is prepared once.
+   * record's own OtpError (a bad record never fails the batch; a record lost twice to a failing
+   * worker gets OtpError('WORKER_FAILED')). Each distinct secret is prepared once per shard.
    */
-  verifyBatch(records: readonly VerifyRecord[]): Promise<Array<number | null | OtpError>>
+  verifyBatch(records: readonly VerifyRecord[], options?: CallOptions): Promise<Array<number | null | OtpError>>
   /** Generates many codes: one per record, in order, or the record's own OtpError. */
-  generateBatch(records: readonly GenerateRecord[]): Promise<Array<string | OtpError>>
+  generateBatch(records: readonly GenerateRecord[], options?: CallOptions): Promise<Array<string | OtpError>>
   /** The hot path: verifies a columnar batch; typed arrays in, typed arrays out. */
-  verifyColumns(batch: BatchBuilder): Promise<VerifyColumnsResult>
+  verifyColumns(batch: BatchBuilder, options?: CallOptions): Promise<VerifyColumnsResult>
   /** Generates the codes of a columnar batch built with addCounter. */
-  generateColumns(batch: BatchBuilder): Promise<GenerateColumnsResult>
-  /** Ends the engine; later calls reject with OtpError('ENGINE_CLOSED'). */
+  generateColumns(batch: BatchBuilder, options?: CallOptions): Promise<GenerateColumnsResult>
+  /**
+   * verifyBatch as a stream: records from any iterable or async iterable, results in order, one per
+   * record, with at most `maxInFlight` shards of `shardSize` records in flight. The source is read
+   * only as fast as results are taken, so a stream of any length runs in bounded memory. Bad
+   * options, a closed engine and an abort reject the pending next().
+   */
+  verifyStream(
+    records: Iterable<VerifyRecord> | AsyncIterable<VerifyRecord>,
+    options?: StreamOptions,
+  ): AsyncIterable<number | null | OtpError>
+  /**
+   * Ends the engine: later calls reject (or, for single codes, throw) OtpError('ENGINE_CLOSED');
+   * the work under way finishes first, then the pool's workers end.
+   */
   close(): Promise<void>
 }
 
 /** An engine that computes in the calling thread. */
 export function inProcessEngine(kernel: Kernel): Engine {
-  const api = singleCodeApi(kernel)
-  let closed = false
-  const open = <A extends unknown[], R>(fn: (...args: A) => R) =>
-    (...args: A): R => {
-      if (closed) throw new OtpError('ENGINE_CLOSED', 'this engine was closed')
-      return fn(...args)
-    }
-  return {
-    backend: kernel.backend,
-    hotp: open(api.hotp),
-    totp: open(api.totp),
-    verifyHotp: open(api.verifyHotp),
-    verifyTotp: open(api.verifyTotp),
-    resyncHotp: open(async (...args: Parameters<SingleCodeApi['resyncHotp']>) => api.resyncHotp(...args)),
-    verifyBatch: open(async (records: readonly VerifyRecord[]) => {
-      const builder = packVerifyRecords(checkRecords(records))
-      try {
-        return verifyResults(verifyPrepared(kernel, builder.build()))
-      } finally {
-        builder.wipe()
-      }
-    }),
-    generateBatch: open(async (records: readonly GenerateRecord[]) => {
-      const builder = packGenerateRecords(checkRecords(records))
-      try {
-        const prepared = builder.build()
-        return generateResults(generatePrepared(kernel, prepared), prepared)
-      } finally {
-        builder.wipe()
-      }
-    }),
-    verifyColumns: open(async (batch: BatchBuilder) => verifyPrepared(kernel, checkBuilder(batch).build())),
-    generateColumns: open(async (batch: BatchBuilder) => generatePrepared(kernel, checkBuilder(batch).build())),
-    async close() {
-      closed = true
-    },
-  }
+  return engineOver(kernel, inProcessExecutor(kernel))
 }
 
-function checkRecords<T>(records: readonly T[]): readonly T[] {
-  if (!Array.isArray(records)) {
-    throw new OtpError('INVALID_RECORD', `records must be an array, got ${describe(records)}`)
-  }
-  return records
-}
-
-function checkBuilder(batch: BatchBuilder): BatchBuilder {
-  if (!(batch instanceof BatchBuilder)) {
-    throw new OtpError('INVALID_RECORD', `batch must be a BatchBuilder, got ${describe(batch)}`)
-  }
-  return batch
+/**
+ * An engine over a pool of `threads` workers, with the internal test hooks (not public API).
+ * Workers load the same kernel as `kernel`, so every thread computes alike.
+ */
+export function poolEngine(kernel: Kernel, threads: number, hooks?: PoolHooks): Engine {
+  const pool = new WorkerPool(threads, kernel.backend === 'js' ? 'js' : 'wasm', hooks)
+  return engineOver(kernel, poolExecutor(kernel, pool))
 }
 
 /**
@@ -117,9 +102,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     throw new OtpError('INVALID_OPTIONS', `createEngine options must be an object, got ${describe(options)}`)
   }
   const choice = checkBackendChoice(options.backend ?? 'auto')
-  const threads = options.threads ?? 1
+  const threads = options.threads ?? availableParallelism()
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new OtpError('INVALID_OPTIONS', `threads must be a whole number from 1 to 1024, got ${describe(threads)}`)
   }
-  return inProcessEngine(loadKernel(choice))
+  const kernel = loadKernel(choice)
+  return threads === 1 ? inProcessEngine(kernel) : poolEngine(kernel, threads)
 }

@@ -1,0 +1,124 @@
+/**
+ * The Engine over an executor: single codes in the calling thread, synchronously; batches, scans
+ * and streams on the executor (in process or across the pool), each abortable; close() lets the
+ * work under way finish, then ends the workers.
+ */
+import { OtpError, describe } from '../errors.js'
+import type { Kernel } from '../kernel.js'
+import { singleCodeApi } from '../otp.js'
+import { BatchBuilder } from '../batch/columns.js'
+import type { Engine } from '../engine/engine.js'
+import { checkSignal, throwIfAborted } from './abort.js'
+import type { Executor } from './executor.js'
+import { generateBuilt, generateRecords, verifyBuilt, verifyRecords } from './groups.js'
+import { planResync } from './resync.js'
+import { verifyStreamOn, type Lifecycle } from './stream.js'
+
+const closedError = (): OtpError => new OtpError('ENGINE_CLOSED', 'this engine was closed')
+
+function checkRecords<T>(records: readonly T[]): readonly T[] {
+  if (!Array.isArray(records)) {
+    throw new OtpError('INVALID_RECORD', `records must be an array, got ${describe(records)}`)
+  }
+  return records
+}
+
+function checkBuilder(batch: BatchBuilder): BatchBuilder {
+  if (!(batch instanceof BatchBuilder)) {
+    throw new OtpError('INVALID_RECORD', `batch must be a BatchBuilder, got ${describe(batch)}`)
+  }
+  return batch
+}
+
+/** An Engine computing single codes on `kernel` and everything heavy on `executor`. */
+export function engineOver(kernel: Kernel, executor: Executor): Engine {
+  const api = singleCodeApi(kernel)
+  let closed = false
+  let closing: Promise<void> | undefined
+  // Work under way, which close() waits for.
+  const running = new Set<Promise<unknown>>()
+
+  const lifecycle: Lifecycle = {
+    assertOpen() {
+      if (closed) throw closedError()
+    },
+    track(work) {
+      lifecycle.assertOpen()
+      const promise = work()
+      running.add(promise)
+      const forget = () => running.delete(promise)
+      promise.then(forget, forget)
+      return promise
+    },
+  }
+
+  /** An async call: checked, then tracked; any throw becomes its rejection. */
+  function call<A extends unknown[], T>(body: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+    return (...args) => {
+      try {
+        return lifecycle.track(() => body(...args))
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+  }
+
+  function sync<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    return (...args) => {
+      lifecycle.assertOpen()
+      return fn(...args)
+    }
+  }
+
+  return {
+    backend: kernel.backend,
+    threads: executor.threads,
+    hotp: sync(api.hotp),
+    totp: sync(api.totp),
+    verifyHotp: sync(api.verifyHotp),
+    verifyTotp: sync(api.verifyTotp),
+
+    resyncHotp: call(async (secret, codes, from, options) => {
+      const signal = checkSignal(options, 'resyncHotp')
+      throwIfAborted(signal)
+      const plan = planResync(secret, codes, from, options)
+      if (plan.scan === undefined) return null
+      try {
+        return plan.answer(await executor.scan(plan.scan, signal))
+      } finally {
+        plan.scan.key.fill(0)
+      }
+    }),
+
+    verifyBatch: call(async (records, options) => {
+      const signal = checkSignal(options, 'verifyBatch')
+      return verifyRecords(executor, checkRecords(records), signal)
+    }),
+
+    generateBatch: call(async (records, options) => {
+      const signal = checkSignal(options, 'generateBatch')
+      return generateRecords(executor, checkRecords(records), signal)
+    }),
+
+    verifyColumns: call(async (batch, options) => {
+      const signal = checkSignal(options, 'verifyColumns')
+      return verifyBuilt(executor, checkBuilder(batch).build(), signal)
+    }),
+
+    generateColumns: call(async (batch, options) => {
+      const signal = checkSignal(options, 'generateColumns')
+      return generateBuilt(executor, checkBuilder(batch).build(), signal)
+    }),
+
+    verifyStream: (records, options) => verifyStreamOn(executor, records, options, lifecycle),
+
+    close() {
+      closed = true
+      closing ??= (async () => {
+        while (running.size > 0) await Promise.allSettled([...running])
+        await executor.close()
+      })()
+      return closing
+    },
+  }
+}

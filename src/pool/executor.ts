@@ -1,0 +1,98 @@
+/**
+ * Executors run the two heavy operations of an engine, kernel batches and resync scans, either in
+ * the calling thread or across the worker pool. The engine (src/pool/engine-api.ts) sees only this
+ * interface, so both kinds of engine share every line above it.
+ */
+import type { OtpError } from '../errors.js'
+import type { AlgorithmId, Kernel, PackedBatch } from '../kernel.js'
+import { throwIfAborted, yieldTurn } from './abort.js'
+import { batchWork, planShards, sliceRows, SHARD_WORK } from './shard.js'
+
+export type RowsKind = 'verify' | 'generate'
+
+/** A batch's result rows (Int32 deltas or Uint32 codes), and the row ranges no worker could compute. */
+export interface Rows {
+  readonly values: Int32Array | Uint32Array
+  readonly failed: ReadonlyArray<RowFailure>
+}
+
+/** Rows [start, end) were lost twice to failing workers: each of their records gets `error`. */
+export interface RowFailure {
+  readonly start: number
+  readonly end: number
+  readonly error: OtpError
+}
+
+/** What Kernel.scan takes: the smallest offset in [0, count) where `codes` follow one another. */
+export interface ScanRequest {
+  readonly alg: AlgorithmId
+  readonly key: Uint8Array
+  readonly hi: number
+  readonly lo: number
+  readonly count: number
+  readonly codes: readonly number[]
+  readonly digits: number
+}
+
+export interface Executor {
+  /** 1 in process, else the pool's workers. */
+  readonly threads: number
+  /** Verifies or generates every row of `batch`. Rejects with OtpError('ABORTED') when `signal` aborts. */
+  rows(kind: RowsKind, batch: PackedBatch, signal?: AbortSignal): Promise<Rows>
+  /** Kernel.scan, perhaps split: the earliest offset, or -1. */
+  scan(request: ScanRequest, signal?: AbortSignal): Promise<number>
+  /** Ends the workers, if any, once their tasks are done. */
+  close(): Promise<void>
+}
+
+/** Counters the calling thread scans between two looks at the signal (about 0.1 s). */
+const COUNTERS_PER_TURN = 1 << 20
+
+const TWO_32 = 2 ** 32
+
+/**
+ * Runs everything on `kernel` in the calling thread. Work of a shard or more goes in pieces of a few
+ * shards, yielding to the event loop before each, so that an abort (a timer, say) can land.
+ */
+export function inProcessExecutor(kernel: Kernel): Executor {
+  function runRows(kind: RowsKind, batch: PackedBatch, out: Int32Array | Uint32Array): void {
+    if (kind === 'verify') kernel.verifyBatch(batch, out as Int32Array)
+    else kernel.generateBatch(batch, out as Uint32Array)
+  }
+  return {
+    threads: 1,
+    async rows(kind, batch, signal) {
+      throwIfAborted(signal)
+      const values = kind === 'verify' ? new Int32Array(batch.count) : new Uint32Array(batch.count)
+      const verify = kind === 'verify'
+      if (batchWork(batch, verify) < SHARD_WORK) runRows(kind, batch, values)
+      else {
+        for (const [start, end] of planShards(batch, verify, SHARD_WORK * 4)) {
+          await yieldTurn()
+          throwIfAborted(signal)
+          runRows(kind, sliceRows(batch, start, end), values.subarray(start, end))
+        }
+      }
+      return { values, failed: [] }
+    },
+    async scan({ alg, key, hi, lo, count, codes, digits }, signal) {
+      throwIfAborted(signal)
+      if (count <= COUNTERS_PER_TURN) return kernel.scan(alg, key, hi, lo, count, codes, digits)
+      for (let done = 0; done < count; ) {
+        await yieldTurn()
+        throwIfAborted(signal)
+        const n = Math.min(COUNTERS_PER_TURN, count - done)
+        const found = kernel.scan(alg, key, hi, lo, n, codes, digits)
+        if (found >= 0) return done + found
+        done += n
+        lo += n
+        if (lo >= TWO_32) {
+          lo -= TWO_32
+          hi = (hi + 1) >>> 0
+        }
+      }
+      return -1
+    },
+    async close() {},
+  }
+}

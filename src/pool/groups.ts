@@ -1,0 +1,154 @@
+/**
+ * Batches of plain records, group by group: the calling thread packs group k + 1 while the executor
+ * computes group k, and each group's results land at the group's place. Packing a 1,000,000-record
+ * batch whole before computing any of it would keep every worker idle meanwhile.
+ */
+import { OtpError, describe } from '../errors.js'
+import type { Kernel } from '../kernel.js'
+import type { BatchBuilder, PreparedBatch } from '../batch/columns.js'
+import { packGenerateRecords, packVerifyRecords, type GenerateRecord, type VerifyRecord } from '../batch/records.js'
+import {
+  INVALID_STATUS,
+  generatePrepared,
+  generateResults,
+  verifyPrepared,
+  verifyResults,
+  type GenerateColumnsResult,
+  type VerifyColumnsResult,
+} from '../batch/run.js'
+import type { Executor, Rows } from './executor.js'
+import { inOrder } from './flight.js'
+
+/** Records per group: one group is one or two shards of window-1 TOTP records. */
+export const GROUP_RECORDS = 16384
+
+/** A kernel that answers with rows computed already, so that src/batch/run.ts puts them in record order. */
+function computed(rows: Rows): Kernel {
+  const unused = (): never => {
+    throw new Error('only batches are answered')
+  }
+  return {
+    backend: 'js',
+    hotp: unused,
+    verify: unused,
+    scan: unused,
+    verifyBatch: (_, delta) => delta.set(rows.values),
+    generateBatch: (_, out) => out.set(rows.values),
+  }
+}
+
+/** Marks the records of rows no worker could compute with their OtpError('WORKER_FAILED'). */
+function withFailures<T extends VerifyColumnsResult | GenerateColumnsResult>(result: T, prepared: PreparedBatch, rows: Rows): T {
+  if (rows.failed.length === 0) return result
+  const errors = new Map(result.errors)
+  const values = 'delta' in result ? result.delta : result.codes
+  for (const { start, end, error } of rows.failed) {
+    for (let r = start; r < end; r++) {
+      const record = prepared.rowRecord ? prepared.rowRecord[r]! : r
+      result.status[record] = INVALID_STATUS
+      values[record] = 0
+      errors.set(record, error)
+    }
+  }
+  return { ...result, errors }
+}
+
+/** Verifies a built batch on the executor: the columnar result. */
+export async function verifyBuilt(executor: Executor, prepared: PreparedBatch, signal?: AbortSignal): Promise<VerifyColumnsResult> {
+  const rows = await executor.rows('verify', prepared.packed, signal)
+  return withFailures(verifyPrepared(computed(rows), prepared), prepared, rows)
+}
+
+/** Generates a built batch on the executor: the columnar result. */
+export async function generateBuilt(executor: Executor, prepared: PreparedBatch, signal?: AbortSignal): Promise<GenerateColumnsResult> {
+  const rows = await executor.rows('generate', prepared.packed, signal)
+  return withFailures(generatePrepared(computed(rows), prepared), prepared, rows)
+}
+
+/**
+ * The packers number records from 0 in each group; a record that is not even an object must be
+ * named by its place in the whole batch (or stream).
+ */
+function renumber<R>(out: Array<R | OtpError>, records: readonly unknown[], first: number): void {
+  if (first === 0) return
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]
+    if (record === null || typeof record !== 'object') {
+      out[i] = new OtpError('INVALID_RECORD', `record ${first + i} must be an object, got ${describe(record)}`)
+    }
+  }
+}
+
+async function packed<R>(pack: () => BatchBuilder, run: (prepared: PreparedBatch) => Promise<R>): Promise<R> {
+  const builder = pack()
+  try {
+    return await run(builder.build())
+  } finally {
+    builder.wipe()
+  }
+}
+
+/** Verifies one group, the records `first ...` of a batch or stream. */
+export function verifyGroup(
+  executor: Executor,
+  records: readonly VerifyRecord[],
+  first: number,
+  signal?: AbortSignal,
+): Promise<Array<number | null | OtpError>> {
+  return packed(
+    () => packVerifyRecords(records),
+    async (prepared) => {
+      const out = verifyResults(await verifyBuilt(executor, prepared, signal))
+      renumber(out, records, first)
+      return out
+    },
+  )
+}
+
+/** Generates one group, the records `first ...` of a batch. */
+function generateGroup(
+  executor: Executor,
+  records: readonly GenerateRecord[],
+  first: number,
+  signal?: AbortSignal,
+): Promise<Array<string | OtpError>> {
+  return packed(
+    () => packGenerateRecords(records),
+    async (prepared) => {
+      const out = generateResults(await generateBuilt(executor, prepared, signal), prepared)
+      renumber(out, records, first)
+      return out
+    },
+  )
+}
+
+/** Runs `group` over consecutive groups of `records`, a few at once, and gathers the results in order. */
+async function inGroups<T, R>(
+  records: readonly T[],
+  limit: number,
+  group: (part: readonly T[], first: number) => Promise<R[]>,
+): Promise<R[]> {
+  if (records.length <= GROUP_RECORDS) return group(records, 0)
+  const out = new Array<R>(records.length)
+  function* jobs(): Generator<() => Promise<R[]>> {
+    for (let first = 0; first < records.length; first += GROUP_RECORDS) {
+      yield () => group(records.slice(first, first + GROUP_RECORDS), first)
+    }
+  }
+  let at = 0
+  for await (const part of inOrder(jobs(), limit)) {
+    for (let i = 0; i < part.length; i++) out[at + i] = part[i]!
+    at += part.length
+  }
+  return out
+}
+
+/** verifyBatch over the executor: one result per record, in order. */
+export function verifyRecords(executor: Executor, records: readonly VerifyRecord[], signal?: AbortSignal): Promise<Array<number | null | OtpError>> {
+  return inGroups(records, 2 * executor.threads, (part, first) => verifyGroup(executor, part, first, signal))
+}
+
+/** generateBatch over the executor: one code per record, in order. */
+export function generateRecords(executor: Executor, records: readonly GenerateRecord[], signal?: AbortSignal): Promise<Array<string | OtpError>> {
+  return inGroups(records, 2 * executor.threads, (part, first) => generateGroup(executor, part, first, signal))
+}

@@ -1,0 +1,73 @@
+/**
+ * A batch across the workers: its rows are cut into shards (src/pool/shard.ts), each shard's buffer
+ * is moved to a worker, and each result column is written back at its shard's place, so results
+ * come back in row order whichever worker finishes first.
+ */
+import { OtpError } from '../errors.js'
+import type { PackedBatch } from '../kernel.js'
+import { abortable } from './abort.js'
+import type { RowFailure, Rows, RowsKind } from './executor.js'
+import { forEachLimited } from './flight.js'
+import type { WorkerPool } from './pool.js'
+import { NO_CUTOFF } from './protocol.js'
+import { KeyMap, planShards, shardResults, SHARD_WORK, type BufferBank, type ShardShape } from './shard.js'
+
+/** A fresh cutoff (src/pool/protocol.ts) for one call. */
+export function newCutoff(): Int32Array {
+  const cutoff = new Int32Array(new SharedArrayBuffer(4))
+  cutoff[0] = NO_CUTOFF
+  return cutoff
+}
+
+/**
+ * Verifies or generates `batch` on the pool's workers, `work` HMACs in all (see SHARD_WORK): in
+ * shards small enough that every worker gets one, with at most two per worker in flight (one
+ * running, one waiting), so that shards are cut only as workers can take them.
+ */
+export function poolRows(
+  pool: WorkerPool,
+  bank: BufferBank,
+  kind: RowsKind,
+  batch: PackedBatch,
+  work: number,
+  signal?: AbortSignal,
+): Promise<Rows> {
+  const verify = kind === 'verify'
+  const shards = planShards(batch, verify, Math.min(SHARD_WORK, Math.ceil(work / pool.threads)))
+  const values = verify ? new Int32Array(batch.count) : new Uint32Array(batch.count)
+  const failed: RowFailure[] = []
+  const cutoff = newCutoff()
+  const keys = new KeyMap(batch.keyAlgorithms.length)
+
+  const runShard = async (index: number): Promise<void> => {
+    const [start, end] = shards[index]!
+    let shape: ShardShape | undefined
+    try {
+      const answer = await pool.run(
+        kind,
+        () => {
+          const shard = keys.encode(batch, start, end, verify, bank)
+          shape = shard.shape
+          return { task: { kind, index, cutoff, shape, buffer: shard.buffer }, transfer: [shard.buffer] }
+        },
+        () => index > Atomics.load(cutoff, 0),
+      )
+      if (answer instanceof ArrayBuffer) {
+        values.set(shardResults(shape!, answer), start)
+        bank.give(answer)
+      }
+    } catch (error) {
+      if (!(error instanceof OtpError) || error.code !== 'WORKER_FAILED') throw error
+      failed.push({ start, end, error })
+    }
+  }
+
+  return abortable(
+    signal,
+    async () => {
+      await forEachLimited(shards.length, 2 * pool.threads, runShard)
+      return { values, failed }
+    },
+    () => Atomics.store(cutoff, 0, -1),
+  )
+}

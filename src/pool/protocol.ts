@@ -1,0 +1,76 @@
+/**
+ * What the calling thread and the pool's workers say to each other: one task per shard of a batch
+ * or per counter range of a resync scan, and one answer each.
+ */
+import type { AlgorithmId } from '../kernel.js'
+import type { BackendChoice } from '../engine/select.js'
+import type { ShardShape } from './shard.js'
+
+/** What every worker is started with. */
+export interface WorkerData {
+  /** The kernel the calling thread runs, so that every thread computes with the same one. */
+  readonly backend: BackendChoice
+}
+
+/**
+ * Rows a worker hands its kernel per call: between two calls it looks at the cutoff, so an abort
+ * stops a shard within one such call (a few milliseconds).
+ */
+export const ROWS_PER_CALL = 4096
+
+/** Counters a worker scans per kernel call, between two looks at the cutoff. */
+export const COUNTERS_PER_CALL = 1 << 18
+
+/**
+ * Every task carries its call's cutoff: one Int32 in a SharedArrayBuffer. A task whose index is
+ * above the cutoff stops at its next look. It starts at NO_CUTOFF; an abort lowers it to -1, and a
+ * scan that matches in range r lowers it to r, so that only the ranges after r stop.
+ */
+export const NO_CUTOFF = 0x7fff_ffff
+
+interface TaskBase {
+  /** This task's place in its call, compared with the cutoff. */
+  readonly index: number
+  readonly cutoff: Int32Array
+  /** Test hook (internal): the worker exits part-way through this task, as a crashed thread would. */
+  readonly crash?: boolean
+}
+
+/** Verify or generate the rows of one shard (src/pool/shard.ts), moved here in `buffer`. */
+export interface RowsTask extends TaskBase {
+  readonly kind: 'verify' | 'generate'
+  readonly shape: ShardShape
+  readonly buffer: ArrayBuffer
+}
+
+/** Scan `count` counters from (hi, lo) for the first position of `codes`: one range of a resync. */
+export interface ScanTask extends TaskBase {
+  readonly kind: 'scan'
+  readonly alg: AlgorithmId
+  readonly key: Uint8Array
+  readonly hi: number
+  readonly lo: number
+  readonly count: number
+  readonly codes: readonly number[]
+  readonly digits: number
+}
+
+export type Task = RowsTask | ScanTask
+
+/** A task that saw the cutoff pass it and stopped early: its result is not wanted. */
+export interface Stopped {
+  readonly stopped: true
+}
+
+/**
+ * The shard's own buffer, moved back with the results in its first column and its keys wiped.
+ * (Piscina moves only a task's whole result, so it is the bare buffer.)
+ */
+export type RowsAnswer = ArrayBuffer
+
+/** The offset of the first match in the range, or -1. */
+export interface ScanAnswer {
+  readonly offset: number
+}
+
+export type Answer = RowsAnswer | ScanAnswer | Stopped

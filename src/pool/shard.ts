@@ -1,0 +1,242 @@
+/**
+ * Shards: a contiguous row range of a PackedBatch and only the keys it uses, copied into ONE fresh
+ * ArrayBuffer that is moved (transferred) to a worker, never cloned. The worker rebuilds the
+ * typed-array views over it; the calling thread keeps its own batch, so a shard can be cut again.
+ * The worker writes the results into the buffer, wipes its keys, and moves it back, where a
+ * BufferBank keeps it for a later shard: no buffer is allocated per shard once a batch is under way.
+ *
+ * Layout, in this order (uint32 columns first, so that every one is 4-byte aligned):
+ *
+ * | column        | type   | length   |
+ * | ------------- | ------ | -------- |
+ * | out           | uint32 | rows     |  (the results: the worker writes them and moves the buffer back)
+ * | keyOffsets    | uint32 | keys + 1 |
+ * | keyIndex      | uint32 | rows     |  (re-indexed to the shard's own keys)
+ * | counterHi/Lo  | uint32 | rows     |
+ * | code          | uint32 | rows     |  (verify shards only, as are behind and ahead)
+ * | behind, ahead | uint32 | rows     |
+ * | keyAlgorithms | uint8  | keys     |
+ * | digits        | uint8  | rows     |
+ * | keyBytes      | uint8  | keyBytes |
+ */
+import type { PackedBatch } from '../kernel.js'
+
+/** What a shard's buffer holds; travels beside it as plain integers. */
+export interface ShardShape {
+  readonly rows: number
+  readonly keys: number
+  readonly keyBytes: number
+  /** Whether the code, behind and ahead columns are there (verify), or not (generate). */
+  readonly verify: boolean
+}
+
+/**
+ * Work per shard, in HMACs: about 30 ms of one core, long enough that a round trip to a worker
+ * costs next to nothing, short enough that the last shard does not keep one core busy alone.
+ */
+export const SHARD_WORK = 1 << 16
+
+/** Rows per shard at most, whatever their windows. */
+export const SHARD_ROWS = 1 << 16
+
+/** Key bytes per shard at most (counted per row, so keys shared by rows count more than once). */
+const SHARD_KEY_BYTES = 8 << 20
+
+/** The HMACs a row costs: one per counter in its window, and about one more for its key's setup. */
+function rowWork(batch: PackedBatch, r: number, verify: boolean): number {
+  return verify ? batch.behind[r]! + batch.ahead[r]! + 2 : 2
+}
+
+/** Cuts rows [0, count) into shards of about `target` work each (see SHARD_WORK), as [start, end) pairs. */
+export function planShards(batch: PackedBatch, verify: boolean, target = SHARD_WORK): Array<[number, number]> {
+  const shards: Array<[number, number]> = []
+  const { keyIndex, keyOffsets } = batch
+  let start = 0
+  let work = 0
+  let bytes = 0
+  for (let r = 0; r < batch.count; r++) {
+    const k = keyIndex[r]!
+    work += rowWork(batch, r, verify)
+    bytes += keyOffsets[k + 1]! - keyOffsets[k]!
+    if (work >= target || bytes >= SHARD_KEY_BYTES || r + 1 - start === SHARD_ROWS) {
+      shards.push([start, r + 1])
+      start = r + 1
+      work = bytes = 0
+    }
+  }
+  if (start < batch.count) shards.push([start, batch.count])
+  return shards
+}
+
+/** The total work of a batch, in HMACs (see SHARD_WORK). */
+export function batchWork(batch: PackedBatch, verify: boolean): number {
+  if (!verify) return 2 * batch.count
+  let work = 0
+  for (let r = 0; r < batch.count; r++) work += rowWork(batch, r, true)
+  return work
+}
+
+interface Layout {
+  readonly bytes: number
+  readonly out: number
+  readonly keyOffsets: number
+  readonly keyIndex: number
+  readonly counterHi: number
+  readonly counterLo: number
+  readonly code: number
+  readonly behind: number
+  readonly ahead: number
+  readonly keyAlgorithms: number
+  readonly digits: number
+  readonly keyBytes: number
+}
+
+function layout({ rows, keys, keyBytes, verify }: ShardShape): Layout {
+  let at = 0
+  const take = (bytes: number): number => ((at += bytes), at - bytes)
+  const out = take(4 * rows)
+  const keyOffsets = take(4 * (keys + 1))
+  const keyIndex = take(4 * rows)
+  const counterHi = take(4 * rows)
+  const counterLo = take(4 * rows)
+  const code = take(verify ? 4 * rows : 0)
+  const behind = take(verify ? 4 * rows : 0)
+  const ahead = take(verify ? 4 * rows : 0)
+  const keyAlgorithms = take(keys)
+  const digits = take(rows)
+  return { out, keyOffsets, keyIndex, counterHi, counterLo, code, behind, ahead, keyAlgorithms, digits, keyBytes: take(keyBytes), bytes: at }
+}
+
+/**
+ * Re-indexes batch keys to a shard's own, reusable across the shards of one batch: an entry is the
+ * shard's index of a batch key, or -1.
+ */
+export class KeyMap {
+  private readonly local: Int32Array
+  constructor(keys: number) {
+    this.local = new Int32Array(keys).fill(-1)
+  }
+
+  /**
+   * Copies rows [start, end) of `batch` with the keys they use into one buffer from `bank`.
+   * `verify` false leaves out the columns only verification reads.
+   */
+  encode(
+    batch: PackedBatch,
+    start: number,
+    end: number,
+    verify: boolean,
+    bank: BufferBank,
+  ): { shape: ShardShape; buffer: ArrayBuffer } {
+    const { local } = this
+    const used: number[] = []
+    let keyBytes = 0
+    for (let r = start; r < end; r++) {
+      const g = batch.keyIndex[r]!
+      if (local[g]! >= 0) continue
+      local[g] = used.length
+      used.push(g)
+      keyBytes += batch.keyOffsets[g + 1]! - batch.keyOffsets[g]!
+    }
+    const shape: ShardShape = { rows: end - start, keys: used.length, keyBytes, verify }
+    const at = layout(shape)
+    const buffer = bank.take(at.bytes)
+    const u32 = (offset: number, length: number) => new Uint32Array(buffer, offset, length)
+    const u8 = (offset: number, length: number) => new Uint8Array(buffer, offset, length)
+
+    const offsets = u32(at.keyOffsets, used.length + 1)
+    const algorithms = u8(at.keyAlgorithms, used.length)
+    const bytes = u8(at.keyBytes, keyBytes)
+    let written = 0
+    const source = batch.keyBytes
+    for (let k = 0; k < used.length; k++) {
+      const g = used[k]!
+      const from = batch.keyOffsets[g]!
+      const length = batch.keyOffsets[g + 1]! - from
+      offsets[k] = written
+      // Short keys byte by byte: a subarray per key would be an object per record.
+      if (length <= 64) for (let i = 0; i < length; i++) bytes[written + i] = source[from + i]!
+      else bytes.set(source.subarray(from, from + length), written)
+      written += length
+      algorithms[k] = batch.keyAlgorithms[g]!
+    }
+    offsets[used.length] = written
+
+    const keyIndex = u32(at.keyIndex, shape.rows)
+    for (let r = start; r < end; r++) keyIndex[r - start] = local[batch.keyIndex[r]!]!
+    for (const g of used) local[g] = -1
+    u32(at.counterHi, shape.rows).set(batch.counterHi.subarray(start, end))
+    u32(at.counterLo, shape.rows).set(batch.counterLo.subarray(start, end))
+    u8(at.digits, shape.rows).set(batch.digits.subarray(start, end))
+    if (verify) {
+      u32(at.code, shape.rows).set(batch.code.subarray(start, end))
+      u32(at.behind, shape.rows).set(batch.behind.subarray(start, end))
+      u32(at.ahead, shape.rows).set(batch.ahead.subarray(start, end))
+    }
+    return { shape, buffer }
+  }
+}
+
+/** The result column of a shard's buffer: Int32 deltas (verify) or Uint32 codes (generate). */
+export function shardResults(shape: ShardShape, buffer: ArrayBuffer): Int32Array | Uint32Array {
+  return shape.verify ? new Int32Array(buffer, 0, shape.rows) : new Uint32Array(buffer, 0, shape.rows)
+}
+
+/**
+ * Buffers that came back from the workers, kept for the next shards. A few suffice: shards in
+ * flight are bounded, and those of one batch are about the same size.
+ */
+export class BufferBank {
+  private readonly kept: ArrayBuffer[] = []
+  constructor(private readonly most: number) {}
+
+  /** A buffer of at least `bytes`: a kept one not more than twice as big, or a new one. */
+  take(bytes: number): ArrayBuffer {
+    const i = this.kept.findIndex((b) => b.byteLength >= bytes && b.byteLength <= 2 * bytes)
+    return i < 0 ? new ArrayBuffer(bytes) : this.kept.splice(i, 1)[0]!
+  }
+
+  /** Keeps a buffer back from a worker (its keys already wiped there). */
+  give(buffer: ArrayBuffer): void {
+    if (this.kept.length === this.most) this.kept.shift()
+    this.kept.push(buffer)
+  }
+}
+
+/** The PackedBatch over a shard's buffer (in the worker). A generate shard reads zeros for the verify columns. */
+export function decodeShard(shape: ShardShape, buffer: ArrayBuffer): PackedBatch {
+  const at = layout(shape)
+  const { rows, keys } = shape
+  const zeros = shape.verify ? undefined : new Uint32Array(rows)
+  const u32 = (offset: number, length: number) => zeros ?? new Uint32Array(buffer, offset, length)
+  return {
+    count: rows,
+    keyBytes: new Uint8Array(buffer, at.keyBytes, shape.keyBytes),
+    keyOffsets: new Uint32Array(buffer, at.keyOffsets, keys + 1),
+    keyAlgorithms: new Uint8Array(buffer, at.keyAlgorithms, keys),
+    keyIndex: new Uint32Array(buffer, at.keyIndex, rows),
+    counterHi: new Uint32Array(buffer, at.counterHi, rows),
+    counterLo: new Uint32Array(buffer, at.counterLo, rows),
+    code: u32(at.code, rows),
+    digits: new Uint8Array(buffer, at.digits, rows),
+    behind: u32(at.behind, rows),
+    ahead: u32(at.ahead, rows),
+  }
+}
+
+/** The rows [start, end) of a batch as a batch of their own, over the same keys (no copy). */
+export function sliceRows(batch: PackedBatch, start: number, end: number): PackedBatch {
+  return {
+    count: end - start,
+    keyBytes: batch.keyBytes,
+    keyOffsets: batch.keyOffsets,
+    keyAlgorithms: batch.keyAlgorithms,
+    keyIndex: batch.keyIndex.subarray(start, end),
+    counterHi: batch.counterHi.subarray(start, end),
+    counterLo: batch.counterLo.subarray(start, end),
+    code: batch.code.subarray(start, end),
+    digits: batch.digits.subarray(start, end),
+    behind: batch.behind.subarray(start, end),
+    ahead: batch.ahead.subarray(start, end),
+  }
+}

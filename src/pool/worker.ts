@@ -1,0 +1,91 @@
+/**
+ * A pool worker: it loads its kernel once, at module scope, and keeps it for every task. A task is a
+ * shard of a batch or a counter range of a resync scan; between kernel calls the worker looks at its
+ * call's cutoff (src/pool/protocol.ts) and stops early when the result is no longer wanted.
+ */
+import { move, workerData } from 'piscina'
+import type { Kernel } from '../kernel.js'
+import { loadKernel } from '../engine/select.js'
+import {
+  COUNTERS_PER_CALL,
+  ROWS_PER_CALL,
+  type Answer,
+  type RowsTask,
+  type ScanTask,
+  type Task,
+  type WorkerData,
+} from './protocol.js'
+import { decodeShard, shardResults, sliceRows } from './shard.js'
+
+const kernel: Kernel = loadKernel((workerData as WorkerData).backend)
+
+const TWO_32 = 2 ** 32
+const STOPPED: Answer = { stopped: true }
+
+function passed(task: Task): boolean {
+  return task.index > Atomics.load(task.cutoff, 0)
+}
+
+/** The test hook: end this thread mid-task, as a crash would (internal; see PoolHooks). */
+function crashIfTold(task: Task): void {
+  if (task.crash) process.exit(70)
+}
+
+function runRows(task: RowsTask): Answer {
+  const batch = decodeShard(task.shape, task.buffer)
+  const out = shardResults(task.shape, task.buffer)
+  try {
+    for (let start = 0; start < batch.count; start += ROWS_PER_CALL) {
+      if (passed(task)) return STOPPED
+      const end = Math.min(batch.count, start + ROWS_PER_CALL)
+      const rows = sliceRows(batch, start, end)
+      if (out instanceof Int32Array) kernel.verifyBatch(rows, out.subarray(start, end))
+      else kernel.generateBatch(rows, out.subarray(start, end))
+      crashIfTold(task)
+    }
+  } finally {
+    batch.keyBytes.fill(0)
+  }
+  return move(task.buffer) as ArrayBuffer
+}
+
+/** Lowers the cutoff to this range: the ranges after it stop, the ones before go on. */
+function claim(task: ScanTask): void {
+  for (let seen = Atomics.load(task.cutoff, 0); seen > task.index; ) {
+    const was = Atomics.compareExchange(task.cutoff, 0, seen, task.index)
+    if (was === seen) return
+    seen = was
+  }
+}
+
+function runScan(task: ScanTask): Answer {
+  const { alg, key, codes, digits } = task
+  let { hi, lo } = task
+  try {
+    for (let done = 0; done < task.count; ) {
+      if (passed(task)) return STOPPED
+      const n = Math.min(COUNTERS_PER_CALL, task.count - done)
+      // The kernel reads past the n first positions for the confirming codes.
+      const found = kernel.scan(alg, key, hi, lo, n, codes, digits)
+      if (found >= 0) {
+        claim(task)
+        return { offset: done + found }
+      }
+      crashIfTold(task)
+      done += n
+      lo += n
+      if (lo >= TWO_32) {
+        lo -= TWO_32
+        hi = (hi + 1) >>> 0
+      }
+    }
+    return { offset: -1 }
+  } finally {
+    key.fill(0)
+  }
+}
+
+/** Piscina calls this once per task. */
+export default function run(task: Task): Answer {
+  return task.kind === 'scan' ? runScan(task) : runRows(task)
+}
