@@ -57,6 +57,7 @@ function syntheticReport(): BenchReport {
       {
         id: 'generate-sha1',
         title: 'generate one code, HMAC-SHA-1',
+        label: 'generate, SHA-1',
         unit: 'code',
         method: 'benchmark.js',
         ceilingPerCore: 3_000_000,
@@ -67,6 +68,7 @@ function syntheticReport(): BenchReport {
       {
         id: 'resync-scan-1m',
         title: 'resync scan, 1,000,000 counters, SHA-1',
+        label: 'resync scan, 1,000,000 counters, SHA-1',
         unit: 'counter',
         method: 'timed runs',
         ceilingPerCore: null,
@@ -160,14 +162,21 @@ describe('terminal table', () => {
 })
 
 describe('README section', () => {
-  it('tabulates every row, links the chart and states the machine', () => {
+  it('tabulates every figure, links the chart and states the machine', () => {
     const section = renderReadmeSection(syntheticReport(), 'bench/results/full.svg', 'bench/results/full.json')
     expect(section).toContain('Measured on 2026-01-02 in a full run')
     expect(section).toContain('2 cores')
     expect(section).toContain('![Speed of each engine relative to node:crypto, per workload](bench/results/full.svg)')
-    expect(section).toContain('| generate one code, HMAC-SHA-1 | **otp-wasm** | 420 k | 4.20× | ±1.5% |')
-    expect(section).toContain('a\\|b <peer>')
-    expect(section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))).toHaveLength(8)
+    // One code at a time: engines as rows, workloads as columns.
+    expect(section).toContain('| engine | generate, SHA-1 |')
+    expect(section).toContain('| node:crypto (baseline) | 1× (100 k/s) |')
+    expect(section).toContain('| **otp-wasm** | **4.20×** ±1.5% |')
+    expect(section).toContain('| a\\|b <peer> & "x" | 0.500× ±1.5% |')
+    expect(section).toContain('| *ceiling: openssl SHA, 1 core* | *30.0×* |')
+    // Batches and scans: one row per engine.
+    expect(section).toContain('| resync scan, 1,000,000 counters, SHA-1 | **otp-wasm** | 8.00 M counters | **80.0×** | ±1.5% | 5 |')
+    expect(section).toContain('| resync scan, 1,000,000 counters, SHA-1 | node:crypto, 2 threads | 190 k counters | 1.90× | ±1.5% | 5 |')
+    expect(section).toContain('- otplib (node crypto plugin): not installed')
   })
 
   it('replaces only the text between the markers', async () => {

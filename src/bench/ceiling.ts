@@ -38,7 +38,8 @@ export interface Ceiling {
 export async function measureCeiling(seconds: number): Promise<Ceiling | { reason: string }> {
   let version: string
   try {
-    version = (await run('openssl', ['version'])).stdout.trim()
+    // "OpenSSL 3.0.19 27 Jan 2026 (Library: ...)": the first part names it.
+    version = (await run('openssl', ['version'])).stdout.split('(')[0]!.trim()
   } catch {
     return { reason: 'openssl is not installed: no hardware ceiling in this run' }
   }

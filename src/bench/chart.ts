@@ -124,6 +124,14 @@ function renderGroup(result: WorkloadResult, top: number, scale: Scale): string[
       `<rect x="${left.toFixed(1)}" y="${y + 1}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${barColor(row)}"><title>${escapeXml(detail)}</title></rect>`,
       `<text x="${VALUE_X}" y="${y + 10}"${row.engine.startsWith('otp-wasm') ? ' font-weight="600"' : ''}>${escapeXml(formatRatio(row.ratio))}</text>`,
     )
+    // Whisker: the engine's own margin (benchmark.js) or spread (timed runs) around its ratio.
+    const margin = Math.min(row.marginPercent, 99) / 100
+    if (!row.baseline && margin > 0) {
+      const from = scale.x(row.ratio * (1 - margin)).toFixed(1)
+      const to = scale.x(row.ratio * (1 + margin)).toFixed(1)
+      const middle = (y + 1 + BAR_HEIGHT / 2).toFixed(1)
+      parts.push(`<line x1="${from}" y1="${middle}" x2="${to}" y2="${middle}" stroke="${COLORS.text}" stroke-width="1" opacity="0.55"/>`)
+    }
   })
   return parts
 }
@@ -178,7 +186,7 @@ export function renderChart(report: BenchReport): string {
   }
   const footerY = bottom + 34
   parts.push(
-    `<text x="8" y="${footerY}" fill="${COLORS.muted}" font-size="11">${escapeXml(axisTitle.charAt(0).toUpperCase() + axisTitle.slice(1))}. Dark bar: node:crypto baseline (1×); blue: otp-wasm; grey: other libraries.</text>`,
+    `<text x="8" y="${footerY}" fill="${COLORS.muted}" font-size="11">${escapeXml(axisTitle.charAt(0).toUpperCase() + axisTitle.slice(1))}. Dark bar: node:crypto baseline (1×); blue: otp-wasm; grey: other libraries; whiskers: margin of error or spread of runs.</text>`,
     `<text x="8" y="${footerY + 16}" fill="${COLORS.muted}" font-size="11">Red dashes: openssl SHA speed on one core turned into the same operations (the hardware ceiling). Large workloads: median of timed runs.</text>`,
     '</svg>',
   )

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, relative, sep } from 'node:path'
 import type { Algorithm } from './contender.js'
 import { engineLabel, formatMargin, formatRate, formatRatio } from './format.js'
-import type { BenchReport } from './report.js'
+import type { BenchReport, WorkloadResult } from './report.js'
 
 export const README_START = '<!-- bench:start -->'
 export const README_END = '<!-- bench:end -->'
@@ -15,6 +15,73 @@ const HASH_NAME: Record<Algorithm, string> = { SHA1: 'SHA-1', SHA256: 'SHA-256',
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|')
+}
+
+/** The openssl ceiling of a workload as a ratio to its baseline, or null. */
+function ceilingRatio(workload: WorkloadResult): number | null {
+  const baseline = workload.rows.find((row) => row.baseline)
+  return workload.ceilingPerCore !== null && baseline ? workload.ceilingPerCore / baseline.opsPerSecond : null
+}
+
+/** Engines of the single-code workloads as rows, workloads as columns: ratio and margin in each cell. */
+function singleCodeTable(report: BenchReport): string[] {
+  const workloads = report.workloads.filter((w) => w.method === 'benchmark.js' && w.rows.length > 0)
+  if (!workloads.length) return []
+  const engines = [...new Set(workloads.flatMap((w) => w.rows.map((r) => r.engine)))]
+  const lines = [
+    'One code at a time (benchmark.js; ratio to node:crypto, higher is faster, with the margin of error; the baseline row gives its own rate):',
+    '',
+    `| engine | ${workloads.map((w) => escapeCell(w.label ?? w.title)).join(' | ')} |`,
+    `| --- |${' ---: |'.repeat(workloads.length)}`,
+  ]
+  for (const engine of engines) {
+    const cells = workloads.map((w) => {
+      const row = w.rows.find((r) => r.engine === engine)
+      if (!row) return '—'
+      if (row.baseline) return `1× (${formatRate(row.opsPerSecond)}/s)`
+      const ratio = formatRatio(row.ratio)
+      return `${engine.startsWith('otp-wasm') ? `**${ratio}**` : ratio} ${formatMargin(row.marginPercent)}`
+    })
+    const isBaseline = workloads.some((w) => w.rows.find((r) => r.engine === engine)?.baseline)
+    const name = engine + (isBaseline ? ' (baseline)' : '')
+    lines.push(`| ${escapeCell(engine.startsWith('otp-wasm') ? `**${name}**` : name)} | ${cells.map(escapeCell).join(' | ')} |`)
+  }
+  if (workloads.some((w) => ceilingRatio(w) !== null)) {
+    const cells = workloads.map((w) => {
+      const ratio = ceilingRatio(w)
+      return ratio === null ? '—' : `*${formatRatio(ratio)}*`
+    })
+    lines.push(`| *ceiling: openssl SHA, 1 core* | ${cells.join(' | ')} |`)
+  }
+  lines.push('')
+  return lines
+}
+
+/** Large workloads: one row per engine, with its rate, ratio, spread and runs. */
+function largeTable(report: BenchReport): string[] {
+  const workloads = report.workloads.filter((w) => w.method === 'timed runs' && w.rows.length > 0)
+  if (!workloads.length) return []
+  const lines = [
+    'Batches and scans (median of timed runs, interleaved; node:crypto on a proportionate sample):',
+    '',
+    '| workload | engine | per second | × node:crypto | spread | runs |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ]
+  for (const workload of workloads) {
+    for (const row of workload.rows) {
+      const engine = engineLabel(row.engine, row.threads) + (row.baseline ? ' (baseline)' : '')
+      const strong = row.engine.startsWith('otp-wasm')
+      lines.push(
+        `| ${escapeCell(workload.title)} | ${escapeCell(strong ? `**${engine}**` : engine)} | ${formatRate(row.opsPerSecond)} ${workload.unit}s | ${strong ? `**${formatRatio(row.ratio)}**` : formatRatio(row.ratio)} | ${formatMargin(row.marginPercent)} | ${row.samples} |`,
+      )
+    }
+    const ceiling = ceilingRatio(workload)
+    if (ceiling !== null) {
+      lines.push(`| ${escapeCell(workload.title)} | *ceiling: openssl SHA, 1 core* | *${formatRate(workload.ceilingPerCore!)} ${workload.unit}s* | *${formatRatio(ceiling)}* | | |`)
+    }
+  }
+  lines.push('')
+  return lines
 }
 
 /** The markdown between the markers. `chart` and `json` are paths relative to the README. */
@@ -30,17 +97,7 @@ export function renderReadmeSection(report: BenchReport, chart: string | null, j
     '',
   ]
   if (chart) lines.push(`![Speed of each engine relative to node:crypto, per workload](${chart})`, '')
-  lines.push('| workload | engine | ops/s | × node:crypto | margin |', '| --- | --- | ---: | ---: | ---: |')
-  for (const workload of report.workloads) {
-    for (const row of workload.rows) {
-      const engine = engineLabel(row.engine, row.threads) + (row.baseline ? ' (baseline)' : '')
-      const name = row.engine.startsWith('otp-wasm') ? `**${engine}**` : engine
-      lines.push(
-        `| ${escapeCell(workload.title)} | ${escapeCell(name)} | ${formatRate(row.opsPerSecond)} | ${formatRatio(row.ratio)} | ${formatMargin(row.marginPercent)} |`,
-      )
-    }
-  }
-  lines.push('')
+  lines.push(...singleCodeTable(report), ...largeTable(report))
   const skippedNames = new Set(report.workloads.flatMap((w) => w.skipped.map((s) => `${s.name}: ${s.reason}`)))
   if (skippedNames.size) {
     lines.push('Not in this run:', '')
@@ -58,7 +115,10 @@ export function renderReadmeSection(report: BenchReport, chart: string | null, j
   lines.push('How it is measured:', '')
   for (const item of report.method) lines.push(`- ${item}`)
   lines.push('')
-  const peers = report.peers.map((p) => `${p.name}${p.version && p.name !== 'node:crypto' && p.name !== 'Web Crypto' ? ` ${p.version}` : ''}`)
+  const peers = report.peers.map((p) => {
+    if (p.status !== 'raced') return `${p.name} (${p.status})`
+    return `${p.name}${p.version && p.name !== 'node:crypto' && p.name !== 'Web Crypto' ? ` ${p.version}` : ''}`
+  })
   lines.push(`Peers: ${peers.join(', ')}.${json ? ` Raw results: [${json}](${json}).` : ''}`)
   return lines.join('\n')
 }

@@ -30,6 +30,8 @@ export interface ResultRow {
 export interface WorkloadResult {
   readonly id: string
   readonly title: string
+  /** A short name for table columns. */
+  readonly label: string
   /** What one operation is: `code`, `verification`, `record`, `counter`. */
   readonly unit: string
   readonly method: Method
@@ -56,6 +58,8 @@ export interface BenchReport {
   readonly date: string
   readonly durationSeconds: number
   readonly machine: MachineFacts
+  /** 1, 5 and 15 minute load averages when the run ended (machine.loadAverage has them at its start). */
+  readonly loadAverageAtEnd: readonly number[]
   readonly otpWasm: {
     readonly loaded: boolean
     readonly version: string | null

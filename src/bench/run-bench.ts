@@ -1,5 +1,6 @@
 /** The whole benchmark run: lineup, ceiling, every workload, then the table, JSON, chart and README. */
 import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { measureCeiling, type Ceiling } from './ceiling.js'
 import { renderChart } from './chart.js'
@@ -151,6 +152,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       date: new Date(started).toISOString(),
       durationSeconds: Math.round((Date.now() - started) / 100) / 10,
       machine,
+      loadAverageAtEnd: os.loadavg().map((value) => Math.round(value * 100) / 100),
       otpWasm: {
         loaded: lineup.otpWasm !== null,
         version: lineup.otpWasmVersion,

@@ -100,6 +100,7 @@ export async function runLargeWorkload(
     return {
       id: workload.id,
       title: workload.title(size),
+      label: workload.title(size),
       unit: workload.unit,
       method: 'timed runs',
       ceilingPerCore: settings.ceilingPerCore,

@@ -48,6 +48,7 @@ export async function runSingleCodeWorkload(
   return {
     id: workload.id,
     title: workload.title,
+    label: workload.label,
     unit: workload.unit,
     method: 'benchmark.js',
     ceilingPerCore,

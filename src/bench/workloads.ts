@@ -22,6 +22,8 @@ export interface SingleCodeWorkload {
   readonly kind: 'single'
   readonly id: string
   readonly title: string
+  /** A short name for table columns, e.g. `verify HOTP, SHA-256`. */
+  readonly label: string
   readonly unit: string
   readonly algorithm: Algorithm
   readonly operation: SingleCodeOperation
@@ -69,8 +71,10 @@ function single(
   unit: string,
   compressions: number,
 ): SingleCodeWorkload {
-  const id = `${operation === 'hotp' ? 'generate' : operation === 'verifyHotp' ? 'verify-hotp' : 'verify-totp'}-${algorithm.toLowerCase()}`
-  return { kind: 'single', id, title, unit, algorithm, operation, compressions }
+  const verb = operation === 'hotp' ? 'generate' : operation === 'verifyHotp' ? 'verify-hotp' : 'verify-totp'
+  const hash = `SHA-${algorithm.slice(3)}`
+  const label = `${operation === 'hotp' ? 'generate' : operation === 'verifyHotp' ? 'verify HOTP' : 'verify TOTP ±1'}, ${hash}`
+  return { kind: 'single', id: `${verb}-${algorithm.toLowerCase()}`, title, label, unit, algorithm, operation, compressions }
 }
 
 /** Batch records are costly to make (one HMAC each): made once per size and shared by the engines. */
