@@ -8,34 +8,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { base32Encode, hotp, randomSecret, totp, verifyHotp, verifyTotp } from '../dist/index.js'
+import { OTP_MAIN as MAIN, otp } from './helpers/cli.js'
 
-const MAIN = new URL('../dist/cli/main.js', import.meta.url).pathname
 const DIR = mkdtempSync(join(tmpdir(), 'otp-batch-'))
 const KEY = 'JBSWY3DPEHPK3PXP'
 
 // The million-record input is ~90 MB: leave nothing behind.
 afterAll(() => rmSync(DIR, { recursive: true, force: true }))
-
-interface Run {
-  status: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs `otp ARGS` with `input` on standard input. */
-function otp(args: string[], input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: 'pipe' })
-    const stdout: Buffer[] = []
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(stdout).toString('utf8'), stderr }))
-    child.stdin.on('error', () => {}) // the command may exit before reading all of it
-    child.stdin.end(input)
-  })
-}
 
 function file(name: string, content: string): string {
   const path = join(DIR, name)

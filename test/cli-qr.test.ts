@@ -3,7 +3,7 @@
  * compared with the symbol the qrcode package encodes, and PNGs are scanned with zbarimg where it is
  * installed. Then `otp uri --qr/--svg/--png` as a user runs it.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,8 +11,8 @@ import { PNG } from 'pngjs'
 import QRCode from 'qrcode'
 import { afterAll, describe, expect, it } from 'vitest'
 import { OtpError, buildUri, qrPng, qrSvg, qrTerminal } from '../dist/index.js'
+import { otp } from './helpers/cli.js'
 
-const MAIN = new URL('../dist/cli/main.js', import.meta.url).pathname
 const DIR = mkdtempSync(join(tmpdir(), 'otp-qr-'))
 afterAll(() => rmSync(DIR, { recursive: true, force: true }))
 const URI = buildUri({
@@ -117,7 +117,7 @@ describe('QR renderers', () => {
 
   it.skipIf(!hasZbar())('draws a PNG that a QR scanner reads back as the URI', async () => {
     const file = join(DIR, 'uri.png')
-    const run = await otpCli(['uri', '--issuer', 'ACME Co', '--account', 'jürgen@example.com', '--png', file])
+    const run = await otp(['uri', '--issuer', 'ACME Co', '--account', 'jürgen@example.com', '--png', file])
     const scanned = execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
     expect(scanned.trim()).toBe(run.stdout.trim())
   })
@@ -136,28 +136,10 @@ describe('QR renderers', () => {
   })
 })
 
-interface Run {
-  status: number | null
-  stdout: string
-  stderr: string
-}
-
-function otpCli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (status) => resolve({ status, stdout, stderr }))
-  })
-}
-
 describe('otp uri --qr, --svg, --png', () => {
   it('prints the QR code above the URI, for a dark terminal or with --light', async () => {
     for (const light of [false, true]) {
-      const run = await otpCli(['uri', '--issuer', 'ACME', '--account', 'bob', '--qr', ...(light ? ['--light'] : [])])
+      const run = await otp(['uri', '--issuer', 'ACME', '--account', 'bob', '--qr', ...(light ? ['--light'] : [])])
       expect(run.status).toBe(0)
       const lines = run.stdout.trimEnd().split('\n')
       const uri = lines.pop()!
@@ -169,7 +151,7 @@ describe('otp uri --qr, --svg, --png', () => {
   it('writes SVG and PNG files of the printed URI, readable by the owner only', async () => {
     const svg = join(DIR, 'enrol.svg')
     const png = join(DIR, 'enrol.png')
-    const run = await otpCli(['uri', '--issuer', 'ACME', '--account', 'bob', '--svg', svg, '--png', png])
+    const run = await otp(['uri', '--issuer', 'ACME', '--account', 'bob', '--svg', svg, '--png', png])
     expect(run.status).toBe(0)
     const modules = expectedModules(run.stdout.trim())
     expectSymbol(readSvg(readFileSync(svg, 'utf8')), modules, 4)
@@ -179,7 +161,7 @@ describe('otp uri --qr, --svg, --png', () => {
   })
 
   it('exits 2 when the file cannot be written', async () => {
-    const run = await otpCli(['uri', '--issuer', 'ACME', '--account', 'bob', '--png', '/nonexistent-dir/x.png'])
+    const run = await otp(['uri', '--issuer', 'ACME', '--account', 'bob', '--png', '/nonexistent-dir/x.png'])
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('cannot write the QR code to /nonexistent-dir/x.png (ENOENT)')
     expect(run.stdout).toBe('')

@@ -2,35 +2,14 @@
  * The `otp` command as a user runs it: spawned processes, arguments, standard input, output and
  * exit codes (0 ok or valid, 1 invalid, 2 usage or input error).
  */
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { base32Decode, base32Encode, hotp, parseUri, resyncHotp, totp } from '../dist/index.js'
+import { otp, type Run } from './helpers/cli.js'
 
-const MAIN = new URL('../dist/cli/main.js', import.meta.url).pathname
 const HOTP_VECTORS = JSON.parse(readFileSync(new URL('./vectors/rfc4226-appendix-d.json', import.meta.url), 'utf8'))
 const TOTP_VECTORS = JSON.parse(readFileSync(new URL('./vectors/rfc6238-appendix-b.json', import.meta.url), 'utf8'))
-
-interface Run {
-  status: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs `otp ARGS` with `input` on standard input. */
-function otp(args: string[], input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: 'pipe' })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (status) => resolve({ status, stdout, stderr }))
-    child.stdin.end(input)
-  })
-}
 
 /** Runs `otp ARGS`, expecting exit 2 and a message on stderr that names the problem. */
 async function usageError(args: string[], message: RegExp, input = ''): Promise<Run> {
