@@ -19,7 +19,7 @@ export interface MachineFacts {
   readonly wasmSimdSupported: boolean
   /** 1, 5 and 15 minute load averages when the run started: a busy machine gives noisier figures. */
   readonly loadAverage: readonly number[]
-  /** The checked-out commit of otp-wasm, when run from a git clone. */
+  /** The checked-out commit of otp-wasm, when run from a git clone; marked when the sources differ from it. */
   readonly commit: string | null
 }
 
@@ -39,7 +39,11 @@ async function gitCommit(): Promise<string | null> {
   // Only a clone of otp-wasm itself: an installed copy sits inside some other project's repository.
   if (!existsSync(new URL('.git', cwd))) return null
   try {
-    return (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd, timeout: 5000 })).stdout.trim() || null
+    const commit = (await run('git', ['rev-parse', '--short', 'HEAD'], { cwd, timeout: 5000 })).stdout.trim()
+    if (!commit) return null
+    // The build measured comes from the working tree: say so when its sources are not the commit's.
+    const changes = (await run('git', ['status', '--porcelain', '--', 'src', 'assembly', 'scripts'], { cwd, timeout: 5000 })).stdout
+    return changes.trim() ? `${commit} with uncommitted changes` : commit
   } catch {
     return null
   }
