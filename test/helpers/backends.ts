@@ -1,8 +1,25 @@
-/** The backends every behaviour suite runs against. */
+/**
+ * The backends every behaviour suite runs against: the SIMD WASM build (what 'auto' picks where
+ * SIMD runs), the scalar WASM build (forced here, since 'auto' and 'wasm' prefer SIMD), and JS.
+ */
 import { createEngine, type Engine } from '../../dist/index.js'
+import { inProcessEngine } from '../../dist/engine/engine.js'
+import { createWasmKernel } from '../../dist/engine/wasm.js'
+import { loadWasmModuleSync } from '../../dist/engine/wasm-load.js'
 
-export const BACKENDS = ['wasm', 'js'] as const
+export const BACKENDS = ['wasm-simd', 'wasm', 'js'] as const
+export type TestBackend = (typeof BACKENDS)[number]
 
-export function engineFor(backend: (typeof BACKENDS)[number]): Promise<Engine> {
-  return createEngine({ backend, threads: 1 })
+export async function engineFor(backend: TestBackend): Promise<Engine> {
+  switch (backend) {
+    case 'wasm-simd': {
+      const engine = await createEngine({ backend: 'wasm', threads: 1 })
+      if (engine.backend !== 'wasm-simd') throw new Error(`expected the SIMD build, got ${engine.backend}`)
+      return engine
+    }
+    case 'wasm':
+      return inProcessEngine(createWasmKernel(loadWasmModuleSync('wasm'), 'wasm'))
+    case 'js':
+      return createEngine({ backend: 'js', threads: 1 })
+  }
 }
