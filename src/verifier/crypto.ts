@@ -66,14 +66,13 @@ export function createSealer(keys: SealingKey | readonly SealingKey[]): Sealer {
     },
 
     open(id, params, sealed) {
-      const quoted = JSON.stringify(id)
       if (sealed.length < HEADER_BYTES + 1 + TAG_BYTES || sealed[0] !== FORMAT) {
-        throw new OtpError('DECRYPTION_FAILED', `token ${quoted}: its sealed secret is not in a known format`)
+        throw new OtpError('DECRYPTION_FAILED', `token ${JSON.stringify(id)}: its sealed secret is not in a known format`)
       }
       const keyId = sealed.subarray(1, 1 + KEY_ID_BYTES)
       const entry = entries.find((e) => e.id.equals(keyId))
       if (entry === undefined) {
-        throw new OtpError('DECRYPTION_FAILED', `token ${quoted} was sealed with a different key: check the verifier's key`)
+        throw new OtpError('DECRYPTION_FAILED', `token ${JSON.stringify(id)} was sealed with a different key: check the verifier's key`)
       }
       const decipher = createDecipheriv(entry.cipher, entry.key, sealed.subarray(1 + KEY_ID_BYTES, HEADER_BYTES), {
         authTagLength: TAG_BYTES,
@@ -81,16 +80,15 @@ export function createSealer(keys: SealingKey | readonly SealingKey[]): Sealer {
       decipher.setAAD(additionalData(id, params))
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES))
       // GCM is a stream mode: update() returns the whole plaintext and final() only checks the tag.
-      const plain = decipher.update(sealed.subarray(HEADER_BYTES, sealed.length - TAG_BYTES))
-      const secret = new Uint8Array(plain)
-      plain.fill(0)
+      // update() returns a fresh Buffer (never a pooled slice), so it is the caller's to wipe.
+      const secret = decipher.update(sealed.subarray(HEADER_BYTES, sealed.length - TAG_BYTES))
       try {
         decipher.final()
       } catch (cause) {
         secret.fill(0)
         throw new OtpError(
           'DECRYPTION_FAILED',
-          `token ${quoted}: its sealed secret or parameters fail authentication (changed in the store)`,
+          `token ${JSON.stringify(id)}: its sealed secret or parameters fail authentication (changed in the store)`,
           { cause },
         )
       }
