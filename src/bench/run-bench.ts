@@ -34,7 +34,7 @@ export interface BenchOptions {
 
 const MICRO_BUDGET: Record<BenchReport['mode'], SampleBudget> = {
   full: { rounds: 3, maxTime: 0.8, minSamples: 5, warmupTime: 0.3 },
-  quick: { rounds: 1, maxTime: 0.1, minSamples: 4, minTime: 0.02, warmupTime: 0.03 },
+  quick: { rounds: 1, maxTime: 0.06, minSamples: 4, minTime: 0.02, warmupTime: 0.03 },
 }
 
 const LARGE_PLAN: Record<BenchReport['mode'], RunPlan> = {
@@ -117,6 +117,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     for (const workload of WORKLOADS.filter((w) => selected(w, options.only))) {
       const ceilingPerCore = ceiling ? ceiling.perCore[workload.algorithm].compressionsPerSecond / workload.compressions : null
       log('')
+      const workloadStart = performance.now()
       let result: WorkloadResult
       if (workload.kind === 'single') {
         if (!Benchmark) {
@@ -144,6 +145,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       }
       workloads.push(result)
       for (const line of renderWorkloadTable(result)) log(line)
+      log(`  (${((performance.now() - workloadStart) / 1000).toFixed(1)} s)`)
     }
 
     report = {

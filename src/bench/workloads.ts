@@ -92,8 +92,8 @@ const batchVerify: LargeWorkload = {
   unit: 'record',
   algorithm: 'SHA1',
   compressions: 8,
-  size: { full: 1_000_000, quick: 100_000 },
-  sample: { full: 100_000, quick: 20_000 },
+  size: { full: 1_000_000, quick: 50_000 },
+  sample: { full: 100_000, quick: 10_000 },
   baselineJob: (n) => ({ kind: 'totp-batch', count: n, seed: 0xba5e }),
   prepare({ engine }, size) {
     const verifyBatch = engine.verifyBatch?.bind(engine)
@@ -184,6 +184,6 @@ export const WORKLOADS: readonly Workload[] = [
   single('verifyTotp', 'SHA1', 'verify one TOTP code, window ±1, HMAC-SHA-1', 'verification', 8),
   batchVerify,
   batchVerifyColumnar,
-  resyncScan('resync-scan-1m', 1_000_000, 200_000, { full: 200_000, quick: 50_000 }),
-  resyncScan('resync-scan-100m', 100_000_000, 5_000_000, { full: 1_000_000, quick: 50_000 }),
+  resyncScan('resync-scan-1m', 1_000_000, 100_000, { full: 200_000, quick: 30_000 }),
+  resyncScan('resync-scan-100m', 100_000_000, 3_000_000, { full: 1_000_000, quick: 30_000 }),
 ]
