@@ -265,3 +265,23 @@ describe('RFC proof of contenders', () => {
     expect(await proveContender(throws)).toMatch(/threw Error: boom/)
   })
 })
+
+describe('runBench without workloads', () => {
+  it('proves every installed contender, loads otp-wasm and writes the JSON and the chart', async () => {
+    const { runBench } = await import('../dist/bench/index.js')
+    const out = await mkdtemp(join(tmpdir(), 'otp-bench-'))
+    const lines: string[] = []
+    const report = await runBench({ quick: true, only: ['no-such-workload'], openssl: false, out, log: (line) => lines.push(line) })
+    expect(report.mode).toBe('quick')
+    expect(report.workloads).toEqual([])
+    expect(report.otpWasm.loaded).toBe(true)
+    expect(report.otpWasm.backend).toMatch(/^(wasm-simd|wasm|js)$/)
+    expect(report.peers.find((peer) => peer.name === 'node:crypto')?.status).toBe('raced')
+    // Every peer that is installed passes its RFC proof.
+    expect(report.peers.filter((peer) => peer.status === 'failed the RFC proof')).toEqual([])
+    expect(lines.join('\n')).not.toMatch(/EXCLUDED/)
+    const saved = JSON.parse(await readFile(join(out, 'quick.json'), 'utf8')) as BenchReport
+    expect(saved.machine.cores).toBeGreaterThan(0)
+    expect(tagsBalance(await readFile(join(out, 'quick.svg'), 'utf8'))).toBe(true)
+  })
+})
