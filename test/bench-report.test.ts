@@ -285,3 +285,48 @@ describe('runBench without workloads', () => {
     expect(tagsBalance(await readFile(join(out, 'quick.svg'), 'utf8'))).toBe(true)
   })
 })
+
+describe('interleaved timed runs', () => {
+  it('runs every subject once per round, alternating the order, within the budget', async () => {
+    const { timeInterleaved } = await import('../dist/bench/timed-runs.js')
+    const calls: string[] = []
+    const subject = (name: string, seconds: number) => ({
+      units: 1000,
+      run: async () => {
+        calls.push(name)
+        return seconds
+      },
+    })
+    const { figures, failures } = await timeInterleaved([subject('a', 0.5), subject('b', 0.25)], {
+      runs: 4,
+      minRuns: 3,
+      budgetSeconds: 1_000,
+    })
+    expect(calls).toEqual(['a', 'b', 'b', 'a', 'a', 'b', 'b', 'a'])
+    expect(failures).toEqual([null, null])
+    expect(figures[0]?.opsPerSecond).toBe(2000)
+    expect(figures[1]?.opsPerSecond).toBe(4000)
+    expect(figures[1]?.spreadPercent).toBe(0)
+  })
+
+  it('drops a subject whose run throws and goes on with the others', async () => {
+    const { timeInterleaved } = await import('../dist/bench/timed-runs.js')
+    let runs = 0
+    const { figures, failures } = await timeInterleaved(
+      [
+        { units: 10, run: async () => 1 },
+        {
+          units: 10,
+          run: async () => {
+            if (++runs === 2) throw new Error('wrong answer')
+            return 1
+          },
+        },
+      ],
+      { runs: 3, minRuns: 3, budgetSeconds: 0 },
+    )
+    expect(figures[0]?.secondsPerRun).toHaveLength(3)
+    expect(figures[1]).toBeNull()
+    expect(failures[1]?.message).toBe('wrong answer')
+  })
+})
