@@ -119,6 +119,7 @@ export function planResync(a: Attempt, codes: string[]): Plan<ResyncResult> {
   const { params, state, policy } = a
   if (!codes.every((code) => isWellFormed(code, params.digits))) return { done: failure(a) }
   if (params.type === 'hotp') {
+    if (state.next > MAX_COUNTER) return { done: failure(a) }
     return {
       check: { kind: 'resync', codes, from: state.next, lookAhead: policy.resyncLookAhead },
       then(next) {

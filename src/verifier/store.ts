@@ -14,7 +14,11 @@ export interface StoredToken {
   readonly params: string
   /** The token's mutable state, as text (token.ts). */
   readonly state: string
-  /** Starts at 1 and grows by one with every successful compareAndSet. */
+  /**
+   * Set by insert, then one more with every successful compareAndSet. The verifier starts each token
+   * at a random version, so that a write decided on a deleted token can never land on a new token
+   * enrolled under the same id (the ABA problem of compare-and-set).
+   */
   readonly version: number
 }
 
@@ -26,8 +30,8 @@ export interface StateUpdate {
 }
 
 export interface TokenStore {
-  /** Adds a token at version 1; throws OtpError('TOKEN_EXISTS') if the id is taken. Durable once resolved. */
-  insert(token: Omit<StoredToken, 'version'>): Promise<void>
+  /** Adds a token; throws OtpError('TOKEN_EXISTS') if the id is taken. Durable once resolved. */
+  insert(token: StoredToken): Promise<void>
   /** The token, or null. */
   get(id: string): Promise<StoredToken | null>
   /** The tokens, in order, null where missing. Ids may repeat. */

@@ -7,6 +7,7 @@
  * compare-and-set in the store. A writer that lost the race re-reads and decides again, so of many
  * concurrent uses of one code exactly one is accepted and the others see the new state: 'REPLAYED'.
  */
+import { randomInt } from 'node:crypto'
 import { OtpError, describe } from '../errors.js'
 import { createEngine, type Engine } from '../engine/engine.js'
 import { toKey, type Secret } from '../secret.js'
@@ -150,7 +151,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       const paramsText = encodeParams(enrolled.params)
       try {
         const sealed = sealer.seal(id, paramsText, key)
-        await store.insert({ id, secret: sealed, params: paramsText, state: encodeState(enrolled.state) })
+        await store.insert({ id, secret: sealed, params: paramsText, state: encodeState(enrolled.state), version: firstVersion() })
       } finally {
         // A key decoded from base32 is ours to wipe; the caller's bytes are not.
         if (key !== secret) key.fill(0)
@@ -189,6 +190,11 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       if (options.store === undefined) await store.close()
     },
   }
+}
+
+/** A random first version below 2^40: far from 2^53, where numbers stop counting exactly. */
+function firstVersion(): number {
+  return randomInt(1, 2 ** 40)
 }
 
 function checkResyncCodes(codes: unknown, least: number): asserts codes is string[] {

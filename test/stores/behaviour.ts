@@ -54,12 +54,14 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
   }
 
   describe(`${name} store: the contract`, () => {
-    const token = { id: 'tok', secret: new Uint8Array([1, 2, 3, 0, 255]), params: 'p', state: 's0' }
+    // Any starting version: the verifier starts tokens at random ones.
+    const V = 1_099_511_627_000
+    const token = { id: 'tok', secret: new Uint8Array([1, 2, 3, 0, 255]), params: 'p', state: 's0', version: V }
 
-    it('inserts at version 1 and reads back the same bytes and texts', async () => {
+    it('inserts at the given version and reads back the same bytes and texts', async () => {
       const store = await fresh()
       await store.insert(token)
-      expect(plain(await store.get('tok'))).toEqual({ ...token, version: 1 })
+      expect(plain(await store.get('tok'))).toEqual(token)
       expect(await store.get('other')).toBeNull()
     })
 
@@ -73,10 +75,10 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
     it('compare-and-set writes only over the version it was given', async () => {
       const store = await fresh()
       await store.insert(token)
-      expect(await store.compareAndSet({ id: 'tok', version: 1, state: 's1' })).toBe(true)
-      expect(await store.compareAndSet({ id: 'tok', version: 1, state: 'stale' })).toBe(false)
-      expect(await store.compareAndSet({ id: 'missing', version: 1, state: 'x' })).toBe(false)
-      expect(plain(await store.get('tok'))).toEqual({ ...token, state: 's1', version: 2 })
+      expect(await store.compareAndSet({ id: 'tok', version: V, state: 's1' })).toBe(true)
+      expect(await store.compareAndSet({ id: 'tok', version: V, state: 'stale' })).toBe(false)
+      expect(await store.compareAndSet({ id: 'missing', version: V, state: 'x' })).toBe(false)
+      expect(plain(await store.get('tok'))).toEqual({ ...token, state: 's1', version: V + 1 })
     })
 
     it('compareAndSetMany decides in order, each update on its own', async () => {
@@ -84,18 +86,18 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       await store.insert(token)
       await store.insert({ ...token, id: 'b' })
       const done = await store.compareAndSetMany([
-        { id: 'tok', version: 1, state: 'first' },
-        { id: 'tok', version: 1, state: 'second' },
-        { id: 'b', version: 7, state: 'stale' },
-        { id: 'tok', version: 2, state: 'third' },
-        { id: 'nope', version: 1, state: 'x' },
+        { id: 'tok', version: V, state: 'first' },
+        { id: 'tok', version: V, state: 'second' },
+        { id: 'b', version: V + 7, state: 'stale' },
+        { id: 'tok', version: V + 1, state: 'third' },
+        { id: 'nope', version: V, state: 'x' },
       ])
       expect(done).toEqual([true, false, false, true, false])
       expect((await store.getMany(['tok', 'b', 'nope', 'tok'])).map(plain)).toEqual([
-        { ...token, state: 'third', version: 3 },
-        { ...token, id: 'b', version: 1 },
+        { ...token, state: 'third', version: V + 2 },
+        { ...token, id: 'b' },
         null,
-        { ...token, state: 'third', version: 3 },
+        { ...token, state: 'third', version: V + 2 },
       ])
     })
 
@@ -105,7 +107,7 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       expect(await store.delete('tok')).toBe(true)
       expect(await store.delete('tok')).toBe(false)
       expect(await store.get('tok')).toBeNull()
-      expect(await store.compareAndSet({ id: 'tok', version: 1, state: 'x' })).toBe(false)
+      expect(await store.compareAndSet({ id: 'tok', version: V, state: 'x' })).toBe(false)
     })
   })
 
@@ -255,12 +257,13 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       const secret = new Uint8Array(32).map((_, i) => 0xa0 + i)
       await verifier.enroll('carol', secret, { type: 'hotp', digits: 8, algorithm: 'SHA256' })
       const raw = (await store.get('carol'))!
+      expect(Number.isSafeInteger(raw.version)).toBe(true)
       expect(Buffer.from(raw.secret).includes(Buffer.from(secret.subarray(0, 8)))).toBe(false)
       expect(raw.params + raw.state).not.toContain(Buffer.from(secret).toString('hex').slice(0, 8))
       const stranger = createVerifier({ store, key: new Uint8Array(32).fill(8) })
       const error = await errorOf(stranger.verify('carol', '12345678'))
       expect(error.code).toBe('DECRYPTION_FAILED')
-      expect((await store.get('carol'))!.version).toBe(1)
+      expect((await store.get('carol'))!.version).toBe(raw.version)
       expect(await verifier.verify('carol', hotp(secret, 0, { digits: 8, algorithm: 'SHA256' }))).toMatchObject({ ok: true })
     })
 
@@ -309,6 +312,17 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       expect(await verifier.remove('dan')).toBe(true)
       expect(await verifier.remove('dan')).toBe(false)
       expect((await errorOf(verifier.verify('dan', '12345678'))).code).toBe('UNKNOWN_TOKEN')
+    })
+
+    it('never lands a write decided on a removed token on the token re-enrolled under its id', async () => {
+      const { store, verifier } = await setup()
+      await verifier.enroll('eve', SECRET, { type: 'hotp' })
+      const old = (await store.get('eve'))!
+      await verifier.remove('eve')
+      await verifier.enroll('eve', SECRET, { type: 'hotp' })
+      // A verification that read the old token now tries to write its decision.
+      expect(await store.compareAndSet({ id: 'eve', version: old.version, state: old.state.replace('"0"', '"9"') })).toBe(false)
+      expect(await verifier.inspect('eve')).toMatchObject({ counter: 0 })
     })
 
     it('keeps 64-bit HOTP counters exact', async () => {

@@ -23,7 +23,7 @@ export function createMemoryStore(): TokenStore {
       if (tokens.has(token.id)) {
         throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
       }
-      tokens.set(token.id, copy({ ...token, version: 1 }))
+      tokens.set(token.id, copy(token))
     },
     async get(id) {
       const token = tokens.get(id)

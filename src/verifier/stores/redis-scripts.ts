@@ -7,10 +7,10 @@
  * single Redis (or a primary with replicas), where any keys may meet in one script.
  */
 
-/** KEYS[1] = token; ARGV = secret, params, state. Returns 1, or 0 if the token exists. */
+/** KEYS[1] = token; ARGV = secret, params, state, version. Returns 1, or 0 if the token exists. */
 export const INSERT_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'version', '1', 'state', ARGV[3], 'params', ARGV[2], 'secret', ARGV[1])
+redis.call('HSET', KEYS[1], 'version', ARGV[4], 'state', ARGV[3], 'params', ARGV[2], 'secret', ARGV[1])
 return 1
 `
 
@@ -25,7 +25,8 @@ local out = {}
 for i = 1, #KEYS do
   local version = redis.call('HGET', KEYS[i], 'version')
   if version and version == ARGV[2 * i - 1] then
-    redis.call('HSET', KEYS[i], 'state', ARGV[2 * i], 'version', tostring(tonumber(version) + 1))
+    redis.call('HSET', KEYS[i], 'state', ARGV[2 * i])
+    redis.call('HINCRBY', KEYS[i], 'version', 1)
     out[i] = 1
   else
     out[i] = 0

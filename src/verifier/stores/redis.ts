@@ -23,7 +23,7 @@ export interface RedisStoreOptions {
 
 /** The scripted commands, as ioredis's defineCommand adds them: the key count comes first. */
 interface Scripted {
-  otpInsert(key: string, secret: Buffer, params: string, state: string): Promise<number>
+  otpInsert(key: string, secret: Buffer, params: string, state: string, version: string): Promise<number>
   otpCas(keyCount: number, ...keysThenArgs: string[]): Promise<number[]>
   otpReadBuffer(keyCount: number, ...keys: string[]): Promise<Array<Buffer | null>>
 }
@@ -94,7 +94,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     async insert(token) {
       // ioredis sends a Buffer as bytes, but any other Uint8Array as its String() form.
       const secret = Buffer.from(token.secret.buffer, token.secret.byteOffset, token.secret.byteLength)
-      const added = await scripted.otpInsert(key(token.id), secret, token.params, token.state)
+      const added = await scripted.otpInsert(key(token.id), secret, token.params, token.state, String(token.version))
       if (added !== 1) {
         throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
       }

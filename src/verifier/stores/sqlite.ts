@@ -80,7 +80,7 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
     throw cause
   }
 
-  const insert = db.prepare(`INSERT INTO ${table} (id, secret, params, state, version) VALUES (?, ?, ?, ?, 1)`)
+  const insert = db.prepare(`INSERT INTO ${table} (id, secret, params, state, version) VALUES (?, ?, ?, ?, ?)`)
   const select = db.prepare(`SELECT secret, params, state, version FROM ${table} WHERE id = ?`)
   const update = db.prepare(`UPDATE ${table} SET state = ?, version = version + 1 WHERE id = ? AND version = ?`)
   const remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`)
@@ -113,7 +113,7 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
   return {
     async insert(token) {
       try {
-        locking(() => insert.run(token.id, token.secret, token.params, token.state))
+        locking(() => insert.run(token.id, token.secret, token.params, token.state, token.version))
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
           throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
