@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OtpError, createEngine, type Engine, type VerifyRecord } from '../dist/index.js'
+import { poolEngine } from '../dist/engine/engine.js'
+import { loadKernel } from '../dist/engine/select.js'
 import { referenceHotp, rng } from './helpers/reference.js'
 
 /** HOTP records over a few keys, a bad record now and then. */
@@ -39,10 +41,11 @@ function counted(records: readonly VerifyRecord[]) {
 const records = hotpRecords(60_000, 9)
 let expected: unknown[]
 const engines: Record<string, Engine> = {}
+let tasks = 0
 
 beforeAll(async () => {
   engines['in process'] = await createEngine({ threads: 1 })
-  engines['pool'] = await createEngine({ threads: 2 })
+  engines['pool'] = poolEngine(loadKernel('auto'), 2, { sent: () => void tasks++ })
   expected = (await engines['in process']!.verifyBatch(records)).map(plain)
 })
 
@@ -65,6 +68,7 @@ describe.each(['in process', 'pool'])('verifyStream, %s', (name) => {
     expect(results).toEqual(expected)
     expect(furthest).toBeLessThanOrEqual((maxInFlight + 1) * shardSize)
     expect(state.finished).toBe(true)
+    if (name === 'pool') expect(tasks).toBeGreaterThan(0)
   })
 
   it('takes a plain iterable, with the default options', async () => {
@@ -76,12 +80,12 @@ describe.each(['in process', 'pool'])('verifyStream, %s', (name) => {
   it('stops reading the source when the consumer stops', async () => {
     const { state, source } = counted(records)
     let taken = 0
-    for await (const result of engines[name]!.verifyStream(source, { shardSize: 1000, maxInFlight: 2 })) {
+    for await (const result of engines[name]!.verifyStream(source, { shardSize: 3000, maxInFlight: 2 })) {
       expect(plain(result)).toEqual(expected[taken])
-      if (++taken === 2500) break
+      if (++taken === 7000) break
     }
     expect(state.finished).toBe(true)
-    expect(state.pulled).toBeLessThanOrEqual(2500 + 3 * 1000)
+    expect(state.pulled).toBeLessThanOrEqual(7000 + 3 * 3000)
     // The engine serves the next call as usual.
     expect((await engines[name]!.verifyBatch(records.slice(0, 100))).map(plain)).toEqual(expected.slice(0, 100))
   })
@@ -91,8 +95,8 @@ describe.each(['in process', 'pool'])('verifyStream, %s', (name) => {
     const { state, source } = counted(records)
     const consume = async () => {
       let taken = 0
-      for await (const _ of engines[name]!.verifyStream(source, { shardSize: 1000, signal: controller.signal })) {
-        if (++taken === 1500) controller.abort()
+      for await (const _ of engines[name]!.verifyStream(source, { shardSize: 3000, signal: controller.signal })) {
+        if (++taken === 4500) controller.abort()
       }
     }
     await expect(consume()).rejects.toMatchObject({ code: 'ABORTED' })

@@ -19,8 +19,8 @@ import {
 import type { Executor, Rows } from './executor.js'
 import { inOrder } from './flight.js'
 
-/** Records per group: one group is one or two shards of window-1 TOTP records. */
-export const GROUP_RECORDS = 16384
+/** Records per group: 32,768 window-1 TOTP records are two shards (SHARD_WORK each). */
+export const GROUP_RECORDS = 32768
 
 /** A kernel that answers with rows computed already, so that src/batch/run.ts puts them in record order. */
 function computed(rows: Rows): Kernel {

@@ -113,8 +113,11 @@ function layout({ rows, keys, keyBytes, verify }: ShardShape): Layout {
  */
 export class KeyMap {
   private readonly local: Int32Array
+  /** The batch keys of the shard being cut, in the order its rows first use them. */
+  private readonly used: Uint32Array
   constructor(keys: number) {
     this.local = new Int32Array(keys).fill(-1)
+    this.used = new Uint32Array(keys)
   }
 
   /**
@@ -128,43 +131,48 @@ export class KeyMap {
     verify: boolean,
     bank: BufferBank,
   ): { shape: ShardShape; buffer: ArrayBuffer } {
-    const { local } = this
-    const used: number[] = []
+    const { local, used } = this
+    const { keyOffsets } = batch
+    let keys = 0
     let keyBytes = 0
     for (let r = start; r < end; r++) {
       const g = batch.keyIndex[r]!
       if (local[g]! >= 0) continue
-      local[g] = used.length
-      used.push(g)
-      keyBytes += batch.keyOffsets[g + 1]! - batch.keyOffsets[g]!
+      local[g] = keys
+      used[keys++] = g
+      keyBytes += keyOffsets[g + 1]! - keyOffsets[g]!
     }
-    const shape: ShardShape = { rows: end - start, keys: used.length, keyBytes, verify }
+    const shape: ShardShape = { rows: end - start, keys, keyBytes, verify }
     const at = layout(shape)
     const buffer = bank.take(at.bytes)
     const u32 = (offset: number, length: number) => new Uint32Array(buffer, offset, length)
     const u8 = (offset: number, length: number) => new Uint8Array(buffer, offset, length)
 
-    const offsets = u32(at.keyOffsets, used.length + 1)
-    const algorithms = u8(at.keyAlgorithms, used.length)
+    const offsets = u32(at.keyOffsets, keys + 1)
+    const algorithms = u8(at.keyAlgorithms, keys)
     const bytes = u8(at.keyBytes, keyBytes)
     let written = 0
-    const source = batch.keyBytes
-    for (let k = 0; k < used.length; k++) {
-      const g = used[k]!
-      const from = batch.keyOffsets[g]!
-      const length = batch.keyOffsets[g + 1]! - from
-      offsets[k] = written
-      // Short keys byte by byte: a subarray per key would be an object per record.
-      if (length <= 64) for (let i = 0; i < length; i++) bytes[written + i] = source[from + i]!
-      else bytes.set(source.subarray(from, from + length), written)
+    // Keys lie back to back in the batch: a run of consecutive batch keys is copied in one go
+    // (a shard of distinct keys is a single run).
+    for (let k = 0; k < keys; ) {
+      const first = used[k]!
+      let last = first
+      do {
+        last = used[k]!
+        offsets[k] = written + keyOffsets[last]! - keyOffsets[first]!
+        algorithms[k] = batch.keyAlgorithms[last]!
+        k++
+      } while (k < keys && used[k] === last + 1)
+      const from = keyOffsets[first]!
+      const length = keyOffsets[last + 1]! - from
+      bytes.set(batch.keyBytes.subarray(from, from + length), written)
       written += length
-      algorithms[k] = batch.keyAlgorithms[g]!
     }
-    offsets[used.length] = written
+    offsets[keys] = written
 
     const keyIndex = u32(at.keyIndex, shape.rows)
     for (let r = start; r < end; r++) keyIndex[r - start] = local[batch.keyIndex[r]!]!
-    for (const g of used) local[g] = -1
+    for (let k = 0; k < keys; k++) local[used[k]!] = -1
     u32(at.counterHi, shape.rows).set(batch.counterHi.subarray(start, end))
     u32(at.counterLo, shape.rows).set(batch.counterLo.subarray(start, end))
     u8(at.digits, shape.rows).set(batch.digits.subarray(start, end))

@@ -12,7 +12,7 @@ import { GROUP_RECORDS, verifyGroup } from './groups.js'
 
 /** Options of engine.verifyStream. */
 export interface StreamOptions extends CallOptions {
-  /** Records per shard, 1 to 1,048,576. Default 16,384. */
+  /** Records per shard, 1 to 1,048,576. Default 32,768. */
   shardSize?: number
   /** Shards in flight at most, 1 to 1024. Default twice the engine's threads. */
   maxInFlight?: number
