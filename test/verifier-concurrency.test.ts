@@ -4,28 +4,19 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { hotp } from '../dist/index.js'
 import { createRedisStore, createSqliteStore, createVerifier, type TokenStore } from '../dist/verifier/index.js'
-import { startRedis, type RedisServer } from './helpers/redis-server.js'
+import { useRedis } from './helpers/redis-server.js'
+import { scratchFiles } from './stores/scratch.js'
 import { KEY, SECRET, T, codeAt } from './stores/behaviour.js'
 
 const RACER = new URL('./stores/workers/verify-race.mjs', import.meta.url).pathname
 const PROCESSES = 4
 const PER_PROCESS = 250
 
-let server: RedisServer
-const dir = mkdtempSync(join(tmpdir(), 'otp-race-'))
-beforeAll(async () => {
-  server = await startRedis()
-})
-afterAll(async () => {
-  await server?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+const server = useRedis()
+const file = scratchFiles('otp-race')
 
 /** Runs the racers against `where` and adds up their outcomes. */
 async function race(where: string, tokenId: string, code: string): Promise<Record<string, number>> {
@@ -49,7 +40,7 @@ async function race(where: string, tokenId: string, code: string): Promise<Recor
 }
 
 const stores: Array<[string, () => string, (where: string) => Promise<TokenStore>]> = [
-  ['one SQLite file', () => `sqlite:${join(dir, 'race.db')}`, (where) => createSqliteStore(where.slice(7))],
+  ['one SQLite file', () => `sqlite:${file('race.db')}`, (where) => createSqliteStore(where.slice(7))],
   ['one Redis', () => `redis:${server.url}|race:`, () => createRedisStore({ url: server.url, prefix: 'race:' })],
 ]
 

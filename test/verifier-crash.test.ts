@@ -4,28 +4,19 @@
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { OtpError, randomSecret, totp } from '../dist/index.js'
 import { createRedisStore, createSqliteStore, createVerifier, type StoredToken, type TokenStore } from '../dist/verifier/index.js'
-import { startRedis, type RedisServer } from './helpers/redis-server.js'
+import { useRedis } from './helpers/redis-server.js'
+import { scratchFiles } from './stores/scratch.js'
 import { KEY, STEP, T } from './stores/behaviour.js'
 
 const VICTIM = new URL('./stores/workers/verify-many.mjs', import.meta.url).pathname
 const TOKENS = 4000
 const BATCH = 10
 
-let server: RedisServer
-const dir = mkdtempSync(join(tmpdir(), 'otp-crash-'))
-beforeAll(async () => {
-  server = await startRedis()
-})
-afterAll(async () => {
-  await server?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+const server = useRedis()
+const file = scratchFiles('otp-crash')
 
 const ids = Array.from({ length: TOKENS }, (_, i) => `user-${i}`)
 
@@ -58,8 +49,8 @@ const stores: Array<[string, () => Promise<{ where: string; store: TokenStore }>
   [
     'SQLite',
     async () => {
-      const file = join(dir, 'crash.db')
-      return { where: `sqlite:${file}`, store: await createSqliteStore(file, { durability: 'normal' }) }
+      const path = file('crash.db')
+      return { where: `sqlite:${path}`, store: await createSqliteStore(path, { durability: 'normal' }) }
     },
   ],
   ['Redis', async () => ({ where: `redis:${server.url}|crash:`, store: await createRedisStore({ url: server.url, prefix: 'crash:' }) })],

@@ -4,30 +4,17 @@
  * wrong, key rotation, and the same decisions whichever engine computes the codes.
  */
 import Database from 'better-sqlite3'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { OtpError, base32Encode, createEngine, hotp, resyncHotp, totp, verifyHotp, verifyTotp } from '../dist/index.js'
 import { createMemoryStore, createSqliteStore, createVerifier, type Verifier } from '../dist/verifier/index.js'
-import { KEY, SECRET, STEP, T, codeAt } from './stores/behaviour.js'
+import { KEY, SECRET, STEP, T, codeAt, rejected } from './stores/behaviour.js'
+import { scratchFiles } from './stores/scratch.js'
 
-const dir = mkdtempSync(join(tmpdir(), 'otp-verifier-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const file = scratchFiles('otp-verifier')
 
 function thrown(fn: () => unknown): OtpError {
   try {
     fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(OtpError)
-    return error as OtpError
-  }
-  throw new Error('expected an OtpError')
-}
-
-async function rejected(promise: Promise<unknown>): Promise<OtpError> {
-  try {
-    await promise
   } catch (error) {
     expect(error).toBeInstanceOf(OtpError)
     return error as OtpError
@@ -135,11 +122,12 @@ describe('policy corners', () => {
 })
 
 describe('secrets at rest', () => {
+  let databases = 0
   /** A verifier on a fresh SQLite file, and a raw connection to the same file to play the attacker. */
   async function onFile(key: Uint8Array | Uint8Array[] = KEY) {
-    const file = join(dir, `sealed-${Math.random().toString(36).slice(2)}.db`)
-    const store = await createSqliteStore(file)
-    return { file, store, verifier: createVerifier({ store, key, clock: at(T) }) }
+    const path = file(`sealed-${++databases}.db`)
+    const store = await createSqliteStore(path)
+    return { file: path, store, verifier: createVerifier({ store, key, clock: at(T) }) }
   }
 
   it('a changed parameter or a flipped secret bit is DECRYPTION_FAILED, not a wrong code', async () => {

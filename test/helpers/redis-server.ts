@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
+import { afterAll, beforeAll } from 'vitest'
 
 export interface RedisServer {
   readonly port: number
@@ -61,6 +62,23 @@ export async function startRedis(): Promise<RedisServer> {
       const exited = once(child, 'exit')
       child.kill('SIGTERM')
       await exited
+    },
+  }
+}
+
+/** One redis-server for the calling test file: started before its tests, stopped after them. */
+export function useRedis(): { readonly url: string } {
+  let server: RedisServer | undefined
+  beforeAll(async () => {
+    server = await startRedis()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+  return {
+    get url() {
+      if (server === undefined) throw new Error('the Redis server is not started yet: use it inside a test')
+      return server.url
     },
   }
 }

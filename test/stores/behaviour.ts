@@ -24,7 +24,8 @@ const plain = <T extends { secret: Uint8Array } | null>(token: T): T =>
 /** A store factory: a fresh empty store each call. */
 export type StoreFactory = () => Promise<TokenStore>
 
-async function errorOf(promise: Promise<unknown>): Promise<OtpError> {
+/** The OtpError a promise rejects with (and a failed expectation if it resolves or throws anything else). */
+export async function rejected(promise: Promise<unknown>): Promise<OtpError> {
   try {
     await promise
   } catch (error) {
@@ -68,7 +69,7 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
     it('refuses a second token with the same id', async () => {
       const store = await fresh()
       await store.insert(token)
-      expect((await errorOf(store.insert({ ...token, state: 'x' }))).code).toBe('TOKEN_EXISTS')
+      expect((await rejected(store.insert({ ...token, state: 'x' }))).code).toBe('TOKEN_EXISTS')
       expect((await store.get('tok'))!.state).toBe('s0')
     })
 
@@ -261,7 +262,7 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       expect(Buffer.from(raw.secret).includes(Buffer.from(secret.subarray(0, 8)))).toBe(false)
       expect(raw.params + raw.state).not.toContain(Buffer.from(secret).toString('hex').slice(0, 8))
       const stranger = createVerifier({ store, key: new Uint8Array(32).fill(8) })
-      const error = await errorOf(stranger.verify('carol', '12345678'))
+      const error = await rejected(stranger.verify('carol', '12345678'))
       expect(error.code).toBe('DECRYPTION_FAILED')
       expect((await store.get('carol'))!.version).toBe(raw.version)
       expect(await verifier.verify('carol', hotp(secret, 0, { digits: 8, algorithm: 'SHA256' }))).toMatchObject({ ok: true })
@@ -308,10 +309,10 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
         lastStep: null, drift: 0, failures: 0, lockedUntil: 0,
       })
       expect(await verifier.inspect('dan')).toEqual(info)
-      expect((await errorOf(verifier.enroll('dan', SECRET, { type: 'hotp' }))).code).toBe('TOKEN_EXISTS')
+      expect((await rejected(verifier.enroll('dan', SECRET, { type: 'hotp' }))).code).toBe('TOKEN_EXISTS')
       expect(await verifier.remove('dan')).toBe(true)
       expect(await verifier.remove('dan')).toBe(false)
-      expect((await errorOf(verifier.verify('dan', '12345678'))).code).toBe('UNKNOWN_TOKEN')
+      expect((await rejected(verifier.verify('dan', '12345678'))).code).toBe('UNKNOWN_TOKEN')
     })
 
     it('never lands a write decided on a removed token on the token re-enrolled under its id', async () => {

@@ -1,16 +1,10 @@
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRedisStore, createVerifier } from '../../dist/verifier/index.js'
-import { startRedis, type RedisServer } from '../helpers/redis-server.js'
+import { useRedis } from '../helpers/redis-server.js'
 import { KEY, SECRET, codeAt, describeStore } from './behaviour.js'
 
-let server: RedisServer
-beforeAll(async () => {
-  server = await startRedis()
-})
-afterAll(async () => {
-  await server?.stop()
-})
+const server = useRedis()
 
 // Each store gets a key prefix of its own on the one server, so tests never see each other's tokens.
 let stores = 0

@@ -1,16 +1,13 @@
 import Database from 'better-sqlite3'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { OtpError } from '../../dist/index.js'
 import { createSqliteStore, createVerifier } from '../../dist/verifier/index.js'
 import { KEY, SECRET, codeAt, describeStore } from './behaviour.js'
+import { scratchFiles } from './scratch.js'
 
-const dir = mkdtempSync(join(tmpdir(), 'otp-sqlite-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const file = scratchFiles('otp-sqlite')
 let files = 0
-const nextFile = () => join(dir, `tokens-${++files}.db`)
+const nextFile = () => file(`tokens-${++files}.db`)
 
 describeStore('sqlite', () => createSqliteStore(nextFile()))
 
