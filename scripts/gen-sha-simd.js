@@ -52,7 +52,18 @@ const VARS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
 const konst = (c) => ({ c })
 const local = (v) => ({ v })
 
+/**
+ * Word arithmetic at generation time, and the file's table of splatted constants: `konstRow(c)` is
+ * the row of c in the table (added on first use), so every constant a file uses is loaded from
+ * static data with one v128.load instead of being rebuilt in registers at every use.
+ */
 function wordOps(bits) {
+  const table = new Map()
+  const konstRow = (c) => {
+    const key = c & ((1n << BigInt(bits)) - 1n)
+    if (!table.has(key)) table.set(key, table.size)
+    return table.get(key)
+  }
   const mask = (1n << BigInt(bits)) - 1n
   const hex = (x) => '0x' + (x & mask).toString(16).padStart(bits / 4, '0')
   const rotr = (x, n) => ((x >> BigInt(n)) | (x << BigInt(bits - n))) & mask
@@ -61,14 +72,14 @@ function wordOps(bits) {
     ssig0: (x) => rotr(x, SIGMA[bits].ssig0[0]) ^ rotr(x, SIGMA[bits].ssig0[1]) ^ (x >> BigInt(SIGMA[bits].ssig0[2])),
     ssig1: (x) => rotr(x, SIGMA[bits].ssig1[0]) ^ rotr(x, SIGMA[bits].ssig1[1]) ^ (x >> BigInt(SIGMA[bits].ssig1[2])),
   }
-  return { mask, hex, rotl, sig }
+  return { mask, hex, rotl, sig, table, konstRow }
 }
 
 /** Sums terms left to right with add(): add(add(x, y), z). */
 const sum = (terms) => terms.reduce((acc, t) => `add(${acc}, ${t})`)
 
-/** A constant in every lane. */
-const splat = (ops, c) => `k(${ops.hex(c)})`
+/** A constant in every lane: a row of the file's table, named by its value in a comment. */
+const splat = (ops, c) => `k(${ops.konstRow(c)} /* ${ops.hex(c)} */)`
 
 /** SHA-1 schedule (FIPS 180-4 6.1.2) with constants and repeated terms folded, as in gen-sha.js. */
 function scheduleSha1(W, t, ops, lines) {
@@ -105,14 +116,16 @@ function scheduleSha2(W, t, ops, lines) {
 }
 
 /** The rounds of one compression over the symbolic block `W0` (16 words); returns the body lines. */
-function rounds(family, W0) {
+function rounds(family, W0, ops) {
   const fam = FAMILIES[family]
-  const ops = wordOps(fam.bits)
   const W = [...W0]
   const lines = []
   // K[t] + W[t]: one constant when the message word is constant.
   const addend = (k, w) => ('c' in w ? splat(ops, k + w.c) : `add(${w.v}, ${splat(ops, k)})`)
   let v = VARS.slice(0, fam.digestWords)
+  // SHA-2's maj(a, b, c) is b ^ ((a ^ b) & (b ^ c)), and b ^ c is the previous round's a ^ b: one
+  // xor per round is carried over instead of recomputed.
+  if (family !== 'sha1') lines.push(`  let bc = v128.xor(b, c), ab = bc`)
   for (let t = 0; t < fam.rounds; t++) {
     if (family === 'sha1') {
       if (t >= 16) W[t] = scheduleSha1(W, t, ops, lines)
@@ -126,7 +139,8 @@ function rounds(family, W0) {
       const [a, b, c, d, e, f, g, h] = v
       lines.push(
         `  ${h} = ${sum([h, addend(fam.k[t], W[t]), `ch(${e}, ${f}, ${g})`, `bsig1(${e})`])}; ` +
-          `${d} = add(${d}, ${h}); ${h} = ${sum([h, `maj(${a}, ${b}, ${c})`, `bsig0(${a})`])}`,
+          `${d} = add(${d}, ${h}); ab = v128.xor(${a}, ${b}); ` +
+          `${h} = ${sum([h, `v128.xor(${b}, v128.and(ab, bc))`, `bsig0(${a})`])}; bc = ab`,
       )
       v = [h, a, b, c, d, e, f, g]
     }
@@ -154,13 +168,11 @@ function helpers(family, shape, bits) {
   const rotr = (x, n) => `v128.or(${vec}.shr_u(${x}, ${n}), ${vec}.shl(${x}, ${bits - n}))`
   const L = [
     `${d} function add(x: v128, y: v128): v128 { return ${vec}.add(x, y) }`,
-    `/** The constant \`x\` in every lane. */`,
-    `${d} function k(x: ${word}): v128 { return ${vec}.splat(<${lane}>x) }`,
     `${d} function ch(x: v128, y: v128, z: v128): v128 { return v128.bitselect(y, z, x) }`,
-    `/** maj(x, y, z): x where y and z differ, else y. */`,
-    `${d} function maj(x: v128, y: v128, z: v128): v128 { return v128.bitselect(x, y, v128.xor(y, z)) }`,
   ]
   if (family === 'sha1') {
+    L.push(`/** maj(x, y, z): x where y and z differ, else y. */`)
+    L.push(`${d} function maj(x: v128, y: v128, z: v128): v128 { return v128.bitselect(x, y, v128.xor(y, z)) }`)
     L.push(`${d} function parity(x: v128, y: v128, z: v128): v128 { return v128.xor(v128.xor(x, y), z) }`)
     L.push(`/** Lane-wise rotation left; \`n\` is a constant after inlining (0 < n < 32). */`)
     L.push(`${d} function rotl(x: v128, n: i32): v128 { return v128.or(${vec}.shl(x, n), ${vec}.shr_u(x, 32 - n)) }`)
@@ -180,6 +192,7 @@ function emit(family) {
   const shape = SHAPES[family]
   const ops = wordOps(f.bits)
   const x = shape.file
+  const B = [] // the functions; the constant table they fill goes before them
   const n = f.digestWords
   const blockBits = BigInt(f.blockBytes * 8)
   const high = 1n << BigInt(f.bits - 1)
@@ -193,11 +206,11 @@ function emit(family) {
   L.push(``)
 
   const generic = Array.from({ length: 16 }, (_, i) => local(`w${i}`))
-  L.push(`/** Compresses one block per lane (transposed native words at \`block\`) into the state, in place. */`)
-  L.push(`export function ${x}Compress(state: usize, block: usize): void {`)
-  for (let i = 0; i < 16; i++) L.push(`  const w${i} = v128.load(block, ${i * 16})`)
-  L.push(...loadState(f), ...rounds(family, generic), ...storeState(f, 'state'))
-  L.push(`}`, ``)
+  B.push(`/** Compresses one block per lane (transposed native words at \`block\`) into the state, in place. */`)
+  B.push(`export function ${x}Compress(state: usize, block: usize): void {`)
+  for (let i = 0; i < 16; i++) B.push(`  const w${i} = v128.load(block, ${i * 16})`)
+  B.push(...loadState(f), ...rounds(family, generic, ops), ...storeState(f, 'state'))
+  B.push(`}`, ``)
 
   const counter = Array.from({ length: 16 }, () => konst(0n))
   if (f.bits === 32) {
@@ -209,34 +222,46 @@ function emit(family) {
     counter[1] = konst(high)
   }
   counter[15] = konst(blockBits + 64n)
-  L.push(`/**`)
-  L.push(` * Compresses the HMAC inner block of each lane's 8-byte big-endian counter (RFC 4226 5.2, RFC 2104`)
-  L.push(
+  B.push(`/**`)
+  B.push(` * Compresses the HMAC inner block of each lane's 8-byte big-endian counter (RFC 4226 5.2, RFC 2104`)
+  B.push(
     f.bits === 32
       ? ` * step 4): at \`ctr\`, a row of the counters' high halves, then a row of their low halves.`
       : ` * step 4): at \`ctr\`, a row of u64 counters.`,
   )
-  L.push(` * The padding words are constants. Writes the resulting states to \`out\` (transposed native`)
-  L.push(` * words); \`state\` is left unchanged.`)
-  L.push(` */`)
-  L.push(`export function ${x}CompressCounter(state: usize, ctr: usize, out: usize): void {`)
-  if (f.bits === 32) L.push(`  const hi = v128.load(ctr, 0)`, `  const lo = v128.load(ctr, 16)`)
-  else L.push(`  const w0 = v128.load(ctr, 0)`)
-  L.push(...loadState(f), ...rounds(family, counter), ...storeState(f, 'out'))
-  L.push(`}`, ``)
+  B.push(` * The padding words are constants. Writes the resulting states to \`out\` (transposed native`)
+  B.push(` * words); \`state\` is left unchanged.`)
+  B.push(` */`)
+  B.push(`export function ${x}CompressCounter(state: usize, ctr: usize, out: usize): void {`)
+  if (f.bits === 32) B.push(`  const hi = v128.load(ctr, 0)`, `  const lo = v128.load(ctr, 16)`)
+  else B.push(`  const w0 = v128.load(ctr, 0)`)
+  B.push(...loadState(f), ...rounds(family, counter, ops), ...storeState(f, 'out'))
+  B.push(`}`, ``)
 
   const digest = Array.from({ length: 16 }, () => konst(0n))
   for (let i = 0; i < n; i++) digest[i] = local(`w${i}`)
   digest[n] = konst(high)
   digest[15] = konst(blockBits + BigInt(n * f.bits))
-  L.push(`/**`)
-  L.push(` * Compresses the HMAC outer block over the inner digests at \`inner\` (as written by`)
-  L.push(` * ${x}CompressCounter; RFC 2104 step 7). Writes the HMACs to \`out\` as transposed native words.`)
-  L.push(` */`)
-  L.push(`export function ${x}CompressDigest(state: usize, inner: usize, out: usize): void {`)
-  for (let i = 0; i < n; i++) L.push(`  const w${i} = v128.load(inner, ${i * 16})`)
-  L.push(...loadState(f), ...rounds(family, digest), ...storeState(f, 'out'))
-  L.push(`}`, ``)
+  B.push(`/**`)
+  B.push(` * Compresses the HMAC outer block over the inner digests at \`inner\` (as written by`)
+  B.push(` * ${x}CompressCounter; RFC 2104 step 7). Writes the HMACs to \`out\` as transposed native words.`)
+  B.push(` */`)
+  B.push(`export function ${x}CompressDigest(state: usize, inner: usize, out: usize): void {`)
+  for (let i = 0; i < n; i++) B.push(`  const w${i} = v128.load(inner, ${i * 16})`)
+  B.push(...loadState(f), ...rounds(family, digest, ops), ...storeState(f, 'out'))
+  B.push(`}`, ``)
+  // The constants, one 16-byte row each (the value in every lane), in order of first use.
+  const rows = [...ops.table.keys()]
+  const type = f.bits === 32 ? 'u32' : 'u64'
+  L.push(`/** Splatted constants (round constants, folded padding words), one row per constant. */`)
+  L.push(`const K: usize = memory.data<${type}>([`)
+  for (const c of rows) L.push(`  ${Array(shape.lanes).fill(ops.hex(c)).join(', ')},`)
+  L.push(`])`)
+  L.push(`/** Row \`row\` of K: one constant in every lane. */`)
+  L.push(`// @ts-ignore: decorator`)
+  L.push(`@inline function k(row: usize): v128 { return v128.load(K + (row << 4)) }`)
+  L.push(``)
+  L.push(...B)
   return L.join('\n')
 }
 

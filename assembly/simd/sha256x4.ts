@@ -5,14 +5,8 @@
 
 // @ts-ignore: decorator
 @inline function add(x: v128, y: v128): v128 { return i32x4.add(x, y) }
-/** The constant `x` in every lane. */
-// @ts-ignore: decorator
-@inline function k(x: u32): v128 { return i32x4.splat(<i32>x) }
 // @ts-ignore: decorator
 @inline function ch(x: v128, y: v128, z: v128): v128 { return v128.bitselect(y, z, x) }
-/** maj(x, y, z): x where y and z differ, else y. */
-// @ts-ignore: decorator
-@inline function maj(x: v128, y: v128, z: v128): v128 { return v128.bitselect(x, y, v128.xor(y, z)) }
 // @ts-ignore: decorator
 @inline function ssig0(x: v128): v128 { return v128.xor(v128.xor(v128.or(i32x4.shr_u(x, 7), i32x4.shl(x, 25)), v128.or(i32x4.shr_u(x, 18), i32x4.shl(x, 14))), i32x4.shr_u(x, 3)) }
 // @ts-ignore: decorator
@@ -21,6 +15,89 @@
 @inline function bsig0(x: v128): v128 { return v128.xor(v128.xor(v128.or(i32x4.shr_u(x, 2), i32x4.shl(x, 30)), v128.or(i32x4.shr_u(x, 13), i32x4.shl(x, 19))), v128.or(i32x4.shr_u(x, 22), i32x4.shl(x, 10))) }
 // @ts-ignore: decorator
 @inline function bsig1(x: v128): v128 { return v128.xor(v128.xor(v128.or(i32x4.shr_u(x, 6), i32x4.shl(x, 26)), v128.or(i32x4.shr_u(x, 11), i32x4.shl(x, 21))), v128.or(i32x4.shr_u(x, 25), i32x4.shl(x, 7))) }
+
+/** Splatted constants (round constants, folded padding words), one row per constant. */
+const K: usize = memory.data<u32>([
+  0x428a2f98, 0x428a2f98, 0x428a2f98, 0x428a2f98,
+  0x71374491, 0x71374491, 0x71374491, 0x71374491,
+  0xb5c0fbcf, 0xb5c0fbcf, 0xb5c0fbcf, 0xb5c0fbcf,
+  0xe9b5dba5, 0xe9b5dba5, 0xe9b5dba5, 0xe9b5dba5,
+  0x3956c25b, 0x3956c25b, 0x3956c25b, 0x3956c25b,
+  0x59f111f1, 0x59f111f1, 0x59f111f1, 0x59f111f1,
+  0x923f82a4, 0x923f82a4, 0x923f82a4, 0x923f82a4,
+  0xab1c5ed5, 0xab1c5ed5, 0xab1c5ed5, 0xab1c5ed5,
+  0xd807aa98, 0xd807aa98, 0xd807aa98, 0xd807aa98,
+  0x12835b01, 0x12835b01, 0x12835b01, 0x12835b01,
+  0x243185be, 0x243185be, 0x243185be, 0x243185be,
+  0x550c7dc3, 0x550c7dc3, 0x550c7dc3, 0x550c7dc3,
+  0x72be5d74, 0x72be5d74, 0x72be5d74, 0x72be5d74,
+  0x80deb1fe, 0x80deb1fe, 0x80deb1fe, 0x80deb1fe,
+  0x9bdc06a7, 0x9bdc06a7, 0x9bdc06a7, 0x9bdc06a7,
+  0xc19bf174, 0xc19bf174, 0xc19bf174, 0xc19bf174,
+  0xe49b69c1, 0xe49b69c1, 0xe49b69c1, 0xe49b69c1,
+  0xefbe4786, 0xefbe4786, 0xefbe4786, 0xefbe4786,
+  0x0fc19dc6, 0x0fc19dc6, 0x0fc19dc6, 0x0fc19dc6,
+  0x240ca1cc, 0x240ca1cc, 0x240ca1cc, 0x240ca1cc,
+  0x2de92c6f, 0x2de92c6f, 0x2de92c6f, 0x2de92c6f,
+  0x4a7484aa, 0x4a7484aa, 0x4a7484aa, 0x4a7484aa,
+  0x5cb0a9dc, 0x5cb0a9dc, 0x5cb0a9dc, 0x5cb0a9dc,
+  0x76f988da, 0x76f988da, 0x76f988da, 0x76f988da,
+  0x983e5152, 0x983e5152, 0x983e5152, 0x983e5152,
+  0xa831c66d, 0xa831c66d, 0xa831c66d, 0xa831c66d,
+  0xb00327c8, 0xb00327c8, 0xb00327c8, 0xb00327c8,
+  0xbf597fc7, 0xbf597fc7, 0xbf597fc7, 0xbf597fc7,
+  0xc6e00bf3, 0xc6e00bf3, 0xc6e00bf3, 0xc6e00bf3,
+  0xd5a79147, 0xd5a79147, 0xd5a79147, 0xd5a79147,
+  0x06ca6351, 0x06ca6351, 0x06ca6351, 0x06ca6351,
+  0x14292967, 0x14292967, 0x14292967, 0x14292967,
+  0x27b70a85, 0x27b70a85, 0x27b70a85, 0x27b70a85,
+  0x2e1b2138, 0x2e1b2138, 0x2e1b2138, 0x2e1b2138,
+  0x4d2c6dfc, 0x4d2c6dfc, 0x4d2c6dfc, 0x4d2c6dfc,
+  0x53380d13, 0x53380d13, 0x53380d13, 0x53380d13,
+  0x650a7354, 0x650a7354, 0x650a7354, 0x650a7354,
+  0x766a0abb, 0x766a0abb, 0x766a0abb, 0x766a0abb,
+  0x81c2c92e, 0x81c2c92e, 0x81c2c92e, 0x81c2c92e,
+  0x92722c85, 0x92722c85, 0x92722c85, 0x92722c85,
+  0xa2bfe8a1, 0xa2bfe8a1, 0xa2bfe8a1, 0xa2bfe8a1,
+  0xa81a664b, 0xa81a664b, 0xa81a664b, 0xa81a664b,
+  0xc24b8b70, 0xc24b8b70, 0xc24b8b70, 0xc24b8b70,
+  0xc76c51a3, 0xc76c51a3, 0xc76c51a3, 0xc76c51a3,
+  0xd192e819, 0xd192e819, 0xd192e819, 0xd192e819,
+  0xd6990624, 0xd6990624, 0xd6990624, 0xd6990624,
+  0xf40e3585, 0xf40e3585, 0xf40e3585, 0xf40e3585,
+  0x106aa070, 0x106aa070, 0x106aa070, 0x106aa070,
+  0x19a4c116, 0x19a4c116, 0x19a4c116, 0x19a4c116,
+  0x1e376c08, 0x1e376c08, 0x1e376c08, 0x1e376c08,
+  0x2748774c, 0x2748774c, 0x2748774c, 0x2748774c,
+  0x34b0bcb5, 0x34b0bcb5, 0x34b0bcb5, 0x34b0bcb5,
+  0x391c0cb3, 0x391c0cb3, 0x391c0cb3, 0x391c0cb3,
+  0x4ed8aa4a, 0x4ed8aa4a, 0x4ed8aa4a, 0x4ed8aa4a,
+  0x5b9cca4f, 0x5b9cca4f, 0x5b9cca4f, 0x5b9cca4f,
+  0x682e6ff3, 0x682e6ff3, 0x682e6ff3, 0x682e6ff3,
+  0x748f82ee, 0x748f82ee, 0x748f82ee, 0x748f82ee,
+  0x78a5636f, 0x78a5636f, 0x78a5636f, 0x78a5636f,
+  0x84c87814, 0x84c87814, 0x84c87814, 0x84c87814,
+  0x8cc70208, 0x8cc70208, 0x8cc70208, 0x8cc70208,
+  0x90befffa, 0x90befffa, 0x90befffa, 0x90befffa,
+  0xa4506ceb, 0xa4506ceb, 0xa4506ceb, 0xa4506ceb,
+  0xbef9a3f7, 0xbef9a3f7, 0xbef9a3f7, 0xbef9a3f7,
+  0xc67178f2, 0xc67178f2, 0xc67178f2, 0xc67178f2,
+  0x35c0fbcf, 0x35c0fbcf, 0x35c0fbcf, 0x35c0fbcf,
+  0xc19bf3b4, 0xc19bf3b4, 0xc19bf3b4, 0xc19bf3b4,
+  0x12682000, 0x12682000, 0x12682000, 0x12682000,
+  0x80000000, 0x80000000, 0x80000000, 0x80000000,
+  0x00000240, 0x00000240, 0x00000240, 0x00000240,
+  0x8090004c, 0x8090004c, 0x8090004c, 0x8090004c,
+  0x5807aa98, 0x5807aa98, 0x5807aa98, 0x5807aa98,
+  0xc19bf474, 0xc19bf474, 0xc19bf474, 0xc19bf474,
+  0x01e00000, 0x01e00000, 0x01e00000, 0x01e00000,
+  0x00000300, 0x00000300, 0x00000300, 0x00000300,
+  0x11002000, 0x11002000, 0x11002000, 0x11002000,
+  0x00c00066, 0x00c00066, 0x00c00066, 0x00c00066,
+])
+/** Row `row` of K: one constant in every lane. */
+// @ts-ignore: decorator
+@inline function k(row: usize): v128 { return v128.load(K + (row << 4)) }
 
 /** Compresses one block per lane (transposed native words at `block`) into the state, in place. */
 export function sha256x4Compress(state: usize, block: usize): void {
@@ -49,118 +126,119 @@ export function sha256x4Compress(state: usize, block: usize): void {
   const s6 = v128.load(state, 96)
   const s7 = v128.load(state, 112)
   let a = s0, b = s1, c = s2, d = s3, e = s4, f = s5, g = s6, h = s7
-  h = add(add(add(h, add(w0, k(0x428a2f98))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, add(w1, k(0x71374491))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, add(w2, k(0xb5c0fbcf))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, add(w3, k(0xe9b5dba5))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, add(w4, k(0x3956c25b))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, add(w5, k(0x59f111f1))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, add(w6, k(0x923f82a4))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, add(w7, k(0xab1c5ed5))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  h = add(add(add(h, add(w8, k(0xd807aa98))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, add(w9, k(0x12835b01))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, add(w10, k(0x243185be))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, add(w11, k(0x550c7dc3))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, add(w12, k(0x72be5d74))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, add(w13, k(0x80deb1fe))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, add(w14, k(0x9bdc06a7))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, add(w15, k(0xc19bf174))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  let bc = v128.xor(b, c), ab = bc
+  h = add(add(add(h, add(w0, k(0 /* 0x428a2f98 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, add(w1, k(1 /* 0x71374491 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, add(w2, k(2 /* 0xb5c0fbcf */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, add(w3, k(3 /* 0xe9b5dba5 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, add(w4, k(4 /* 0x3956c25b */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, add(w5, k(5 /* 0x59f111f1 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, add(w6, k(6 /* 0x923f82a4 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, add(w7, k(7 /* 0xab1c5ed5 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  h = add(add(add(h, add(w8, k(8 /* 0xd807aa98 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, add(w9, k(9 /* 0x12835b01 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, add(w10, k(10 /* 0x243185be */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, add(w11, k(11 /* 0x550c7dc3 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, add(w12, k(12 /* 0x72be5d74 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, add(w13, k(13 /* 0x80deb1fe */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, add(w14, k(14 /* 0x9bdc06a7 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, add(w15, k(15 /* 0xc19bf174 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w16 = add(add(add(w0, w9), ssig0(w1)), ssig1(w14))
-  h = add(add(add(h, add(w16, k(0xe49b69c1))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w16, k(16 /* 0xe49b69c1 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w17 = add(add(add(w1, w10), ssig0(w2)), ssig1(w15))
-  g = add(add(add(g, add(w17, k(0xefbe4786))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w17, k(17 /* 0xefbe4786 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w18 = add(add(add(w2, w11), ssig0(w3)), ssig1(w16))
-  f = add(add(add(f, add(w18, k(0x0fc19dc6))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w18, k(18 /* 0x0fc19dc6 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w19 = add(add(add(w3, w12), ssig0(w4)), ssig1(w17))
-  e = add(add(add(e, add(w19, k(0x240ca1cc))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w19, k(19 /* 0x240ca1cc */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w20 = add(add(add(w4, w13), ssig0(w5)), ssig1(w18))
-  d = add(add(add(d, add(w20, k(0x2de92c6f))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w20, k(20 /* 0x2de92c6f */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w21 = add(add(add(w5, w14), ssig0(w6)), ssig1(w19))
-  c = add(add(add(c, add(w21, k(0x4a7484aa))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w21, k(21 /* 0x4a7484aa */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w22 = add(add(add(w6, w15), ssig0(w7)), ssig1(w20))
-  b = add(add(add(b, add(w22, k(0x5cb0a9dc))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w22, k(22 /* 0x5cb0a9dc */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w23 = add(add(add(w7, w16), ssig0(w8)), ssig1(w21))
-  a = add(add(add(a, add(w23, k(0x76f988da))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w23, k(23 /* 0x76f988da */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w24 = add(add(add(w8, w17), ssig0(w9)), ssig1(w22))
-  h = add(add(add(h, add(w24, k(0x983e5152))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w24, k(24 /* 0x983e5152 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w25 = add(add(add(w9, w18), ssig0(w10)), ssig1(w23))
-  g = add(add(add(g, add(w25, k(0xa831c66d))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w25, k(25 /* 0xa831c66d */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w26 = add(add(add(w10, w19), ssig0(w11)), ssig1(w24))
-  f = add(add(add(f, add(w26, k(0xb00327c8))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w26, k(26 /* 0xb00327c8 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w27 = add(add(add(w11, w20), ssig0(w12)), ssig1(w25))
-  e = add(add(add(e, add(w27, k(0xbf597fc7))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w27, k(27 /* 0xbf597fc7 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w28 = add(add(add(w12, w21), ssig0(w13)), ssig1(w26))
-  d = add(add(add(d, add(w28, k(0xc6e00bf3))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w28, k(28 /* 0xc6e00bf3 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w29 = add(add(add(w13, w22), ssig0(w14)), ssig1(w27))
-  c = add(add(add(c, add(w29, k(0xd5a79147))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w29, k(29 /* 0xd5a79147 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w30 = add(add(add(w14, w23), ssig0(w15)), ssig1(w28))
-  b = add(add(add(b, add(w30, k(0x06ca6351))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w30, k(30 /* 0x06ca6351 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w31 = add(add(add(w15, w24), ssig0(w16)), ssig1(w29))
-  a = add(add(add(a, add(w31, k(0x14292967))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w31, k(31 /* 0x14292967 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w32 = add(add(add(w16, w25), ssig0(w17)), ssig1(w30))
-  h = add(add(add(h, add(w32, k(0x27b70a85))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w32, k(32 /* 0x27b70a85 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w33 = add(add(add(w17, w26), ssig0(w18)), ssig1(w31))
-  g = add(add(add(g, add(w33, k(0x2e1b2138))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w33, k(33 /* 0x2e1b2138 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w34 = add(add(add(w18, w27), ssig0(w19)), ssig1(w32))
-  f = add(add(add(f, add(w34, k(0x4d2c6dfc))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w34, k(34 /* 0x4d2c6dfc */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w35 = add(add(add(w19, w28), ssig0(w20)), ssig1(w33))
-  e = add(add(add(e, add(w35, k(0x53380d13))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w35, k(35 /* 0x53380d13 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w36 = add(add(add(w20, w29), ssig0(w21)), ssig1(w34))
-  d = add(add(add(d, add(w36, k(0x650a7354))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w36, k(36 /* 0x650a7354 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w37 = add(add(add(w21, w30), ssig0(w22)), ssig1(w35))
-  c = add(add(add(c, add(w37, k(0x766a0abb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w37, k(37 /* 0x766a0abb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w38 = add(add(add(w22, w31), ssig0(w23)), ssig1(w36))
-  b = add(add(add(b, add(w38, k(0x81c2c92e))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w38, k(38 /* 0x81c2c92e */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w39 = add(add(add(w23, w32), ssig0(w24)), ssig1(w37))
-  a = add(add(add(a, add(w39, k(0x92722c85))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w39, k(39 /* 0x92722c85 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w40 = add(add(add(w24, w33), ssig0(w25)), ssig1(w38))
-  h = add(add(add(h, add(w40, k(0xa2bfe8a1))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w40, k(40 /* 0xa2bfe8a1 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w41 = add(add(add(w25, w34), ssig0(w26)), ssig1(w39))
-  g = add(add(add(g, add(w41, k(0xa81a664b))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w41, k(41 /* 0xa81a664b */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w42 = add(add(add(w26, w35), ssig0(w27)), ssig1(w40))
-  f = add(add(add(f, add(w42, k(0xc24b8b70))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w42, k(42 /* 0xc24b8b70 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w43 = add(add(add(w27, w36), ssig0(w28)), ssig1(w41))
-  e = add(add(add(e, add(w43, k(0xc76c51a3))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w43, k(43 /* 0xc76c51a3 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w44 = add(add(add(w28, w37), ssig0(w29)), ssig1(w42))
-  d = add(add(add(d, add(w44, k(0xd192e819))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w44, k(44 /* 0xd192e819 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w45 = add(add(add(w29, w38), ssig0(w30)), ssig1(w43))
-  c = add(add(add(c, add(w45, k(0xd6990624))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w45, k(45 /* 0xd6990624 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w46 = add(add(add(w30, w39), ssig0(w31)), ssig1(w44))
-  b = add(add(add(b, add(w46, k(0xf40e3585))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w46, k(46 /* 0xf40e3585 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w47 = add(add(add(w31, w40), ssig0(w32)), ssig1(w45))
-  a = add(add(add(a, add(w47, k(0x106aa070))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w47, k(47 /* 0x106aa070 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w48 = add(add(add(w32, w41), ssig0(w33)), ssig1(w46))
-  h = add(add(add(h, add(w48, k(0x19a4c116))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w48, k(48 /* 0x19a4c116 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w49 = add(add(add(w33, w42), ssig0(w34)), ssig1(w47))
-  g = add(add(add(g, add(w49, k(0x1e376c08))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w49, k(49 /* 0x1e376c08 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w50 = add(add(add(w34, w43), ssig0(w35)), ssig1(w48))
-  f = add(add(add(f, add(w50, k(0x2748774c))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w50, k(50 /* 0x2748774c */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w51 = add(add(add(w35, w44), ssig0(w36)), ssig1(w49))
-  e = add(add(add(e, add(w51, k(0x34b0bcb5))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w51, k(51 /* 0x34b0bcb5 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w52 = add(add(add(w36, w45), ssig0(w37)), ssig1(w50))
-  d = add(add(add(d, add(w52, k(0x391c0cb3))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w52, k(52 /* 0x391c0cb3 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w53 = add(add(add(w37, w46), ssig0(w38)), ssig1(w51))
-  c = add(add(add(c, add(w53, k(0x4ed8aa4a))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w53, k(53 /* 0x4ed8aa4a */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w54 = add(add(add(w38, w47), ssig0(w39)), ssig1(w52))
-  b = add(add(add(b, add(w54, k(0x5b9cca4f))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w54, k(54 /* 0x5b9cca4f */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w55 = add(add(add(w39, w48), ssig0(w40)), ssig1(w53))
-  a = add(add(add(a, add(w55, k(0x682e6ff3))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w55, k(55 /* 0x682e6ff3 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w56 = add(add(add(w40, w49), ssig0(w41)), ssig1(w54))
-  h = add(add(add(h, add(w56, k(0x748f82ee))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w56, k(56 /* 0x748f82ee */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w57 = add(add(add(w41, w50), ssig0(w42)), ssig1(w55))
-  g = add(add(add(g, add(w57, k(0x78a5636f))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w57, k(57 /* 0x78a5636f */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w58 = add(add(add(w42, w51), ssig0(w43)), ssig1(w56))
-  f = add(add(add(f, add(w58, k(0x84c87814))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w58, k(58 /* 0x84c87814 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w59 = add(add(add(w43, w52), ssig0(w44)), ssig1(w57))
-  e = add(add(add(e, add(w59, k(0x8cc70208))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w59, k(59 /* 0x8cc70208 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w60 = add(add(add(w44, w53), ssig0(w45)), ssig1(w58))
-  d = add(add(add(d, add(w60, k(0x90befffa))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w60, k(60 /* 0x90befffa */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w61 = add(add(add(w45, w54), ssig0(w46)), ssig1(w59))
-  c = add(add(add(c, add(w61, k(0xa4506ceb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w61, k(61 /* 0xa4506ceb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w62 = add(add(add(w46, w55), ssig0(w47)), ssig1(w60))
-  b = add(add(add(b, add(w62, k(0xbef9a3f7))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w62, k(62 /* 0xbef9a3f7 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w63 = add(add(add(w47, w56), ssig0(w48)), ssig1(w61))
-  a = add(add(add(a, add(w63, k(0xc67178f2))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w63, k(63 /* 0xc67178f2 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   v128.store(state, add(s0, a), 0)
   v128.store(state, add(s1, b), 16)
   v128.store(state, add(s2, c), 32)
@@ -189,118 +267,119 @@ export function sha256x4CompressCounter(state: usize, ctr: usize, out: usize): v
   const s6 = v128.load(state, 96)
   const s7 = v128.load(state, 112)
   let a = s0, b = s1, c = s2, d = s3, e = s4, f = s5, g = s6, h = s7
-  h = add(add(add(h, add(hi, k(0x428a2f98))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, add(lo, k(0x71374491))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, k(0x35c0fbcf)), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, k(0xe9b5dba5)), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, k(0x3956c25b)), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, k(0x59f111f1)), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, k(0x923f82a4)), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, k(0xab1c5ed5)), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  h = add(add(add(h, k(0xd807aa98)), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, k(0x12835b01)), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, k(0x243185be)), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, k(0x550c7dc3)), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, k(0x72be5d74)), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, k(0x80deb1fe)), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, k(0x9bdc06a7)), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, k(0xc19bf3b4)), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  let bc = v128.xor(b, c), ab = bc
+  h = add(add(add(h, add(hi, k(0 /* 0x428a2f98 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, add(lo, k(1 /* 0x71374491 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, k(64 /* 0x35c0fbcf */)), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, k(3 /* 0xe9b5dba5 */)), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, k(4 /* 0x3956c25b */)), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, k(5 /* 0x59f111f1 */)), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, k(6 /* 0x923f82a4 */)), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, k(7 /* 0xab1c5ed5 */)), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  h = add(add(add(h, k(8 /* 0xd807aa98 */)), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, k(9 /* 0x12835b01 */)), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, k(10 /* 0x243185be */)), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, k(11 /* 0x550c7dc3 */)), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, k(12 /* 0x72be5d74 */)), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, k(13 /* 0x80deb1fe */)), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, k(14 /* 0x9bdc06a7 */)), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, k(65 /* 0xc19bf3b4 */)), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w16 = add(hi, ssig0(lo))
-  h = add(add(add(h, add(w16, k(0xe49b69c1))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  const w17 = add(k(0x12682000), lo)
-  g = add(add(add(g, add(w17, k(0xefbe4786))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  const w18 = add(k(0x80000000), ssig1(w16))
-  f = add(add(add(f, add(w18, k(0x0fc19dc6))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  h = add(add(add(h, add(w16, k(16 /* 0xe49b69c1 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  const w17 = add(k(66 /* 0x12682000 */), lo)
+  g = add(add(add(g, add(w17, k(17 /* 0xefbe4786 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  const w18 = add(k(67 /* 0x80000000 */), ssig1(w16))
+  f = add(add(add(f, add(w18, k(18 /* 0x0fc19dc6 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w19 = ssig1(w17)
-  e = add(add(add(e, add(w19, k(0x240ca1cc))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w19, k(19 /* 0x240ca1cc */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w20 = ssig1(w18)
-  d = add(add(add(d, add(w20, k(0x2de92c6f))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w20, k(20 /* 0x2de92c6f */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w21 = ssig1(w19)
-  c = add(add(add(c, add(w21, k(0x4a7484aa))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  const w22 = add(k(0x00000240), ssig1(w20))
-  b = add(add(add(b, add(w22, k(0x5cb0a9dc))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  c = add(add(add(c, add(w21, k(21 /* 0x4a7484aa */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  const w22 = add(k(68 /* 0x00000240 */), ssig1(w20))
+  b = add(add(add(b, add(w22, k(22 /* 0x5cb0a9dc */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w23 = add(w16, ssig1(w21))
-  a = add(add(add(a, add(w23, k(0x76f988da))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w23, k(23 /* 0x76f988da */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w24 = add(w17, ssig1(w22))
-  h = add(add(add(h, add(w24, k(0x983e5152))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w24, k(24 /* 0x983e5152 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w25 = add(w18, ssig1(w23))
-  g = add(add(add(g, add(w25, k(0xa831c66d))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w25, k(25 /* 0xa831c66d */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w26 = add(w19, ssig1(w24))
-  f = add(add(add(f, add(w26, k(0xb00327c8))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w26, k(26 /* 0xb00327c8 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w27 = add(w20, ssig1(w25))
-  e = add(add(add(e, add(w27, k(0xbf597fc7))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w27, k(27 /* 0xbf597fc7 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w28 = add(w21, ssig1(w26))
-  d = add(add(add(d, add(w28, k(0xc6e00bf3))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w28, k(28 /* 0xc6e00bf3 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w29 = add(w22, ssig1(w27))
-  c = add(add(add(c, add(w29, k(0xd5a79147))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  const w30 = add(add(k(0x8090004c), w23), ssig1(w28))
-  b = add(add(add(b, add(w30, k(0x06ca6351))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  const w31 = add(add(add(k(0x00000240), w24), ssig0(w16)), ssig1(w29))
-  a = add(add(add(a, add(w31, k(0x14292967))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  c = add(add(add(c, add(w29, k(29 /* 0xd5a79147 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  const w30 = add(add(k(69 /* 0x8090004c */), w23), ssig1(w28))
+  b = add(add(add(b, add(w30, k(30 /* 0x06ca6351 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  const w31 = add(add(add(k(68 /* 0x00000240 */), w24), ssig0(w16)), ssig1(w29))
+  a = add(add(add(a, add(w31, k(31 /* 0x14292967 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w32 = add(add(add(w16, w25), ssig0(w17)), ssig1(w30))
-  h = add(add(add(h, add(w32, k(0x27b70a85))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w32, k(32 /* 0x27b70a85 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w33 = add(add(add(w17, w26), ssig0(w18)), ssig1(w31))
-  g = add(add(add(g, add(w33, k(0x2e1b2138))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w33, k(33 /* 0x2e1b2138 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w34 = add(add(add(w18, w27), ssig0(w19)), ssig1(w32))
-  f = add(add(add(f, add(w34, k(0x4d2c6dfc))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w34, k(34 /* 0x4d2c6dfc */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w35 = add(add(add(w19, w28), ssig0(w20)), ssig1(w33))
-  e = add(add(add(e, add(w35, k(0x53380d13))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w35, k(35 /* 0x53380d13 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w36 = add(add(add(w20, w29), ssig0(w21)), ssig1(w34))
-  d = add(add(add(d, add(w36, k(0x650a7354))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w36, k(36 /* 0x650a7354 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w37 = add(add(add(w21, w30), ssig0(w22)), ssig1(w35))
-  c = add(add(add(c, add(w37, k(0x766a0abb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w37, k(37 /* 0x766a0abb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w38 = add(add(add(w22, w31), ssig0(w23)), ssig1(w36))
-  b = add(add(add(b, add(w38, k(0x81c2c92e))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w38, k(38 /* 0x81c2c92e */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w39 = add(add(add(w23, w32), ssig0(w24)), ssig1(w37))
-  a = add(add(add(a, add(w39, k(0x92722c85))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w39, k(39 /* 0x92722c85 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w40 = add(add(add(w24, w33), ssig0(w25)), ssig1(w38))
-  h = add(add(add(h, add(w40, k(0xa2bfe8a1))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w40, k(40 /* 0xa2bfe8a1 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w41 = add(add(add(w25, w34), ssig0(w26)), ssig1(w39))
-  g = add(add(add(g, add(w41, k(0xa81a664b))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w41, k(41 /* 0xa81a664b */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w42 = add(add(add(w26, w35), ssig0(w27)), ssig1(w40))
-  f = add(add(add(f, add(w42, k(0xc24b8b70))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w42, k(42 /* 0xc24b8b70 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w43 = add(add(add(w27, w36), ssig0(w28)), ssig1(w41))
-  e = add(add(add(e, add(w43, k(0xc76c51a3))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w43, k(43 /* 0xc76c51a3 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w44 = add(add(add(w28, w37), ssig0(w29)), ssig1(w42))
-  d = add(add(add(d, add(w44, k(0xd192e819))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w44, k(44 /* 0xd192e819 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w45 = add(add(add(w29, w38), ssig0(w30)), ssig1(w43))
-  c = add(add(add(c, add(w45, k(0xd6990624))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w45, k(45 /* 0xd6990624 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w46 = add(add(add(w30, w39), ssig0(w31)), ssig1(w44))
-  b = add(add(add(b, add(w46, k(0xf40e3585))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w46, k(46 /* 0xf40e3585 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w47 = add(add(add(w31, w40), ssig0(w32)), ssig1(w45))
-  a = add(add(add(a, add(w47, k(0x106aa070))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w47, k(47 /* 0x106aa070 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w48 = add(add(add(w32, w41), ssig0(w33)), ssig1(w46))
-  h = add(add(add(h, add(w48, k(0x19a4c116))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w48, k(48 /* 0x19a4c116 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w49 = add(add(add(w33, w42), ssig0(w34)), ssig1(w47))
-  g = add(add(add(g, add(w49, k(0x1e376c08))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w49, k(49 /* 0x1e376c08 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w50 = add(add(add(w34, w43), ssig0(w35)), ssig1(w48))
-  f = add(add(add(f, add(w50, k(0x2748774c))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w50, k(50 /* 0x2748774c */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w51 = add(add(add(w35, w44), ssig0(w36)), ssig1(w49))
-  e = add(add(add(e, add(w51, k(0x34b0bcb5))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w51, k(51 /* 0x34b0bcb5 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w52 = add(add(add(w36, w45), ssig0(w37)), ssig1(w50))
-  d = add(add(add(d, add(w52, k(0x391c0cb3))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w52, k(52 /* 0x391c0cb3 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w53 = add(add(add(w37, w46), ssig0(w38)), ssig1(w51))
-  c = add(add(add(c, add(w53, k(0x4ed8aa4a))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w53, k(53 /* 0x4ed8aa4a */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w54 = add(add(add(w38, w47), ssig0(w39)), ssig1(w52))
-  b = add(add(add(b, add(w54, k(0x5b9cca4f))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w54, k(54 /* 0x5b9cca4f */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w55 = add(add(add(w39, w48), ssig0(w40)), ssig1(w53))
-  a = add(add(add(a, add(w55, k(0x682e6ff3))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w55, k(55 /* 0x682e6ff3 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w56 = add(add(add(w40, w49), ssig0(w41)), ssig1(w54))
-  h = add(add(add(h, add(w56, k(0x748f82ee))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w56, k(56 /* 0x748f82ee */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w57 = add(add(add(w41, w50), ssig0(w42)), ssig1(w55))
-  g = add(add(add(g, add(w57, k(0x78a5636f))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w57, k(57 /* 0x78a5636f */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w58 = add(add(add(w42, w51), ssig0(w43)), ssig1(w56))
-  f = add(add(add(f, add(w58, k(0x84c87814))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w58, k(58 /* 0x84c87814 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w59 = add(add(add(w43, w52), ssig0(w44)), ssig1(w57))
-  e = add(add(add(e, add(w59, k(0x8cc70208))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w59, k(59 /* 0x8cc70208 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w60 = add(add(add(w44, w53), ssig0(w45)), ssig1(w58))
-  d = add(add(add(d, add(w60, k(0x90befffa))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w60, k(60 /* 0x90befffa */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w61 = add(add(add(w45, w54), ssig0(w46)), ssig1(w59))
-  c = add(add(add(c, add(w61, k(0xa4506ceb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w61, k(61 /* 0xa4506ceb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w62 = add(add(add(w46, w55), ssig0(w47)), ssig1(w60))
-  b = add(add(add(b, add(w62, k(0xbef9a3f7))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w62, k(62 /* 0xbef9a3f7 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w63 = add(add(add(w47, w56), ssig0(w48)), ssig1(w61))
-  a = add(add(add(a, add(w63, k(0xc67178f2))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w63, k(63 /* 0xc67178f2 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   v128.store(out, add(s0, a), 0)
   v128.store(out, add(s1, b), 16)
   v128.store(out, add(s2, c), 32)
@@ -333,118 +412,119 @@ export function sha256x4CompressDigest(state: usize, inner: usize, out: usize): 
   const s6 = v128.load(state, 96)
   const s7 = v128.load(state, 112)
   let a = s0, b = s1, c = s2, d = s3, e = s4, f = s5, g = s6, h = s7
-  h = add(add(add(h, add(w0, k(0x428a2f98))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, add(w1, k(0x71374491))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, add(w2, k(0xb5c0fbcf))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, add(w3, k(0xe9b5dba5))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, add(w4, k(0x3956c25b))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, add(w5, k(0x59f111f1))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, add(w6, k(0x923f82a4))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, add(w7, k(0xab1c5ed5))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  h = add(add(add(h, k(0x5807aa98)), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, k(0x12835b01)), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, k(0x243185be)), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, k(0x550c7dc3)), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, k(0x72be5d74)), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, k(0x80deb1fe)), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, k(0x9bdc06a7)), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, k(0xc19bf474)), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  let bc = v128.xor(b, c), ab = bc
+  h = add(add(add(h, add(w0, k(0 /* 0x428a2f98 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, add(w1, k(1 /* 0x71374491 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, add(w2, k(2 /* 0xb5c0fbcf */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, add(w3, k(3 /* 0xe9b5dba5 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, add(w4, k(4 /* 0x3956c25b */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, add(w5, k(5 /* 0x59f111f1 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, add(w6, k(6 /* 0x923f82a4 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, add(w7, k(7 /* 0xab1c5ed5 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  h = add(add(add(h, k(70 /* 0x5807aa98 */)), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, k(9 /* 0x12835b01 */)), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, k(10 /* 0x243185be */)), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, k(11 /* 0x550c7dc3 */)), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, k(12 /* 0x72be5d74 */)), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, k(13 /* 0x80deb1fe */)), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, k(14 /* 0x9bdc06a7 */)), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, k(71 /* 0xc19bf474 */)), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w16 = add(w0, ssig0(w1))
-  h = add(add(add(h, add(w16, k(0xe49b69c1))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  const w17 = add(add(k(0x01e00000), w1), ssig0(w2))
-  g = add(add(add(g, add(w17, k(0xefbe4786))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  h = add(add(add(h, add(w16, k(16 /* 0xe49b69c1 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  const w17 = add(add(k(72 /* 0x01e00000 */), w1), ssig0(w2))
+  g = add(add(add(g, add(w17, k(17 /* 0xefbe4786 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w18 = add(add(w2, ssig0(w3)), ssig1(w16))
-  f = add(add(add(f, add(w18, k(0x0fc19dc6))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w18, k(18 /* 0x0fc19dc6 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w19 = add(add(w3, ssig0(w4)), ssig1(w17))
-  e = add(add(add(e, add(w19, k(0x240ca1cc))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w19, k(19 /* 0x240ca1cc */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w20 = add(add(w4, ssig0(w5)), ssig1(w18))
-  d = add(add(add(d, add(w20, k(0x2de92c6f))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w20, k(20 /* 0x2de92c6f */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w21 = add(add(w5, ssig0(w6)), ssig1(w19))
-  c = add(add(add(c, add(w21, k(0x4a7484aa))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  const w22 = add(add(add(k(0x00000300), w6), ssig0(w7)), ssig1(w20))
-  b = add(add(add(b, add(w22, k(0x5cb0a9dc))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  const w23 = add(add(add(k(0x11002000), w7), w16), ssig1(w21))
-  a = add(add(add(a, add(w23, k(0x76f988da))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  const w24 = add(add(k(0x80000000), w17), ssig1(w22))
-  h = add(add(add(h, add(w24, k(0x983e5152))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  c = add(add(add(c, add(w21, k(21 /* 0x4a7484aa */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  const w22 = add(add(add(k(73 /* 0x00000300 */), w6), ssig0(w7)), ssig1(w20))
+  b = add(add(add(b, add(w22, k(22 /* 0x5cb0a9dc */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  const w23 = add(add(add(k(74 /* 0x11002000 */), w7), w16), ssig1(w21))
+  a = add(add(add(a, add(w23, k(23 /* 0x76f988da */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  const w24 = add(add(k(67 /* 0x80000000 */), w17), ssig1(w22))
+  h = add(add(add(h, add(w24, k(24 /* 0x983e5152 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w25 = add(w18, ssig1(w23))
-  g = add(add(add(g, add(w25, k(0xa831c66d))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w25, k(25 /* 0xa831c66d */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w26 = add(w19, ssig1(w24))
-  f = add(add(add(f, add(w26, k(0xb00327c8))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w26, k(26 /* 0xb00327c8 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w27 = add(w20, ssig1(w25))
-  e = add(add(add(e, add(w27, k(0xbf597fc7))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w27, k(27 /* 0xbf597fc7 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w28 = add(w21, ssig1(w26))
-  d = add(add(add(d, add(w28, k(0xc6e00bf3))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w28, k(28 /* 0xc6e00bf3 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w29 = add(w22, ssig1(w27))
-  c = add(add(add(c, add(w29, k(0xd5a79147))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  const w30 = add(add(k(0x00c00066), w23), ssig1(w28))
-  b = add(add(add(b, add(w30, k(0x06ca6351))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  const w31 = add(add(add(k(0x00000300), w24), ssig0(w16)), ssig1(w29))
-  a = add(add(add(a, add(w31, k(0x14292967))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  c = add(add(add(c, add(w29, k(29 /* 0xd5a79147 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  const w30 = add(add(k(75 /* 0x00c00066 */), w23), ssig1(w28))
+  b = add(add(add(b, add(w30, k(30 /* 0x06ca6351 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  const w31 = add(add(add(k(73 /* 0x00000300 */), w24), ssig0(w16)), ssig1(w29))
+  a = add(add(add(a, add(w31, k(31 /* 0x14292967 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w32 = add(add(add(w16, w25), ssig0(w17)), ssig1(w30))
-  h = add(add(add(h, add(w32, k(0x27b70a85))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w32, k(32 /* 0x27b70a85 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w33 = add(add(add(w17, w26), ssig0(w18)), ssig1(w31))
-  g = add(add(add(g, add(w33, k(0x2e1b2138))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w33, k(33 /* 0x2e1b2138 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w34 = add(add(add(w18, w27), ssig0(w19)), ssig1(w32))
-  f = add(add(add(f, add(w34, k(0x4d2c6dfc))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w34, k(34 /* 0x4d2c6dfc */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w35 = add(add(add(w19, w28), ssig0(w20)), ssig1(w33))
-  e = add(add(add(e, add(w35, k(0x53380d13))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w35, k(35 /* 0x53380d13 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w36 = add(add(add(w20, w29), ssig0(w21)), ssig1(w34))
-  d = add(add(add(d, add(w36, k(0x650a7354))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w36, k(36 /* 0x650a7354 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w37 = add(add(add(w21, w30), ssig0(w22)), ssig1(w35))
-  c = add(add(add(c, add(w37, k(0x766a0abb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w37, k(37 /* 0x766a0abb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w38 = add(add(add(w22, w31), ssig0(w23)), ssig1(w36))
-  b = add(add(add(b, add(w38, k(0x81c2c92e))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w38, k(38 /* 0x81c2c92e */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w39 = add(add(add(w23, w32), ssig0(w24)), ssig1(w37))
-  a = add(add(add(a, add(w39, k(0x92722c85))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w39, k(39 /* 0x92722c85 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w40 = add(add(add(w24, w33), ssig0(w25)), ssig1(w38))
-  h = add(add(add(h, add(w40, k(0xa2bfe8a1))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w40, k(40 /* 0xa2bfe8a1 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w41 = add(add(add(w25, w34), ssig0(w26)), ssig1(w39))
-  g = add(add(add(g, add(w41, k(0xa81a664b))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w41, k(41 /* 0xa81a664b */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w42 = add(add(add(w26, w35), ssig0(w27)), ssig1(w40))
-  f = add(add(add(f, add(w42, k(0xc24b8b70))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w42, k(42 /* 0xc24b8b70 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w43 = add(add(add(w27, w36), ssig0(w28)), ssig1(w41))
-  e = add(add(add(e, add(w43, k(0xc76c51a3))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w43, k(43 /* 0xc76c51a3 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w44 = add(add(add(w28, w37), ssig0(w29)), ssig1(w42))
-  d = add(add(add(d, add(w44, k(0xd192e819))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w44, k(44 /* 0xd192e819 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w45 = add(add(add(w29, w38), ssig0(w30)), ssig1(w43))
-  c = add(add(add(c, add(w45, k(0xd6990624))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w45, k(45 /* 0xd6990624 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w46 = add(add(add(w30, w39), ssig0(w31)), ssig1(w44))
-  b = add(add(add(b, add(w46, k(0xf40e3585))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w46, k(46 /* 0xf40e3585 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w47 = add(add(add(w31, w40), ssig0(w32)), ssig1(w45))
-  a = add(add(add(a, add(w47, k(0x106aa070))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w47, k(47 /* 0x106aa070 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w48 = add(add(add(w32, w41), ssig0(w33)), ssig1(w46))
-  h = add(add(add(h, add(w48, k(0x19a4c116))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w48, k(48 /* 0x19a4c116 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w49 = add(add(add(w33, w42), ssig0(w34)), ssig1(w47))
-  g = add(add(add(g, add(w49, k(0x1e376c08))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w49, k(49 /* 0x1e376c08 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w50 = add(add(add(w34, w43), ssig0(w35)), ssig1(w48))
-  f = add(add(add(f, add(w50, k(0x2748774c))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w50, k(50 /* 0x2748774c */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w51 = add(add(add(w35, w44), ssig0(w36)), ssig1(w49))
-  e = add(add(add(e, add(w51, k(0x34b0bcb5))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w51, k(51 /* 0x34b0bcb5 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w52 = add(add(add(w36, w45), ssig0(w37)), ssig1(w50))
-  d = add(add(add(d, add(w52, k(0x391c0cb3))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w52, k(52 /* 0x391c0cb3 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w53 = add(add(add(w37, w46), ssig0(w38)), ssig1(w51))
-  c = add(add(add(c, add(w53, k(0x4ed8aa4a))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w53, k(53 /* 0x4ed8aa4a */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w54 = add(add(add(w38, w47), ssig0(w39)), ssig1(w52))
-  b = add(add(add(b, add(w54, k(0x5b9cca4f))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w54, k(54 /* 0x5b9cca4f */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w55 = add(add(add(w39, w48), ssig0(w40)), ssig1(w53))
-  a = add(add(add(a, add(w55, k(0x682e6ff3))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w55, k(55 /* 0x682e6ff3 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w56 = add(add(add(w40, w49), ssig0(w41)), ssig1(w54))
-  h = add(add(add(h, add(w56, k(0x748f82ee))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w56, k(56 /* 0x748f82ee */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w57 = add(add(add(w41, w50), ssig0(w42)), ssig1(w55))
-  g = add(add(add(g, add(w57, k(0x78a5636f))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w57, k(57 /* 0x78a5636f */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w58 = add(add(add(w42, w51), ssig0(w43)), ssig1(w56))
-  f = add(add(add(f, add(w58, k(0x84c87814))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w58, k(58 /* 0x84c87814 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w59 = add(add(add(w43, w52), ssig0(w44)), ssig1(w57))
-  e = add(add(add(e, add(w59, k(0x8cc70208))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w59, k(59 /* 0x8cc70208 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w60 = add(add(add(w44, w53), ssig0(w45)), ssig1(w58))
-  d = add(add(add(d, add(w60, k(0x90befffa))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w60, k(60 /* 0x90befffa */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w61 = add(add(add(w45, w54), ssig0(w46)), ssig1(w59))
-  c = add(add(add(c, add(w61, k(0xa4506ceb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w61, k(61 /* 0xa4506ceb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w62 = add(add(add(w46, w55), ssig0(w47)), ssig1(w60))
-  b = add(add(add(b, add(w62, k(0xbef9a3f7))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w62, k(62 /* 0xbef9a3f7 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w63 = add(add(add(w47, w56), ssig0(w48)), ssig1(w61))
-  a = add(add(add(a, add(w63, k(0xc67178f2))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w63, k(63 /* 0xc67178f2 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   v128.store(out, add(s0, a), 0)
   v128.store(out, add(s1, b), 16)
   v128.store(out, add(s2, c), 32)

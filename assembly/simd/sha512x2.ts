@@ -5,14 +5,8 @@
 
 // @ts-ignore: decorator
 @inline function add(x: v128, y: v128): v128 { return i64x2.add(x, y) }
-/** The constant `x` in every lane. */
-// @ts-ignore: decorator
-@inline function k(x: u64): v128 { return i64x2.splat(<i64>x) }
 // @ts-ignore: decorator
 @inline function ch(x: v128, y: v128, z: v128): v128 { return v128.bitselect(y, z, x) }
-/** maj(x, y, z): x where y and z differ, else y. */
-// @ts-ignore: decorator
-@inline function maj(x: v128, y: v128, z: v128): v128 { return v128.bitselect(x, y, v128.xor(y, z)) }
 // @ts-ignore: decorator
 @inline function ssig0(x: v128): v128 { return v128.xor(v128.xor(v128.or(i64x2.shr_u(x, 1), i64x2.shl(x, 63)), v128.or(i64x2.shr_u(x, 8), i64x2.shl(x, 56))), i64x2.shr_u(x, 7)) }
 // @ts-ignore: decorator
@@ -21,6 +15,114 @@
 @inline function bsig0(x: v128): v128 { return v128.xor(v128.xor(v128.or(i64x2.shr_u(x, 28), i64x2.shl(x, 36)), v128.or(i64x2.shr_u(x, 34), i64x2.shl(x, 30))), v128.or(i64x2.shr_u(x, 39), i64x2.shl(x, 25))) }
 // @ts-ignore: decorator
 @inline function bsig1(x: v128): v128 { return v128.xor(v128.xor(v128.or(i64x2.shr_u(x, 14), i64x2.shl(x, 50)), v128.or(i64x2.shr_u(x, 18), i64x2.shl(x, 46))), v128.or(i64x2.shr_u(x, 41), i64x2.shl(x, 23))) }
+
+/** Splatted constants (round constants, folded padding words), one row per constant. */
+const K: usize = memory.data<u64>([
+  0x428a2f98d728ae22, 0x428a2f98d728ae22,
+  0x7137449123ef65cd, 0x7137449123ef65cd,
+  0xb5c0fbcfec4d3b2f, 0xb5c0fbcfec4d3b2f,
+  0xe9b5dba58189dbbc, 0xe9b5dba58189dbbc,
+  0x3956c25bf348b538, 0x3956c25bf348b538,
+  0x59f111f1b605d019, 0x59f111f1b605d019,
+  0x923f82a4af194f9b, 0x923f82a4af194f9b,
+  0xab1c5ed5da6d8118, 0xab1c5ed5da6d8118,
+  0xd807aa98a3030242, 0xd807aa98a3030242,
+  0x12835b0145706fbe, 0x12835b0145706fbe,
+  0x243185be4ee4b28c, 0x243185be4ee4b28c,
+  0x550c7dc3d5ffb4e2, 0x550c7dc3d5ffb4e2,
+  0x72be5d74f27b896f, 0x72be5d74f27b896f,
+  0x80deb1fe3b1696b1, 0x80deb1fe3b1696b1,
+  0x9bdc06a725c71235, 0x9bdc06a725c71235,
+  0xc19bf174cf692694, 0xc19bf174cf692694,
+  0xe49b69c19ef14ad2, 0xe49b69c19ef14ad2,
+  0xefbe4786384f25e3, 0xefbe4786384f25e3,
+  0x0fc19dc68b8cd5b5, 0x0fc19dc68b8cd5b5,
+  0x240ca1cc77ac9c65, 0x240ca1cc77ac9c65,
+  0x2de92c6f592b0275, 0x2de92c6f592b0275,
+  0x4a7484aa6ea6e483, 0x4a7484aa6ea6e483,
+  0x5cb0a9dcbd41fbd4, 0x5cb0a9dcbd41fbd4,
+  0x76f988da831153b5, 0x76f988da831153b5,
+  0x983e5152ee66dfab, 0x983e5152ee66dfab,
+  0xa831c66d2db43210, 0xa831c66d2db43210,
+  0xb00327c898fb213f, 0xb00327c898fb213f,
+  0xbf597fc7beef0ee4, 0xbf597fc7beef0ee4,
+  0xc6e00bf33da88fc2, 0xc6e00bf33da88fc2,
+  0xd5a79147930aa725, 0xd5a79147930aa725,
+  0x06ca6351e003826f, 0x06ca6351e003826f,
+  0x142929670a0e6e70, 0x142929670a0e6e70,
+  0x27b70a8546d22ffc, 0x27b70a8546d22ffc,
+  0x2e1b21385c26c926, 0x2e1b21385c26c926,
+  0x4d2c6dfc5ac42aed, 0x4d2c6dfc5ac42aed,
+  0x53380d139d95b3df, 0x53380d139d95b3df,
+  0x650a73548baf63de, 0x650a73548baf63de,
+  0x766a0abb3c77b2a8, 0x766a0abb3c77b2a8,
+  0x81c2c92e47edaee6, 0x81c2c92e47edaee6,
+  0x92722c851482353b, 0x92722c851482353b,
+  0xa2bfe8a14cf10364, 0xa2bfe8a14cf10364,
+  0xa81a664bbc423001, 0xa81a664bbc423001,
+  0xc24b8b70d0f89791, 0xc24b8b70d0f89791,
+  0xc76c51a30654be30, 0xc76c51a30654be30,
+  0xd192e819d6ef5218, 0xd192e819d6ef5218,
+  0xd69906245565a910, 0xd69906245565a910,
+  0xf40e35855771202a, 0xf40e35855771202a,
+  0x106aa07032bbd1b8, 0x106aa07032bbd1b8,
+  0x19a4c116b8d2d0c8, 0x19a4c116b8d2d0c8,
+  0x1e376c085141ab53, 0x1e376c085141ab53,
+  0x2748774cdf8eeb99, 0x2748774cdf8eeb99,
+  0x34b0bcb5e19b48a8, 0x34b0bcb5e19b48a8,
+  0x391c0cb3c5c95a63, 0x391c0cb3c5c95a63,
+  0x4ed8aa4ae3418acb, 0x4ed8aa4ae3418acb,
+  0x5b9cca4f7763e373, 0x5b9cca4f7763e373,
+  0x682e6ff3d6b2b8a3, 0x682e6ff3d6b2b8a3,
+  0x748f82ee5defb2fc, 0x748f82ee5defb2fc,
+  0x78a5636f43172f60, 0x78a5636f43172f60,
+  0x84c87814a1f0ab72, 0x84c87814a1f0ab72,
+  0x8cc702081a6439ec, 0x8cc702081a6439ec,
+  0x90befffa23631e28, 0x90befffa23631e28,
+  0xa4506cebde82bde9, 0xa4506cebde82bde9,
+  0xbef9a3f7b2c67915, 0xbef9a3f7b2c67915,
+  0xc67178f2e372532b, 0xc67178f2e372532b,
+  0xca273eceea26619c, 0xca273eceea26619c,
+  0xd186b8c721c0c207, 0xd186b8c721c0c207,
+  0xeada7dd6cde0eb1e, 0xeada7dd6cde0eb1e,
+  0xf57d4f7fee6ed178, 0xf57d4f7fee6ed178,
+  0x06f067aa72176fba, 0x06f067aa72176fba,
+  0x0a637dc5a2c898a6, 0x0a637dc5a2c898a6,
+  0x113f9804bef90dae, 0x113f9804bef90dae,
+  0x1b710b35131c471b, 0x1b710b35131c471b,
+  0x28db77f523047d84, 0x28db77f523047d84,
+  0x32caab7b40c72493, 0x32caab7b40c72493,
+  0x3c9ebe0a15c9bebc, 0x3c9ebe0a15c9bebc,
+  0x431d67c49c100d4c, 0x431d67c49c100d4c,
+  0x4cc5d4becb3e42b6, 0x4cc5d4becb3e42b6,
+  0x597f299cfc657e2a, 0x597f299cfc657e2a,
+  0x5fcb6fab3ad6faec, 0x5fcb6fab3ad6faec,
+  0x6c44198c4a475817, 0x6c44198c4a475817,
+  0xf137449123ef65cd, 0xf137449123ef65cd,
+  0xc19bf174cf692ad4, 0xc19bf174cf692ad4,
+  0x4180000000000000, 0x4180000000000000,
+  0x70464786384f47f4, 0x70464786384f47f4,
+  0x260cb1dd77adac69, 0x260cb1dd77adac69,
+  0x7c7c8532b4b188e3, 0x7c7c8532b4b188e3,
+  0x0000000000000440, 0x0000000000000440,
+  0xc4042201115c0151, 0xc4042201115c0151,
+  0x8088000000002211, 0x8088000000002211,
+  0x0200101100011004, 0x0200101100011004,
+  0x32080088460aa460, 0x32080088460aa460,
+  0x400000000000022c, 0x400000000000022c,
+  0xd0c598000000116e, 0xd0c598000000116e,
+  0x05060838b3008b32, 0x05060838b3008b32,
+  0x79521845bbcf4ddc, 0x79521845bbcf4ddc,
+  0x5807aa98a3030242, 0x5807aa98a3030242,
+  0xc19bf174cf692c94, 0xc19bf174cf692c94,
+  0x00c0000000003018, 0x00c0000000003018,
+  0x0000000000000600, 0x0000000000000600,
+  0x8000000000000000, 0x8000000000000000,
+  0x000000000000030a, 0x000000000000030a,
+])
+/** Row `row` of K: one constant in every lane. */
+// @ts-ignore: decorator
+@inline function k(row: usize): v128 { return v128.load(K + (row << 4)) }
 
 /** Compresses one block per lane (transposed native words at `block`) into the state, in place. */
 export function sha512x2Compress(state: usize, block: usize): void {
@@ -49,150 +151,151 @@ export function sha512x2Compress(state: usize, block: usize): void {
   const s6 = v128.load(state, 96)
   const s7 = v128.load(state, 112)
   let a = s0, b = s1, c = s2, d = s3, e = s4, f = s5, g = s6, h = s7
-  h = add(add(add(h, add(w0, k(0x428a2f98d728ae22))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, add(w1, k(0x7137449123ef65cd))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, add(w2, k(0xb5c0fbcfec4d3b2f))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, add(w3, k(0xe9b5dba58189dbbc))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, add(w4, k(0x3956c25bf348b538))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, add(w5, k(0x59f111f1b605d019))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, add(w6, k(0x923f82a4af194f9b))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, add(w7, k(0xab1c5ed5da6d8118))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  h = add(add(add(h, add(w8, k(0xd807aa98a3030242))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, add(w9, k(0x12835b0145706fbe))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, add(w10, k(0x243185be4ee4b28c))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, add(w11, k(0x550c7dc3d5ffb4e2))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, add(w12, k(0x72be5d74f27b896f))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, add(w13, k(0x80deb1fe3b1696b1))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, add(w14, k(0x9bdc06a725c71235))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, add(w15, k(0xc19bf174cf692694))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  let bc = v128.xor(b, c), ab = bc
+  h = add(add(add(h, add(w0, k(0 /* 0x428a2f98d728ae22 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, add(w1, k(1 /* 0x7137449123ef65cd */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, add(w2, k(2 /* 0xb5c0fbcfec4d3b2f */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, add(w3, k(3 /* 0xe9b5dba58189dbbc */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, add(w4, k(4 /* 0x3956c25bf348b538 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, add(w5, k(5 /* 0x59f111f1b605d019 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, add(w6, k(6 /* 0x923f82a4af194f9b */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, add(w7, k(7 /* 0xab1c5ed5da6d8118 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  h = add(add(add(h, add(w8, k(8 /* 0xd807aa98a3030242 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, add(w9, k(9 /* 0x12835b0145706fbe */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, add(w10, k(10 /* 0x243185be4ee4b28c */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, add(w11, k(11 /* 0x550c7dc3d5ffb4e2 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, add(w12, k(12 /* 0x72be5d74f27b896f */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, add(w13, k(13 /* 0x80deb1fe3b1696b1 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, add(w14, k(14 /* 0x9bdc06a725c71235 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, add(w15, k(15 /* 0xc19bf174cf692694 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w16 = add(add(add(w0, w9), ssig0(w1)), ssig1(w14))
-  h = add(add(add(h, add(w16, k(0xe49b69c19ef14ad2))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w16, k(16 /* 0xe49b69c19ef14ad2 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w17 = add(add(add(w1, w10), ssig0(w2)), ssig1(w15))
-  g = add(add(add(g, add(w17, k(0xefbe4786384f25e3))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w17, k(17 /* 0xefbe4786384f25e3 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w18 = add(add(add(w2, w11), ssig0(w3)), ssig1(w16))
-  f = add(add(add(f, add(w18, k(0x0fc19dc68b8cd5b5))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w18, k(18 /* 0x0fc19dc68b8cd5b5 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w19 = add(add(add(w3, w12), ssig0(w4)), ssig1(w17))
-  e = add(add(add(e, add(w19, k(0x240ca1cc77ac9c65))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w19, k(19 /* 0x240ca1cc77ac9c65 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w20 = add(add(add(w4, w13), ssig0(w5)), ssig1(w18))
-  d = add(add(add(d, add(w20, k(0x2de92c6f592b0275))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w20, k(20 /* 0x2de92c6f592b0275 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w21 = add(add(add(w5, w14), ssig0(w6)), ssig1(w19))
-  c = add(add(add(c, add(w21, k(0x4a7484aa6ea6e483))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w21, k(21 /* 0x4a7484aa6ea6e483 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w22 = add(add(add(w6, w15), ssig0(w7)), ssig1(w20))
-  b = add(add(add(b, add(w22, k(0x5cb0a9dcbd41fbd4))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w22, k(22 /* 0x5cb0a9dcbd41fbd4 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w23 = add(add(add(w7, w16), ssig0(w8)), ssig1(w21))
-  a = add(add(add(a, add(w23, k(0x76f988da831153b5))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w23, k(23 /* 0x76f988da831153b5 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w24 = add(add(add(w8, w17), ssig0(w9)), ssig1(w22))
-  h = add(add(add(h, add(w24, k(0x983e5152ee66dfab))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w24, k(24 /* 0x983e5152ee66dfab */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w25 = add(add(add(w9, w18), ssig0(w10)), ssig1(w23))
-  g = add(add(add(g, add(w25, k(0xa831c66d2db43210))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w25, k(25 /* 0xa831c66d2db43210 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w26 = add(add(add(w10, w19), ssig0(w11)), ssig1(w24))
-  f = add(add(add(f, add(w26, k(0xb00327c898fb213f))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w26, k(26 /* 0xb00327c898fb213f */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w27 = add(add(add(w11, w20), ssig0(w12)), ssig1(w25))
-  e = add(add(add(e, add(w27, k(0xbf597fc7beef0ee4))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w27, k(27 /* 0xbf597fc7beef0ee4 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w28 = add(add(add(w12, w21), ssig0(w13)), ssig1(w26))
-  d = add(add(add(d, add(w28, k(0xc6e00bf33da88fc2))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w28, k(28 /* 0xc6e00bf33da88fc2 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w29 = add(add(add(w13, w22), ssig0(w14)), ssig1(w27))
-  c = add(add(add(c, add(w29, k(0xd5a79147930aa725))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w29, k(29 /* 0xd5a79147930aa725 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w30 = add(add(add(w14, w23), ssig0(w15)), ssig1(w28))
-  b = add(add(add(b, add(w30, k(0x06ca6351e003826f))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w30, k(30 /* 0x06ca6351e003826f */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w31 = add(add(add(w15, w24), ssig0(w16)), ssig1(w29))
-  a = add(add(add(a, add(w31, k(0x142929670a0e6e70))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w31, k(31 /* 0x142929670a0e6e70 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w32 = add(add(add(w16, w25), ssig0(w17)), ssig1(w30))
-  h = add(add(add(h, add(w32, k(0x27b70a8546d22ffc))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w32, k(32 /* 0x27b70a8546d22ffc */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w33 = add(add(add(w17, w26), ssig0(w18)), ssig1(w31))
-  g = add(add(add(g, add(w33, k(0x2e1b21385c26c926))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w33, k(33 /* 0x2e1b21385c26c926 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w34 = add(add(add(w18, w27), ssig0(w19)), ssig1(w32))
-  f = add(add(add(f, add(w34, k(0x4d2c6dfc5ac42aed))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w34, k(34 /* 0x4d2c6dfc5ac42aed */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w35 = add(add(add(w19, w28), ssig0(w20)), ssig1(w33))
-  e = add(add(add(e, add(w35, k(0x53380d139d95b3df))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w35, k(35 /* 0x53380d139d95b3df */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w36 = add(add(add(w20, w29), ssig0(w21)), ssig1(w34))
-  d = add(add(add(d, add(w36, k(0x650a73548baf63de))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w36, k(36 /* 0x650a73548baf63de */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w37 = add(add(add(w21, w30), ssig0(w22)), ssig1(w35))
-  c = add(add(add(c, add(w37, k(0x766a0abb3c77b2a8))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w37, k(37 /* 0x766a0abb3c77b2a8 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w38 = add(add(add(w22, w31), ssig0(w23)), ssig1(w36))
-  b = add(add(add(b, add(w38, k(0x81c2c92e47edaee6))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w38, k(38 /* 0x81c2c92e47edaee6 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w39 = add(add(add(w23, w32), ssig0(w24)), ssig1(w37))
-  a = add(add(add(a, add(w39, k(0x92722c851482353b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w39, k(39 /* 0x92722c851482353b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w40 = add(add(add(w24, w33), ssig0(w25)), ssig1(w38))
-  h = add(add(add(h, add(w40, k(0xa2bfe8a14cf10364))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w40, k(40 /* 0xa2bfe8a14cf10364 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w41 = add(add(add(w25, w34), ssig0(w26)), ssig1(w39))
-  g = add(add(add(g, add(w41, k(0xa81a664bbc423001))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w41, k(41 /* 0xa81a664bbc423001 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w42 = add(add(add(w26, w35), ssig0(w27)), ssig1(w40))
-  f = add(add(add(f, add(w42, k(0xc24b8b70d0f89791))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w42, k(42 /* 0xc24b8b70d0f89791 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w43 = add(add(add(w27, w36), ssig0(w28)), ssig1(w41))
-  e = add(add(add(e, add(w43, k(0xc76c51a30654be30))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w43, k(43 /* 0xc76c51a30654be30 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w44 = add(add(add(w28, w37), ssig0(w29)), ssig1(w42))
-  d = add(add(add(d, add(w44, k(0xd192e819d6ef5218))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w44, k(44 /* 0xd192e819d6ef5218 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w45 = add(add(add(w29, w38), ssig0(w30)), ssig1(w43))
-  c = add(add(add(c, add(w45, k(0xd69906245565a910))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w45, k(45 /* 0xd69906245565a910 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w46 = add(add(add(w30, w39), ssig0(w31)), ssig1(w44))
-  b = add(add(add(b, add(w46, k(0xf40e35855771202a))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w46, k(46 /* 0xf40e35855771202a */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w47 = add(add(add(w31, w40), ssig0(w32)), ssig1(w45))
-  a = add(add(add(a, add(w47, k(0x106aa07032bbd1b8))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w47, k(47 /* 0x106aa07032bbd1b8 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w48 = add(add(add(w32, w41), ssig0(w33)), ssig1(w46))
-  h = add(add(add(h, add(w48, k(0x19a4c116b8d2d0c8))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w48, k(48 /* 0x19a4c116b8d2d0c8 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w49 = add(add(add(w33, w42), ssig0(w34)), ssig1(w47))
-  g = add(add(add(g, add(w49, k(0x1e376c085141ab53))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w49, k(49 /* 0x1e376c085141ab53 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w50 = add(add(add(w34, w43), ssig0(w35)), ssig1(w48))
-  f = add(add(add(f, add(w50, k(0x2748774cdf8eeb99))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w50, k(50 /* 0x2748774cdf8eeb99 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w51 = add(add(add(w35, w44), ssig0(w36)), ssig1(w49))
-  e = add(add(add(e, add(w51, k(0x34b0bcb5e19b48a8))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w51, k(51 /* 0x34b0bcb5e19b48a8 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w52 = add(add(add(w36, w45), ssig0(w37)), ssig1(w50))
-  d = add(add(add(d, add(w52, k(0x391c0cb3c5c95a63))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w52, k(52 /* 0x391c0cb3c5c95a63 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w53 = add(add(add(w37, w46), ssig0(w38)), ssig1(w51))
-  c = add(add(add(c, add(w53, k(0x4ed8aa4ae3418acb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w53, k(53 /* 0x4ed8aa4ae3418acb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w54 = add(add(add(w38, w47), ssig0(w39)), ssig1(w52))
-  b = add(add(add(b, add(w54, k(0x5b9cca4f7763e373))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w54, k(54 /* 0x5b9cca4f7763e373 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w55 = add(add(add(w39, w48), ssig0(w40)), ssig1(w53))
-  a = add(add(add(a, add(w55, k(0x682e6ff3d6b2b8a3))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w55, k(55 /* 0x682e6ff3d6b2b8a3 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w56 = add(add(add(w40, w49), ssig0(w41)), ssig1(w54))
-  h = add(add(add(h, add(w56, k(0x748f82ee5defb2fc))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w56, k(56 /* 0x748f82ee5defb2fc */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w57 = add(add(add(w41, w50), ssig0(w42)), ssig1(w55))
-  g = add(add(add(g, add(w57, k(0x78a5636f43172f60))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w57, k(57 /* 0x78a5636f43172f60 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w58 = add(add(add(w42, w51), ssig0(w43)), ssig1(w56))
-  f = add(add(add(f, add(w58, k(0x84c87814a1f0ab72))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w58, k(58 /* 0x84c87814a1f0ab72 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w59 = add(add(add(w43, w52), ssig0(w44)), ssig1(w57))
-  e = add(add(add(e, add(w59, k(0x8cc702081a6439ec))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w59, k(59 /* 0x8cc702081a6439ec */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w60 = add(add(add(w44, w53), ssig0(w45)), ssig1(w58))
-  d = add(add(add(d, add(w60, k(0x90befffa23631e28))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w60, k(60 /* 0x90befffa23631e28 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w61 = add(add(add(w45, w54), ssig0(w46)), ssig1(w59))
-  c = add(add(add(c, add(w61, k(0xa4506cebde82bde9))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w61, k(61 /* 0xa4506cebde82bde9 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w62 = add(add(add(w46, w55), ssig0(w47)), ssig1(w60))
-  b = add(add(add(b, add(w62, k(0xbef9a3f7b2c67915))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w62, k(62 /* 0xbef9a3f7b2c67915 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w63 = add(add(add(w47, w56), ssig0(w48)), ssig1(w61))
-  a = add(add(add(a, add(w63, k(0xc67178f2e372532b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w63, k(63 /* 0xc67178f2e372532b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w64 = add(add(add(w48, w57), ssig0(w49)), ssig1(w62))
-  h = add(add(add(h, add(w64, k(0xca273eceea26619c))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w64, k(64 /* 0xca273eceea26619c */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w65 = add(add(add(w49, w58), ssig0(w50)), ssig1(w63))
-  g = add(add(add(g, add(w65, k(0xd186b8c721c0c207))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w65, k(65 /* 0xd186b8c721c0c207 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w66 = add(add(add(w50, w59), ssig0(w51)), ssig1(w64))
-  f = add(add(add(f, add(w66, k(0xeada7dd6cde0eb1e))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w66, k(66 /* 0xeada7dd6cde0eb1e */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w67 = add(add(add(w51, w60), ssig0(w52)), ssig1(w65))
-  e = add(add(add(e, add(w67, k(0xf57d4f7fee6ed178))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w67, k(67 /* 0xf57d4f7fee6ed178 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w68 = add(add(add(w52, w61), ssig0(w53)), ssig1(w66))
-  d = add(add(add(d, add(w68, k(0x06f067aa72176fba))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w68, k(68 /* 0x06f067aa72176fba */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w69 = add(add(add(w53, w62), ssig0(w54)), ssig1(w67))
-  c = add(add(add(c, add(w69, k(0x0a637dc5a2c898a6))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w69, k(69 /* 0x0a637dc5a2c898a6 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w70 = add(add(add(w54, w63), ssig0(w55)), ssig1(w68))
-  b = add(add(add(b, add(w70, k(0x113f9804bef90dae))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w70, k(70 /* 0x113f9804bef90dae */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w71 = add(add(add(w55, w64), ssig0(w56)), ssig1(w69))
-  a = add(add(add(a, add(w71, k(0x1b710b35131c471b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w71, k(71 /* 0x1b710b35131c471b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w72 = add(add(add(w56, w65), ssig0(w57)), ssig1(w70))
-  h = add(add(add(h, add(w72, k(0x28db77f523047d84))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w72, k(72 /* 0x28db77f523047d84 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w73 = add(add(add(w57, w66), ssig0(w58)), ssig1(w71))
-  g = add(add(add(g, add(w73, k(0x32caab7b40c72493))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w73, k(73 /* 0x32caab7b40c72493 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w74 = add(add(add(w58, w67), ssig0(w59)), ssig1(w72))
-  f = add(add(add(f, add(w74, k(0x3c9ebe0a15c9bebc))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w74, k(74 /* 0x3c9ebe0a15c9bebc */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w75 = add(add(add(w59, w68), ssig0(w60)), ssig1(w73))
-  e = add(add(add(e, add(w75, k(0x431d67c49c100d4c))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w75, k(75 /* 0x431d67c49c100d4c */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w76 = add(add(add(w60, w69), ssig0(w61)), ssig1(w74))
-  d = add(add(add(d, add(w76, k(0x4cc5d4becb3e42b6))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w76, k(76 /* 0x4cc5d4becb3e42b6 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w77 = add(add(add(w61, w70), ssig0(w62)), ssig1(w75))
-  c = add(add(add(c, add(w77, k(0x597f299cfc657e2a))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w77, k(77 /* 0x597f299cfc657e2a */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w78 = add(add(add(w62, w71), ssig0(w63)), ssig1(w76))
-  b = add(add(add(b, add(w78, k(0x5fcb6fab3ad6faec))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w78, k(78 /* 0x5fcb6fab3ad6faec */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w79 = add(add(add(w63, w72), ssig0(w64)), ssig1(w77))
-  a = add(add(add(a, add(w79, k(0x6c44198c4a475817))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w79, k(79 /* 0x6c44198c4a475817 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   v128.store(state, add(s0, a), 0)
   v128.store(state, add(s1, b), 16)
   v128.store(state, add(s2, c), 32)
@@ -220,147 +323,148 @@ export function sha512x2CompressCounter(state: usize, ctr: usize, out: usize): v
   const s6 = v128.load(state, 96)
   const s7 = v128.load(state, 112)
   let a = s0, b = s1, c = s2, d = s3, e = s4, f = s5, g = s6, h = s7
-  h = add(add(add(h, add(w0, k(0x428a2f98d728ae22))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, k(0xf137449123ef65cd)), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, k(0xb5c0fbcfec4d3b2f)), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, k(0xe9b5dba58189dbbc)), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, k(0x3956c25bf348b538)), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, k(0x59f111f1b605d019)), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, k(0x923f82a4af194f9b)), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, k(0xab1c5ed5da6d8118)), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  h = add(add(add(h, k(0xd807aa98a3030242)), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, k(0x12835b0145706fbe)), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, k(0x243185be4ee4b28c)), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, k(0x550c7dc3d5ffb4e2)), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, k(0x72be5d74f27b896f)), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, k(0x80deb1fe3b1696b1)), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, k(0x9bdc06a725c71235)), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, k(0xc19bf174cf692ad4)), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  const w16 = add(k(0x4180000000000000), w0)
-  h = add(add(add(h, add(w16, k(0xe49b69c19ef14ad2))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, k(0x70464786384f47f4)), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  let bc = v128.xor(b, c), ab = bc
+  h = add(add(add(h, add(w0, k(0 /* 0x428a2f98d728ae22 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, k(80 /* 0xf137449123ef65cd */)), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, k(2 /* 0xb5c0fbcfec4d3b2f */)), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, k(3 /* 0xe9b5dba58189dbbc */)), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, k(4 /* 0x3956c25bf348b538 */)), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, k(5 /* 0x59f111f1b605d019 */)), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, k(6 /* 0x923f82a4af194f9b */)), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, k(7 /* 0xab1c5ed5da6d8118 */)), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  h = add(add(add(h, k(8 /* 0xd807aa98a3030242 */)), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, k(9 /* 0x12835b0145706fbe */)), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, k(10 /* 0x243185be4ee4b28c */)), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, k(11 /* 0x550c7dc3d5ffb4e2 */)), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, k(12 /* 0x72be5d74f27b896f */)), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, k(13 /* 0x80deb1fe3b1696b1 */)), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, k(14 /* 0x9bdc06a725c71235 */)), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, k(81 /* 0xc19bf174cf692ad4 */)), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  const w16 = add(k(82 /* 0x4180000000000000 */), w0)
+  h = add(add(add(h, add(w16, k(16 /* 0xe49b69c19ef14ad2 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, k(83 /* 0x70464786384f47f4 */)), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w18 = ssig1(w16)
-  f = add(add(add(f, add(w18, k(0x0fc19dc68b8cd5b5))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, k(0x260cb1dd77adac69)), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  f = add(add(add(f, add(w18, k(18 /* 0x0fc19dc68b8cd5b5 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, k(84 /* 0x260cb1dd77adac69 */)), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w20 = ssig1(w18)
-  d = add(add(add(d, add(w20, k(0x2de92c6f592b0275))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, k(0x7c7c8532b4b188e3)), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  const w22 = add(k(0x0000000000000440), ssig1(w20))
-  b = add(add(add(b, add(w22, k(0x5cb0a9dcbd41fbd4))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  const w23 = add(k(0xc4042201115c0151), w16)
-  a = add(add(add(a, add(w23, k(0x76f988da831153b5))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  const w24 = add(k(0x8088000000002211), ssig1(w22))
-  h = add(add(add(h, add(w24, k(0x983e5152ee66dfab))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  d = add(add(add(d, add(w20, k(20 /* 0x2de92c6f592b0275 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, k(85 /* 0x7c7c8532b4b188e3 */)), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  const w22 = add(k(86 /* 0x0000000000000440 */), ssig1(w20))
+  b = add(add(add(b, add(w22, k(22 /* 0x5cb0a9dcbd41fbd4 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  const w23 = add(k(87 /* 0xc4042201115c0151 */), w16)
+  a = add(add(add(a, add(w23, k(23 /* 0x76f988da831153b5 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  const w24 = add(k(88 /* 0x8088000000002211 */), ssig1(w22))
+  h = add(add(add(h, add(w24, k(24 /* 0x983e5152ee66dfab */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w25 = add(w18, ssig1(w23))
-  g = add(add(add(g, add(w25, k(0xa831c66d2db43210))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  const w26 = add(k(0x0200101100011004), ssig1(w24))
-  f = add(add(add(f, add(w26, k(0xb00327c898fb213f))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  g = add(add(add(g, add(w25, k(25 /* 0xa831c66d2db43210 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  const w26 = add(k(89 /* 0x0200101100011004 */), ssig1(w24))
+  f = add(add(add(f, add(w26, k(26 /* 0xb00327c898fb213f */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w27 = add(w20, ssig1(w25))
-  e = add(add(add(e, add(w27, k(0xbf597fc7beef0ee4))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  const w28 = add(k(0x32080088460aa460), ssig1(w26))
-  d = add(add(add(d, add(w28, k(0xc6e00bf33da88fc2))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  e = add(add(add(e, add(w27, k(27 /* 0xbf597fc7beef0ee4 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  const w28 = add(k(90 /* 0x32080088460aa460 */), ssig1(w26))
+  d = add(add(add(d, add(w28, k(28 /* 0xc6e00bf33da88fc2 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w29 = add(w22, ssig1(w27))
-  c = add(add(add(c, add(w29, k(0xd5a79147930aa725))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  const w30 = add(add(k(0x400000000000022c), w23), ssig1(w28))
-  b = add(add(add(b, add(w30, k(0x06ca6351e003826f))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  const w31 = add(add(add(k(0x0000000000000440), w24), ssig0(w16)), ssig1(w29))
-  a = add(add(add(a, add(w31, k(0x142929670a0e6e70))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  const w32 = add(add(add(k(0xd0c598000000116e), w16), w25), ssig1(w30))
-  h = add(add(add(h, add(w32, k(0x27b70a8546d22ffc))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  const w33 = add(add(add(k(0x8088000000002211), w26), ssig0(w18)), ssig1(w31))
-  g = add(add(add(g, add(w33, k(0x2e1b21385c26c926))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  const w34 = add(add(add(k(0x05060838b3008b32), w18), w27), ssig1(w32))
-  f = add(add(add(f, add(w34, k(0x4d2c6dfc5ac42aed))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  const w35 = add(add(add(k(0x0200101100011004), w28), ssig0(w20)), ssig1(w33))
-  e = add(add(add(e, add(w35, k(0x53380d139d95b3df))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  const w36 = add(add(add(k(0x79521845bbcf4ddc), w20), w29), ssig1(w34))
-  d = add(add(add(d, add(w36, k(0x650a73548baf63de))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  const w37 = add(add(add(k(0x32080088460aa460), w30), ssig0(w22)), ssig1(w35))
-  c = add(add(add(c, add(w37, k(0x766a0abb3c77b2a8))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w29, k(29 /* 0xd5a79147930aa725 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  const w30 = add(add(k(91 /* 0x400000000000022c */), w23), ssig1(w28))
+  b = add(add(add(b, add(w30, k(30 /* 0x06ca6351e003826f */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  const w31 = add(add(add(k(86 /* 0x0000000000000440 */), w24), ssig0(w16)), ssig1(w29))
+  a = add(add(add(a, add(w31, k(31 /* 0x142929670a0e6e70 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  const w32 = add(add(add(k(92 /* 0xd0c598000000116e */), w16), w25), ssig1(w30))
+  h = add(add(add(h, add(w32, k(32 /* 0x27b70a8546d22ffc */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  const w33 = add(add(add(k(88 /* 0x8088000000002211 */), w26), ssig0(w18)), ssig1(w31))
+  g = add(add(add(g, add(w33, k(33 /* 0x2e1b21385c26c926 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  const w34 = add(add(add(k(93 /* 0x05060838b3008b32 */), w18), w27), ssig1(w32))
+  f = add(add(add(f, add(w34, k(34 /* 0x4d2c6dfc5ac42aed */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  const w35 = add(add(add(k(89 /* 0x0200101100011004 */), w28), ssig0(w20)), ssig1(w33))
+  e = add(add(add(e, add(w35, k(35 /* 0x53380d139d95b3df */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  const w36 = add(add(add(k(94 /* 0x79521845bbcf4ddc */), w20), w29), ssig1(w34))
+  d = add(add(add(d, add(w36, k(36 /* 0x650a73548baf63de */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  const w37 = add(add(add(k(90 /* 0x32080088460aa460 */), w30), ssig0(w22)), ssig1(w35))
+  c = add(add(add(c, add(w37, k(37 /* 0x766a0abb3c77b2a8 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w38 = add(add(add(w22, w31), ssig0(w23)), ssig1(w36))
-  b = add(add(add(b, add(w38, k(0x81c2c92e47edaee6))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w38, k(38 /* 0x81c2c92e47edaee6 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w39 = add(add(add(w23, w32), ssig0(w24)), ssig1(w37))
-  a = add(add(add(a, add(w39, k(0x92722c851482353b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w39, k(39 /* 0x92722c851482353b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w40 = add(add(add(w24, w33), ssig0(w25)), ssig1(w38))
-  h = add(add(add(h, add(w40, k(0xa2bfe8a14cf10364))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w40, k(40 /* 0xa2bfe8a14cf10364 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w41 = add(add(add(w25, w34), ssig0(w26)), ssig1(w39))
-  g = add(add(add(g, add(w41, k(0xa81a664bbc423001))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w41, k(41 /* 0xa81a664bbc423001 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w42 = add(add(add(w26, w35), ssig0(w27)), ssig1(w40))
-  f = add(add(add(f, add(w42, k(0xc24b8b70d0f89791))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w42, k(42 /* 0xc24b8b70d0f89791 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w43 = add(add(add(w27, w36), ssig0(w28)), ssig1(w41))
-  e = add(add(add(e, add(w43, k(0xc76c51a30654be30))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w43, k(43 /* 0xc76c51a30654be30 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w44 = add(add(add(w28, w37), ssig0(w29)), ssig1(w42))
-  d = add(add(add(d, add(w44, k(0xd192e819d6ef5218))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w44, k(44 /* 0xd192e819d6ef5218 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w45 = add(add(add(w29, w38), ssig0(w30)), ssig1(w43))
-  c = add(add(add(c, add(w45, k(0xd69906245565a910))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w45, k(45 /* 0xd69906245565a910 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w46 = add(add(add(w30, w39), ssig0(w31)), ssig1(w44))
-  b = add(add(add(b, add(w46, k(0xf40e35855771202a))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w46, k(46 /* 0xf40e35855771202a */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w47 = add(add(add(w31, w40), ssig0(w32)), ssig1(w45))
-  a = add(add(add(a, add(w47, k(0x106aa07032bbd1b8))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w47, k(47 /* 0x106aa07032bbd1b8 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w48 = add(add(add(w32, w41), ssig0(w33)), ssig1(w46))
-  h = add(add(add(h, add(w48, k(0x19a4c116b8d2d0c8))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w48, k(48 /* 0x19a4c116b8d2d0c8 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w49 = add(add(add(w33, w42), ssig0(w34)), ssig1(w47))
-  g = add(add(add(g, add(w49, k(0x1e376c085141ab53))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w49, k(49 /* 0x1e376c085141ab53 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w50 = add(add(add(w34, w43), ssig0(w35)), ssig1(w48))
-  f = add(add(add(f, add(w50, k(0x2748774cdf8eeb99))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w50, k(50 /* 0x2748774cdf8eeb99 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w51 = add(add(add(w35, w44), ssig0(w36)), ssig1(w49))
-  e = add(add(add(e, add(w51, k(0x34b0bcb5e19b48a8))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w51, k(51 /* 0x34b0bcb5e19b48a8 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w52 = add(add(add(w36, w45), ssig0(w37)), ssig1(w50))
-  d = add(add(add(d, add(w52, k(0x391c0cb3c5c95a63))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w52, k(52 /* 0x391c0cb3c5c95a63 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w53 = add(add(add(w37, w46), ssig0(w38)), ssig1(w51))
-  c = add(add(add(c, add(w53, k(0x4ed8aa4ae3418acb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w53, k(53 /* 0x4ed8aa4ae3418acb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w54 = add(add(add(w38, w47), ssig0(w39)), ssig1(w52))
-  b = add(add(add(b, add(w54, k(0x5b9cca4f7763e373))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w54, k(54 /* 0x5b9cca4f7763e373 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w55 = add(add(add(w39, w48), ssig0(w40)), ssig1(w53))
-  a = add(add(add(a, add(w55, k(0x682e6ff3d6b2b8a3))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w55, k(55 /* 0x682e6ff3d6b2b8a3 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w56 = add(add(add(w40, w49), ssig0(w41)), ssig1(w54))
-  h = add(add(add(h, add(w56, k(0x748f82ee5defb2fc))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w56, k(56 /* 0x748f82ee5defb2fc */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w57 = add(add(add(w41, w50), ssig0(w42)), ssig1(w55))
-  g = add(add(add(g, add(w57, k(0x78a5636f43172f60))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w57, k(57 /* 0x78a5636f43172f60 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w58 = add(add(add(w42, w51), ssig0(w43)), ssig1(w56))
-  f = add(add(add(f, add(w58, k(0x84c87814a1f0ab72))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w58, k(58 /* 0x84c87814a1f0ab72 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w59 = add(add(add(w43, w52), ssig0(w44)), ssig1(w57))
-  e = add(add(add(e, add(w59, k(0x8cc702081a6439ec))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w59, k(59 /* 0x8cc702081a6439ec */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w60 = add(add(add(w44, w53), ssig0(w45)), ssig1(w58))
-  d = add(add(add(d, add(w60, k(0x90befffa23631e28))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w60, k(60 /* 0x90befffa23631e28 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w61 = add(add(add(w45, w54), ssig0(w46)), ssig1(w59))
-  c = add(add(add(c, add(w61, k(0xa4506cebde82bde9))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w61, k(61 /* 0xa4506cebde82bde9 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w62 = add(add(add(w46, w55), ssig0(w47)), ssig1(w60))
-  b = add(add(add(b, add(w62, k(0xbef9a3f7b2c67915))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w62, k(62 /* 0xbef9a3f7b2c67915 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w63 = add(add(add(w47, w56), ssig0(w48)), ssig1(w61))
-  a = add(add(add(a, add(w63, k(0xc67178f2e372532b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w63, k(63 /* 0xc67178f2e372532b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w64 = add(add(add(w48, w57), ssig0(w49)), ssig1(w62))
-  h = add(add(add(h, add(w64, k(0xca273eceea26619c))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w64, k(64 /* 0xca273eceea26619c */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w65 = add(add(add(w49, w58), ssig0(w50)), ssig1(w63))
-  g = add(add(add(g, add(w65, k(0xd186b8c721c0c207))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w65, k(65 /* 0xd186b8c721c0c207 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w66 = add(add(add(w50, w59), ssig0(w51)), ssig1(w64))
-  f = add(add(add(f, add(w66, k(0xeada7dd6cde0eb1e))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w66, k(66 /* 0xeada7dd6cde0eb1e */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w67 = add(add(add(w51, w60), ssig0(w52)), ssig1(w65))
-  e = add(add(add(e, add(w67, k(0xf57d4f7fee6ed178))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w67, k(67 /* 0xf57d4f7fee6ed178 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w68 = add(add(add(w52, w61), ssig0(w53)), ssig1(w66))
-  d = add(add(add(d, add(w68, k(0x06f067aa72176fba))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w68, k(68 /* 0x06f067aa72176fba */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w69 = add(add(add(w53, w62), ssig0(w54)), ssig1(w67))
-  c = add(add(add(c, add(w69, k(0x0a637dc5a2c898a6))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w69, k(69 /* 0x0a637dc5a2c898a6 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w70 = add(add(add(w54, w63), ssig0(w55)), ssig1(w68))
-  b = add(add(add(b, add(w70, k(0x113f9804bef90dae))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w70, k(70 /* 0x113f9804bef90dae */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w71 = add(add(add(w55, w64), ssig0(w56)), ssig1(w69))
-  a = add(add(add(a, add(w71, k(0x1b710b35131c471b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w71, k(71 /* 0x1b710b35131c471b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w72 = add(add(add(w56, w65), ssig0(w57)), ssig1(w70))
-  h = add(add(add(h, add(w72, k(0x28db77f523047d84))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w72, k(72 /* 0x28db77f523047d84 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w73 = add(add(add(w57, w66), ssig0(w58)), ssig1(w71))
-  g = add(add(add(g, add(w73, k(0x32caab7b40c72493))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w73, k(73 /* 0x32caab7b40c72493 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w74 = add(add(add(w58, w67), ssig0(w59)), ssig1(w72))
-  f = add(add(add(f, add(w74, k(0x3c9ebe0a15c9bebc))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w74, k(74 /* 0x3c9ebe0a15c9bebc */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w75 = add(add(add(w59, w68), ssig0(w60)), ssig1(w73))
-  e = add(add(add(e, add(w75, k(0x431d67c49c100d4c))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w75, k(75 /* 0x431d67c49c100d4c */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w76 = add(add(add(w60, w69), ssig0(w61)), ssig1(w74))
-  d = add(add(add(d, add(w76, k(0x4cc5d4becb3e42b6))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w76, k(76 /* 0x4cc5d4becb3e42b6 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w77 = add(add(add(w61, w70), ssig0(w62)), ssig1(w75))
-  c = add(add(add(c, add(w77, k(0x597f299cfc657e2a))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w77, k(77 /* 0x597f299cfc657e2a */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w78 = add(add(add(w62, w71), ssig0(w63)), ssig1(w76))
-  b = add(add(add(b, add(w78, k(0x5fcb6fab3ad6faec))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w78, k(78 /* 0x5fcb6fab3ad6faec */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w79 = add(add(add(w63, w72), ssig0(w64)), ssig1(w77))
-  a = add(add(add(a, add(w79, k(0x6c44198c4a475817))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w79, k(79 /* 0x6c44198c4a475817 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   v128.store(out, add(s0, a), 0)
   v128.store(out, add(s1, b), 16)
   v128.store(out, add(s2, c), 32)
@@ -393,150 +497,151 @@ export function sha512x2CompressDigest(state: usize, inner: usize, out: usize): 
   const s6 = v128.load(state, 96)
   const s7 = v128.load(state, 112)
   let a = s0, b = s1, c = s2, d = s3, e = s4, f = s5, g = s6, h = s7
-  h = add(add(add(h, add(w0, k(0x428a2f98d728ae22))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, add(w1, k(0x7137449123ef65cd))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, add(w2, k(0xb5c0fbcfec4d3b2f))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, add(w3, k(0xe9b5dba58189dbbc))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, add(w4, k(0x3956c25bf348b538))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, add(w5, k(0x59f111f1b605d019))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, add(w6, k(0x923f82a4af194f9b))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, add(w7, k(0xab1c5ed5da6d8118))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  h = add(add(add(h, k(0x5807aa98a3030242)), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  g = add(add(add(g, k(0x12835b0145706fbe)), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
-  f = add(add(add(f, k(0x243185be4ee4b28c)), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
-  e = add(add(add(e, k(0x550c7dc3d5ffb4e2)), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
-  d = add(add(add(d, k(0x72be5d74f27b896f)), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
-  c = add(add(add(c, k(0x80deb1fe3b1696b1)), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  b = add(add(add(b, k(0x9bdc06a725c71235)), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  a = add(add(add(a, k(0xc19bf174cf692c94)), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  let bc = v128.xor(b, c), ab = bc
+  h = add(add(add(h, add(w0, k(0 /* 0x428a2f98d728ae22 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, add(w1, k(1 /* 0x7137449123ef65cd */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, add(w2, k(2 /* 0xb5c0fbcfec4d3b2f */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, add(w3, k(3 /* 0xe9b5dba58189dbbc */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, add(w4, k(4 /* 0x3956c25bf348b538 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, add(w5, k(5 /* 0x59f111f1b605d019 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, add(w6, k(6 /* 0x923f82a4af194f9b */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, add(w7, k(7 /* 0xab1c5ed5da6d8118 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  h = add(add(add(h, k(95 /* 0x5807aa98a3030242 */)), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  g = add(add(add(g, k(9 /* 0x12835b0145706fbe */)), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
+  f = add(add(add(f, k(10 /* 0x243185be4ee4b28c */)), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
+  e = add(add(add(e, k(11 /* 0x550c7dc3d5ffb4e2 */)), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
+  d = add(add(add(d, k(12 /* 0x72be5d74f27b896f */)), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
+  c = add(add(add(c, k(13 /* 0x80deb1fe3b1696b1 */)), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  b = add(add(add(b, k(14 /* 0x9bdc06a725c71235 */)), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  a = add(add(add(a, k(96 /* 0xc19bf174cf692c94 */)), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w16 = add(w0, ssig0(w1))
-  h = add(add(add(h, add(w16, k(0xe49b69c19ef14ad2))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
-  const w17 = add(add(k(0x00c0000000003018), w1), ssig0(w2))
-  g = add(add(add(g, add(w17, k(0xefbe4786384f25e3))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  h = add(add(add(h, add(w16, k(16 /* 0xe49b69c19ef14ad2 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
+  const w17 = add(add(k(97 /* 0x00c0000000003018 */), w1), ssig0(w2))
+  g = add(add(add(g, add(w17, k(17 /* 0xefbe4786384f25e3 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w18 = add(add(w2, ssig0(w3)), ssig1(w16))
-  f = add(add(add(f, add(w18, k(0x0fc19dc68b8cd5b5))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w18, k(18 /* 0x0fc19dc68b8cd5b5 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w19 = add(add(w3, ssig0(w4)), ssig1(w17))
-  e = add(add(add(e, add(w19, k(0x240ca1cc77ac9c65))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w19, k(19 /* 0x240ca1cc77ac9c65 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w20 = add(add(w4, ssig0(w5)), ssig1(w18))
-  d = add(add(add(d, add(w20, k(0x2de92c6f592b0275))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w20, k(20 /* 0x2de92c6f592b0275 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w21 = add(add(w5, ssig0(w6)), ssig1(w19))
-  c = add(add(add(c, add(w21, k(0x4a7484aa6ea6e483))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  const w22 = add(add(add(k(0x0000000000000600), w6), ssig0(w7)), ssig1(w20))
-  b = add(add(add(b, add(w22, k(0x5cb0a9dcbd41fbd4))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  const w23 = add(add(add(k(0x4180000000000000), w7), w16), ssig1(w21))
-  a = add(add(add(a, add(w23, k(0x76f988da831153b5))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
-  const w24 = add(add(k(0x8000000000000000), w17), ssig1(w22))
-  h = add(add(add(h, add(w24, k(0x983e5152ee66dfab))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  c = add(add(add(c, add(w21, k(21 /* 0x4a7484aa6ea6e483 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  const w22 = add(add(add(k(98 /* 0x0000000000000600 */), w6), ssig0(w7)), ssig1(w20))
+  b = add(add(add(b, add(w22, k(22 /* 0x5cb0a9dcbd41fbd4 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  const w23 = add(add(add(k(82 /* 0x4180000000000000 */), w7), w16), ssig1(w21))
+  a = add(add(add(a, add(w23, k(23 /* 0x76f988da831153b5 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
+  const w24 = add(add(k(99 /* 0x8000000000000000 */), w17), ssig1(w22))
+  h = add(add(add(h, add(w24, k(24 /* 0x983e5152ee66dfab */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w25 = add(w18, ssig1(w23))
-  g = add(add(add(g, add(w25, k(0xa831c66d2db43210))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w25, k(25 /* 0xa831c66d2db43210 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w26 = add(w19, ssig1(w24))
-  f = add(add(add(f, add(w26, k(0xb00327c898fb213f))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w26, k(26 /* 0xb00327c898fb213f */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w27 = add(w20, ssig1(w25))
-  e = add(add(add(e, add(w27, k(0xbf597fc7beef0ee4))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w27, k(27 /* 0xbf597fc7beef0ee4 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w28 = add(w21, ssig1(w26))
-  d = add(add(add(d, add(w28, k(0xc6e00bf33da88fc2))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w28, k(28 /* 0xc6e00bf33da88fc2 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w29 = add(w22, ssig1(w27))
-  c = add(add(add(c, add(w29, k(0xd5a79147930aa725))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
-  const w30 = add(add(k(0x000000000000030a), w23), ssig1(w28))
-  b = add(add(add(b, add(w30, k(0x06ca6351e003826f))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
-  const w31 = add(add(add(k(0x0000000000000600), w24), ssig0(w16)), ssig1(w29))
-  a = add(add(add(a, add(w31, k(0x142929670a0e6e70))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  c = add(add(add(c, add(w29, k(29 /* 0xd5a79147930aa725 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
+  const w30 = add(add(k(100 /* 0x000000000000030a */), w23), ssig1(w28))
+  b = add(add(add(b, add(w30, k(30 /* 0x06ca6351e003826f */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
+  const w31 = add(add(add(k(98 /* 0x0000000000000600 */), w24), ssig0(w16)), ssig1(w29))
+  a = add(add(add(a, add(w31, k(31 /* 0x142929670a0e6e70 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w32 = add(add(add(w16, w25), ssig0(w17)), ssig1(w30))
-  h = add(add(add(h, add(w32, k(0x27b70a8546d22ffc))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w32, k(32 /* 0x27b70a8546d22ffc */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w33 = add(add(add(w17, w26), ssig0(w18)), ssig1(w31))
-  g = add(add(add(g, add(w33, k(0x2e1b21385c26c926))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w33, k(33 /* 0x2e1b21385c26c926 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w34 = add(add(add(w18, w27), ssig0(w19)), ssig1(w32))
-  f = add(add(add(f, add(w34, k(0x4d2c6dfc5ac42aed))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w34, k(34 /* 0x4d2c6dfc5ac42aed */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w35 = add(add(add(w19, w28), ssig0(w20)), ssig1(w33))
-  e = add(add(add(e, add(w35, k(0x53380d139d95b3df))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w35, k(35 /* 0x53380d139d95b3df */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w36 = add(add(add(w20, w29), ssig0(w21)), ssig1(w34))
-  d = add(add(add(d, add(w36, k(0x650a73548baf63de))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w36, k(36 /* 0x650a73548baf63de */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w37 = add(add(add(w21, w30), ssig0(w22)), ssig1(w35))
-  c = add(add(add(c, add(w37, k(0x766a0abb3c77b2a8))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w37, k(37 /* 0x766a0abb3c77b2a8 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w38 = add(add(add(w22, w31), ssig0(w23)), ssig1(w36))
-  b = add(add(add(b, add(w38, k(0x81c2c92e47edaee6))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w38, k(38 /* 0x81c2c92e47edaee6 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w39 = add(add(add(w23, w32), ssig0(w24)), ssig1(w37))
-  a = add(add(add(a, add(w39, k(0x92722c851482353b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w39, k(39 /* 0x92722c851482353b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w40 = add(add(add(w24, w33), ssig0(w25)), ssig1(w38))
-  h = add(add(add(h, add(w40, k(0xa2bfe8a14cf10364))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w40, k(40 /* 0xa2bfe8a14cf10364 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w41 = add(add(add(w25, w34), ssig0(w26)), ssig1(w39))
-  g = add(add(add(g, add(w41, k(0xa81a664bbc423001))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w41, k(41 /* 0xa81a664bbc423001 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w42 = add(add(add(w26, w35), ssig0(w27)), ssig1(w40))
-  f = add(add(add(f, add(w42, k(0xc24b8b70d0f89791))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w42, k(42 /* 0xc24b8b70d0f89791 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w43 = add(add(add(w27, w36), ssig0(w28)), ssig1(w41))
-  e = add(add(add(e, add(w43, k(0xc76c51a30654be30))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w43, k(43 /* 0xc76c51a30654be30 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w44 = add(add(add(w28, w37), ssig0(w29)), ssig1(w42))
-  d = add(add(add(d, add(w44, k(0xd192e819d6ef5218))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w44, k(44 /* 0xd192e819d6ef5218 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w45 = add(add(add(w29, w38), ssig0(w30)), ssig1(w43))
-  c = add(add(add(c, add(w45, k(0xd69906245565a910))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w45, k(45 /* 0xd69906245565a910 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w46 = add(add(add(w30, w39), ssig0(w31)), ssig1(w44))
-  b = add(add(add(b, add(w46, k(0xf40e35855771202a))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w46, k(46 /* 0xf40e35855771202a */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w47 = add(add(add(w31, w40), ssig0(w32)), ssig1(w45))
-  a = add(add(add(a, add(w47, k(0x106aa07032bbd1b8))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w47, k(47 /* 0x106aa07032bbd1b8 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w48 = add(add(add(w32, w41), ssig0(w33)), ssig1(w46))
-  h = add(add(add(h, add(w48, k(0x19a4c116b8d2d0c8))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w48, k(48 /* 0x19a4c116b8d2d0c8 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w49 = add(add(add(w33, w42), ssig0(w34)), ssig1(w47))
-  g = add(add(add(g, add(w49, k(0x1e376c085141ab53))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w49, k(49 /* 0x1e376c085141ab53 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w50 = add(add(add(w34, w43), ssig0(w35)), ssig1(w48))
-  f = add(add(add(f, add(w50, k(0x2748774cdf8eeb99))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w50, k(50 /* 0x2748774cdf8eeb99 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w51 = add(add(add(w35, w44), ssig0(w36)), ssig1(w49))
-  e = add(add(add(e, add(w51, k(0x34b0bcb5e19b48a8))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w51, k(51 /* 0x34b0bcb5e19b48a8 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w52 = add(add(add(w36, w45), ssig0(w37)), ssig1(w50))
-  d = add(add(add(d, add(w52, k(0x391c0cb3c5c95a63))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w52, k(52 /* 0x391c0cb3c5c95a63 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w53 = add(add(add(w37, w46), ssig0(w38)), ssig1(w51))
-  c = add(add(add(c, add(w53, k(0x4ed8aa4ae3418acb))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w53, k(53 /* 0x4ed8aa4ae3418acb */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w54 = add(add(add(w38, w47), ssig0(w39)), ssig1(w52))
-  b = add(add(add(b, add(w54, k(0x5b9cca4f7763e373))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w54, k(54 /* 0x5b9cca4f7763e373 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w55 = add(add(add(w39, w48), ssig0(w40)), ssig1(w53))
-  a = add(add(add(a, add(w55, k(0x682e6ff3d6b2b8a3))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w55, k(55 /* 0x682e6ff3d6b2b8a3 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w56 = add(add(add(w40, w49), ssig0(w41)), ssig1(w54))
-  h = add(add(add(h, add(w56, k(0x748f82ee5defb2fc))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w56, k(56 /* 0x748f82ee5defb2fc */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w57 = add(add(add(w41, w50), ssig0(w42)), ssig1(w55))
-  g = add(add(add(g, add(w57, k(0x78a5636f43172f60))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w57, k(57 /* 0x78a5636f43172f60 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w58 = add(add(add(w42, w51), ssig0(w43)), ssig1(w56))
-  f = add(add(add(f, add(w58, k(0x84c87814a1f0ab72))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w58, k(58 /* 0x84c87814a1f0ab72 */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w59 = add(add(add(w43, w52), ssig0(w44)), ssig1(w57))
-  e = add(add(add(e, add(w59, k(0x8cc702081a6439ec))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w59, k(59 /* 0x8cc702081a6439ec */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w60 = add(add(add(w44, w53), ssig0(w45)), ssig1(w58))
-  d = add(add(add(d, add(w60, k(0x90befffa23631e28))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w60, k(60 /* 0x90befffa23631e28 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w61 = add(add(add(w45, w54), ssig0(w46)), ssig1(w59))
-  c = add(add(add(c, add(w61, k(0xa4506cebde82bde9))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w61, k(61 /* 0xa4506cebde82bde9 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w62 = add(add(add(w46, w55), ssig0(w47)), ssig1(w60))
-  b = add(add(add(b, add(w62, k(0xbef9a3f7b2c67915))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w62, k(62 /* 0xbef9a3f7b2c67915 */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w63 = add(add(add(w47, w56), ssig0(w48)), ssig1(w61))
-  a = add(add(add(a, add(w63, k(0xc67178f2e372532b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w63, k(63 /* 0xc67178f2e372532b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w64 = add(add(add(w48, w57), ssig0(w49)), ssig1(w62))
-  h = add(add(add(h, add(w64, k(0xca273eceea26619c))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w64, k(64 /* 0xca273eceea26619c */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w65 = add(add(add(w49, w58), ssig0(w50)), ssig1(w63))
-  g = add(add(add(g, add(w65, k(0xd186b8c721c0c207))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w65, k(65 /* 0xd186b8c721c0c207 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w66 = add(add(add(w50, w59), ssig0(w51)), ssig1(w64))
-  f = add(add(add(f, add(w66, k(0xeada7dd6cde0eb1e))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w66, k(66 /* 0xeada7dd6cde0eb1e */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w67 = add(add(add(w51, w60), ssig0(w52)), ssig1(w65))
-  e = add(add(add(e, add(w67, k(0xf57d4f7fee6ed178))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w67, k(67 /* 0xf57d4f7fee6ed178 */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w68 = add(add(add(w52, w61), ssig0(w53)), ssig1(w66))
-  d = add(add(add(d, add(w68, k(0x06f067aa72176fba))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w68, k(68 /* 0x06f067aa72176fba */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w69 = add(add(add(w53, w62), ssig0(w54)), ssig1(w67))
-  c = add(add(add(c, add(w69, k(0x0a637dc5a2c898a6))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w69, k(69 /* 0x0a637dc5a2c898a6 */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w70 = add(add(add(w54, w63), ssig0(w55)), ssig1(w68))
-  b = add(add(add(b, add(w70, k(0x113f9804bef90dae))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w70, k(70 /* 0x113f9804bef90dae */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w71 = add(add(add(w55, w64), ssig0(w56)), ssig1(w69))
-  a = add(add(add(a, add(w71, k(0x1b710b35131c471b))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w71, k(71 /* 0x1b710b35131c471b */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   const w72 = add(add(add(w56, w65), ssig0(w57)), ssig1(w70))
-  h = add(add(add(h, add(w72, k(0x28db77f523047d84))), ch(e, f, g)), bsig1(e)); d = add(d, h); h = add(add(h, maj(a, b, c)), bsig0(a))
+  h = add(add(add(h, add(w72, k(72 /* 0x28db77f523047d84 */))), ch(e, f, g)), bsig1(e)); d = add(d, h); ab = v128.xor(a, b); h = add(add(h, v128.xor(b, v128.and(ab, bc))), bsig0(a)); bc = ab
   const w73 = add(add(add(w57, w66), ssig0(w58)), ssig1(w71))
-  g = add(add(add(g, add(w73, k(0x32caab7b40c72493))), ch(d, e, f)), bsig1(d)); c = add(c, g); g = add(add(g, maj(h, a, b)), bsig0(h))
+  g = add(add(add(g, add(w73, k(73 /* 0x32caab7b40c72493 */))), ch(d, e, f)), bsig1(d)); c = add(c, g); ab = v128.xor(h, a); g = add(add(g, v128.xor(a, v128.and(ab, bc))), bsig0(h)); bc = ab
   const w74 = add(add(add(w58, w67), ssig0(w59)), ssig1(w72))
-  f = add(add(add(f, add(w74, k(0x3c9ebe0a15c9bebc))), ch(c, d, e)), bsig1(c)); b = add(b, f); f = add(add(f, maj(g, h, a)), bsig0(g))
+  f = add(add(add(f, add(w74, k(74 /* 0x3c9ebe0a15c9bebc */))), ch(c, d, e)), bsig1(c)); b = add(b, f); ab = v128.xor(g, h); f = add(add(f, v128.xor(h, v128.and(ab, bc))), bsig0(g)); bc = ab
   const w75 = add(add(add(w59, w68), ssig0(w60)), ssig1(w73))
-  e = add(add(add(e, add(w75, k(0x431d67c49c100d4c))), ch(b, c, d)), bsig1(b)); a = add(a, e); e = add(add(e, maj(f, g, h)), bsig0(f))
+  e = add(add(add(e, add(w75, k(75 /* 0x431d67c49c100d4c */))), ch(b, c, d)), bsig1(b)); a = add(a, e); ab = v128.xor(f, g); e = add(add(e, v128.xor(g, v128.and(ab, bc))), bsig0(f)); bc = ab
   const w76 = add(add(add(w60, w69), ssig0(w61)), ssig1(w74))
-  d = add(add(add(d, add(w76, k(0x4cc5d4becb3e42b6))), ch(a, b, c)), bsig1(a)); h = add(h, d); d = add(add(d, maj(e, f, g)), bsig0(e))
+  d = add(add(add(d, add(w76, k(76 /* 0x4cc5d4becb3e42b6 */))), ch(a, b, c)), bsig1(a)); h = add(h, d); ab = v128.xor(e, f); d = add(add(d, v128.xor(f, v128.and(ab, bc))), bsig0(e)); bc = ab
   const w77 = add(add(add(w61, w70), ssig0(w62)), ssig1(w75))
-  c = add(add(add(c, add(w77, k(0x597f299cfc657e2a))), ch(h, a, b)), bsig1(h)); g = add(g, c); c = add(add(c, maj(d, e, f)), bsig0(d))
+  c = add(add(add(c, add(w77, k(77 /* 0x597f299cfc657e2a */))), ch(h, a, b)), bsig1(h)); g = add(g, c); ab = v128.xor(d, e); c = add(add(c, v128.xor(e, v128.and(ab, bc))), bsig0(d)); bc = ab
   const w78 = add(add(add(w62, w71), ssig0(w63)), ssig1(w76))
-  b = add(add(add(b, add(w78, k(0x5fcb6fab3ad6faec))), ch(g, h, a)), bsig1(g)); f = add(f, b); b = add(add(b, maj(c, d, e)), bsig0(c))
+  b = add(add(add(b, add(w78, k(78 /* 0x5fcb6fab3ad6faec */))), ch(g, h, a)), bsig1(g)); f = add(f, b); ab = v128.xor(c, d); b = add(add(b, v128.xor(d, v128.and(ab, bc))), bsig0(c)); bc = ab
   const w79 = add(add(add(w63, w72), ssig0(w64)), ssig1(w77))
-  a = add(add(add(a, add(w79, k(0x6c44198c4a475817))), ch(f, g, h)), bsig1(f)); e = add(e, a); a = add(add(a, maj(b, c, d)), bsig0(b))
+  a = add(add(add(a, add(w79, k(79 /* 0x6c44198c4a475817 */))), ch(f, g, h)), bsig1(f)); e = add(e, a); ab = v128.xor(b, c); a = add(add(a, v128.xor(c, v128.and(ab, bc))), bsig0(b)); bc = ab
   v128.store(out, add(s0, a), 0)
   v128.store(out, add(s1, b), 16)
   v128.store(out, add(s2, c), 32)
