@@ -4,7 +4,7 @@
 // compare-and-sets, chunk by chunk, with nothing else to do, against verifyMany's whole time (the
 // rest is decryption, the engine and the verifier's own work; verifyMany overlaps the two).
 //
-// usage: node bench/verifier-redis.js [--tokens N] [--rounds N] [--batch N] [--url redis://...]
+// usage: node bench/verifier-redis.js [--tokens N] [--rounds N] [--batch N] [--threads N] [--url redis://...]
 // Without --url it starts its own redis-server on a free loopback port (Debian: apt-get install redis-server).
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     tokens: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '3' },
     batch: { type: 'string', default: '4096' },
+    threads: { type: 'string', default: '1' },
     url: { type: 'string' },
   },
 })
@@ -53,7 +54,7 @@ async function storeAlone(store, ids, chunk) {
 const redis = values.url ? { url: values.url, stop() {} } : await ownRedis()
 const prefix = `bench:${process.pid}:`
 const store = await createRedisStore({ url: redis.url, prefix })
-const engine = await createEngine()
+const engine = await createEngine({ threads: Number(values.threads) })
 const key = randomSecret(32)
 let now = 1_700_000_015_000
 const BATCH = Number(values.batch)
@@ -65,7 +66,7 @@ const enrollStart = performance.now()
 for (let i = 0; i < TOKENS; i += 1000) {
   await Promise.all(ids.slice(i, i + 1000).map((id, j) => verifier.enroll(id, secrets[i + j], { type: 'totp' })))
 }
-console.log(`enrolled ${TOKENS} tokens in ${((performance.now() - enrollStart) / 1000).toFixed(2)} s (engine: ${engine.backend})`)
+console.log(`enrolled ${TOKENS} tokens in ${((performance.now() - enrollStart) / 1000).toFixed(2)} s (engine: ${engine.backend}, ${engine.threads} thread(s))`)
 
 for (let round = 1; round <= ROUNDS; round++) {
   // Each round is a new time step, so every code is fresh and every token is written.

@@ -197,10 +197,13 @@ describe('the engine behind the verifier', () => {
     ]
   }
 
-  it('decides the same through the module functions, a JS engine and a WASM engine', async () => {
+  it('decides the same through the module functions, JS and WASM engines, a pool, and verifyBatch alone', async () => {
     const moduleApi = { verifyTotp, verifyHotp, resyncHotp }
-    const js = await createEngine({ backend: 'js' })
-    const wasm = await createEngine({ backend: 'auto' })
+    const js = await createEngine({ backend: 'js', threads: 1 })
+    const wasm = await createEngine({ backend: 'auto', threads: 1 })
+    const pool = await createEngine({ threads: 2 })
+    // An engine with records but no columns: the verifier falls back to verifyBatch.
+    const recordsOnly = { ...moduleApi, verifyBatch: wasm.verifyBatch.bind(wasm) }
     const expected = await history(createVerifier({ clock: at(T), engine: moduleApi }))
     expect(expected[0]).toEqual([
       { ok: true, type: 'totp', delta: 0, step: STEP },
@@ -214,9 +217,9 @@ describe('the engine behind the verifier', () => {
       { ok: true, type: 'hotp', counter: 42 },
       { ok: true, type: 'hotp', delta: 0, counter: 42 },
     ])
-    for (const engine of [js, wasm]) {
+    for (const engine of [js, wasm, pool, recordsOnly]) {
       expect(await history(createVerifier({ clock: at(T), engine }))).toEqual(expected)
-      await engine.close()
     }
+    for (const engine of [js, wasm, pool]) await engine.close()
   })
 })

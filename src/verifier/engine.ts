@@ -2,6 +2,8 @@
  * How the verifier has its codes computed: through an engine (createEngine) or anything with the same
  * functions, such as the module API itself. The verifier never computes an HMAC of its own.
  */
+import { BatchBuilder } from '../batch/columns.js'
+import { MATCH_STATUS, NO_MATCH_STATUS, type VerifyColumnsResult } from '../batch/run.js'
 import { OtpError } from '../errors.js'
 import type { Algorithm } from '../kernel.js'
 import type { Check } from './decide.js'
@@ -21,7 +23,8 @@ export type BatchRecord =
 
 /**
  * What the verifier needs of an engine: the functions of DESIGN.md's public API, synchronous or not.
- * When `verifyBatch` is there, verifyMany hands it all of a chunk's checks at once.
+ * When `verifyColumns` or `verifyBatch` is there, verifyMany hands it all of a chunk's checks at once
+ * (the columnar form first: no object per record).
  */
 export interface CodeEngine {
   verifyTotp(
@@ -37,6 +40,7 @@ export interface CodeEngine {
     options: { lookAhead: number } & CodeOptions,
   ): Awaitable<number | bigint | null>
   verifyBatch?(records: BatchRecord[]): Promise<Array<number | null | OtpError>>
+  verifyColumns?(batch: BatchBuilder): Promise<VerifyColumnsResult>
 }
 
 /** A check bound to the token it is for. */
@@ -65,9 +69,9 @@ export function runCheck(engine: CodeEngine, job: Job): Awaitable<number | bigin
  * only when the engine returns promises). A failed check yields its OtpError; the others still run.
  */
 export async function runChecks(engine: CodeEngine, jobs: readonly Job[]): Promise<Array<number | bigint | null | OtpError>> {
-  if (engine.verifyBatch !== undefined && jobs.every((job) => job.check.kind !== 'resync')) {
-    return engine.verifyBatch(jobs.map(batchRecord))
-  }
+  const batchable = jobs.every((job) => job.check.kind !== 'resync')
+  if (engine.verifyColumns !== undefined && batchable) return runColumns(engine.verifyColumns.bind(engine), jobs)
+  if (engine.verifyBatch !== undefined && batchable) return engine.verifyBatch(jobs.map(batchRecord))
   const out: Array<number | bigint | null | OtpError> = new Array(jobs.length)
   for (let i = 0; i < jobs.length; i++) {
     try {
@@ -76,6 +80,31 @@ export async function runChecks(engine: CodeEngine, jobs: readonly Job[]): Promi
     } catch (error) {
       out[i] = asOtpError(error)
     }
+  }
+  return out
+}
+
+/** The checks as one columnar batch; the builder's copy of the keys is wiped once it is verified. */
+async function runColumns(verifyColumns: NonNullable<CodeEngine['verifyColumns']>, jobs: readonly Job[]): Promise<Array<number | null | OtpError>> {
+  const batch = new BatchBuilder()
+  for (const { secret, params, check } of jobs) {
+    const key = batch.addKey(secret, params.algorithm)
+    if (check.kind === 'totp') {
+      batch.addTotp(key, check.code, check.time, { window: check.window, digits: params.digits, period: params.period, t0: params.t0 })
+    } else if (check.kind === 'hotp') {
+      batch.addHotp(key, check.code, asCounter(check.counter), { window: check.window, digits: params.digits })
+    }
+  }
+  let result: VerifyColumnsResult
+  try {
+    result = await verifyColumns(batch)
+  } finally {
+    batch.wipe()
+  }
+  const out = new Array<number | null | OtpError>(jobs.length)
+  for (let i = 0; i < jobs.length; i++) {
+    const status = result.status[i]
+    out[i] = status === MATCH_STATUS ? result.delta[i]! : status === NO_MATCH_STATUS ? null : result.errors.get(i)!
   }
   return out
 }

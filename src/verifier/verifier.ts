@@ -25,7 +25,10 @@ import type { EnrollParams, ResyncResult, TokenInfo, VerifyResult } from './type
 export interface VerifierOptions {
   /** Where tokens live. Default: a new in-memory store (createMemoryStore). */
   store?: TokenStore
-  /** What computes the codes. Default: an in-process engine from createEngine(), made on first use. */
+  /**
+   * What computes the codes. Default: createEngine({ threads: 1 }), made on first use: a verifier's
+   * chunks are small enough that handing them to worker threads costs more than it saves.
+   */
   engine?: CodeEngine
   /** Windows, drift and throttling; unset fields keep DEFAULT_VERIFIER_POLICY's. */
   policy?: Partial<VerifierPolicy>
@@ -89,7 +92,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     throw new OtpError('INVALID_OPTIONS', `batchSize must be a whole number above 0, got ${describe(batchSize)}`)
   }
   let ownEngine: Promise<Engine> | undefined
-  const engine = async (): Promise<CodeEngine> => options.engine ?? (await (ownEngine ??= createEngine()))
+  const engine = async (): Promise<CodeEngine> => options.engine ?? (await (ownEngine ??= createEngine({ threads: 1 })))
 
   const open = (stored: StoredToken): OpenToken => {
     const params = decodeParams(stored.id, stored.params)
