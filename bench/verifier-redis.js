@@ -4,7 +4,9 @@
 // compare-and-sets, chunk by chunk, with nothing else to do, against verifyMany's whole time (the
 // rest is decryption, the engine and the verifier's own work; verifyMany overlaps the two).
 //
-// usage: node bench/verifier-redis.js [--tokens N] [--rounds N] [--batch N] [--threads N] [--url redis://...]
+// usage: node bench/verifier-redis.js [--tokens N] [--rounds N] [--batch N] [--threads N] [--cache N] [--url redis://...]
+// --cache N keeps up to N opened secrets in memory (the verifier's secretCache): round 1 opens every
+// secret, later rounds skip the decryption of the ones kept.
 // Without --url it starts its own redis-server on a free loopback port (Debian: apt-get install redis-server).
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     batch: { type: 'string', default: '4096' },
     threads: { type: 'string', default: '1' },
+    cache: { type: 'string', default: '0' },
     url: { type: 'string' },
   },
 })
@@ -58,7 +61,7 @@ const engine = await createEngine({ threads: Number(values.threads) })
 const key = randomSecret(32)
 let now = 1_700_000_015_000
 const BATCH = Number(values.batch)
-const verifier = createVerifier({ store, engine, key, clock: () => now, batchSize: BATCH })
+const verifier = createVerifier({ store, engine, key, clock: () => now, batchSize: BATCH, secretCache: Number(values.cache) })
 
 const ids = Array.from({ length: TOKENS }, (_, i) => `user-${i}`)
 const secrets = ids.map(() => randomSecret())

@@ -37,6 +37,7 @@ describe('createVerifier options', () => {
     ['a lock cap below the first lock', { policy: { lockSeconds: 60, maxLockSeconds: 30 } }, 'INVALID_OPTIONS'],
     ['a clock that is not a function', { clock: 5 }, 'INVALID_OPTIONS'],
     ['a zero batch size', { batchSize: 0 }, 'INVALID_OPTIONS'],
+    ['a negative secret cache', { secretCache: -1 }, 'INVALID_OPTIONS'],
   ]
   it.each(cases)('refuses %s', (_, options, code) => {
     expect(thrown(() => createVerifier(options as never)).code).toBe(code)
@@ -174,6 +175,42 @@ describe('secrets at rest', () => {
     expect(error.code).toBe('DECRYPTION_FAILED')
     expect(error.message).toContain('different key')
     await store.close()
+  })
+})
+
+describe('the opened-secret cache', () => {
+  it('serves only the sealed bytes it opened: a re-enrolled or tampered token is opened afresh', async () => {
+    const path = file('cached.db')
+    const store = await createSqliteStore(path)
+    const verifier = createVerifier({ store, key: KEY, secretCache: 2, clock: at(T) })
+    const other = new Uint8Array(20).fill(9)
+    await verifier.enroll('alice', SECRET, { type: 'hotp' })
+    await verifier.enroll('bob', SECRET, { type: 'hotp' })
+    expect(await verifier.verify('alice', hotp(SECRET, 0))).toMatchObject({ ok: true })
+    // Re-enrolled by another verifier on the same store: this one's cache must not answer for it.
+    const admin = createVerifier({ store, key: KEY })
+    await admin.remove('alice')
+    await admin.enroll('alice', other, { type: 'hotp' })
+    expect(await verifier.verify('alice', hotp(SECRET, 1))).toMatchObject({ ok: false, reason: 'INVALID' })
+    expect(await verifier.verify('alice', hotp(other, 0))).toMatchObject({ ok: true })
+    // Tampered after it was cached: opened afresh, and refused.
+    expect(await verifier.verify('bob', hotp(SECRET, 0))).toMatchObject({ ok: true })
+    const db = new Database(path)
+    db.prepare(`UPDATE otp_tokens SET secret = (SELECT secret FROM otp_tokens WHERE id = 'alice') WHERE id = 'bob'`).run()
+    db.close()
+    expect((await rejected(verifier.verify('bob', hotp(SECRET, 1)))).code).toBe('DECRYPTION_FAILED')
+    await store.close()
+  })
+
+  it('never wipes a secret still in use when it drops the entry', async () => {
+    const verifier = createVerifier({ secretCache: 1, clock: at(T) })
+    const secrets = Array.from({ length: 6 }, (_, i) => new Uint8Array(20).fill(i + 1))
+    for (const [i, secret] of secrets.entries()) await verifier.enroll(`u${i}`, secret, { type: 'totp' })
+    for (let round = 0; round < 3; round++) {
+      const time = T + round * 30
+      const results = await verifier.verifyMany(secrets.map((secret, i) => ({ tokenId: `u${i}`, code: totp(secret, { time }) })))
+      expect(results).toEqual(secrets.map(() => ({ ok: true, type: 'totp', delta: round, step: STEP + round })))
+    }
   })
 })
 

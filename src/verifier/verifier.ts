@@ -13,6 +13,7 @@ import { createEngine, type Engine } from '../engine/engine.js'
 import { toKey, type Secret } from '../secret.js'
 import { MAX_RESYNC_CODES } from '../validate.js'
 import { createSealer, type Sealer, type SealingKey } from './crypto.js'
+import { createSecretCache } from './secret-cache.js'
 import { isDone, planResync, planVerify, type Decision, type Plan } from './decide.js'
 import { runCheck, type CodeEngine } from './engine.js'
 import { checkCodeType, unknownToken, verifyAll, type ChunkContext, type OpenToken, type VerifyRequest } from './many.js'
@@ -42,6 +43,12 @@ export interface VerifierOptions {
   clock?: () => number
   /** Tokens verifyMany reads, checks and writes at a time. Default 4096. */
   batchSize?: number
+  /**
+   * How many opened secrets to keep in memory, least recently used out first, so that verifying a
+   * token again skips its AES-GCM decryption. Default 0: every use opens the sealed secret afresh and
+   * wipes it after, so no secret outlives its verification.
+   */
+  secretCache?: number
 }
 
 export interface Verifier {
@@ -94,10 +101,21 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   let ownEngine: Promise<Engine> | undefined
   const engine = async (): Promise<CodeEngine> => options.engine ?? (await (ownEngine ??= createEngine({ threads: 1 })))
 
+  const cacheSize = options.secretCache ?? 0
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) {
+    throw new OtpError('INVALID_OPTIONS', `secretCache must be a whole number of tokens, got ${describe(cacheSize)}`)
+  }
+  const cache = cacheSize > 0 ? createSecretCache(cacheSize) : undefined
+
   const open = (stored: StoredToken): OpenToken => {
     const params = decodeParams(stored.id, stored.params)
     const state = decodeState(stored.id, stored.state)
-    return { stored, params, state, secret: sealer.open(stored.id, stored.params, stored.secret) }
+    let secret = cache?.get(stored.id, stored.params, stored.secret)
+    if (secret === undefined) {
+      secret = sealer.open(stored.id, stored.params, stored.secret)
+      cache?.set(stored.id, stored.params, stored.secret, secret)
+    }
+    return { stored, params, state, secret }
   }
 
   const read = async (id: string): Promise<OpenToken> => {
@@ -185,10 +203,13 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     },
 
     async remove(tokenId) {
-      return store.delete(checkTokenId(tokenId))
+      const id = checkTokenId(tokenId)
+      cache?.delete(id)
+      return store.delete(id)
     },
 
     async close() {
+      cache?.clear()
       if (ownEngine !== undefined) await (await ownEngine).close()
       if (options.store === undefined) await store.close()
     },

@@ -9,7 +9,8 @@ import type { StateUpdate, StoredToken, TokenStore } from '../store.js'
 export function createMemoryStore(): TokenStore {
   const tokens = new Map<string, StoredToken>()
 
-  const copy = (token: StoredToken): StoredToken => ({ ...token, secret: token.secret.slice() })
+  // new Uint8Array(x) copies; a Buffer's slice() would only be a view.
+  const copy = (token: StoredToken): StoredToken => ({ ...token, secret: new Uint8Array(token.secret) })
 
   const compareAndSet = ({ id, version, state }: StateUpdate): boolean => {
     const token = tokens.get(id)
