@@ -38,6 +38,8 @@ describe('createVerifier options', () => {
     ['a clock that is not a function', { clock: 5 }, 'INVALID_OPTIONS'],
     ['a zero batch size', { batchSize: 0 }, 'INVALID_OPTIONS'],
     ['a negative secret cache', { secretCache: -1 }, 'INVALID_OPTIONS'],
+    ['a store that is not one', { store: new Map(), key: KEY }, 'INVALID_OPTIONS'],
+    ['an engine without verifyHotp', { engine: { verifyTotp, resyncHotp } }, 'INVALID_OPTIONS'],
   ]
   it.each(cases)('refuses %s', (_, options, code) => {
     expect(thrown(() => createVerifier(options as never)).code).toBe(code)

@@ -87,6 +87,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     throw new OtpError('INVALID_OPTIONS', `createVerifier options must be an object, got ${describe(options)}`)
   }
   const policy = resolvePolicy(options.policy)
+  checkShape(options.store, 'store', ['insert', 'get', 'getMany', 'compareAndSet', 'compareAndSetMany', 'delete', 'close'])
+  checkShape(options.engine, 'engine', ['verifyTotp', 'verifyHotp', 'resyncHotp'])
   if (options.store !== undefined && options.key === undefined) {
     throw new OtpError('INVALID_OPTIONS', 'a verifier with a store needs `key`, the AES-GCM key its secrets are sealed with')
   }
@@ -213,6 +215,15 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       if (ownEngine !== undefined) await (await ownEngine).close()
       if (options.store === undefined) await store.close()
     },
+  }
+}
+
+/** A given store or engine must at least have the functions the verifier calls. */
+function checkShape(value: unknown, what: string, functions: readonly string[]): void {
+  if (value === undefined) return
+  const missing = functions.find((name) => typeof (value as Record<string, unknown> | null)?.[name] !== 'function')
+  if (missing !== undefined) {
+    throw new OtpError('INVALID_OPTIONS', `${what} must have a ${missing}() function, got ${describe(value)}`)
   }
 }
 
