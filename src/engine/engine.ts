@@ -85,8 +85,8 @@ export function inProcessEngine(kernel: Kernel): Engine {
 }
 
 /**
- * An engine over a pool of `threads` workers, with the internal test hooks (not public API).
- * Workers load the same kernel as `kernel`, so every thread computes alike.
+ * An engine over a pool of `threads` workers; `hooks` are internal, for tests only. The workers load
+ * the JS kernel where `kernel` is JS, else the best WASM build (all kernels agree bit for bit).
  */
 export function poolEngine(kernel: Kernel, threads: number, hooks?: PoolHooks): Engine {
   const pool = new WorkerPool(threads, kernel.backend === 'js' ? 'js' : 'wasm', hooks)

@@ -9,15 +9,8 @@ import { abortable } from './abort.js'
 import type { RowFailure, Rows, RowsKind } from './executor.js'
 import { forEachLimited } from './flight.js'
 import type { WorkerPool } from './pool.js'
-import { NO_CUTOFF } from './protocol.js'
+import { isCut, newCutoff } from './protocol.js'
 import { KeyMap, planShards, shardResults, SHARD_WORK, type BufferBank, type ShardShape } from './shard.js'
-
-/** A fresh cutoff (src/pool/protocol.ts) for one call. */
-export function newCutoff(): Int32Array {
-  const cutoff = new Int32Array(new SharedArrayBuffer(4))
-  cutoff[0] = NO_CUTOFF
-  return cutoff
-}
 
 /**
  * Verifies or generates `batch` on the pool's workers, `work` HMACs in all (see SHARD_WORK): in
@@ -50,7 +43,7 @@ export function poolRows(
           shape = shard.shape
           return { task: { kind, index, cutoff, shape, buffer: shard.buffer }, transfer: [shard.buffer] }
         },
-        () => index > Atomics.load(cutoff, 0),
+        () => isCut(cutoff, index),
       )
       if (answer instanceof ArrayBuffer) {
         values.set(shardResults(shape!, answer), start)

@@ -9,7 +9,7 @@ import { OtpError } from '../errors.js'
 import { abortable } from './abort.js'
 import type { ScanRequest } from './executor.js'
 import type { WorkerPool } from './pool.js'
-import { newCutoff } from './pool-rows.js'
+import { isCut, lowerCutoff, newCutoff } from './protocol.js'
 
 /** Counters per range at most: enough for each task to dwarf its round trip, few enough to share out evenly. */
 export const MAX_RANGE = 1 << 21
@@ -36,10 +36,7 @@ export function poolScan(pool: WorkerPool, request: ScanRequest, signal?: AbortS
     decisive = range
     outcome = result
     // The worker lowered it already on a match; a failure lowers it here.
-    for (let seen = Atomics.load(cutoff, 0); seen > range; ) {
-      const was = Atomics.compareExchange(cutoff, 0, seen, range)
-      seen = was === seen ? range : was
-    }
+    lowerCutoff(cutoff, range)
   }
 
   const runRange = async (range: number): Promise<void> => {
@@ -63,7 +60,7 @@ export function poolScan(pool: WorkerPool, request: ScanRequest, signal?: AbortS
           },
           transfer: [],
         }),
-        () => range > Atomics.load(cutoff, 0),
+        () => isCut(cutoff, range),
       )
       if ('offset' in answer && answer.offset >= 0) decide(range, first + answer.offset)
     } catch (error) {

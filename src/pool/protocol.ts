@@ -28,6 +28,27 @@ export const COUNTERS_PER_CALL = 1 << 18
  */
 export const NO_CUTOFF = 0x7fff_ffff
 
+/** A fresh cutoff for one call. */
+export function newCutoff(): Int32Array {
+  const cutoff = new Int32Array(new SharedArrayBuffer(4))
+  cutoff[0] = NO_CUTOFF
+  return cutoff
+}
+
+/** Lowers the cutoff to `index`, unless it is lower already (another thread may lower it at once). */
+export function lowerCutoff(cutoff: Int32Array, index: number): void {
+  for (let seen = Atomics.load(cutoff, 0); seen > index; ) {
+    const was = Atomics.compareExchange(cutoff, 0, seen, index)
+    if (was === seen) return
+    seen = was
+  }
+}
+
+/** Whether the task at `index` is past the cutoff: its result is no longer wanted. */
+export function isCut(cutoff: Int32Array, index: number): boolean {
+  return index > Atomics.load(cutoff, 0)
+}
+
 interface TaskBase {
   /** This task's place in its call, compared with the cutoff. */
   readonly index: number

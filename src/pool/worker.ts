@@ -9,6 +9,8 @@ import { loadKernel } from '../engine/select.js'
 import {
   COUNTERS_PER_CALL,
   ROWS_PER_CALL,
+  isCut,
+  lowerCutoff,
   type Answer,
   type RowsTask,
   type ScanTask,
@@ -22,10 +24,6 @@ const kernel: Kernel = loadKernel((workerData as WorkerData).backend)
 const TWO_32 = 2 ** 32
 const STOPPED: Answer = { stopped: true }
 
-function passed(task: Task): boolean {
-  return task.index > Atomics.load(task.cutoff, 0)
-}
-
 /** The test hook: end this thread mid-task, as a crash would (internal; see PoolHooks). */
 function crashIfTold(task: Task): void {
   if (task.crash) process.exit(70)
@@ -36,7 +34,7 @@ function runRows(task: RowsTask): Answer {
   const out = shardResults(task.shape, task.buffer)
   try {
     for (let start = 0; start < batch.count; start += ROWS_PER_CALL) {
-      if (passed(task)) return STOPPED
+      if (isCut(task.cutoff, task.index)) return STOPPED
       const end = Math.min(batch.count, start + ROWS_PER_CALL)
       const rows = sliceRows(batch, start, end)
       if (out instanceof Int32Array) kernel.verifyBatch(rows, out.subarray(start, end))
@@ -49,26 +47,18 @@ function runRows(task: RowsTask): Answer {
   return move(task.buffer) as ArrayBuffer
 }
 
-/** Lowers the cutoff to this range: the ranges after it stop, the ones before go on. */
-function claim(task: ScanTask): void {
-  for (let seen = Atomics.load(task.cutoff, 0); seen > task.index; ) {
-    const was = Atomics.compareExchange(task.cutoff, 0, seen, task.index)
-    if (was === seen) return
-    seen = was
-  }
-}
-
 function runScan(task: ScanTask): Answer {
   const { alg, key, codes, digits } = task
   let { hi, lo } = task
   try {
     for (let done = 0; done < task.count; ) {
-      if (passed(task)) return STOPPED
+      if (isCut(task.cutoff, task.index)) return STOPPED
       const n = Math.min(COUNTERS_PER_CALL, task.count - done)
       // The kernel reads past the n first positions for the confirming codes.
       const found = kernel.scan(alg, key, hi, lo, n, codes, digits)
       if (found >= 0) {
-        claim(task)
+        // The ranges after this one stop; the ones before go on.
+        lowerCutoff(task.cutoff, task.index)
         return { offset: done + found }
       }
       crashIfTold(task)
