@@ -1,0 +1,97 @@
+/**
+ * otp-wasm for browsers: the public API of the Node entry (src/index.ts), over a WASM kernel that is
+ * fetched and compiled asynchronously, since browsers do not compile a module above 4 KB
+ * synchronously on the main thread.
+ *
+ * The module-level functions work at once, on the JS kernel, and move to WASM as soon as `ready`
+ * resolves; their answers are the same on both. `createEngine()` waits for the WASM kernel itself.
+ * Under a Content-Security-Policy without 'wasm-unsafe-eval' everything runs on the JS kernel.
+ *
+ * Left out, because they need Node: worker threads (`threads` must be 1), `qrTerminal` and `qrPng`
+ * (the qrcode package draws only SVG in browsers), and `createVerifier` with its stores (sealing
+ * through node:crypto, SQLite, Redis: server-side state).
+ */
+import type { Backend, Kernel } from '../kernel.js'
+import { createJsKernel } from '../engine/js.js'
+import { singleCodeApi, type SingleCodeApi } from '../otp.js'
+import { loadKernel } from './load.js'
+
+export { OtpError, type OtpErrorCode } from '../errors.js'
+export { ALGORITHMS, type Algorithm, type Backend } from '../kernel.js'
+export { base32Decode, base32Encode } from '../base32.js'
+export { randomSecret, MAX_SECRET_BYTES, MIN_GENERATED_SECRET_BYTES, type Secret } from '../secret.js'
+export { MAX_LOOK_AHEAD, MAX_RESYNC_CODES, MAX_WINDOW } from '../validate.js'
+export {
+  DEFAULT_LOOK_AHEAD,
+  type HotpOptions,
+  type ResyncOptions,
+  type TotpOptions,
+  type VerifyHotpOptions,
+  type VerifyTotpOptions,
+} from '../otp.js'
+export { createEngine, type EngineOptions } from './engine.js'
+export type { CallOptions, Engine, StreamOptions } from '../engine/engine.js'
+export { BatchBuilder, type HotpRecordOptions, type TotpRecordOptions } from '../batch/columns.js'
+export type { GenerateRecord, HotpVerifyRecord, TotpVerifyRecord, VerifyRecord } from '../batch/records.js'
+export {
+  INVALID_STATUS,
+  MATCH_STATUS,
+  NO_MATCH_STATUS,
+  type GenerateColumnsResult,
+  type VerifyColumnsResult,
+} from '../batch/run.js'
+export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from '../uri.js'
+export { qrSvg, type QrErrorCorrection, type QrOptions } from '../qr.js'
+
+let kernel: Kernel = createJsKernel()
+let api: SingleCodeApi = singleCodeApi(kernel)
+
+/**
+ * Resolves, never rejects, once the module-level functions have their final kernel: the backend
+ * they then use ('wasm-simd', 'wasm', or 'js' where no WASM build loads). The load starts when this
+ * module is imported.
+ */
+export const ready: Promise<Backend> = loadKernel('auto').then(
+  (loaded) => {
+    kernel = loaded
+    api = singleCodeApi(loaded)
+    return loaded.backend
+  },
+  // 'auto' only fails on an unexpected error; the JS kernel keeps answering, and correctly.
+  () => kernel.backend,
+)
+
+/** The backend behind the module-level functions right now: 'js' until `ready` has moved them to WASM. */
+export function defaultBackend(): Backend {
+  return kernel.backend
+}
+
+/**
+ * The HOTP code of RFC 4226 section 5.3 for `counter` (0 to 2^64 - 1; a bigint above 2^53 - 1).
+ * @example hotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 0) // '755224'
+ */
+export const hotp: SingleCodeApi['hotp'] = (secret, counter, options) => api.hotp(secret, counter, options)
+
+/** The TOTP code of RFC 6238 section 4 at `time` (unix seconds, default now). */
+export const totp: SingleCodeApi['totp'] = (secret, options) => api.totp(secret, options)
+
+/**
+ * Checks an HOTP code against `counter ... counter + window`; returns the matched delta d
+ * (the code is hotp(counter + d)), or null. The whole window is checked in constant time.
+ */
+export const verifyHotp: SingleCodeApi['verifyHotp'] = (secret, code, counter, options) =>
+  api.verifyHotp(secret, code, counter, options)
+
+/**
+ * Checks a TOTP code against the steps from now - window to now + window (RFC 6238 section 5.2);
+ * returns the matched delta in steps, the closest to 0 first (0, -1, +1, ...), or null.
+ */
+export const verifyTotp: SingleCodeApi['verifyTotp'] = (secret, code, options) => api.verifyTotp(secret, code, options)
+
+/**
+ * The resync of RFC 4226 section 7.4: the counter the next code will use, or null. Computed in the
+ * calling thread; for a long look-ahead use an engine (whose resyncHotp yields to the page between
+ * pieces) in a Web Worker.
+ */
+export const resyncHotp: SingleCodeApi['resyncHotp'] = (secret, codes, from, options) =>
+  api.resyncHotp(secret, codes, from, options)
