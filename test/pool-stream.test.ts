@@ -104,6 +104,19 @@ describe.each(['in process', 'pool'])('verifyStream, %s', (name) => {
     expect(state.pulled).toBeLessThan(records.length)
   })
 
+  it('listens to its signal once, however many shards are in flight', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    const controller = new AbortController()
+    let taken = 0
+    for await (const _ of engines[name]!.verifyStream(records, { shardSize: 2500, maxInFlight: 24, signal: controller.signal })) taken++
+    await new Promise((resolve) => setImmediate(resolve))
+    process.off('warning', onWarning)
+    expect(taken).toBe(records.length)
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  })
+
   it('rejects bad options and sources on the first next()', async () => {
     const engine = engines[name]!
     const first = (iterable: AsyncIterable<unknown>) => iterable[Symbol.asyncIterator]().next()

@@ -1,6 +1,10 @@
 /**
  * Cancellation: every async engine call takes an AbortSignal, and an abort rejects the call with
  * OtpError('ABORTED') at once, whatever was still running.
+ *
+ * A call listens to its caller's signal once, through a Cancel, and its pieces (groups, shards,
+ * ranges) register with the Cancel: a call in a thousand pieces adds one listener to the signal,
+ * not a thousand (Node warns past ten on one signal).
  */
 import { OtpError, describe } from '../errors.js'
 import { checkOptions } from '../validate.js'
@@ -19,38 +23,69 @@ export function checkSignal(options: CallOptions | undefined, where: string): Ab
 }
 
 /** The error an aborted call rejects with; the signal's reason is its cause. */
-export function abortError(signal: AbortSignal): OtpError {
-  return new OtpError('ABORTED', 'the operation was aborted', { cause: signal.reason })
+function abortError(reason: unknown): OtpError {
+  return new OtpError('ABORTED', 'the operation was aborted', { cause: reason })
 }
 
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal)
-}
+/** One call's cancellation. Dispose of it when the call is over. */
+export class Cancel {
+  private error: OtpError | undefined
+  private readonly stops = new Set<() => void>()
+  private readonly detach: () => void
 
-/** Calls `listener` once when `signal` aborts; returns the function that stops listening. */
-export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
-  if (!signal) return () => {}
-  signal.addEventListener('abort', listener, { once: true })
-  return () => signal.removeEventListener('abort', listener)
-}
+  constructor(signal?: AbortSignal) {
+    const listener = () => this.abort(signal!.reason)
+    if (signal?.aborted) this.error = abortError(signal.reason)
+    else signal?.addEventListener('abort', listener, { once: true })
+    this.detach = () => signal?.removeEventListener('abort', listener)
+  }
 
-/**
- * Runs `work` until it settles or `signal` aborts, whichever comes first; `stop` is told of an
- * abort so that the work winds down behind the rejection.
- */
-export function abortable<T>(signal: AbortSignal | undefined, work: () => Promise<T>, stop: () => void): Promise<T> {
-  if (!signal) return work()
-  if (signal.aborted) return Promise.reject(abortError(signal))
-  return new Promise<T>((resolve, reject) => {
-    const off = onAbort(signal, () => {
-      stop()
-      reject(abortError(signal))
+  get aborted(): boolean {
+    return this.error !== undefined
+  }
+
+  /** Aborts the call, as its signal would: every piece registered is told, once. */
+  abort(reason?: unknown): void {
+    if (this.error) return
+    this.error = abortError(reason)
+    this.detach()
+    for (const stop of this.stops) stop()
+    this.stops.clear()
+  }
+
+  throwIfAborted(): void {
+    if (this.error) throw this.error
+  }
+
+  /** Calls `stop` once on abort; returns the function that forgets it. */
+  onAbort(stop: () => void): () => void {
+    this.stops.add(stop)
+    return () => this.stops.delete(stop)
+  }
+
+  /**
+   * Runs `work` until it settles or the call is aborted, whichever comes first; `stop` is told of
+   * an abort so that the work winds down behind the rejection.
+   */
+  race<T>(work: () => Promise<T>, stop: () => void): Promise<T> {
+    if (this.error) return Promise.reject(this.error)
+    return new Promise<T>((resolve, reject) => {
+      const forget = this.onAbort(() => {
+        stop()
+        reject(this.error)
+      })
+      work().then(
+        (value) => (forget(), resolve(value)),
+        (error: unknown) => (forget(), reject(error)),
+      )
     })
-    work().then(
-      (value) => (off(), resolve(value)),
-      (error: unknown) => (off(), reject(error)),
-    )
-  })
+  }
+
+  /** Stops listening to the caller's signal: the call is over. */
+  dispose(): void {
+    this.detach()
+    this.stops.clear()
+  }
 }
 
 /** Lets timers and I/O run (an abort among them) between two stretches of work in this thread. */

@@ -8,7 +8,7 @@ import type { Kernel } from '../kernel.js'
 import { singleCodeApi } from '../otp.js'
 import { BatchBuilder } from '../batch/columns.js'
 import type { Engine } from '../engine/engine.js'
-import { checkSignal, throwIfAborted } from './abort.js'
+import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import type { Executor } from './executor.js'
 import { generateBuilt, generateRecords, verifyBuilt, verifyRecords } from './groups.js'
 import { planResync } from './resync.js'
@@ -28,6 +28,17 @@ function checkBuilder(batch: BatchBuilder): BatchBuilder {
     throw new OtpError('INVALID_RECORD', `batch must be a BatchBuilder, got ${describe(batch)}`)
   }
   return batch
+}
+
+/** Runs one call with its own Cancel over the signal of its options, checked first. */
+async function cancellable<T>(options: CallOptions | undefined, where: string, body: (cancel: Cancel) => Promise<T>): Promise<T> {
+  const cancel = new Cancel(checkSignal(options, where))
+  try {
+    cancel.throwIfAborted()
+    return await body(cancel)
+  } finally {
+    cancel.dispose()
+  }
 }
 
 /** An Engine computing single codes on `kernel` and everything heavy on `executor`. */
@@ -78,37 +89,33 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
     verifyHotp: sync(api.verifyHotp),
     verifyTotp: sync(api.verifyTotp),
 
-    resyncHotp: call(async (secret, codes, from, options) => {
-      const signal = checkSignal(options, 'resyncHotp')
-      throwIfAborted(signal)
-      const plan = planResync(secret, codes, from, options)
-      if (plan.scan === undefined) return null
-      try {
-        return plan.answer(await executor.scan(plan.scan, signal))
-      } finally {
-        plan.scan.key.fill(0)
-      }
-    }),
+    resyncHotp: call((secret, codes, from, options) =>
+      cancellable(options, 'resyncHotp', async (cancel) => {
+        const plan = planResync(secret, codes, from, options)
+        if (plan.scan === undefined) return null
+        try {
+          return plan.answer(await executor.scan(plan.scan, cancel))
+        } finally {
+          plan.scan.key.fill(0)
+        }
+      }),
+    ),
 
-    verifyBatch: call(async (records, options) => {
-      const signal = checkSignal(options, 'verifyBatch')
-      return verifyRecords(executor, checkRecords(records), signal)
-    }),
+    verifyBatch: call((records, options) =>
+      cancellable(options, 'verifyBatch', (cancel) => verifyRecords(executor, checkRecords(records), cancel)),
+    ),
 
-    generateBatch: call(async (records, options) => {
-      const signal = checkSignal(options, 'generateBatch')
-      return generateRecords(executor, checkRecords(records), signal)
-    }),
+    generateBatch: call((records, options) =>
+      cancellable(options, 'generateBatch', (cancel) => generateRecords(executor, checkRecords(records), cancel)),
+    ),
 
-    verifyColumns: call(async (batch, options) => {
-      const signal = checkSignal(options, 'verifyColumns')
-      return verifyBuilt(executor, checkBuilder(batch).build(), signal)
-    }),
+    verifyColumns: call((batch, options) =>
+      cancellable(options, 'verifyColumns', (cancel) => verifyBuilt(executor, checkBuilder(batch).build(), cancel)),
+    ),
 
-    generateColumns: call(async (batch, options) => {
-      const signal = checkSignal(options, 'generateColumns')
-      return generateBuilt(executor, checkBuilder(batch).build(), signal)
-    }),
+    generateColumns: call((batch, options) =>
+      cancellable(options, 'generateColumns', (cancel) => generateBuilt(executor, checkBuilder(batch).build(), cancel)),
+    ),
 
     verifyStream: (records, options) => verifyStreamOn(executor, records, options, lifecycle),
 

@@ -5,7 +5,7 @@
  */
 import type { OtpError } from '../errors.js'
 import type { AlgorithmId, Kernel, PackedBatch } from '../kernel.js'
-import { throwIfAborted, yieldTurn } from './abort.js'
+import { yieldTurn, type Cancel } from './abort.js'
 import { batchWork, planShards, sliceRows, SHARD_WORK } from './shard.js'
 
 export type RowsKind = 'verify' | 'generate'
@@ -37,15 +37,15 @@ export interface ScanRequest {
 export interface Executor {
   /** 1 in process, else the pool's workers. */
   readonly threads: number
-  /** Verifies or generates every row of `batch`. Rejects with OtpError('ABORTED') when `signal` aborts. */
-  rows(kind: RowsKind, batch: PackedBatch, signal?: AbortSignal): Promise<Rows>
+  /** Verifies or generates every row of `batch`. Rejects with OtpError('ABORTED') when `cancel` aborts. */
+  rows(kind: RowsKind, batch: PackedBatch, cancel?: Cancel): Promise<Rows>
   /** Kernel.scan, perhaps split: the earliest offset, or -1. */
-  scan(request: ScanRequest, signal?: AbortSignal): Promise<number>
+  scan(request: ScanRequest, cancel?: Cancel): Promise<number>
   /** Ends the workers, if any, once their tasks are done. */
   close(): Promise<void>
 }
 
-/** Counters the calling thread scans between two looks at the signal (about 0.1 s). */
+/** Counters the calling thread scans between two looks for an abort (about 0.1 s). */
 const COUNTERS_PER_TURN = 1 << 20
 
 const TWO_32 = 2 ** 32
@@ -61,26 +61,26 @@ export function inProcessExecutor(kernel: Kernel): Executor {
   }
   return {
     threads: 1,
-    async rows(kind, batch, signal) {
-      throwIfAborted(signal)
+    async rows(kind, batch, cancel) {
+      cancel?.throwIfAborted()
       const values = kind === 'verify' ? new Int32Array(batch.count) : new Uint32Array(batch.count)
       const verify = kind === 'verify'
       if (batchWork(batch, verify) < SHARD_WORK) runRows(kind, batch, values)
       else {
         for (const [start, end] of planShards(batch, verify, SHARD_WORK * 4)) {
           await yieldTurn()
-          throwIfAborted(signal)
+          cancel?.throwIfAborted()
           runRows(kind, sliceRows(batch, start, end), values.subarray(start, end))
         }
       }
       return { values, failed: [] }
     },
-    async scan({ alg, key, hi, lo, count, codes, digits }, signal) {
-      throwIfAborted(signal)
+    async scan({ alg, key, hi, lo, count, codes, digits }, cancel) {
+      cancel?.throwIfAborted()
       if (count <= COUNTERS_PER_TURN) return kernel.scan(alg, key, hi, lo, count, codes, digits)
       for (let done = 0; done < count; ) {
         await yieldTurn()
-        throwIfAborted(signal)
+        cancel?.throwIfAborted()
         const n = Math.min(COUNTERS_PER_TURN, count - done)
         const found = kernel.scan(alg, key, hi, lo, n, codes, digits)
         if (found >= 0) return done + found

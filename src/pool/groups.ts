@@ -16,6 +16,7 @@ import {
   type GenerateColumnsResult,
   type VerifyColumnsResult,
 } from '../batch/run.js'
+import type { Cancel } from './abort.js'
 import type { Executor, Rows } from './executor.js'
 import { inOrder } from './flight.js'
 
@@ -54,14 +55,14 @@ function withFailures<T extends VerifyColumnsResult | GenerateColumnsResult>(res
 }
 
 /** Verifies a built batch on the executor: the columnar result. */
-export async function verifyBuilt(executor: Executor, prepared: PreparedBatch, signal?: AbortSignal): Promise<VerifyColumnsResult> {
-  const rows = await executor.rows('verify', prepared.packed, signal)
+export async function verifyBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel): Promise<VerifyColumnsResult> {
+  const rows = await executor.rows('verify', prepared.packed, cancel)
   return withFailures(verifyPrepared(computed(rows), prepared), prepared, rows)
 }
 
 /** Generates a built batch on the executor: the columnar result. */
-export async function generateBuilt(executor: Executor, prepared: PreparedBatch, signal?: AbortSignal): Promise<GenerateColumnsResult> {
-  const rows = await executor.rows('generate', prepared.packed, signal)
+export async function generateBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel): Promise<GenerateColumnsResult> {
+  const rows = await executor.rows('generate', prepared.packed, cancel)
   return withFailures(generatePrepared(computed(rows), prepared), prepared, rows)
 }
 
@@ -93,12 +94,12 @@ export function verifyGroup(
   executor: Executor,
   records: readonly VerifyRecord[],
   first: number,
-  signal?: AbortSignal,
+  cancel?: Cancel,
 ): Promise<Array<number | null | OtpError>> {
   return packed(
     () => packVerifyRecords(records),
     async (prepared) => {
-      const out = verifyResults(await verifyBuilt(executor, prepared, signal))
+      const out = verifyResults(await verifyBuilt(executor, prepared, cancel))
       renumber(out, records, first)
       return out
     },
@@ -110,12 +111,12 @@ function generateGroup(
   executor: Executor,
   records: readonly GenerateRecord[],
   first: number,
-  signal?: AbortSignal,
+  cancel?: Cancel,
 ): Promise<Array<string | OtpError>> {
   return packed(
     () => packGenerateRecords(records),
     async (prepared) => {
-      const out = generateResults(await generateBuilt(executor, prepared, signal), prepared)
+      const out = generateResults(await generateBuilt(executor, prepared, cancel), prepared)
       renumber(out, records, first)
       return out
     },
@@ -144,11 +145,11 @@ async function inGroups<T, R>(
 }
 
 /** verifyBatch over the executor: one result per record, in order. */
-export function verifyRecords(executor: Executor, records: readonly VerifyRecord[], signal?: AbortSignal): Promise<Array<number | null | OtpError>> {
-  return inGroups(records, 2 * executor.threads, (part, first) => verifyGroup(executor, part, first, signal))
+export function verifyRecords(executor: Executor, records: readonly VerifyRecord[], cancel?: Cancel): Promise<Array<number | null | OtpError>> {
+  return inGroups(records, 2 * executor.threads, (part, first) => verifyGroup(executor, part, first, cancel))
 }
 
 /** generateBatch over the executor: one code per record, in order. */
-export function generateRecords(executor: Executor, records: readonly GenerateRecord[], signal?: AbortSignal): Promise<Array<string | OtpError>> {
-  return inGroups(records, 2 * executor.threads, (part, first) => generateGroup(executor, part, first, signal))
+export function generateRecords(executor: Executor, records: readonly GenerateRecord[], cancel?: Cancel): Promise<Array<string | OtpError>> {
+  return inGroups(records, 2 * executor.threads, (part, first) => generateGroup(executor, part, first, cancel))
 }

@@ -26,12 +26,12 @@ export function poolExecutor(kernel: Kernel, pool: WorkerPool): Executor {
   const bank = new BufferBank(4 * pool.threads)
   return {
     threads: pool.threads,
-    rows(kind, batch, signal) {
+    rows(kind, batch, cancel) {
       const work = batchWork(batch, kind === 'verify')
-      return work < ROWS_CROSSOVER ? local.rows(kind, batch, signal) : poolRows(pool, bank, kind, batch, work, signal)
+      return work < ROWS_CROSSOVER ? local.rows(kind, batch, cancel) : poolRows(pool, bank, kind, batch, work, cancel)
     },
-    scan(request, signal) {
-      return request.count < SCAN_CROSSOVER ? local.scan(request, signal) : poolScan(pool, request, signal)
+    scan(request, cancel) {
+      return request.count < SCAN_CROSSOVER ? local.scan(request, cancel) : poolScan(pool, request, cancel)
     },
     close: () => pool.close(),
   }

@@ -5,7 +5,7 @@
  */
 import { OtpError } from '../errors.js'
 import type { PackedBatch } from '../kernel.js'
-import { abortable } from './abort.js'
+import type { Cancel } from './abort.js'
 import type { RowFailure, Rows, RowsKind } from './executor.js'
 import { forEachLimited } from './flight.js'
 import type { WorkerPool } from './pool.js'
@@ -23,7 +23,7 @@ export function poolRows(
   kind: RowsKind,
   batch: PackedBatch,
   work: number,
-  signal?: AbortSignal,
+  cancel?: Cancel,
 ): Promise<Rows> {
   const verify = kind === 'verify'
   const shards = planShards(batch, verify, Math.min(SHARD_WORK, Math.ceil(work / pool.threads)))
@@ -55,12 +55,9 @@ export function poolRows(
     }
   }
 
-  return abortable(
-    signal,
-    async () => {
-      await forEachLimited(shards.length, 2 * pool.threads, runShard)
-      return { values, failed }
-    },
-    () => Atomics.store(cutoff, 0, -1),
-  )
+  const all = async (): Promise<Rows> => {
+    await forEachLimited(shards.length, 2 * pool.threads, runShard)
+    return { values, failed }
+  }
+  return cancel ? cancel.race(all, () => Atomics.store(cutoff, 0, -1)) : all()
 }

@@ -6,7 +6,7 @@
  * ranges stop at their next look, while earlier ranges run to their end.
  */
 import { OtpError } from '../errors.js'
-import { abortable } from './abort.js'
+import type { Cancel } from './abort.js'
 import type { ScanRequest } from './executor.js'
 import type { WorkerPool } from './pool.js'
 import { isCut, lowerCutoff, newCutoff } from './protocol.js'
@@ -20,7 +20,7 @@ const MIN_RANGE = 1 << 14
 const TWO_32 = 2n ** 32n
 
 /** The earliest offset in [0, count) where `codes` follow one another, or -1; see the module comment. */
-export function poolScan(pool: WorkerPool, request: ScanRequest, signal?: AbortSignal): Promise<number> {
+export function poolScan(pool: WorkerPool, request: ScanRequest, cancel?: Cancel): Promise<number> {
   const { count } = request
   // At least four ranges per worker, so the last one to finish keeps the others waiting briefly.
   const size = Math.min(MAX_RANGE, Math.max(MIN_RANGE, Math.ceil(count / (4 * pool.threads))))
@@ -89,5 +89,5 @@ export function poolScan(pool: WorkerPool, request: ScanRequest, signal?: AbortS
       pump()
     })
 
-  return abortable(signal, scan, () => Atomics.store(cutoff, 0, -1))
+  return cancel ? cancel.race(scan, () => Atomics.store(cutoff, 0, -1)) : scan()
 }

@@ -5,7 +5,7 @@
  */
 import { OtpError, describe } from '../errors.js'
 import type { VerifyRecord } from '../batch/records.js'
-import { checkSignal, onAbort, throwIfAborted, type CallOptions } from './abort.js'
+import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import { inOrder } from './flight.js'
 import type { Executor } from './executor.js'
 import { GROUP_RECORDS, verifyGroup } from './groups.js'
@@ -76,9 +76,8 @@ export async function* verifyStreamOn(
 ): AsyncGenerator<number | null | OtpError, void, undefined> {
   engine.assertOpen()
   const { shardSize, maxInFlight, signal } = checkStream(source, options, executor.threads)
-  // Ends the shards in flight when the consumer stops early, or the caller aborts.
-  const inFlight = new AbortController()
-  const stopListening = onAbort(signal, () => inFlight.abort(signal!.reason))
+  // The caller's signal, and the consumer stopping early, end the shards in flight.
+  const cancel = new Cancel(signal)
 
   async function* shards(): AsyncGenerator<() => Promise<Array<number | null | OtpError>>> {
     let group: VerifyRecord[] = []
@@ -88,10 +87,10 @@ export async function* verifyStreamOn(
       const at = first
       group = []
       first += part.length
-      return () => engine.track(() => verifyGroup(executor, part, at, inFlight.signal))
+      return () => engine.track(() => verifyGroup(executor, part, at, cancel))
     }
     for await (const record of source) {
-      throwIfAborted(signal)
+      cancel.throwIfAborted()
       group.push(record)
       if (group.length === shardSize) yield job()
     }
@@ -99,10 +98,10 @@ export async function* verifyStreamOn(
   }
 
   try {
-    throwIfAborted(signal)
+    cancel.throwIfAborted()
     for await (const results of inOrder(shards(), maxInFlight)) yield* results
   } finally {
-    stopListening()
-    inFlight.abort()
+    cancel.abort()
+    cancel.dispose()
   }
 }
