@@ -51,7 +51,7 @@ function singleCodeTable(report: BenchReport): string[] {
       const ratio = ceilingRatio(w)
       return ratio === null ? '—' : `*${formatRatio(ratio)}*`
     })
-    lines.push(`| *ceiling: openssl SHA, 1 core* | ${cells.join(' | ')} |`)
+    lines.push(`| *openssl reference, 1 core* | ${cells.join(' | ')} |`)
   }
   lines.push('')
   return lines
@@ -77,7 +77,7 @@ function largeTable(report: BenchReport): string[] {
     }
     const ceiling = ceilingRatio(workload)
     if (ceiling !== null) {
-      lines.push(`| ${escapeCell(workload.title)} | *ceiling: openssl SHA, 1 core* | *${formatRate(workload.ceilingPerCore!)} ${workload.unit}s* | *${formatRatio(ceiling)}* | | |`)
+      lines.push(`| ${escapeCell(workload.title)} | *openssl reference, 1 core* | *${formatRate(workload.ceilingPerCore!)} ${workload.unit}s* | *${formatRatio(ceiling)}* | | |`)
     }
   }
   lines.push('')
@@ -93,7 +93,7 @@ export function renderReadmeSection(report: BenchReport, chart: string | null, j
   const lines: string[] = [
     `Measured on ${report.date.slice(0, 10)} in a ${report.mode} run (\`npm run bench${report.mode === 'quick' ? ' -- --quick' : ''}\`, ${Math.round(report.durationSeconds / 60)} min): ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${backend}${m.commit ? `, commit ${m.commit}` : ''}.`,
     '',
-    'Each figure is the engine\'s speed divided by that of a hand-written node:crypto HOTP (`createHmac`) measured in the same run; ops/s are shown for scale only, since they move with the machine\'s load.',
+    `Each figure is the engine's speed divided by that of a hand-written node:crypto HOTP (\`createHmac\`) measured in the same run; ops/s are shown for scale only, since they move with the machine's load (load average ${m.loadAverage[0]} at the start${report.loadAverageAtEnd ? ` and ${report.loadAverageAtEnd[0]} at the end` : ''}, on ${m.cores} cores).`,
     '',
   ]
   if (chart) lines.push(`![Speed of each engine relative to node:crypto, per workload](${chart})`, '')
@@ -110,7 +110,7 @@ export function renderReadmeSection(report: BenchReport, chart: string | null, j
       (a) =>
         `${HASH_NAME[a]} ${formatRate(perCore[a].compressionsPerSecond)} compressions/s, so ${formatRate(perCore[a].hotpPerSecondPrecomputed)} HOTP/s with ipad/opad precomputed (2 compressions) or ${formatRate(perCore[a].hotpPerSecondWithKeySetup)} with key setup (4)`,
     )
-    lines.push(`Hardware ceiling, one core (${report.ceiling.source}, \`${report.ceiling.command}\`): ${parts.join('; ')}.`, '')
+    lines.push(`Hardware reference, one core (${report.ceiling.source}, \`${report.ceiling.command}\`): ${parts.join('; ')}.`, '')
   }
   lines.push('How it is measured:', '')
   for (const item of report.method) lines.push(`- ${item}`)

@@ -20,7 +20,7 @@ export function renderWorkloadTable(result: WorkloadResult): string[] {
   if (result.ceilingPerCore !== null && result.rows.some((row) => row.baseline)) {
     const baseline = result.rows.find((row) => row.baseline)!
     rows.push([
-      'ceiling: openssl SHA, 1 core',
+      'openssl reference, 1 core',
       formatRate(result.ceilingPerCore),
       formatRatio(result.ceilingPerCore / baseline.opsPerSecond),
       '',
