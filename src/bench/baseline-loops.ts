@@ -3,21 +3,39 @@
  * without otp-wasm. They run on the main thread (one thread) and in worker threads (all threads), on a
  * sample of the workload: their speed per record or per counter does not depend on its size.
  */
-import { nodeKeyedOtp } from './peers/node-crypto.js'
-import { scanTarget, totpRecords } from './fixtures.js'
+import { nodeHotp, nodeKeyedOtp } from './peers/node-crypto.js'
+import { generateRecords, scanTarget, totpRecords } from './fixtures.js'
 import { sameCode } from './hotp-by-hand.js'
 
 /** A piece of baseline work, small enough to send to a worker. */
 export type BaselineJob =
   | { readonly kind: 'totp-batch'; readonly count: number; readonly seed: number }
   | { readonly kind: 'resync-scan'; readonly count: number }
+  | { readonly kind: 'generate-batch'; readonly count: number; readonly seed: number }
 
 /**
  * Builds the job's inputs (untimed) and answers the loop to time. The loop throws if it gets a wrong
  * answer, so a broken baseline can never look fast.
  */
 export function prepareBaselineJob(job: BaselineJob): () => void {
-  return job.kind === 'totp-batch' ? totpBatchLoop(job.count, job.seed) : resyncScanLoop(job.count)
+  switch (job.kind) {
+    case 'totp-batch':
+      return totpBatchLoop(job.count, job.seed)
+    case 'resync-scan':
+      return resyncScanLoop(job.count)
+    case 'generate-batch':
+      return generateBatchLoop(job.count, job.seed)
+  }
+}
+
+function generateBatchLoop(count: number, seed: number): () => void {
+  const { secrets, counters, codes } = generateRecords(count, seed)
+  return () => {
+    for (let i = 0; i < count; i++) {
+      const code = nodeHotp('SHA1', secrets[i]!, counters[i]!)
+      if (code !== codes[i]) throw new Error(`node:crypto generate baseline: record ${i} got a wrong code`)
+    }
+  }
 }
 
 function totpBatchLoop(count: number, seed: number): () => void {

@@ -94,6 +94,31 @@ export function totpRecords(count: number, seed: number): TotpRecord[] {
   return records
 }
 
+/** HOTP-SHA-1 generation inputs: a distinct 20-byte secret and counter each, with the expected codes. */
+export interface GenerateRecords {
+  readonly secrets: readonly Uint8Array[]
+  readonly counters: Float64Array
+  /** The expected 6-digit codes, as strings (what a hand-written loop makes) and as integers (columnar results). */
+  readonly codes: readonly string[]
+  readonly values: Uint32Array
+}
+
+/** Makes `count` generation inputs, deterministic from `seed`. */
+export function generateRecords(count: number, seed: number): GenerateRecords {
+  const bytes = pseudoRandomBytes(count * 20, seed)
+  const secrets: Uint8Array[] = new Array(count)
+  const counters = new Float64Array(count)
+  const codes: string[] = new Array(count)
+  const values = new Uint32Array(count)
+  for (let i = 0; i < count; i++) {
+    secrets[i] = bytes.slice(i * 20, i * 20 + 20)
+    counters[i] = (i * 104_729) % 1_000_003
+    codes[i] = nodeHotp('SHA1', secrets[i]!, counters[i]!)
+    values[i] = Number(codes[i])
+  }
+  return { secrets, counters, codes, values }
+}
+
 /** A resync target: two consecutive codes placed at the END of a scan of `count` counters. */
 export interface ScanTarget {
   readonly key: Uint8Array

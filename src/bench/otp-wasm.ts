@@ -38,12 +38,19 @@ export interface OtpFunctions {
 export interface ColumnarBatch {
   addKey(secret: Uint8Array, algorithm?: Algorithm): number
   addTotp(key: number, code: string, time: number, options?: { period?: number; window?: number }): number
+  addCounter?(key: number, counter: number, digits?: number): number
 }
 
 /** The columnar result of `verifyColumns`: status 1 is a match. */
 export interface ColumnarResult {
   readonly status: Uint8Array
   readonly delta: Int32Array
+}
+
+/** The columnar result of `generateColumns`: status 1 is computed, codes are integers. */
+export interface ColumnarCodes {
+  readonly status: Uint8Array
+  readonly codes: Uint32Array
 }
 
 /** An engine of `createEngine`; batch functions are optional because they land later. */
@@ -53,6 +60,7 @@ export interface OtpEngine extends OtpFunctions {
   readonly threads?: number
   verifyBatch?(records: TotpRecord[]): Promise<Array<number | null | Error>>
   verifyColumns?(batch: ColumnarBatch): Promise<ColumnarResult>
+  generateColumns?(batch: ColumnarBatch): Promise<ColumnarCodes>
   close(): MaybePromise<void>
 }
 

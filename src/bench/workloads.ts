@@ -5,7 +5,7 @@
  */
 import type { BaselineJob } from './baseline-loops.js'
 import type { Algorithm } from './contender.js'
-import { scanTarget, totpRecords } from './fixtures.js'
+import { generateRecords, scanTarget, totpRecords, type GenerateRecords } from './fixtures.js'
 import type { SingleCodeOperation } from './micro.js'
 import type { OtpEngine, OtpWasmModule, TotpRecord } from './otp-wasm.js'
 
@@ -141,6 +141,45 @@ const batchVerifyColumnar: LargeWorkload = {
   },
 }
 
+const generateCache = new Map<number, GenerateRecords>()
+function generateInputsOf(size: number): GenerateRecords {
+  let inputs = generateCache.get(size)
+  if (!inputs) generateCache.set(size, (inputs = generateRecords(size, 0x6e4e)))
+  return inputs
+}
+
+const batchGenerateColumnar: LargeWorkload = {
+  kind: 'large',
+  id: 'batch-generate-columnar',
+  title: (size) => `batch generate, columnar (BatchBuilder), ${count(size)} HOTP-SHA-1 codes`,
+  unit: 'code',
+  algorithm: 'SHA1',
+  compressions: 4,
+  size: { full: 1_000_000, quick: 50_000 },
+  sample: { full: 100_000, quick: 10_000 },
+  baselineJob: (n) => ({ kind: 'generate-batch', count: n, seed: 0xc0de }),
+  prepare({ engine, module }, size) {
+    const generateColumns = engine.generateColumns?.bind(engine)
+    const Builder = module.BatchBuilder
+    if (!generateColumns || !Builder || typeof Builder.prototype.addCounter !== 'function') {
+      return { reason: 'engine.generateColumns / BatchBuilder.addCounter are not in this build yet' }
+    }
+    const { secrets, counters, values } = generateInputsOf(size)
+    return {
+      // Filling the builder is timed too, as in the columnar verification.
+      async run() {
+        const batch = new Builder()
+        for (let i = 0; i < size; i++) batch.addCounter!(batch.addKey(secrets[i]!), counters[i]!)
+        const { status, codes } = await generateColumns(batch)
+        if (status.length !== size) throw new Error(`generateColumns answered ${status.length} results`)
+        for (let i = 0; i < size; i++) {
+          if (status[i] !== 1 || codes[i] !== values[i]) throw new Error(`generateColumns record ${i}: wrong code`)
+        }
+      },
+    }
+  },
+}
+
 function resyncScan(id: string, full: number, quick: number, sample: Sizes): LargeWorkload {
   return {
     kind: 'large',
@@ -171,6 +210,7 @@ function resyncScan(id: string, full: number, quick: number, sample: Sizes): Lar
 /** Drops the batch records kept between engines and workloads. */
 export function releaseFixtures(): void {
   recordCache.clear()
+  generateCache.clear()
 }
 
 /** Every workload, in report order. */
@@ -184,6 +224,7 @@ export const WORKLOADS: readonly Workload[] = [
   single('verifyTotp', 'SHA1', 'verify one TOTP code, window ±1, HMAC-SHA-1', 'verification', 8),
   batchVerify,
   batchVerifyColumnar,
+  batchGenerateColumnar,
   resyncScan('resync-scan-1m', 1_000_000, 100_000, { full: 200_000, quick: 30_000 }),
   resyncScan('resync-scan-100m', 100_000_000, 3_000_000, { full: 1_000_000, quick: 30_000 }),
 ]
