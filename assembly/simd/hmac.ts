@@ -11,8 +11,8 @@ import { SHA1_IV } from '../sha1'
 import { SHA256_IV } from '../sha256'
 import { SHA512_IV } from '../sha512'
 import {
-  LANE_BLOCK, LANE_COUNTERS, LANE_DIGEST, LANE_INNER, LANE_OUTER, LANE_SCRATCH, LANE_SCRATCH_BYTES, LANE_SLOT, LANE_STATES,
-  LANES_32, LANES_64,
+  LANE_BLOCK, LANE_COUNTERS, LANE_DIGEST, LANE_INNER_BLOCK, LANE_OUTER, LANE_OUTER_BLOCK, LANE_SCRATCH,
+  LANE_SCRATCH_BYTES, LANE_SLOT, LANE_STATES, LANES_32, LANES_64,
 } from './layout'
 import { sha1x4Compress, sha1x4CompressCounter, sha1x4CompressDigest } from './sha1x4'
 import { sha256x4Compress, sha256x4CompressCounter, sha256x4CompressDigest } from './sha256x4'
@@ -71,18 +71,19 @@ export function gatherKey(alg: u32, lane: u32, slot: usize): void {
 
 /**
  * HMAC(K_l, C_l) of every lane l (RFC 4226 section 5.2): the lanes' midstates in LANE_STATES, their
- * counters in LANE_COUNTERS. Exactly two compressions; the HMACs are left in LANE_DIGEST (native words).
+ * counters in LANE_COUNTERS. Exactly two compressions: the inner one writes its digests straight
+ * into the outer block's first rows; the HMACs are left in LANE_DIGEST (native words).
  */
 export function hmacLanes(alg: u32): void {
   if (alg == SHA1) {
-    sha1x4CompressCounter(LANE_STATES, LANE_COUNTERS, LANE_INNER)
-    sha1x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_INNER, LANE_DIGEST)
+    sha1x4CompressCounter(LANE_STATES, LANE_INNER_BLOCK, LANE_OUTER_BLOCK)
+    sha1x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
   } else if (alg == SHA256) {
-    sha256x4CompressCounter(LANE_STATES, LANE_COUNTERS, LANE_INNER)
-    sha256x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_INNER, LANE_DIGEST)
+    sha256x4CompressCounter(LANE_STATES, LANE_INNER_BLOCK, LANE_OUTER_BLOCK)
+    sha256x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
   } else {
-    sha512x2CompressCounter(LANE_STATES, LANE_COUNTERS, LANE_INNER)
-    sha512x2CompressDigest(LANE_STATES + LANE_OUTER, LANE_INNER, LANE_DIGEST)
+    sha512x2CompressCounter(LANE_STATES, LANE_INNER_BLOCK, LANE_OUTER_BLOCK)
+    sha512x2CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
   }
 }
 
@@ -137,10 +138,16 @@ function initLanes(alg: u32, state: usize): void {
   }
 }
 
-function compressLanes(alg: u32, state: usize, block: usize): void {
-  if (alg == SHA1) sha1x4Compress(state, block)
-  else if (alg == SHA256) sha256x4Compress(state, block)
-  else sha512x2Compress(state, block)
+/**
+ * Compresses LANE_BLOCK's block of every lane into the state at `state`, in place. The block is
+ * copied into the outer block's rows first: a SHA-2 compression overwrites its rows with the
+ * schedule, and LANE_BLOCK must survive for the opad pass.
+ */
+function compressLanes(alg: u32, state: usize): void {
+  memory.copy(LANE_OUTER_BLOCK, LANE_BLOCK, 256)
+  if (alg == SHA1) sha1x4Compress(state, LANE_OUTER_BLOCK, state)
+  else if (alg == SHA256) sha256x4Compress(state, LANE_OUTER_BLOCK, state)
+  else sha512x2Compress(state, LANE_OUTER_BLOCK, state)
 }
 
 /** Copies lanes 0 .. n - 1 of the transposed state at `state` to their slots, at +`offset`. */
@@ -163,12 +170,12 @@ function scatterLanes(alg: u32, n: u32, state: usize, offset: usize): void {
  */
 export function prepareKeyLanes(alg: u32, n: u32): void {
   initLanes(alg, LANE_STATES)
-  compressLanes(alg, LANE_STATES, LANE_BLOCK)
+  compressLanes(alg, LANE_STATES)
   scatterLanes(alg, n, LANE_STATES, 0)
   // ipad ^ opad turns K ^ ipad into K ^ opad.
   const flip = i32x4.splat(0x6a6a6a6a)
   for (let w: usize = 0; w < 16; w++) v128.store(LANE_BLOCK + (w << 4), v128.xor(v128.load(LANE_BLOCK + (w << 4)), flip))
   initLanes(alg, LANE_STATES)
-  compressLanes(alg, LANE_STATES, LANE_BLOCK)
+  compressLanes(alg, LANE_STATES)
   scatterLanes(alg, n, LANE_STATES, OUTER)
 }

@@ -12,8 +12,8 @@
 // so that word i of all lanes is one v128.load at +16 * i, and lane l of it one scalar load at
 // +16 * i + 4 * l (or 8 * l).
 //
-// Key material: LANE_STATES, LANE_INNER, LANE_DIGEST and LANE_BLOCK hold midstates, HMACs or padded
-// keys; every export that writes them wipes the whole scratch before it returns (wipeLanes).
+// Key material: the midstates, the HMACs, the outer block (inner digests) and key setup's block (padded
+// keys); every export that writes them wipes the whole scratch before it returns (wipeLanes).
 
 /** Lanes per vector: 4 x u32 for SHA-1 and SHA-256, 2 x u64 for SHA-512. */
 export const LANES_32: u32 = 4
@@ -21,12 +21,17 @@ export const LANES_64: u32 = 2
 
 /** Bytes of a transposed state (8 rows: the most words a digest has). */
 export const LANE_STATE_BYTES: usize = 128
+/**
+ * Bytes of a schedule array: one row per round of the longest hash (SHA-512's 80). Its first 16 rows
+ * are the message block; SHA-256 and SHA-512 write their message schedule into the rows after.
+ */
+export const LANE_SCHEDULE_BYTES: usize = 80 * 16
 
 /**
  * Everything the lanes use, in one region so that one fill wipes it (wipeLanes) and every export
  * leaves kernel memory as it found it, outside the host's regions.
  */
-export const LANE_SCRATCH_BYTES: usize = 848
+export const LANE_SCRATCH_BYTES: usize = 2 * LANE_STATE_BYTES + LANE_STATE_BYTES + 2 * LANE_SCHEDULE_BYTES + 48
 export const LANE_SCRATCH: usize = memory.data(<i32>LANE_SCRATCH_BYTES, 16)
 
 // Key material.
@@ -36,24 +41,31 @@ export const LANE_SCRATCH: usize = memory.data(<i32>LANE_SCRATCH_BYTES, 16)
  */
 export const LANE_STATES: usize = LANE_SCRATCH
 export const LANE_OUTER: usize = LANE_STATE_BYTES
-/** The lanes' inner digests, then their HMACs (transposed native words). */
-export const LANE_INNER: usize = LANE_SCRATCH + 256
-export const LANE_DIGEST: usize = LANE_SCRATCH + 384
+/** The lanes' HMACs (transposed native words). */
+export const LANE_DIGEST: usize = LANE_STATES + 2 * LANE_STATE_BYTES
 /**
- * A transposed message block (16 rows): the lanes' keys XOR ipad, then XOR opad, in key setup. Each
- * key is padded to its block in PAD (../layout.ts) on its way in.
+ * The HMAC inner block: its rows 0 and 1 are the lanes' counters (LANE_COUNTERS); the rest is the
+ * padding and the schedule, written by the compression.
  */
-export const LANE_BLOCK: usize = LANE_SCRATCH + 512
+export const LANE_INNER_BLOCK: usize = LANE_DIGEST + LANE_STATE_BYTES
+/** The HMAC outer block: its first rows are the lanes' inner digests, written there by the inner compression. */
+export const LANE_OUTER_BLOCK: usize = LANE_INNER_BLOCK + LANE_SCHEDULE_BYTES
+/**
+ * Key setup's block (the first rows of LANE_INNER_BLOCK, which key setup never meets): the lanes' keys
+ * XOR ipad, then XOR opad, each compressed from a copy in LANE_OUTER_BLOCK. Each key is padded to its
+ * block in PAD (../layout.ts) on its way in.
+ */
+export const LANE_BLOCK: usize = LANE_INNER_BLOCK
 
 // The lanes' inputs and bookkeeping.
 /**
- * The lanes' counters: a row of high halves at +0 and a row of low halves at +16 (32-bit lanes), or
- * one row of u64 counters at +0 (SHA-512).
+ * The lanes' counters, rows 0 and 1 of the inner block: high halves at +0 and low halves at +16
+ * (32-bit lanes), or one row of u64 counters at +0 (SHA-512).
  */
-export const LANE_COUNTERS: usize = LANE_SCRATCH + 768
+export const LANE_COUNTERS: usize = LANE_INNER_BLOCK
 /** u32 x 4: the record of each lane (batches). */
-export const LANE_RECORD: usize = LANE_SCRATCH + 800
+export const LANE_RECORD: usize = LANE_OUTER_BLOCK + LANE_SCHEDULE_BYTES
 /** i32 x 4: the delta of each lane's counter from its record's counter (batches). */
-export const LANE_DELTA: usize = LANE_SCRATCH + 816
+export const LANE_DELTA: usize = LANE_RECORD + 16
 /** usize x 4: the midstate slot each lane of a key setup fills. */
-export const LANE_SLOT: usize = LANE_SCRATCH + 832
+export const LANE_SLOT: usize = LANE_DELTA + 16
