@@ -110,7 +110,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
 
     const { engines, notes: engineNotes } = await openEngines(lineup, machine.cores)
     for (const note of engineNotes) log(`otp-wasm engines: ${note}`)
-    const backend = engines[0]?.engine.backend ?? null
+    const backend = engines[0]?.engine.backend ?? lineup.otpWasm?.defaultBackend?.() ?? null
 
     const Benchmark = await loadBenchmark()
     const workloads: WorkloadResult[] = []
