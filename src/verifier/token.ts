@@ -115,7 +115,8 @@ function parseParams(id: string, text: string): TokenParams {
 
 /** The stored text of a token's state; the position is decimal text, since counters reach 2^64 - 1. */
 export function encodeState(s: TokenState): string {
-  return JSON.stringify([s.next.toString(), s.drift, s.failures, s.lockedUntil])
+  // The JSON of [next as text, drift, failures, lockedUntil]: all four are integers, none needs escaping.
+  return `["${s.next}",${s.drift},${s.failures},${s.lockedUntil}]`
 }
 
 export function decodeState(id: string, text: string): TokenState {

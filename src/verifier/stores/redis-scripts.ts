@@ -15,17 +15,26 @@ return 1
 `
 
 /**
- * The compare-and-set, for each key in turn: KEYS = tokens, ARGV = (expected version, new state)
- * per key. Writes the state and bumps the version only where the version is still the expected one
- * (so never on a deleted token). Returns a 1 (written) or 0 per key; a token named twice sees its
- * first update when the second is decided, as if the two came one after the other.
+ * The compare-and-set, for each key in turn: KEYS = tokens; ARGV[1] = for each key, its expected
+ * version and its new state, each ended by a newline (one argument instead of two per token: the
+ * client pays per argument). Writes the state and bumps the version only where the version is still
+ * the expected one (so never on a deleted token). Returns a 1 (written) or 0 per key; a token named
+ * twice sees its first update when the second is decided, as if the two came one after the other.
  */
 export const CAS_SCRIPT = `
 local out = {}
+local args = ARGV[1]
+local at = 1
 for i = 1, #KEYS do
+  local stop = string.find(args, '\\n', at, true)
+  local expected = string.sub(args, at, stop - 1)
+  at = stop + 1
+  stop = string.find(args, '\\n', at, true)
+  local state = string.sub(args, at, stop - 1)
+  at = stop + 1
   local version = redis.call('HGET', KEYS[i], 'version')
-  if version and version == ARGV[2 * i - 1] then
-    redis.call('HSET', KEYS[i], 'state', ARGV[2 * i])
+  if version and version == expected then
+    redis.call('HSET', KEYS[i], 'state', state)
     redis.call('HINCRBY', KEYS[i], 'version', 1)
     out[i] = 1
   else
