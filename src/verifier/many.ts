@@ -107,6 +107,8 @@ function readChunk(ctx: ChunkContext, requests: readonly VerifyRequest[], offset
 /** Opens the chunk's tokens and decides each request; bad ones get their error in `out`. */
 async function decideChunk(ctx: ChunkContext, chunk: Chunk, records: Array<StoredToken | null>, out: Outcome[]): Promise<Decided[]> {
   const { offset, slots, ids, requests } = chunk
+  // The engine first: once secrets are opened, only settleAll's finally stands between them and a leak.
+  const engine = await ctx.engine()
   const now = ctx.clock()
   const pending: Pending[] = []
   records.forEach((record, k) => {
@@ -120,7 +122,7 @@ async function decideChunk(ctx: ChunkContext, chunk: Chunk, records: Array<Store
       out[offset + slot] = asOtpError(error)
     }
   })
-  return settleAll(await ctx.engine(), pending, (slot, error) => (out[offset + slot] = error))
+  return settleAll(engine, pending, (slot, error) => (out[offset + slot] = error))
 }
 
 /** Writes the chunk's new states, each by compare-and-set, and fills in its results. */
