@@ -4,7 +4,7 @@
 
 import { SHA1, SHA512 } from '../hmac'
 import { CODES } from '../layout'
-import { hotpAt, NO_MATCH } from '../otp'
+import { hotpAt, NO_MATCH, verifyWindow } from '../otp'
 import { hmacLanesFrom, lanesOf, splatKey, wipeLanes } from './hmac'
 import { LANE_DIGEST } from './layout'
 
@@ -86,11 +86,13 @@ export function verifyWindowLanes(
   behind: u32,
   ahead: u32,
 ): i32 {
+  const n = behind + ahead + 1
+  // One counter fills no vector: the scalar check, without touching the lanes.
+  if (n == 1) return verifyWindow(alg, slot, counter, code, digits, 0, 0)
   splatKey(alg, slot)
   const lanes = lanesOf(alg)
   const mod = modulus(digits)
   const first = counter - behind
-  const n = behind + ahead + 1
   let found = NO_MATCH
   let i: u32 = 0
   while (n - i >= 2) {
