@@ -1,0 +1,280 @@
+/**
+ * The playground end to end in headless Chromium, served by scripts/playground.js with its
+ * Content-Security-Policy: the codes and steps it shows agree with the library and the RFC vectors,
+ * a pasted URI fills the form, verification names the matched delta, the throughput box runs its
+ * scans in a Web Worker, and the page asks nothing of any other origin. Screenshots are written to
+ * test-artifacts/.
+ */
+import { execFileSync } from 'node:child_process'
+import { createHmac } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { hotp, parseUri, totp, type Algorithm } from '../dist/index.js'
+// @ts-expect-error: a plain JS script, typed by its JSDoc
+import { PLAYGROUND_CSP, servePlayground } from '../scripts/playground.js'
+import { launchChromium, type Chromium } from './helpers/browser.js'
+
+const read = (name: string) => JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8'))
+const RFC4226 = read('rfc4226-appendix-d.json')
+const RFC6238 = read('rfc6238-appendix-b.json')
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url))
+
+function hasZbar(): boolean {
+  try {
+    execFileSync('zbarimg', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('playground in headless Chromium', () => {
+  let browser: Chromium
+  let server: { url: string; close(): Promise<void> }
+  let page: Page
+  // Everything the page asked for, and everything it complained about, across each test.
+  let requests: string[]
+  let problems: string[]
+
+  beforeAll(async () => {
+    server = await servePlayground()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  beforeEach(async () => {
+    requests = []
+    problems = []
+    page = await browser.context.newPage()
+    page.on('request', (request) => requests.push(request.url()))
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text())
+    })
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
+    const response = await page.goto(server.url)
+    expect(response?.headers()['content-security-policy']).toBe(PLAYGROUND_CSP)
+    await page.waitForSelector('#backend[data-backend]')
+    return async () => {
+      await page.close()
+      // Nothing but this site's own files, and nothing refused or broken on the way.
+      for (const url of requests) expect(url.startsWith(server.url), url).toBe(true)
+      expect(problems).toEqual([])
+    }
+  })
+
+  /** Types a TOTP setting as a person would: the secret as text, a fixed time (which stops the clock). */
+  async function typeTotp(seed: string, time: number, digits: number, algorithm: Algorithm): Promise<void> {
+    await page.getByRole('radio', { name: 'text (UTF-8)' }).check()
+    await page.getByRole('textbox', { name: 'Secret', exact: true }).fill(seed)
+    await page.getByLabel('Algorithm').selectOption(algorithm)
+    await page.getByLabel('Digits').fill(String(digits))
+    await page.getByLabel('Time (unix s)').fill(String(time))
+  }
+
+  const text = async (selector: string) => ((await page.locator(selector).textContent()) ?? '').trim()
+
+  it('shows the RFC 6238 codes and the library agrees, with every step', async () => {
+    expect(await text('#backend')).toBe('WASM SIMD')
+    for (const [algorithm, seed] of Object.entries(RFC6238.seedsAscii as Record<Algorithm, string>) as Array<[Algorithm, string]>) {
+      for (const vector of RFC6238.cases as Array<Record<string, string> & { time: number }>) {
+        await typeTotp(seed, vector.time, 8, algorithm)
+        expect(await page.getByLabel('now, ticking').isChecked()).toBe(false)
+        const key = Buffer.from(seed)
+        const options = { digits: 8, algorithm, period: 30 }
+        expect(await text('#current-code')).toBe(vector[algorithm])
+        expect(await text('#current-code')).toBe(totp(key, { ...options, time: vector.time }))
+        expect(await text('#previous-code')).toBe(totp(key, { ...options, time: vector.time - 30 }))
+        expect(await text('#next-code')).toBe(totp(key, { ...options, time: vector.time + 30 }))
+        expect(await text('#current-step')).toBe(`T = ${BigInt(`0x${vector.step}`)}`)
+        // The steps: the HMAC as node:crypto computes it, and the check against the engine.
+        const counter = Buffer.from(vector.step, 'hex')
+        const mac = createHmac(algorithm.replace('SHA', 'sha'), key).update(counter).digest()
+        expect((await text('li[data-step="hmac"] code')).replace(/\s+/g, '')).toBe(mac.toString('hex'))
+        expect(await page.locator('li[data-step="check"]').getAttribute('data-agree')).toBe('true')
+      }
+    }
+    // The three forms of the RFC seed.
+    await typeTotp(RFC6238.seedsAscii.SHA1, 59, 8, 'SHA1')
+    expect(await text('#form-base32')).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ')
+    expect(await text('#form-hex')).toBe(Buffer.from(RFC6238.seedsAscii.SHA1).toString('hex'))
+    expect(await text('#form-text')).toBe(RFC6238.seedsAscii.SHA1)
+    // Switching the form rewrites the same key.
+    await page.getByRole('radio', { name: 'hex' }).check()
+    expect(await page.getByRole('textbox', { name: 'Secret', exact: true }).inputValue()).toBe(Buffer.from(RFC6238.seedsAscii.SHA1).toString('hex'))
+    expect(await text('#current-code')).toBe('94287082')
+  })
+
+  it('shows the RFC 4226 steps of each HOTP counter', async () => {
+    await page.getByRole('radio', { name: 'HOTP' }).check()
+    await page.getByRole('radio', { name: 'hex' }).check()
+    await page.getByRole('textbox', { name: 'Secret', exact: true }).fill(Buffer.from(RFC4226.secretAscii).toString('hex'))
+    for (const vector of RFC4226.cases as Array<{ counter: number; hmac: string; truncatedHex: string; truncated: number; hotp: string }>) {
+      await page.getByLabel('Counter', { exact: true }).fill(String(vector.counter))
+      expect(await text('#current-code')).toBe(vector.hotp)
+      expect((await text('li[data-step="hmac"] code')).replace(/\s+/g, '')).toBe(vector.hmac)
+      const offset = parseInt(vector.hmac.slice(-1), 16)
+      expect(await text('li[data-step="offset"] code')).toMatch(new RegExp(`= ${offset}$`))
+      expect(await text('li[data-step="word"] code')).toMatch(new RegExp(`= 0x${vector.hmac.slice(2 * offset, 2 * offset + 8)}$`))
+      expect(await text('li[data-step="value"] code')).toMatch(new RegExp(`= 0x${vector.truncatedHex} = ${vector.truncated}$`))
+      expect(await text('li[data-step="modulo"] code')).toBe(`${vector.truncated} mod 1000000 = ${Number(vector.hotp)} → ${vector.hotp}`)
+      expect(await text('#previous-code')).toBe(vector.counter === 0 ? '—' : RFC4226.cases[vector.counter - 1].hotp)
+    }
+    // Past 2^53 the counter is a bigint in the library, and still right.
+    const big = 2n ** 60n + 5n
+    await page.getByLabel('Counter', { exact: true }).fill(String(big))
+    expect(await text('#current-code')).toBe(hotp(Buffer.from(RFC4226.secretAscii), big))
+    await page.getByLabel('Counter', { exact: true }).fill(String(2n ** 64n))
+    expect(await page.getByLabel('Counter', { exact: true }).getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#params-message')).toContain('2^64 - 1')
+  })
+
+  it('fills the form from a pasted URI, and writes the URI and its QR code back', async () => {
+    const uri = 'otpauth://hotp/ACME%20Co:bob@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20Co&algorithm=SHA256&digits=8&counter=7'
+    await page.getByLabel('Paste an otpauth:// URI').fill(uri)
+    expect(await page.getByRole('radio', { name: 'HOTP' }).isChecked()).toBe(true)
+    expect(await page.getByRole('radio', { name: 'base32' }).isChecked()).toBe(true)
+    expect(await page.getByRole('textbox', { name: 'Secret', exact: true }).inputValue()).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ')
+    expect(await page.getByLabel('Algorithm').inputValue()).toBe('SHA256')
+    expect(await page.getByLabel('Digits').inputValue()).toBe('8')
+    expect(await page.getByLabel('Counter', { exact: true }).inputValue()).toBe('7')
+    expect(await page.getByLabel('Issuer').inputValue()).toBe('ACME Co')
+    expect(await page.getByLabel('Account').inputValue()).toBe('bob@example.com')
+    expect(await text('#uri-message')).toContain('Read a HOTP URI: SHA256, 8 digits, counter 7')
+    expect(await text('#current-code')).toBe(hotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 7, { digits: 8, algorithm: 'SHA256' }))
+
+    // The URI written back reads as the same token.
+    const written = await page.getByLabel('URI', { exact: true }).inputValue()
+    expect(parseUri(written)).toEqual(parseUri(uri))
+    const qr = page.locator('#qr')
+    await expect.poll(() => qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml,/)
+    expect(await qr.getAttribute('alt')).toBeTruthy()
+
+    // A broken URI says what is wrong and leaves the form as it was.
+    await page.getByLabel('Paste an otpauth:// URI').fill('otpauth://totp/x?secret=GEZDGNBV&digits=12')
+    expect(await page.getByLabel('Paste an otpauth:// URI').getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#uri-message')).toMatch(/digits/)
+    expect(await page.getByLabel('Digits').inputValue()).toBe('8')
+  })
+
+  it.skipIf(!hasZbar())('draws a QR code that a scanner reads as the URI shown', async () => {
+    await page.getByLabel('Account').fill('jürgen@example.com')
+    const uri = await page.getByLabel('URI', { exact: true }).inputValue()
+    await expect.poll(() => page.locator('#qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
+    mkdirSync(ARTIFACTS, { recursive: true })
+    const file = join(ARTIFACTS, 'playground-qr.png')
+    writeFileSync(file, await page.locator('#qr').screenshot())
+    const scanned = execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    expect(scanned.trim()).toBe(uri)
+  })
+
+  it('copies the URI to the clipboard', async () => {
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
+    await page.getByRole('button', { name: 'Copy the URI' }).click()
+    await expect.poll(() => text('#uri-output-message')).toBe('Copied.')
+    const uri = await page.getByLabel('URI', { exact: true }).inputValue()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(uri)
+  })
+
+  it('verifies a code and names the delta that matched', async () => {
+    const seed = RFC6238.seedsAscii.SHA1
+    await typeTotp(seed, 1111111109, 8, 'SHA1')
+    const code = page.getByLabel('Code', { exact: true })
+    const result = page.locator('#verify-result')
+    const at = (time: number) => totp(Buffer.from(seed), { time, digits: 8 })
+    await code.fill(at(1111111109 - 30))
+    expect(await result.getAttribute('data-delta')).toBe('-1')
+    expect(await result.textContent()).toContain('Match at delta -1: 1 step ago')
+    await code.fill(at(1111111109 + 60))
+    expect(await result.getAttribute('data-delta')).toBe('null')
+    await page.getByLabel('Window (steps either way)').fill('2')
+    expect(await result.getAttribute('data-delta')).toBe('2')
+    // HOTP: the window looks ahead, and the next counter follows the match.
+    await page.getByRole('radio', { name: 'HOTP' }).check()
+    await page.getByLabel('Counter', { exact: true }).fill('3')
+    await page.getByLabel('Look-ahead (counters after C)').fill('5')
+    await code.fill(hotp(Buffer.from(seed), 7, { digits: 8 }))
+    expect(await result.textContent()).toBe('Match at delta 4: counter 7; the next code will use counter 8.')
+  })
+
+  it('generates a secret from the keyboard, and labels every control', async () => {
+    const secret = page.getByRole('textbox', { name: 'Secret', exact: true })
+    const before = await secret.inputValue()
+    await secret.focus()
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('generate')
+    await page.keyboard.press('Enter')
+    const after = await secret.inputValue()
+    expect(after).not.toBe(before)
+    expect(after).toMatch(/^[A-Z2-7]{32}$/) // 20 bytes, 160 bits
+    expect(await text('#current-code')).toBe(totp(after))
+    // Every form control has a label a screen reader announces; every button has a name.
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLInputElement>('input, select, textarea, progress'))
+        .filter((c) => (c.labels?.length ?? 0) === 0 && !c.getAttribute('aria-label') && !c.getAttribute('aria-labelledby'))
+        .map((c) => c.id || c.outerHTML),
+    )
+    expect(unlabelled).toEqual([])
+    expect(await page.evaluate(() => Array.from(document.querySelectorAll('button')).every((b) => b.textContent!.trim() !== ''))).toBe(true)
+  })
+
+  it('lets its Content-Security-Policy refuse a request to another origin', async () => {
+    // Proof that the policy is in force: even code in the page could not send a secret away.
+    const outcome = await page.evaluate(() =>
+      fetch('http://198.51.100.7/collect').then(
+        () => 'sent',
+        (error: Error) => error.name,
+      ),
+    )
+    expect(outcome).toBe('TypeError')
+    expect(problems.some((message) => /Content Security Policy/.test(message))).toBe(true)
+    problems = []
+    requests = requests.filter((url) => url !== 'http://198.51.100.7/collect')
+  })
+
+  it('reads on a phone without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    await typeTotp(RFC6238.seedsAscii.SHA1, 1111111109, 8, 'SHA1')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+    mkdirSync(ARTIFACTS, { recursive: true })
+    await page.screenshot({ path: join(ARTIFACTS, 'playground-phone.png'), fullPage: true })
+  })
+
+  it(
+    'scans 10,000,000 counters on WASM SIMD and scalar and a tenth on JS, in a worker, then takes the screenshot',
+    async () => {
+      await typeTotp(RFC6238.seedsAscii.SHA1, 1111111109, 8, 'SHA1')
+      await page.getByLabel('Code', { exact: true }).fill(totp(Buffer.from(RFC6238.seedsAscii.SHA1), { time: 1111111079, digits: 8 }))
+      expect(await page.getByLabel('Counters', { exact: true }).inputValue()).toBe('10000000')
+      const worker = page.waitForEvent('worker')
+      await page.getByRole('button', { name: 'Run' }).click()
+      expect((await worker).url()).toBe(`${server.url}bench-worker.js`)
+      // The page stays responsive while the worker scans: timers fire on time.
+      const delays: number[] = []
+      for (let i = 0; i < 5; i++) {
+        delays.push(await page.evaluate(() => new Promise<number>((done) => { const t = performance.now(); setTimeout(() => done(performance.now() - t), 0) })))
+        await page.waitForTimeout(200)
+      }
+      expect(Math.max(...delays)).toBeLessThan(100)
+      await page.waitForSelector('#bench-run:not([disabled])', { timeout: 150_000 })
+      expect(await text('#bench-message')).toContain('every counter was computed')
+      const rows = await page.locator('#bench-rows tr').evaluateAll((trs) =>
+        trs.map((tr) => [(tr as HTMLElement).dataset.kernel, tr.children[1]!.textContent, Number((tr.querySelector('.rate') as HTMLElement).dataset.rate)]),
+      )
+      expect(rows.map(([kernel, counters]) => [kernel, counters])).toEqual([
+        ['wasm-simd', '10,000,000'],
+        ['wasm', '10,000,000'],
+        ['js', '1,000,000'],
+      ])
+      for (const [, , rate] of rows) expect(rate).toBeGreaterThan(0)
+      mkdirSync(ARTIFACTS, { recursive: true })
+      await page.screenshot({ path: join(ARTIFACTS, 'playground.png'), fullPage: true })
+    },
+    180_000,
+  )
+})
