@@ -218,6 +218,13 @@ describe('browser build in headless Chromium', () => {
     expect(result.threads).toBe('INVALID_OPTIONS')
   })
 
+  it('bundles no Node built-in and no worker pool', () => {
+    const bundle = readFileSync(join(BROWSER_DIR, 'otp-wasm.js'), 'utf8')
+    expect(bundle).not.toMatch(/\b(from|import|require)\s*\(?\s*["'](node:|fs|os|worker_threads|piscina)/)
+    expect(bundle).not.toContain('piscina')
+    expect(bundle).not.toContain('availableParallelism')
+  })
+
   it("reaches bundlers through the package's browser condition, with its WASM files", async () => {
     // An app in its own folder that depends on otp-wasm, built by Vite as any app would be.
     const app = mkdtempSync(join(tmpdir(), 'otp-wasm-vite-app-'))
@@ -230,7 +237,12 @@ describe('browser build in headless Chromium', () => {
         "import { ready, hotp } from 'otp-wasm'\nready.then((backend) => { window.__result = `${backend} ${hotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 1)}` })\n",
       )
       await build({ root: app, logLevel: 'silent', build: { outDir: join(app, 'out') } })
-      const server = await serveStatic({ mounts: { '/': join(app, 'out') }, headers: { 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" } })
+      // Served as a host that does not know .wasm would: the files are read whole, then compiled.
+      const server = await serveStatic({
+        mounts: { '/': join(app, 'out') },
+        headers: { 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" },
+        types: { '.wasm': 'application/octet-stream' },
+      })
       const page = await browser.context.newPage()
       try {
         await page.goto(`${server.url}index.html`)

@@ -1,7 +1,8 @@
 /**
  * Loads a kernel in a browser, where a module above 4 KB cannot be compiled synchronously on the
  * main thread: the WASM files are fetched from next to this module and compiled asynchronously,
- * once per page (or worker) and build.
+ * once per page (or worker) and build. Unlike Node's loader (src/engine/wasm-load.ts), which reads a
+ * whole file before compiling it, a build served as application/wasm compiles while it downloads.
  *
  * The files are fetched, not embedded: 270 KB of WASM as base64 would be 360 KB more script to parse
  * on every load, even for pages whose Content-Security-Policy forbids WASM and that only ever run the
@@ -13,7 +14,7 @@ import type { Kernel } from '../kernel.js'
 import type { BackendChoice } from '../engine/select.js'
 import { createJsKernel } from '../engine/js.js'
 import { createWasmKernel } from '../engine/wasm.js'
-import { loadWasmModule, type WasmFlavor } from '../engine/wasm-load.js'
+import type { WasmFlavor } from '../engine/wasm-load.js'
 
 /** How to pick a WASM build. */
 export interface WasmPreference {
@@ -43,13 +44,37 @@ function hasSimd(): boolean {
   }
 }
 
+/**
+ * Fetches and compiles one build. Served as application/wasm, it compiles while it downloads;
+ * served as anything else (a misconfigured host), it is read whole first.
+ * @throws OtpError('WASM_UNAVAILABLE') when the fetch fails or the module does not compile (no SIMD
+ * here, or a CSP without 'wasm-unsafe-eval').
+ */
+async function fetchWasm(flavor: WasmFlavor): Promise<WebAssembly.Module> {
+  const url = wasmFile(flavor)
+  const name = url.pathname.slice(url.pathname.lastIndexOf('/') + 1)
+  let response: Response
+  try {
+    response = await fetch(url)
+    if (!response.ok) throw new Error(`HTTP ${response.status}`)
+  } catch (cause) {
+    throw new OtpError('WASM_UNAVAILABLE', `cannot fetch the WASM kernel (${name})`, { cause })
+  }
+  try {
+    const streamed = response.headers.get('content-type')?.startsWith('application/wasm')
+    return streamed ? await WebAssembly.compileStreaming(response) : await WebAssembly.compile(await response.arrayBuffer())
+  } catch (cause) {
+    throw new OtpError('WASM_UNAVAILABLE', `cannot compile the WASM kernel (${name})`, { cause })
+  }
+}
+
 // Compiled modules; a failed load is forgotten, so that a later call may retry (a network error).
 const modules = new Map<WasmFlavor, Promise<WebAssembly.Module>>()
 
 function compiled(flavor: WasmFlavor): Promise<WebAssembly.Module> {
   let module = modules.get(flavor)
   if (!module) {
-    module = loadWasmModule(wasmFile(flavor), flavor)
+    module = fetchWasm(flavor)
     modules.set(flavor, module)
     module.catch(() => modules.delete(flavor))
   }

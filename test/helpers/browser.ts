@@ -83,12 +83,15 @@ export interface ServeOptions {
   headers?: Record<string, string>
   /** Files kept in memory: URL path -> content. */
   files?: Record<string, string>
+  /** Content types by file extension, over the usual ones (to play a misconfigured host). */
+  types?: Record<string, string>
 }
 
 /** Serves files over HTTP on 127.0.0.1 at a random port. Paths that leave a mount are 404. */
 export async function serveStatic(options: ServeOptions): Promise<StaticServer> {
   const requests: string[] = []
   const mounts = Object.entries(options.mounts).sort(([a], [b]) => b.length - a.length)
+  const types = { ...TYPES, ...options.types }
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost')
     requests.push(url.pathname)
@@ -103,7 +106,7 @@ export async function serveStatic(options: ServeOptions): Promise<StaticServer> 
       return send(400, 'bad path')
     }
     const inMemory = options.files?.[path]
-    if (inMemory !== undefined) return send(200, inMemory, TYPES[extname(path)])
+    if (inMemory !== undefined) return send(200, inMemory, types[extname(path)])
     const mount = mounts.find(([prefix]) => path.startsWith(prefix))
     if (!mount) return send(404, 'not found')
     const dir = resolvePath(mount[1])
@@ -111,7 +114,7 @@ export async function serveStatic(options: ServeOptions): Promise<StaticServer> 
     if (file !== dir && !file.startsWith(dir + sep)) return send(404, 'not found')
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html')
-      send(200, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream')
+      send(200, await readFile(file), types[extname(file)] ?? 'application/octet-stream')
     } catch {
       send(404, 'not found')
     }
