@@ -23,7 +23,7 @@ export const LANES_64: u32 = 2
 export const LANE_STATE_BYTES: usize = 128
 /**
  * Bytes of a schedule array: one row per round of the longest hash (SHA-512's 80). Its first 16 rows
- * are the message block; SHA-256 and SHA-512 write their message schedule into the rows after.
+ * are the message block; SHA-256 and SHA-512 overwrite the array with W[t] + K[t] of every round.
  */
 export const LANE_SCHEDULE_BYTES: usize = 80 * 16
 
@@ -31,7 +31,7 @@ export const LANE_SCHEDULE_BYTES: usize = 80 * 16
  * Everything the lanes use, in one region so that one fill wipes it (wipeLanes) and every export
  * leaves kernel memory as it found it, outside the host's regions.
  */
-export const LANE_SCRATCH_BYTES: usize = 2 * LANE_STATE_BYTES + LANE_STATE_BYTES + 2 * LANE_SCHEDULE_BYTES + 48
+export const LANE_SCRATCH_BYTES: usize = 3 * LANE_STATE_BYTES + 2 * LANE_SCHEDULE_BYTES + 3 * 16
 export const LANE_SCRATCH: usize = memory.data(<i32>LANE_SCRATCH_BYTES, 16)
 
 // Key material.
@@ -44,8 +44,8 @@ export const LANE_OUTER: usize = LANE_STATE_BYTES
 /** The lanes' HMACs (transposed native words). */
 export const LANE_DIGEST: usize = LANE_STATES + 2 * LANE_STATE_BYTES
 /**
- * The HMAC inner block: its rows 0 and 1 are the lanes' counters (LANE_COUNTERS); the rest is the
- * padding and the schedule, written by the compression.
+ * The HMAC inner block: its rows 0 and 1 are the lanes' counters (LANE_COUNTERS); the compression
+ * supplies the padding and writes the rest.
  */
 export const LANE_INNER_BLOCK: usize = LANE_DIGEST + LANE_STATE_BYTES
 /** The HMAC outer block: its first rows are the lanes' inner digests, written there by the inner compression. */
