@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createWasmKernel, instantiateWasm, SCAN_CHUNK } from '../dist/engine/wasm.js'
-import { loadWasmModuleSync } from '../dist/engine/wasm-load.js'
+import { loadWasmModule, loadWasmModuleSync } from '../dist/engine/wasm-load.js'
 import { NO_MATCH, type AlgorithmId, type Kernel, type PackedBatch } from '../dist/kernel.js'
 import { rng } from './helpers/reference.js'
 
@@ -53,6 +53,14 @@ describe('wasm-simd kernel: the build', () => {
     for (const name of ['RECORD_CAPACITY', 'KEY_CAPACITY', 'KEY_BYTES_CAPACITY', 'CODES_CAPACITY', 'NO_MATCH'] as const) {
       expect(a[name].value, name).toBe(b[name].value)
     }
+  })
+
+  it('compiles once per process, and loads asynchronously too', async () => {
+    expect(loadWasmModuleSync('wasm-simd')).toBe(simdModule)
+    const module = await loadWasmModule(undefined, 'wasm-simd')
+    expect(module).toBe(simdModule)
+    const other = createWasmKernel(module, 'wasm-simd')
+    expect(other.verify(0, ascii('12345678901234567890'), 0, 1, 287082, 6, 1, 1)).toBe(0)
   })
 
   it('is what the default engine picks, and a runtime without SIMD falls back to the scalar build', () => {
