@@ -89,8 +89,14 @@ async function main() {
     console.error(`--port must be a port number, got ${values.port}`)
     process.exit(2)
   }
-  const { url } = await servePlayground({ host: values.host, port })
-  console.log(`otp-wasm playground: ${url}  (Ctrl+C to stop)`)
+  try {
+    const { url } = await servePlayground({ host: values.host, port })
+    console.log(`otp-wasm playground: ${url}  (Ctrl+C to stop)`)
+  } catch (error) {
+    const inUse = error.code === 'EADDRINUSE'
+    console.error(inUse ? `port ${port} is in use: pick another with --port N (0: any free port)` : `cannot serve the playground: ${error.message}`)
+    process.exit(1)
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main()

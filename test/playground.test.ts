@@ -245,6 +245,21 @@ describe('playground in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'playground-phone.png'), fullPage: true })
   })
 
+  it('stops a throughput run on request', async () => {
+    await page.getByLabel('Counters', { exact: true }).fill('100000000')
+    await page.getByRole('button', { name: 'Run' }).click()
+    await page.waitForSelector('#bench-rows tr[data-kernel="wasm-simd"] progress:not([value="0"])')
+    await page.getByRole('button', { name: 'Stop' }).click()
+    expect(await page.getByRole('button', { name: 'Run' }).isEnabled()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true)
+    expect(await text('#bench-message')).toBe('Stopped.')
+    const progress = await page.locator('#bench-rows progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))
+    await page.waitForTimeout(500)
+    // The worker is gone: nothing moves any more.
+    expect(await page.locator('#bench-rows progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))).toEqual(progress)
+    expect(progress[0]).toBeLessThan(100_000_000)
+  })
+
   it(
     'scans 10,000,000 counters on WASM SIMD and scalar and a tenth on JS, in a worker, then takes the screenshot',
     async () => {
@@ -254,13 +269,14 @@ describe('playground in headless Chromium', () => {
       const worker = page.waitForEvent('worker')
       await page.getByRole('button', { name: 'Run' }).click()
       expect((await worker).url()).toBe(`${server.url}bench-worker.js`)
-      // The page stays responsive while the worker scans: timers fire on time.
+      // The page stays responsive while the worker scans: timers fire on time. (Scanning on the main
+      // thread, even in pieces, would hold a timer for half a piece, about 100 ms, on average.)
       const delays: number[] = []
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 7; i++) {
         delays.push(await page.evaluate(() => new Promise<number>((done) => { const t = performance.now(); setTimeout(() => done(performance.now() - t), 0) })))
-        await page.waitForTimeout(200)
+        await page.waitForTimeout(150)
       }
-      expect(Math.max(...delays)).toBeLessThan(100)
+      expect(delays.sort((a, b) => a - b)[3]).toBeLessThan(50)
       await page.waitForSelector('#bench-run:not([disabled])', { timeout: 150_000 })
       expect(await text('#bench-message')).toContain('every counter was computed')
       const rows = await page.locator('#bench-rows tr').evaluateAll((trs) =>
