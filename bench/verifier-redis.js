@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: {
     tokens: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '3' },
-    batch: { type: 'string', default: '4096' },
+    batch: { type: 'string', default: '512' },
     threads: { type: 'string', default: '1' },
     cache: { type: 'string', default: '0' },
     url: { type: 'string' },

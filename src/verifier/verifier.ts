@@ -41,7 +41,11 @@ export interface VerifierOptions {
   key?: SealingKey | readonly SealingKey[]
   /** The time, in Date.now() milliseconds. Default Date.now. */
   clock?: () => number
-  /** Tokens verifyMany reads, checks and writes at a time. Default 4096. */
+  /**
+   * Tokens verifyMany reads, checks and writes at a time. Default 512: a chunk's objects then die
+   * young (a 4096-token chunk lives long enough for V8 to move a third of its garbage to the old
+   * generation, which costs more to collect), and the store still gets few, large requests.
+   */
   batchSize?: number
   /**
    * How many opened secrets to keep in memory, least recently used out first, so that verifying a
@@ -96,7 +100,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const sealer: Sealer = createSealer(options.key ?? globalThis.crypto.getRandomValues(new Uint8Array(32)))
   const clock = options.clock ?? Date.now
   if (typeof clock !== 'function') throw new OtpError('INVALID_OPTIONS', `clock must be a function, got ${describe(clock)}`)
-  const batchSize = options.batchSize ?? 4096
+  const batchSize = options.batchSize ?? 512
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new OtpError('INVALID_OPTIONS', `batchSize must be a whole number above 0, got ${describe(batchSize)}`)
   }

@@ -17,7 +17,10 @@ export interface RedisStoreOptions {
   redis?: RedisOptions
   /** Prefix of every token's key. Default 'otp:token:'. */
   prefix?: string
-  /** Tokens per script call in getMany / compareAndSetMany (a cluster always uses 1). Default 500. */
+  /**
+   * Tokens per script call in getMany / compareAndSetMany (a cluster always uses 1). Default 512,
+   * the verifier's chunk: one call each way per chunk.
+   */
   keysPerScript?: number
 }
 
@@ -40,7 +43,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   }
   const prefix = options.prefix ?? 'otp:token:'
   if (typeof prefix !== 'string') throw new OtpError('INVALID_OPTIONS', `prefix must be a string, got ${describe(prefix)}`)
-  const scriptKeys = options.keysPerScript ?? 500
+  const scriptKeys = options.keysPerScript ?? 512
   if (!Number.isInteger(scriptKeys) || scriptKeys < 1) {
     throw new OtpError('INVALID_OPTIONS', `keysPerScript must be a whole number above 0, got ${describe(scriptKeys)}`)
   }
