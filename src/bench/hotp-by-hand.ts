@@ -5,6 +5,9 @@
  * differ only in how they compute the MAC.
  */
 
+import type { KeyedOtp } from './contender.js'
+import { PERIOD } from './contender.js'
+
 /** Writes `counter` big-endian into the 8-byte block HOTP authenticates (RFC 4226 section 5.2). */
 export function writeCounter<T extends Uint8Array>(block: T, counter: number): T {
   const high = Math.floor(counter / 0x1_0000_0000)
@@ -65,4 +68,13 @@ export async function verifyTotpWindowOneAsync(
 ): Promise<number | null> {
   for (const delta of WINDOW_ONE_ORDER) if (sameCode(await hotp(step + delta), code)) return delta
   return null
+}
+
+/** Completes a synchronous 6-digit HOTP function into the single-code operations a contender races. */
+export function keyedFromHotp(hotp: (counter: number) => string): KeyedOtp {
+  return {
+    hotp,
+    verifyHotp: (code, counter) => sameCode(hotp(counter), code),
+    verifyTotp: (code, time) => verifyTotpWindowOne(hotp, code, timeStep(time, PERIOD)),
+  }
 }

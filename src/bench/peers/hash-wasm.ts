@@ -3,8 +3,7 @@
  * asynchronous); each code then calls `init`, `update` and `digest`, which are synchronous.
  */
 import type { Algorithm, Contender, PeerDefinition } from '../contender.js'
-import { PERIOD } from '../contender.js'
-import { sameCode, timeStep, truncate, verifyTotpWindowOne, writeCounter } from '../hotp-by-hand.js'
+import { keyedFromHotp, truncate, writeCounter } from '../hotp-by-hand.js'
 import { importOptional, notInstalled } from '../optional-import.js'
 
 interface Hasher {
@@ -33,13 +32,7 @@ function contender(name: string, hashWasm: HashWasm): Contender {
     async forKey(algorithm, key) {
       const mac = await hashWasm.createHMAC(hasherFor(hashWasm, algorithm), key)
       const block = new Uint8Array(8)
-      const hotp = (counter: number): string =>
-        truncate(mac.init().update(writeCounter(block, counter)).digest('binary'), 6)
-      return {
-        hotp,
-        verifyHotp: (code, counter) => sameCode(hotp(counter), code),
-        verifyTotp: (code, time) => verifyTotpWindowOne(hotp, code, timeStep(time, PERIOD)),
-      }
+      return keyedFromHotp((counter) => truncate(mac.init().update(writeCounter(block, counter)).digest('binary'), 6))
     },
   }
 }

@@ -3,9 +3,8 @@
  * code, and a keyed state made once per key whose absorbed ipad/opad is cloned into a reused
  * instance per code (as noble's own PBKDF2 does), which skips the key setup on every code.
  */
-import type { Algorithm, Contender, KeyedOtp, PeerDefinition } from '../contender.js'
-import { PERIOD } from '../contender.js'
-import { counterBlock, sameCode, timeStep, truncate, verifyTotpWindowOne, writeCounter } from '../hotp-by-hand.js'
+import type { Algorithm, Contender, PeerDefinition } from '../contender.js'
+import { counterBlock, keyedFromHotp, truncate, writeCounter } from '../hotp-by-hand.js'
 import { importOptional, notInstalled } from '../optional-import.js'
 
 interface KeyedHmac {
@@ -32,14 +31,6 @@ async function loadNoble(): Promise<NobleModules | null> {
   return { hmac: hmacModule.hmac, hashes: { SHA1: legacy.sha1, SHA256: sha2.sha256, SHA512: sha2.sha512 } }
 }
 
-function withHotp(hotp: (counter: number) => string): KeyedOtp {
-  return {
-    hotp,
-    verifyHotp: (code, counter) => sameCode(hotp(counter), code),
-    verifyTotp: (code, time) => verifyTotpWindowOne(hotp, code, timeStep(time, PERIOD)),
-  }
-}
-
 function oneShot(name: string, noble: NobleModules): Contender {
   return {
     name,
@@ -47,7 +38,7 @@ function oneShot(name: string, noble: NobleModules): Contender {
     async: false,
     async forKey(algorithm, key) {
       const hash = noble.hashes[algorithm]
-      return withHotp((counter) => truncate(noble.hmac(hash, key, counterBlock(counter)), 6))
+      return keyedFromHotp((counter) => truncate(noble.hmac(hash, key, counterBlock(counter)), 6))
     },
   }
 }
@@ -61,7 +52,7 @@ function keyedState(name: string, noble: NobleModules): Contender {
       const keyed = noble.hmac.create(noble.hashes[algorithm], key)
       const scratch = keyed._cloneInto()
       const block = new Uint8Array(8)
-      return withHotp((counter) => truncate(keyed._cloneInto(scratch).update(writeCounter(block, counter)).digest(), 6))
+      return keyedFromHotp((counter) => truncate(keyed._cloneInto(scratch).update(writeCounter(block, counter)).digest(), 6))
     },
   }
 }

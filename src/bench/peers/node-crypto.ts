@@ -4,8 +4,7 @@
  */
 import { createHmac } from 'node:crypto'
 import type { Algorithm, Contender, KeyedOtp, PeerDefinition } from '../contender.js'
-import { PERIOD } from '../contender.js'
-import { sameCode, timeStep, truncate, verifyTotpWindowOne, writeCounter } from '../hotp-by-hand.js'
+import { keyedFromHotp, truncate, writeCounter } from '../hotp-by-hand.js'
 
 /** node:crypto's name for each algorithm. */
 export const NODE_HASH: Record<Algorithm, string> = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' }
@@ -20,13 +19,7 @@ export function nodeHotp(algorithm: Algorithm, key: Uint8Array, counter: number,
 export function nodeKeyedOtp(algorithm: Algorithm, key: Uint8Array): KeyedOtp {
   const hash = NODE_HASH[algorithm]
   const block = new Uint8Array(8)
-  const hotp = (counter: number): string =>
-    truncate(createHmac(hash, key).update(writeCounter(block, counter)).digest(), 6)
-  return {
-    hotp,
-    verifyHotp: (code, counter) => sameCode(hotp(counter), code),
-    verifyTotp: (code, time) => verifyTotpWindowOne(hotp, code, timeStep(time, PERIOD)),
-  }
+  return keyedFromHotp((counter) => truncate(createHmac(hash, key).update(writeCounter(block, counter)).digest(), 6))
 }
 
 const contender: Contender = {
