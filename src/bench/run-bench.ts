@@ -108,13 +108,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       else ceiling = measured
     }
 
-    const { engines, notes: engineNotes } = await openEngines(lineup, machine.cores)
+    const selectedWorkloads = WORKLOADS.filter((w) => selected(w, options.only))
+    // Engines (and the pool's workers) only when a large workload will race them.
+    const { engines, notes: engineNotes } = selectedWorkloads.some((w) => w.kind === 'large')
+      ? await openEngines(lineup, machine.cores)
+      : { engines: [], notes: [] }
     for (const note of engineNotes) log(`otp-wasm engines: ${note}`)
     const backend = engines[0]?.engine.backend ?? lineup.otpWasm?.defaultBackend?.() ?? null
 
     const Benchmark = await loadBenchmark()
     const workloads: WorkloadResult[] = []
-    for (const workload of WORKLOADS.filter((w) => selected(w, options.only))) {
+    for (const workload of selectedWorkloads) {
       const ceilingPerCore = ceiling ? ceiling.perCore[workload.algorithm].compressionsPerSecond / workload.compressions : null
       log('')
       const workloadStart = performance.now()
