@@ -9,6 +9,7 @@ import type { Contender, KeyedOtp } from './contender.js'
 import type { CodeTable } from './fixtures.js'
 import { TABLE_SIZE } from './fixtures.js'
 import { summarizeSamples } from './stats.js'
+import { collectGarbage } from './clean-heap.js'
 
 type Benchmark = typeof BenchmarkModule
 
@@ -102,7 +103,10 @@ async function runSuite(
       suite.add(contender.name, call, options)
     }
   }
+  collectGarbage()
   await new Promise<void>((resolve, reject) => {
+    // Each contender starts on a clean heap, whoever ran before it.
+    suite.on('cycle', () => collectGarbage())
     suite.on('complete', () => resolve())
     suite.on('error', (event: { target: { error?: unknown } }) => reject(event.target.error))
     suite.run({ async: true })

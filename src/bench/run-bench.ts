@@ -43,7 +43,7 @@ const LARGE_PLAN: Record<BenchReport['mode'], RunPlan> = {
 }
 
 const METHOD = [
-  'Every figure is a ratio to the node:crypto baseline (HOTP by hand over createHmac) measured in the same process and run; absolute ops/s drift with the machine\'s load.',
+  'Every figure is a ratio to the node:crypto baseline (HOTP by hand over createHmac) measured in the same process and run; absolute ops/s drift with the machine\'s load. A full garbage collection runs before each contender\'s turn, so that none pays for another\'s garbage.',
   'Every contender first reproduces RFC 4226 appendix D and agrees with the baseline (itself checked on RFC 6238 appendix B) on SHA-256 and SHA-512; one that does not is excluded.',
   'Single-code workloads: benchmark.js, mean ops/s with its relative margin of error (95%), samples pooled over rounds that alternate the contenders\' order (3 rounds in a full run), so that drifting load slows all alike. Per-key objects a server could cache per user (a keyed HMAC state, a CryptoKey, a library object) are made before timing.',
   'TOTP verification: the code given is one step ahead, so every verifier computes the three HMACs of window ±1.',
