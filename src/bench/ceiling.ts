@@ -28,6 +28,7 @@ export interface AlgorithmCeiling {
   readonly hotpPerSecondWithKeySetup: number
 }
 
+/** The openssl reference of a run: what measured it and the rates of each algorithm on one core. */
 export interface Ceiling {
   readonly source: string
   readonly command: string

@@ -5,6 +5,7 @@
  */
 import type { Algorithm } from '../kernel.js'
 
+/** The hash names of the public API: 'SHA1', 'SHA256', 'SHA512'. */
 export type { Algorithm }
 
 /** TOTP period used by every TOTP workload, in seconds. */

@@ -10,6 +10,7 @@ import { PEERS } from './peers/index.js'
 import type { PeerStatus } from './report.js'
 import { proveContender } from './rfc-proof.js'
 
+/** The contenders of a run and what became of the others. */
 export interface Lineup {
   /** Contenders that passed their proof, baseline first, otp-wasm last. */
   readonly contenders: Contender[]

@@ -7,6 +7,7 @@ import { PERIOD } from './contender.js'
 import type { TotpRecord } from './otp-wasm.js'
 import { nodeHotp } from './peers/node-crypto.js'
 
+/** The algorithms the single-code workloads and the RFC proof cover. */
 export const ALGORITHMS: readonly Algorithm[] = ['SHA1', 'SHA256', 'SHA512']
 
 /** The seeds of RFC 6238 appendix B: 20, 32 and 64 ASCII bytes, each a typical key size for its hash. */

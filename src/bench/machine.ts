@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 
+/** What the JSON report records about the machine. */
 export interface MachineFacts {
   readonly cpuModel: string
   /** Logical cores Node may use (os.availableParallelism). */

@@ -8,6 +8,7 @@ import type { Algorithm } from './contender.js'
 import { engineLabel, formatMargin, formatRate, formatRatio } from './format.js'
 import type { BenchReport, WorkloadResult } from './report.js'
 
+/** The markers around the README's benchmark section. */
 export const README_START = '<!-- bench:start -->'
 export const README_END = '<!-- bench:end -->'
 

@@ -9,6 +9,7 @@ import type { ResultRow, WorkloadResult } from './report.js'
 import { secondsOf, timeInterleaved, type RunPlan, type TimedFigure, type TimedSubject } from './timed-runs.js'
 import type { LargeWorkload, RacingEngine } from './workloads.js'
 
+/** How a large workload runs: the mode's sizes, the cores, the run plan and the openssl reference. */
 export interface LargeRunSettings {
   readonly mode: 'quick' | 'full'
   readonly cores: number
@@ -45,6 +46,7 @@ function row(entry: Entry, figure: TimedFigure, baselineRate: number): ResultRow
 
 const count = (n: number): string => n.toLocaleString('en-US')
 
+/** Runs one large workload and answers its rows, ratios against the one-thread node:crypto loop. */
 export async function runLargeWorkload(
   workload: LargeWorkload,
   engines: readonly RacingEngine[],

@@ -6,6 +6,7 @@ import { raceSingleCode, type SampleBudget } from './micro.js'
 import type { ResultRow, WorkloadResult } from './report.js'
 import type { SingleCodeWorkload } from './workloads.js'
 
+/** Runs one single-code workload over every contender and answers its rows, ratios against node:crypto. */
 export async function runSingleCodeWorkload(
   workload: SingleCodeWorkload,
   contenders: readonly Contender[],

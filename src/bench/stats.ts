@@ -16,6 +16,7 @@ export interface SampleSummary {
   readonly samples: number
 }
 
+/** Summarizes samples as benchmark.js does: ops/s from the mean, margin from Student's t at 95%. */
 export function summarizeSamples(secondsPerOperation: readonly number[]): SampleSummary {
   const n = secondsPerOperation.length
   if (n === 0) return { opsPerSecond: 0, rmePercent: 0, samples: 0 }

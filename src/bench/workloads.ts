@@ -60,6 +60,7 @@ export interface LargeWorkload {
   prepare(racer: RacingEngine, size: number): PreparedRun | { reason: string }
 }
 
+/** An entry of the workload table. */
 export type Workload = SingleCodeWorkload | LargeWorkload
 
 const count = (n: number): string => n.toLocaleString('en-US')

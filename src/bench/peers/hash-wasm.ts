@@ -37,6 +37,7 @@ function contender(name: string, hashWasm: HashWasm): Contender {
   }
 }
 
+/** hash-wasm's HMAC, completed into HOTP by hand. */
 export const hashWasmPeer: PeerDefinition = {
   name: 'hash-wasm',
   packageName: 'hash-wasm',

@@ -11,6 +11,7 @@ import { otplibNodePeer, otplibPeer } from './otplib.js'
 import { speakeasyPeer } from './speakeasy.js'
 import { webCryptoPeer } from './web-crypto.js'
 
+/** Every peer definition, baseline first. */
 export const PEERS: readonly PeerDefinition[] = [
   nodeCryptoPeer,
   otplibPeer,

@@ -57,6 +57,7 @@ function keyedState(name: string, noble: NobleModules): Contender {
   }
 }
 
+/** @noble/hashes, one `hmac()` call per code. */
 export const nobleOneShotPeer: PeerDefinition = {
   name: '@noble/hashes (one-shot)',
   packageName: '@noble/hashes',
@@ -66,6 +67,7 @@ export const nobleOneShotPeer: PeerDefinition = {
   },
 }
 
+/** @noble/hashes, a keyed HMAC state cloned per code. */
 export const nobleKeyedPeer: PeerDefinition = {
   name: '@noble/hashes (keyed state)',
   packageName: '@noble/hashes',

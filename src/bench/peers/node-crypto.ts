@@ -30,6 +30,7 @@ const contender: Contender = {
   forKey: async (algorithm, key) => nodeKeyedOtp(algorithm, key),
 }
 
+/** The node:crypto baseline. */
 export const nodeCryptoPeer: PeerDefinition = {
   name: contender.name,
   packageName: null,

@@ -32,6 +32,7 @@ function contender(name: string, otpauth: OtpauthModule): Contender {
   }
 }
 
+/** otpauth's HOTP and TOTP objects. */
 export const otpauthPeer: PeerDefinition = {
   name: 'otpauth',
   packageName: 'otpauth',

@@ -48,6 +48,7 @@ function otplibContender(name: string, otplib: Otplib, crypto: unknown): Contend
   }
 }
 
+/** otplib with its default crypto plugin (@noble/hashes). */
 export const otplibPeer: PeerDefinition = {
   name: 'otplib',
   packageName: 'otplib',
@@ -58,6 +59,7 @@ export const otplibPeer: PeerDefinition = {
   },
 }
 
+/** otplib with @otplib/plugin-crypto-node, when that is installed. */
 export const otplibNodePeer: PeerDefinition = {
   name: 'otplib (node crypto plugin)',
   packageName: '@otplib/plugin-crypto-node',

@@ -40,6 +40,7 @@ function contender(name: string, speakeasy: Speakeasy): Contender {
   }
 }
 
+/** speakeasy's hotp and verifyDelta functions. */
 export const speakeasyPeer: PeerDefinition = {
   name: 'speakeasy',
   packageName: 'speakeasy',

@@ -26,6 +26,7 @@ const contender: Contender = {
   },
 }
 
+/** Web Crypto's HMAC, completed into HOTP by hand. */
 export const webCryptoPeer: PeerDefinition = {
   name: contender.name,
   packageName: null,
