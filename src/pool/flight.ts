@@ -4,16 +4,22 @@
  */
 
 /**
- * Runs `task(i)` for every i in [0, count), at most `limit` at once, in order of i. Settles when
- * all have, or rejects at the first rejection (launching no more).
+ * Runs `task(i)` for i = 0, 1, ... up to `count`, at most `limit` at once, in order of i, while
+ * `wanted(i)` holds (asked again before each launch). Settles when every task launched has, or
+ * rejects at the first rejection (launching no more).
  */
-export function forEachLimited(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+export function forEachLimited(
+  count: number,
+  limit: number,
+  task: (i: number) => Promise<void>,
+  wanted: (i: number) => boolean = () => true,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0
     let running = 0
     let failed = false
     const pump = (): void => {
-      while (!failed && running < limit && next < count) {
+      while (!failed && running < limit && next < count && wanted(next)) {
         running++
         task(next++).then(
           () => {
@@ -26,7 +32,7 @@ export function forEachLimited(count: number, limit: number, task: (i: number) =
           },
         )
       }
-      if (running === 0 && next === count && !failed) resolve()
+      if (running === 0 && !failed) resolve()
     }
     pump()
   })

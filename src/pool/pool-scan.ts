@@ -7,6 +7,7 @@
  */
 import { OtpError } from '../errors.js'
 import type { Cancel } from './abort.js'
+import { forEachLimited } from './flight.js'
 import type { ScanRequest } from './executor.js'
 import type { WorkerPool } from './pool.js'
 import { isCut, lowerCutoff, newCutoff } from './protocol.js'
@@ -69,25 +70,13 @@ export function poolScan(pool: WorkerPool, request: ScanRequest, cancel?: Cancel
     }
   }
 
-  const scan = () =>
-    new Promise<number>((resolve, reject) => {
-      let next = 0
-      let running = 0
-      const pump = (): void => {
-        // Two ranges per worker in flight: one running, one waiting, so no worker idles between ranges.
-        while (running < 2 * pool.threads && next < ranges && next < decisive) {
-          running++
-          runRange(next++).then(() => {
-            running--
-            pump()
-          }, reject)
-        }
-        if (running > 0) return
-        if (outcome instanceof OtpError) reject(outcome)
-        else resolve(outcome)
-      }
-      pump()
-    })
+  const scan = async (): Promise<number> => {
+    // Two ranges per worker in flight, one running and one waiting, so no worker idles between
+    // ranges; none is started past the deciding range.
+    await forEachLimited(ranges, 2 * pool.threads, runRange, (range) => range < decisive)
+    if (outcome instanceof OtpError) throw outcome
+    return outcome
+  }
 
   return cancel ? cancel.race(scan, () => Atomics.store(cutoff, 0, -1)) : scan()
 }

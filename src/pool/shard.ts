@@ -37,7 +37,7 @@ export interface ShardShape {
 export const SHARD_WORK = 1 << 16
 
 /** Rows per shard at most, whatever their windows. */
-export const SHARD_ROWS = 1 << 16
+const SHARD_ROWS = 1 << 16
 
 /** Key bytes per shard at most (counted per row, so keys shared by rows count more than once). */
 const SHARD_KEY_BYTES = 8 << 20
