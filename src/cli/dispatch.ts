@@ -7,8 +7,11 @@ import { OtpError } from '../index.js'
 import type { Command } from './command.js'
 import { batchCommand } from './commands/batch.js'
 import { benchCommand } from './commands/bench.js'
+import { checkCommand } from './commands/check.js'
 import { codeCommand } from './commands/code.js'
+import { enrollCommand } from './commands/enroll.js'
 import { explainCommand } from './commands/explain.js'
+import { removeCommand } from './commands/remove.js'
 import { resyncCommand } from './commands/resync.js'
 import { secretCommand } from './commands/secret.js'
 import { uriCommand } from './commands/uri.js'
@@ -22,6 +25,9 @@ const COMMANDS: readonly Command[] = [
   verifyCommand,
   resyncCommand,
   explainCommand,
+  enrollCommand,
+  checkCommand,
+  removeCommand,
   batchCommand,
   benchCommand,
 ]

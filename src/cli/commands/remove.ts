@@ -1,0 +1,38 @@
+/**
+ * `otp remove`: deletes a token from the local token database. It needs no store key: deleting a row
+ * opens no secret, and a token whose key is lost can still be cleared away.
+ */
+import { OtpError } from '../../index.js'
+import { parseCommandLine } from '../args.js'
+import type { Command } from '../command.js'
+import { EXIT_OK, UsageError } from '../exit.js'
+import { DB_HELP, DB_OPTION, dbPath, openStore } from '../token-db.js'
+
+export const removeCommand: Command = {
+  name: 'remove',
+  summary: 'delete an enrolled token from the local token database',
+  help: `Usage: otp remove TOKEN_ID [--db FILE]
+
+Deletes the token TOKEN_ID, its sealed secret and its state, from the token database.
+
+Options:
+${DB_HELP}
+  -h, --help         show this help
+
+Exit status: 0 removed, 2 on a usage or input error (such as an unknown TOKEN_ID).`,
+
+  async run(argv) {
+    const { values, positionals } = parseCommandLine(argv, DB_OPTION)
+    if (positionals.length !== 1) throw new UsageError(`expected TOKEN_ID, got ${positionals.length} arguments`)
+    const id = positionals[0]!
+    const db = dbPath(values.db)
+    const store = await openStore(db, false)
+    try {
+      if (!(await store.delete(id))) throw new OtpError('UNKNOWN_TOKEN', `no token with id ${JSON.stringify(id)} is enrolled in ${db}`)
+    } finally {
+      await store.close()
+    }
+    process.stdout.write(`removed ${JSON.stringify(id)} from ${db}\n`)
+    return EXIT_OK
+  },
+}
