@@ -22,7 +22,7 @@ export {
   type VerifyTotpOptions,
 } from './otp.js'
 export { createEngine, type CallOptions, type Engine, type EngineOptions, type StreamOptions } from './engine/engine.js'
-export { BatchBuilder, type HotpRecordOptions, type TotpRecordOptions } from './batch/columns.js'
+export { BatchBuilder, type BatchSizeHint, type HotpRecordOptions, type TotpRecordOptions } from './batch/columns.js'
 export type { GenerateRecord, HotpVerifyRecord, TotpVerifyRecord, VerifyRecord } from './batch/records.js'
 export {
   INVALID_STATUS,

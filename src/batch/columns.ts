@@ -30,8 +30,11 @@ export interface TotpRecordOptions {
 /** A growable typed column. */
 class Column<T extends Uint8Array | Uint32Array> {
   data: T
-  constructor(private readonly make: (n: number) => T) {
-    this.data = make(1024)
+  constructor(
+    private readonly make: (n: number) => T,
+    initial: number,
+  ) {
+    this.data = make(initial)
   }
   ensure(n: number): void {
     if (n <= this.data.length) return
@@ -41,8 +44,19 @@ class Column<T extends Uint8Array | Uint32Array> {
   }
 }
 
-const u32 = () => new Column((n) => new Uint32Array(n))
-const u8 = () => new Column((n) => new Uint8Array(n))
+const u32 = (n: number) => new Column((size) => new Uint32Array(size), n)
+const u8 = (n: number) => new Column((size) => new Uint8Array(size), n)
+
+/** How many records and keys a BatchBuilder should make room for at once (it grows past them as needed). */
+export interface BatchSizeHint {
+  records?: number
+  keys?: number
+  /** Total key bytes; default 20 per key, the length of a 160-bit secret. */
+  keyBytes?: number
+}
+
+const hinted = (n: number | undefined, fallback: number) =>
+  Number.isSafeInteger(n) && n! > 0 ? Math.min(n!, 1 << 28) : fallback
 
 /** A built batch: the packed records for a kernel, and how to put their results back in order. */
 export interface PreparedBatch {
@@ -59,30 +73,47 @@ export interface PreparedBatch {
 /**
  * Builds a columnar batch. Add each key once (`addKey`), then records that point at it.
  * @example
- * const batch = new BatchBuilder()
+ * const batch = new BatchBuilder({ records: logins.length, keys: users.length })
  * const alice = batch.addKey(aliceSecret)
- * batch.addTotp(alice, '123456', { time })
+ * batch.addTotp(alice, '123456', Date.now() / 1000, { window: 1 })
  * const { delta, status } = await engine.verifyColumns(batch)
  */
 export class BatchBuilder {
-  private keyBytes = u8()
-  private keyOffsets = u32()
-  private keyAlgorithms = u8()
+  private readonly keyBytes: Column<Uint8Array>
+  private readonly keyOffsets: Column<Uint32Array>
+  private readonly keyAlgorithms: Column<Uint8Array>
   private keys = 0
-  private keyErrors = new Map<number, OtpError>()
+  private readonly keyErrors = new Map<number, OtpError>()
   private rows = 0
-  /** Rows every record column can hold (each starts with 1024). */
-  private capacity = 1024
+  /** Rows every record column can hold. */
+  private capacity: number
   private records = 0
-  private readonly keyIndex = u32()
-  private readonly counterHi = u32()
-  private readonly counterLo = u32()
-  private readonly code = u32()
-  private readonly digits = u8()
-  private readonly behind = u32()
-  private readonly ahead = u32()
-  private readonly rowRecord = u32()
+  private readonly keyIndex: Column<Uint32Array>
+  private readonly counterHi: Column<Uint32Array>
+  private readonly counterLo: Column<Uint32Array>
+  private readonly code: Column<Uint32Array>
+  private readonly digits: Column<Uint8Array>
+  private readonly behind: Column<Uint32Array>
+  private readonly ahead: Column<Uint32Array>
+  private readonly rowRecord: Column<Uint32Array>
   private readonly settled = new Map<number, Settled>()
+
+  /** `expected` sizes the columns at once, so that a large batch is not copied as it grows. */
+  constructor(expected: BatchSizeHint = {}) {
+    const rows = (this.capacity = hinted(expected.records, 1024))
+    const keys = hinted(expected.keys, Math.min(rows, 1024))
+    this.keyBytes = u8(hinted(expected.keyBytes, keys * 20))
+    this.keyOffsets = u32(keys + 1)
+    this.keyAlgorithms = u8(keys)
+    this.keyIndex = u32(rows)
+    this.counterHi = u32(rows)
+    this.counterLo = u32(rows)
+    this.code = u32(rows)
+    this.digits = u8(rows)
+    this.behind = u32(rows)
+    this.ahead = u32(rows)
+    this.rowRecord = u32(rows)
+  }
 
   /** Records added so far. */
   get size(): number {
@@ -223,8 +254,10 @@ export class BatchBuilder {
     if (!(key >= 0 && key < this.keys && Number.isInteger(key))) {
       throw new OtpError('INVALID_RECORD', `key index must be one returned by addKey (0 to ${this.keys - 1}), got ${describe(key)}`)
     }
-    const error = this.keyErrors.get(key)
-    if (error !== undefined) throw error
+    if (this.keyErrors.size > 0) {
+      const error = this.keyErrors.get(key)
+      if (error !== undefined) throw error
+    }
   }
 
   private settle(record: number, outcome: unknown): void {

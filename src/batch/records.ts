@@ -37,16 +37,28 @@ export type GenerateRecord =
   | (RecordBase & { time?: number; period?: number; t0?: number })
 
 /**
- * Stores each distinct (secret, algorithm) once: by value for base32 text, by identity for bytes.
- * It remembers the keys of the last KEY_MEMORY records only: kernels prepare keys per chunk of records
- * anyway, and small maps stay fast where a million-entry one would cost more than the key setups it saves.
+ * Finds or adds each record's key. A secret repeated by the next record is found without a lookup.
+ * Base32 text is also remembered by value, since decoding it costs more than a lookup; bytes are not
+ * looked up by identity, since a map of them costs more than the key setup it would save. Text is
+ * remembered for the last KEY_MEMORY records only: kernels prepare keys per chunk of records anyway.
  */
 class KeyTable {
-  private readonly byAlgorithm = new Map<unknown, Map<unknown, number>>()
+  private readonly byAlgorithm = new Map<unknown, Map<string, number>>()
   private remembered = 0
+  private lastSecret: unknown = undefined
+  private lastAlgorithm: unknown = undefined
+  private lastIndex = -1
   constructor(private readonly builder: BatchBuilder) {}
 
   indexOf(secret: Secret, algorithm: Algorithm | undefined): number {
+    if (secret === this.lastSecret && algorithm === this.lastAlgorithm) return this.lastIndex
+    const index = typeof secret === 'string' ? this.textIndex(secret, algorithm) : this.builder.addKey(secret, algorithm)
+    this.lastSecret = secret
+    this.lastAlgorithm = algorithm
+    return (this.lastIndex = index)
+  }
+
+  private textIndex(secret: string, algorithm: Algorithm | undefined): number {
     if (++this.remembered > KEY_MEMORY) {
       this.byAlgorithm.clear()
       this.remembered = 1
@@ -69,7 +81,7 @@ function packRecords<R extends RecordBase>(
   records: readonly R[],
   add: (builder: BatchBuilder, key: number, record: R) => void,
 ): BatchBuilder {
-  const builder = new BatchBuilder()
+  const builder = new BatchBuilder({ records: records.length, keys: Math.min(records.length, KEY_MEMORY) })
   const keys = new KeyTable(builder)
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!

@@ -67,7 +67,7 @@ export interface OtpEngine extends OtpFunctions {
 /** The module as the benchmark sees it. */
 export interface OtpWasmModule extends OtpFunctions {
   createEngine?(options: { backend?: 'auto' | 'wasm' | 'js'; threads?: number }): Promise<OtpEngine>
-  BatchBuilder?: new () => ColumnarBatch
+  BatchBuilder?: new (expected?: { records?: number; keys?: number }) => ColumnarBatch
   /** The backend behind the module-level functions. */
   defaultBackend?(): string
 }
