@@ -3,6 +3,7 @@
  * without otp-wasm. They run on the main thread (one thread) and in worker threads (all threads), on a
  * sample of the workload: their speed per record or per counter does not depend on its size.
  */
+import type { Algorithm } from './contender.js'
 import { nodeHotp, nodeKeyedOtp } from './peers/node-crypto.js'
 import { generateRecords, scanTarget, totpRecords } from './fixtures.js'
 import { sameCode } from './hotp-by-hand.js'
@@ -10,7 +11,7 @@ import { sameCode } from './hotp-by-hand.js'
 /** A piece of baseline work, small enough to send to a worker. */
 export type BaselineJob =
   | { readonly kind: 'totp-batch'; readonly count: number; readonly seed: number }
-  | { readonly kind: 'resync-scan'; readonly count: number }
+  | { readonly kind: 'resync-scan'; readonly count: number; readonly algorithm: Algorithm }
   | { readonly kind: 'generate-batch'; readonly count: number; readonly seed: number }
 
 /**
@@ -22,7 +23,7 @@ export function prepareBaselineJob(job: BaselineJob): () => void {
     case 'totp-batch':
       return totpBatchLoop(job.count, job.seed)
     case 'resync-scan':
-      return resyncScanLoop(job.count)
+      return resyncScanLoop(job.count, job.algorithm)
     case 'generate-batch':
       return generateBatchLoop(job.count, job.seed)
   }
@@ -48,9 +49,9 @@ function totpBatchLoop(count: number, seed: number): () => void {
   }
 }
 
-function resyncScanLoop(count: number): () => void {
-  const target = scanTarget(count)
-  const keyed = nodeKeyedOtp('SHA1', target.key)
+function resyncScanLoop(count: number, algorithm: Algorithm): () => void {
+  const target = scanTarget(count, algorithm)
+  const keyed = nodeKeyedOtp(algorithm, target.key)
   const [first, second] = target.codes as [string, string]
   return () => {
     let found = -1

@@ -131,9 +131,9 @@ export interface ScanTarget {
 }
 
 /** Places the target so that a scan over [from, from + count) only finds it at its last counter. */
-export function scanTarget(count: number, from = 5_000): ScanTarget {
-  const key = rfcSeed('SHA1')
+export function scanTarget(count: number, algorithm: Algorithm = 'SHA1', from = 5_000): ScanTarget {
+  const key = rfcSeed(algorithm)
   const first = from + count - 1
-  const codes = [nodeHotp('SHA1', key, first), nodeHotp('SHA1', key, first + 1)]
+  const codes = [nodeHotp(algorithm, key, first), nodeHotp(algorithm, key, first + 1)]
   return { key, from, count, codes, expected: first + 2 }
 }

@@ -182,24 +182,24 @@ const batchGenerateColumnar: LargeWorkload = {
   },
 }
 
-function resyncScan(id: string, full: number, quick: number, sample: Sizes): LargeWorkload {
+function resyncScan(id: string, algorithm: Algorithm, full: number, quick: number, sample: Sizes): LargeWorkload {
   return {
     kind: 'large',
     id,
-    title: (size) => `resync scan, ${count(size)} counters, SHA-1`,
+    title: (size) => `resync scan, ${count(size)} counters, ${algorithm.replace('SHA', 'SHA-')}`,
     unit: 'counter',
-    algorithm: 'SHA1',
+    algorithm,
     compressions: 2,
     size: { full, quick },
     sample,
-    baselineJob: (n) => ({ kind: 'resync-scan', count: n }),
+    baselineJob: (n) => ({ kind: 'resync-scan', count: n, algorithm }),
     prepare({ engine }, size) {
       const resyncHotp = engine.resyncHotp?.bind(engine)
       if (!resyncHotp) return { reason: 'engine.resyncHotp is not in this build yet' }
-      const target = scanTarget(size)
+      const target = scanTarget(size, algorithm)
       return {
         async run() {
-          const next = await resyncHotp(target.key, [...target.codes], target.from, { lookAhead: size })
+          const next = await resyncHotp(target.key, [...target.codes], target.from, { lookAhead: size, algorithm })
           if (next === null || Number(next) !== target.expected) {
             throw new Error(`resyncHotp: expected ${target.expected}, got ${String(next)}`)
           }
@@ -227,6 +227,8 @@ export const WORKLOADS: readonly Workload[] = [
   batchVerify,
   batchVerifyColumnar,
   batchGenerateColumnar,
-  resyncScan('resync-scan-1m', 1_000_000, 100_000, { full: 200_000, quick: 30_000 }),
-  resyncScan('resync-scan-100m', 100_000_000, 3_000_000, { full: 1_000_000, quick: 30_000 }),
+  resyncScan('resync-scan-1m', 'SHA1', 1_000_000, 100_000, { full: 200_000, quick: 30_000 }),
+  resyncScan('resync-scan-100m', 'SHA1', 100_000_000, 3_000_000, { full: 1_000_000, quick: 30_000 }),
+  resyncScan('resync-scan-1m-sha256', 'SHA256', 1_000_000, 100_000, { full: 200_000, quick: 30_000 }),
+  resyncScan('resync-scan-1m-sha512', 'SHA512', 1_000_000, 100_000, { full: 200_000, quick: 30_000 }),
 ]
