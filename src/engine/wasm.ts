@@ -6,6 +6,7 @@
  * results are copied out. The kernel prepares a key's HMAC midstates once per call or batch chunk and
  * wipes all key material before returning; no view of key bytes is kept here.
  */
+import { counterChunks } from '../counter-chunks.js'
 import { OtpError } from '../errors.js'
 import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../kernel.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
@@ -85,8 +86,6 @@ export function instantiateWasm(module: WebAssembly.Module): WasmExports {
  */
 export const SCAN_CHUNK = 32768
 
-const TWO_32 = 2 ** 32
-
 /** A Kernel over one instance of the WASM kernel. */
 class WasmKernel implements Kernel {
   readonly backend: Backend
@@ -161,18 +160,9 @@ class WasmKernel implements Kernel {
     try {
       const base = this.at.CODES >>> 2
       for (let j = 0; j < codes.length; j++) this.u32[base + j] = codes[j]!
-      hi >>>= 0
-      lo >>>= 0
-      for (let done = 0; done < count; ) {
-        const n = Math.min(SCAN_CHUNK, count - done)
-        const found = this.x.scan(alg, hi, lo, n, codes.length, digits)
-        if (found >= 0) return done + found
-        done += n
-        lo += n
-        if (lo >= TWO_32) {
-          lo -= TWO_32
-          hi = (hi + 1) >>> 0
-        }
+      for (const chunk of counterChunks(hi, lo, count, SCAN_CHUNK)) {
+        const found = this.x.scan(alg, chunk.hi, chunk.lo, chunk.n, codes.length, digits)
+        if (found >= 0) return chunk.offset + found
       }
       return -1
     } finally {

@@ -3,6 +3,7 @@
  * the calling thread or across the worker pool. The engine (src/pool/engine-api.ts) sees only this
  * interface, so both kinds of engine share every line above it.
  */
+import { counterChunks } from '../counter-chunks.js'
 import type { OtpError } from '../errors.js'
 import type { AlgorithmId, Kernel, PackedBatch } from '../kernel.js'
 import { yieldTurn, type Cancel } from './abort.js'
@@ -48,8 +49,6 @@ export interface Executor {
 /** Counters the calling thread scans between two looks for an abort (about 0.1 s). */
 const COUNTERS_PER_TURN = 1 << 20
 
-const TWO_32 = 2 ** 32
-
 /**
  * Runs everything on `kernel` in the calling thread. Work of a shard or more goes in pieces of a few
  * shards, yielding to the event loop before each, so that an abort (a timer, say) can land.
@@ -78,18 +77,11 @@ export function inProcessExecutor(kernel: Kernel): Executor {
     async scan({ alg, key, hi, lo, count, codes, digits }, cancel) {
       cancel?.throwIfAborted()
       if (count <= COUNTERS_PER_TURN) return kernel.scan(alg, key, hi, lo, count, codes, digits)
-      for (let done = 0; done < count; ) {
+      for (const chunk of counterChunks(hi, lo, count, COUNTERS_PER_TURN)) {
         await yieldTurn()
         cancel?.throwIfAborted()
-        const n = Math.min(COUNTERS_PER_TURN, count - done)
-        const found = kernel.scan(alg, key, hi, lo, n, codes, digits)
-        if (found >= 0) return done + found
-        done += n
-        lo += n
-        if (lo >= TWO_32) {
-          lo -= TWO_32
-          hi = (hi + 1) >>> 0
-        }
+        const found = kernel.scan(alg, key, chunk.hi, chunk.lo, chunk.n, codes, digits)
+        if (found >= 0) return chunk.offset + found
       }
       return -1
     },

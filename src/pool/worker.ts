@@ -4,6 +4,7 @@
  * call's cutoff (src/pool/protocol.ts) and stops early when the result is no longer wanted.
  */
 import { move, workerData } from 'piscina'
+import { counterChunks } from '../counter-chunks.js'
 import type { Kernel } from '../kernel.js'
 import { loadKernel } from '../engine/select.js'
 import {
@@ -21,7 +22,6 @@ import { decodeShard, shardResults, sliceRows } from './shard.js'
 
 const kernel: Kernel = loadKernel((workerData as WorkerData).backend)
 
-const TWO_32 = 2 ** 32
 const STOPPED: Answer = { stopped: true }
 
 /** The test hook: end this thread mid-task, as a crash would (internal; see PoolHooks). */
@@ -49,25 +49,17 @@ function runRows(task: RowsTask): Answer {
 
 function runScan(task: ScanTask): Answer {
   const { alg, key, codes, digits } = task
-  let { hi, lo } = task
   try {
-    for (let done = 0; done < task.count; ) {
+    for (const { offset, hi, lo, n } of counterChunks(task.hi, task.lo, task.count, COUNTERS_PER_CALL)) {
       if (isCut(task.cutoff, task.index)) return STOPPED
-      const n = Math.min(COUNTERS_PER_CALL, task.count - done)
       // The kernel reads past the n first positions for the confirming codes.
       const found = kernel.scan(alg, key, hi, lo, n, codes, digits)
       if (found >= 0) {
         // The ranges after this one stop; the ones before go on.
         lowerCutoff(task.cutoff, task.index)
-        return { offset: done + found }
+        return { offset: offset + found }
       }
       crashIfTold(task)
-      done += n
-      lo += n
-      if (lo >= TWO_32) {
-        lo -= TWO_32
-        hi = (hi + 1) >>> 0
-      }
     }
     return { offset: -1 }
   } finally {
