@@ -183,12 +183,13 @@ class WasmKernel implements Kernel {
   /**
    * Cuts the batch into chunks that fit the kernel's regions: at most RECORD_CAPACITY records, and a
    * chunk ends early when its distinct keys would exceed KEY_CAPACITY or KEY_BYTES_CAPACITY. Keys are
-   * re-indexed per chunk so that each is written and prepared once per chunk.
+   * re-indexed per chunk so that each is written and prepared once per chunk. Keys first used in the
+   * order they were added (as packed records are) are copied in runs, one copy per run.
    */
   private run(batch: PackedBatch, verify: boolean, collect: (start: number, n: number) => void): void {
     this.views()
     const { u8, u32, at } = this
-    const { keyBytes, keyOffsets, keyIndex } = batch
+    const { keyBytes, keyOffsets, keyIndex, keyAlgorithms } = batch
     const local = new Int32Array(keyOffsets.length - 1).fill(-1)
     const chunkKeys = new Uint32Array(at.KEY_CAPACITY)
     const recKey = at.REC_KEY >>> 2
@@ -197,25 +198,33 @@ class WasmKernel implements Kernel {
       const limit = Math.min(batch.count, start + at.RECORD_CAPACITY)
       let nkeys = 0
       let used = 0
+      // The run of keys [runFirst, runEnd) not copied yet, bound for KEY_BYTES + runAt.
+      let runFirst = 0
+      let runEnd = 0
+      let runAt = 0
+      const copyRun = () => u8.set(keyBytes.subarray(keyOffsets[runFirst], keyOffsets[runEnd]), at.KEY_BYTES + runAt)
       let r = start
       for (; r < limit; r++) {
         const g = keyIndex[r]!
         let k = local[g]!
         if (k < 0) {
-          const from = keyOffsets[g]!
-          const len = keyOffsets[g + 1]! - from
+          const len = keyOffsets[g + 1]! - keyOffsets[g]!
           if (nkeys === at.KEY_CAPACITY || used + len > at.KEY_BYTES_CAPACITY) break
-          const dst = at.KEY_BYTES + used
-          if (len <= 64) for (let i = 0; i < len; i++) u8[dst + i] = keyBytes[from + i]!
-          else u8.set(keyBytes.subarray(from, from + len), dst)
+          if (g !== runEnd) {
+            copyRun()
+            runFirst = g
+            runAt = used
+          }
+          runEnd = g + 1
           u32[keyOff + nkeys] = used
-          u8[at.KEY_ALGORITHMS + nkeys] = batch.keyAlgorithms[g]!
+          u8[at.KEY_ALGORITHMS + nkeys] = keyAlgorithms[g]!
           used += len
           k = local[g] = nkeys
           chunkKeys[nkeys++] = g
         }
         u32[recKey + r - start] = k
       }
+      copyRun()
       u32[keyOff + nkeys] = used
       const n = r - start
       u32.set(batch.counterHi.subarray(start, r), at.REC_HI >>> 2)
