@@ -23,6 +23,7 @@ export {
 } from './otp.js'
 export { createEngine, type CallOptions, type Engine, type EngineOptions, type StreamOptions } from './engine/engine.js'
 export { BatchBuilder, type BatchSizeHint, type HotpRecordOptions, type TotpRecordOptions } from './batch/columns.js'
+export type { CodeColumn, HotpColumns, TotpColumns } from './batch/column-input.js'
 export type { GenerateRecord, HotpVerifyRecord, TotpVerifyRecord, VerifyRecord } from './batch/records.js'
 export {
   INVALID_STATUS,

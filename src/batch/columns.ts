@@ -7,6 +7,7 @@ import { OtpError, describe } from '../errors.js'
 import type { Algorithm, PackedBatch } from '../kernel.js'
 import { toKey, type Secret } from '../secret.js'
 import { checkAlgorithm, checkCounter, checkDigits, checkTimeStep, checkWindow, parseCode } from '../validate.js'
+import { checkKeyColumns, codeAt, columnsLength, type HotpColumns, type TotpColumns } from './column-input.js'
 
 /** What a record came to before any kernel ran: an error, or a code that can never match. */
 export type Settled = OtpError | null
@@ -134,16 +135,56 @@ export class BatchBuilder {
       const alg = checkAlgorithm(algorithm)
       const key = toKey(secret)
       this.keyBytes.ensure(start + key.length)
-      const bytes = this.keyBytes.data
-      // A loop beats TypedArray.set for the 10-64 byte keys tokens have.
-      if (key.length <= 64) for (let i = 0; i < key.length; i++) bytes[start + i] = key[i]!
-      else bytes.set(key, start)
+      // One copy, not a byte loop: secrets read from a store lie scattered in the heap, where a byte
+      // loop costs several times more.
+      this.keyBytes.data.set(key, start)
       this.keyOffsets.data[k + 1] = start + key.length
       this.keyAlgorithms.data[k] = alg
     } catch (error) {
       this.keyErrors.set(k, asOtpError(error))
     }
     return k
+  }
+
+  /**
+   * Adds keys stored back to back, all with one algorithm: key i is
+   * `bytes.subarray(offsets[i], offsets[i + 1])`, so n keys take n + 1 offsets. Returns the index of
+   * the first; the others follow it. A key whose range is empty, longer than 1024 bytes, or outside
+   * `bytes` gets its INVALID_SECRET as addKey would; a bad algorithm, or offsets that are not whole
+   * numbers, throw before any key is added.
+   */
+  addKeys(bytes: Uint8Array, offsets: ArrayLike<number>, algorithm: Algorithm = 'SHA1'): number {
+    const alg = checkAlgorithm(algorithm)
+    const problems = checkKeyColumns(bytes, offsets)
+    const n = offsets.length - 1
+    const first = this.keys
+    this.keys += n
+    this.keyOffsets.ensure(this.keys + 1)
+    this.keyAlgorithms.ensure(this.keys)
+    this.keyAlgorithms.data.fill(alg, first, this.keys)
+    const base = this.keyOffsets.data[first]!
+    const span = problems.size === 0 ? offsets[n]! - offsets[0]! : 0
+    this.keyBytes.ensure(base + span)
+    if (problems.size === 0) {
+      // Good keys lie back to back already: one copy, and offsets moved to the builder's.
+      this.keyBytes.data.set(bytes.subarray(offsets[0], offsets[n]), base)
+      const shift = base - offsets[0]!
+      for (let i = 1; i <= n; i++) this.keyOffsets.data[first + i] = offsets[i]! + shift
+      return first
+    }
+    let end = base
+    for (let i = 0; i < n; i++) {
+      const problem = problems.get(i)
+      if (problem) this.keyErrors.set(first + i, problem)
+      else {
+        const key = bytes.subarray(offsets[i], offsets[i + 1])
+        this.keyBytes.ensure(end + key.length)
+        this.keyBytes.data.set(key, end)
+        end += key.length
+      }
+      this.keyOffsets.data[first + i + 1] = end
+    }
+    return first
   }
 
   /** Adds an HOTP record: `code` against `counter ... counter + window`. Returns its record index. */
@@ -153,9 +194,7 @@ export class BatchBuilder {
       this.checkKey(key)
       const digits = checkDigits(options.digits)
       const { hi, lo } = checkCounter(counter)
-      const window = checkWindow(options.window, 0)
-      const room = hi < 0xffff_ffff ? window : Math.min(window, 0xffff_ffff - lo)
-      this.push(record, key, parseCode(code, digits), digits, hi, lo, 0, room)
+      this.pushHotp(record, key, parseCode(code, digits), digits, hi, lo, checkWindow(options.window, 0))
     } catch (error) {
       this.settle(record, error)
     }
@@ -169,13 +208,72 @@ export class BatchBuilder {
       this.checkKey(key)
       const digits = checkDigits(options.digits)
       const step = checkTimeStep(time, options.period, options.t0)
-      const window = checkWindow(options.window, 1)
-      const value = parseCode(code, digits)
-      this.push(record, key, value, digits, Math.floor(step / 0x1_0000_0000), step >>> 0, Math.min(window, step), window)
+      this.pushTotp(record, key, parseCode(code, digits), digits, step, checkWindow(options.window, 1))
     } catch (error) {
       this.settle(record, error)
     }
     return record
+  }
+
+  /**
+   * Adds HOTP records from columns: record i checks `codes[i]` against `counters[i] ...
+   * counters[i] + window` with key `keys[i]`; the options hold for every record of the call.
+   * Returns the index of the first record; the others follow it. A bad record is kept as its
+   * OtpError, as addHotp keeps it; bad options or columns of different lengths throw before any
+   * record is added.
+   */
+  addHotpColumns(columns: HotpColumns, options: HotpRecordOptions = NO_OPTIONS): number {
+    const n = columnsLength(columns, 'counters')
+    const digits = checkDigits(options.digits)
+    const window = checkWindow(options.window, 0)
+    const { keys, codes, counters } = columns
+    const first = this.records
+    this.reserve(n)
+    for (let i = 0; i < n; i++) {
+      const record = this.records++
+      try {
+        const key = keys[i]!
+        this.checkKey(key)
+        const { hi, lo } = checkCounter(counters[i])
+        this.pushHotp(record, key, codeAt(codes, i, digits), digits, hi, lo, window)
+      } catch (error) {
+        this.settle(record, error)
+      }
+    }
+    return first
+  }
+
+  /**
+   * Adds TOTP records from columns: record i checks `codes[i]` against the steps around `times[i]`
+   * (unix seconds) with key `keys[i]`; the options hold for every record of the call. Returns the
+   * index of the first record; the others follow it. A bad record is kept as its OtpError, as addTotp
+   * keeps it; bad options or columns of different lengths throw before any record is added.
+   * @example
+   * const first = batch.addKeys(secretBytes, secretOffsets)           // n keys back to back
+   * batch.addTotpColumns({ keys: keyOfLogin, codes, times }, { window: 1 })
+   */
+  addTotpColumns(columns: TotpColumns, options: TotpRecordOptions = NO_OPTIONS): number {
+    const n = columnsLength(columns, 'times')
+    const digits = checkDigits(options.digits)
+    const window = checkWindow(options.window, 1)
+    const { period, t0 } = options
+    checkTimeStep(t0 ?? 0, period, t0)
+    const { keys, codes, times } = columns
+    const first = this.records
+    this.reserve(n)
+    for (let i = 0; i < n; i++) {
+      const record = this.records++
+      try {
+        const key = keys[i]!
+        this.checkKey(key)
+        const time = times[i]
+        if (typeof time !== 'number') throw new OtpError('INVALID_TIME', `times[${i}] must be a number of unix seconds, got ${describe(time)}`)
+        this.pushTotp(record, key, codeAt(codes, i, digits), digits, checkTimeStep(time, period, t0), window)
+      } catch (error) {
+        this.settle(record, error)
+      }
+    }
+    return first
   }
 
   /** Adds a record to generate a code for (generateColumns): `hotp(key, counter)`. */
@@ -242,8 +340,10 @@ export class BatchBuilder {
     this.keyBytes.data.fill(0)
   }
 
-  private growRows(): void {
-    this.capacity *= 2
+  /** Makes room for `n` more rows at once (doubling at least, so that adding one row at a time stays linear). */
+  private reserve(n: number): void {
+    if (this.rows + n <= this.capacity) return
+    this.capacity = Math.max(this.rows + n, this.capacity * 2)
     for (const column of [this.keyIndex, this.counterHi, this.counterLo, this.code, this.digits, this.behind, this.ahead, this.rowRecord]) {
       column.ensure(this.capacity)
     }
@@ -264,14 +364,25 @@ export class BatchBuilder {
     this.settled.set(record, outcome === null ? null : asOtpError(outcome))
   }
 
+  /** An HOTP row: the look-ahead is cut where it would pass 2^64 - 1. */
+  private pushHotp(record: number, key: number, value: number, digits: number, hi: number, lo: number, window: number): void {
+    const room = hi < 0xffff_ffff ? window : Math.min(window, 0xffff_ffff - lo)
+    this.push(record, key, value, digits, hi, lo, 0, room)
+  }
+
+  /** A TOTP row around time step `step`: the window reaches back no further than step 0. */
+  private pushTotp(record: number, key: number, value: number, digits: number, step: number, window: number): void {
+    this.push(record, key, value, digits, Math.floor(step / 0x1_0000_0000), step >>> 0, Math.min(window, step), window)
+  }
+
   /** Writes one packed row; a code that can never match (value -1) settles the record as null instead. */
   private push(record: number, key: number, value: number, digits: number, hi: number, lo: number, behind: number, ahead: number): void {
     if (value < 0) {
       this.settled.set(record, null)
       return
     }
+    if (this.rows === this.capacity) this.reserve(1)
     const r = this.rows++
-    if (r === this.capacity) this.growRows()
     this.keyIndex.data[r] = key
     this.counterHi.data[r] = hi
     this.counterLo.data[r] = lo

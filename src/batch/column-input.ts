@@ -1,0 +1,102 @@
+/**
+ * The shapes of columnar input (BatchBuilder.addKeys, addHotpColumns, addTotpColumns), checked once
+ * per call: what is wrong with the call as a whole throws; what is wrong with one key or record is
+ * kept for that key or record.
+ */
+import { OtpError, describe } from '../errors.js'
+import { MAX_SECRET_BYTES } from '../secret.js'
+import { parseCode } from '../validate.js'
+
+/**
+ * Codes of a column: strings of `digits` digits, as users type them, or their integer values. An
+ * integer has lost its leading zeros: 12345 is the 6-digit code "012345", so check the length of
+ * typed text before turning it into a number (or pass the strings).
+ */
+export type CodeColumn = readonly string[] | Uint32Array
+
+/** HOTP records in columns: record i is key `keys[i]`, code `codes[i]`, counter `counters[i]`. */
+export interface HotpColumns {
+  /** Key indexes, as addKey / addKeys returned them. */
+  readonly keys: ArrayLike<number>
+  readonly codes: CodeColumn
+  /** Counters: safe integers (a Float64Array, say), or bigints (a BigUint64Array) for any 64-bit counter. */
+  readonly counters: ArrayLike<number> | ArrayLike<bigint>
+}
+
+/** TOTP records in columns: record i is key `keys[i]`, code `codes[i]`, unix time `times[i]`. */
+export interface TotpColumns {
+  /** Key indexes, as addKey / addKeys returned them. */
+  readonly keys: ArrayLike<number>
+  readonly codes: CodeColumn
+  /** Unix seconds (a Float64Array, say). */
+  readonly times: ArrayLike<number>
+}
+
+const isColumn = (value: unknown): value is ArrayLike<unknown> =>
+  Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))
+
+/**
+ * The number of records in `columns`: its `keys`, `codes` and `values` columns (counters or times)
+ * must be arrays or typed arrays of one length.
+ * @throws OtpError('INVALID_RECORD') when a column is missing or the lengths differ.
+ */
+export function columnsLength(columns: object, values: 'counters' | 'times'): number {
+  if (columns === null || typeof columns !== 'object') {
+    throw new OtpError('INVALID_RECORD', `columns must be an object of keys, codes and ${values}, got ${describe(columns)}`)
+  }
+  const named = columns as Record<string, unknown>
+  const names = ['keys', 'codes', values]
+  for (const name of names) {
+    if (!isColumn(named[name])) {
+      throw new OtpError('INVALID_RECORD', `columns.${name} must be an array or a typed array, got ${describe(named[name])}`)
+    }
+  }
+  const n = (named.keys as ArrayLike<unknown>).length
+  for (const name of names) {
+    const length = (named[name] as ArrayLike<unknown>).length
+    if (length !== n) throw new OtpError('INVALID_RECORD', `columns.${name} has ${length} entries, columns.keys has ${n}`)
+  }
+  return n
+}
+
+/** Record i's code as an integer, or -1 when it can never match (as parseCode answers). */
+export function codeAt(codes: CodeColumn, i: number, digits: number): number {
+  if (codes instanceof Uint32Array) {
+    const value = codes[i]!
+    return value < 10 ** digits && value <= 0x7fff_ffff ? value : -1
+  }
+  return parseCode(codes[i], digits)
+}
+
+/**
+ * Checks keys stored back to back (key i is `bytes.subarray(offsets[i], offsets[i + 1])`) and
+ * answers the problem of each bad key by its index: empty, longer than MAX_SECRET_BYTES, or outside
+ * `bytes`.
+ * @throws OtpError when `bytes` is not a Uint8Array or `offsets` not at least one whole number each.
+ */
+export function checkKeyColumns(bytes: unknown, offsets: unknown): Map<number, OtpError> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new OtpError('INVALID_SECRET', `keys' bytes must be a Uint8Array, got ${describe(bytes)}`)
+  }
+  if (!isColumn(offsets) || offsets.length === 0) {
+    throw new OtpError('INVALID_RECORD', `key offsets must be a non-empty array or typed array (n keys take n + 1), got ${describe(offsets)}`)
+  }
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i]
+    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+      throw new OtpError('INVALID_RECORD', `key offsets[${i}] must be a whole number, got ${describe(offset)}`)
+    }
+  }
+  const at = offsets as ArrayLike<number>
+  const problems = new Map<number, OtpError>()
+  for (let i = 0; i + 1 < at.length; i++) {
+    const start = at[i]!
+    const end = at[i + 1]!
+    if (end > bytes.length || start > end) {
+      problems.set(i, new OtpError('INVALID_SECRET', `key ${i} of the call spans bytes ${start} to ${end} of ${bytes.length}`))
+    } else if (end === start || end - start > MAX_SECRET_BYTES) {
+      problems.set(i, new OtpError('INVALID_SECRET', `secret must be 1 to ${MAX_SECRET_BYTES} bytes, got ${end - start} bytes`))
+    }
+  }
+  return problems
+}
