@@ -95,6 +95,30 @@ export function totpRecords(count: number, seed: number): TotpRecord[] {
   return records
 }
 
+/** Batch records as columns: the keys back to back in one buffer, and a key index, code and time per record. */
+export interface TotpColumnsInput {
+  readonly bytes: Uint8Array
+  readonly offsets: Uint32Array
+  readonly keys: Uint32Array
+  readonly codes: readonly string[]
+  readonly times: Float64Array
+}
+
+/** The same records in columns, key i being record i's secret. */
+export function totpColumns(records: readonly TotpRecord[]): TotpColumnsInput {
+  const offsets = new Uint32Array(records.length + 1)
+  records.forEach((record, i) => (offsets[i + 1] = offsets[i]! + record.secret.length))
+  const bytes = new Uint8Array(offsets[records.length]!)
+  records.forEach((record, i) => bytes.set(record.secret, offsets[i]))
+  return {
+    bytes,
+    offsets,
+    keys: Uint32Array.from(records, (_, i) => i),
+    codes: records.map((record) => record.code),
+    times: Float64Array.from(records, (record) => record.time),
+  }
+}
+
 /** HOTP-SHA-1 generation inputs: a distinct 20-byte secret and counter each, with the expected codes. */
 export interface GenerateRecords {
   readonly secrets: readonly Uint8Array[]

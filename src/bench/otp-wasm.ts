@@ -39,6 +39,11 @@ export interface ColumnarBatch {
   addKey(secret: Uint8Array, algorithm?: Algorithm): number
   addTotp(key: number, code: string, time: number, options?: { period?: number; window?: number }): number
   addCounter?(key: number, counter: number, digits?: number): number
+  addKeys?(bytes: Uint8Array, offsets: Uint32Array, algorithm?: Algorithm): number
+  addTotpColumns?(
+    columns: { keys: Uint32Array; codes: readonly string[]; times: Float64Array },
+    options?: { period?: number; window?: number },
+  ): number
 }
 
 /** The columnar result of `verifyColumns`: status 1 is a match. */
@@ -67,7 +72,7 @@ export interface OtpEngine extends OtpFunctions {
 /** The module as the benchmark sees it. */
 export interface OtpWasmModule extends OtpFunctions {
   createEngine?(options: { backend?: 'auto' | 'wasm' | 'js'; threads?: number }): Promise<OtpEngine>
-  BatchBuilder?: new (expected?: { records?: number; keys?: number }) => ColumnarBatch
+  BatchBuilder?: new (expected?: { records?: number; keys?: number; keyBytes?: number }) => ColumnarBatch
   /** The backend behind the module-level functions. */
   defaultBackend?(): string
 }

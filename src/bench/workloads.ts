@@ -5,7 +5,7 @@
  */
 import type { BaselineJob } from './baseline-loops.js'
 import type { Algorithm } from './contender.js'
-import { generateRecords, scanTarget, totpRecords, type GenerateRecords } from './fixtures.js'
+import { generateRecords, scanTarget, totpColumns, totpRecords, type GenerateRecords, type TotpColumnsInput } from './fixtures.js'
 import type { SingleCodeOperation } from './micro.js'
 import type { OtpEngine, OtpWasmModule, TotpRecord } from './otp-wasm.js'
 
@@ -114,25 +114,33 @@ const batchVerify: LargeWorkload = {
 
 const RECORD_OPTIONS = { period: 30, window: 1 }
 
+const columnsCache = new Map<number, TotpColumnsInput>()
+function columnsOf(size: number): TotpColumnsInput {
+  let columns = columnsCache.get(size)
+  if (!columns) columnsCache.set(size, (columns = totpColumns(recordsOf(size))))
+  return columns
+}
+
 const batchVerifyColumnar: LargeWorkload = {
   ...batchVerify,
   id: 'batch-verify-columnar',
-  title: (size) => `batch verify, columnar (BatchBuilder), ${count(size)} TOTP-SHA-1 records, window ±1`,
+  title: (size) => `batch verify, columnar (typed arrays in), ${count(size)} TOTP-SHA-1 records, window ±1`,
   prepare({ engine, module }, size) {
     const verifyColumns = engine.verifyColumns?.bind(engine)
     const Builder = module.BatchBuilder
-    if (!verifyColumns || !Builder) return { reason: 'engine.verifyColumns / BatchBuilder are not in this build yet' }
-    const records = recordsOf(size)
+    if (!verifyColumns || !Builder || typeof Builder.prototype.addTotpColumns !== 'function') {
+      return { reason: 'engine.verifyColumns / BatchBuilder.addTotpColumns are not in this build yet' }
+    }
+    const { bytes, offsets, keys, codes, times } = columnsOf(size)
     return {
       // Filling the builder is timed too: it is where each record is checked, as verifyBatch does inside.
       async run() {
-        // A caller of the hot path knows its batch's size: the builder makes room once.
-        const batch = new Builder({ records: records.length, keys: records.length })
-        for (const record of records) {
-          batch.addTotp(batch.addKey(record.secret), record.code, record.time, RECORD_OPTIONS)
-        }
+        const batch = new Builder({ records: size, keys: size, keyBytes: bytes.length })
+        const first = batch.addKeys!(bytes, offsets)
+        if (first !== 0) throw new Error(`addKeys answered ${first} for the first key`)
+        batch.addTotpColumns!({ keys, codes, times }, RECORD_OPTIONS)
         const { status, delta } = await verifyColumns(batch)
-        if (status.length !== records.length) throw new Error(`verifyColumns answered ${status.length} results`)
+        if (status.length !== size) throw new Error(`verifyColumns answered ${status.length} results`)
         for (let i = 0; i < status.length; i++) {
           if (status[i] !== 1 || delta[i] !== 1) {
             throw new Error(`verifyColumns record ${i}: expected a match at delta 1, got status ${status[i]} delta ${delta[i]}`)
@@ -212,6 +220,7 @@ function resyncScan(id: string, algorithm: Algorithm, full: number, quick: numbe
 /** Drops the batch records kept between engines and workloads. */
 export function releaseFixtures(): void {
   recordCache.clear()
+  columnsCache.clear()
   generateCache.clear()
 }
 
