@@ -71,7 +71,7 @@ function prepareKeys(nkeys: u32): void {
         hmacKey(alg, KEY_BYTES + start, len, slotOf(k))
         continue
       }
-      loadKeyLane(alg, n, KEY_BYTES + start, len, slotOf(k))
+      loadKeyLane(n, KEY_BYTES + start, len, slotOf(k))
       if (++n == lanes) {
         prepareKeyLanes(alg, n)
         n = 0

@@ -6,17 +6,28 @@
 // Every function here works on the transposed regions of ./layout.ts; none allocates.
 
 import { SHA1, SHA256, SHA512 } from '../hmac'
-import { OUTER, PAD } from '../layout'
+import { OUTER } from '../layout'
 import { SHA1_IV } from '../sha1'
 import { SHA256_IV } from '../sha256'
 import { SHA512_IV } from '../sha512'
 import {
-  LANE_BLOCK, LANE_COUNTERS, LANE_DIGEST, LANE_INNER_BLOCK, LANE_OUTER, LANE_OUTER_BLOCK, LANE_SCRATCH,
-  LANE_SCRATCH_BYTES, LANE_SLOT, LANE_STATES, LANES_32, LANES_64,
+  LANE_COUNTERS, LANE_DIGEST, LANE_INNER_BLOCK, LANE_KEY, LANE_KEY_LEN, LANE_OUTER, LANE_OUTER_BLOCK,
+  LANE_SCRATCH, LANE_SCRATCH_BYTES, LANE_SLOT, LANE_STATES, LANES_32, LANES_64,
 } from './layout'
 import { sha1x4Compress, sha1x4CompressCounter, sha1x4CompressDigest } from './sha1x4'
 import { sha256x4Compress, sha256x4CompressCounter, sha256x4CompressDigest } from './sha256x4'
 import { sha512x2Compress, sha512x2CompressCounter, sha512x2CompressDigest } from './sha512x2'
+
+// Byte shuffles of key setup (keyBlock), for 32-bit and 64-bit words.
+/** Byte swap of every word: little-endian loads to big-endian words. */
+const BSWAP_32 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12)
+const BSWAP_64 = i8x16(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8)
+/** Spreads the low byte of each u32 of LANE_KEY_LEN over its lane's bytes. */
+const SPREAD_32 = i8x16(0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12, 12)
+const SPREAD_64 = i8x16(0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4)
+/** Each byte's place in its (little-endian) word. */
+const PLACE_32 = i8x16(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3)
+const PLACE_64 = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7)
 
 /** Lanes per vector of the hash: 2 for SHA-512 (u64 words), else 4. */
 // @ts-ignore: decorator
@@ -102,29 +113,52 @@ export function hmacLanesFrom(alg: u32, c: u64): void {
 }
 
 /**
- * Puts the key at `key` (`len` bytes, at most one block) XOR ipad into lane `lane` of LANE_BLOCK
- * (RFC 2104 section 2, steps 1-2), to be prepared into `slot` by prepareKeyLanes. The key is padded
- * with zeros in PAD on the way, and PAD is wiped.
+ * Takes the key at `key` (`len` bytes, at most one block) into lane `lane` of the next key setup, to
+ * be prepared into `slot` by prepareKeyLanes. Only the key's place is noted: prepareKeyLanes reads the
+ * bytes of all lanes at once, straight into the transposed block.
  */
-export function loadKeyLane(alg: u32, lane: u32, key: usize, len: usize, slot: usize): void {
+export function loadKeyLane(lane: u32, key: usize, len: u32, slot: usize): void {
   store<usize>(LANE_SLOT + (<usize>lane << 2), slot)
-  if (alg == SHA512) {
-    memory.copy(PAD, key, len)
-    memory.fill(PAD + len, 0, 128 - len)
-    const at = LANE_BLOCK + (<usize>lane << 3)
-    for (let w: usize = 0; w < 16; w++) {
-      store<u64>(at + (w << 4), bswap<u64>(load<u64>(PAD + (w << 3))) ^ 0x3636363636363636)
+  store<usize>(LANE_KEY + (<usize>lane << 2), key)
+  store<u32>(LANE_KEY_LEN + (<usize>lane << 2), len)
+}
+
+/**
+ * Writes every lane's key XOR `pad` (RFC 2104 section 2, steps 1-2 and 5), zero-padded to the block,
+ * into rows 0..15 of LANE_OUTER_BLOCK as big-endian words. Each row takes its lanes' words with one
+ * load per lane; bytes past a key's length (the next key's, or anything: a key may end anywhere in
+ * KEY_BYTES, and a row reads whole words) are masked off before the byte swap.
+ */
+function keyBlock(alg: u32, pad: v128): void {
+  const wide = alg == SHA512
+  // Each lane's length in each of its bytes, and each byte's place in its word: a byte is the key's
+  // when 4 * w (or 8 * w) + place < length.
+  const lens = i8x16.swizzle(v128.load(LANE_KEY_LEN), wide ? SPREAD_64 : SPREAD_32)
+  const place = wide ? PLACE_64 : PLACE_32
+  const swap = wide ? BSWAP_64 : BSWAP_32
+  const step: u8 = wide ? 8 : 4
+  const k0 = load<usize>(LANE_KEY), k1 = load<usize>(LANE_KEY, 4)
+  const k2 = load<usize>(LANE_KEY, 8), k3 = load<usize>(LANE_KEY, 12)
+  let longest: u32 = 0
+  for (let l: usize = 0; l < 4; l++) longest = max(longest, load<u32>(LANE_KEY_LEN + (l << 2)))
+  const rows = (<usize>longest + step - 1) / step
+  let w: usize = 0
+  for (; w < rows; w++) {
+    const at = w * step
+    let v = i32x4.splat(0)
+    if (wide) {
+      v = v128.load64_lane(k0 + at, v, 0)
+      v = v128.load64_lane(k1 + at, v, 1)
+    } else {
+      v = v128.load32_lane(k0 + at, v, 0)
+      v = v128.load32_lane(k1 + at, v, 1)
+      v = v128.load32_lane(k2 + at, v, 2)
+      v = v128.load32_lane(k3 + at, v, 3)
     }
-    memory.fill(PAD, 0, 128)
-  } else {
-    memory.copy(PAD, key, len)
-    memory.fill(PAD + len, 0, 64 - len)
-    const at = LANE_BLOCK + (<usize>lane << 2)
-    for (let w: usize = 0; w < 16; w++) {
-      store<u32>(at + (w << 4), bswap<u32>(load<u32>(PAD + (w << 2))) ^ 0x36363636)
-    }
-    memory.fill(PAD, 0, 64)
+    const mine = i8x16.lt_u(i8x16.add(place, i8x16.splat(<i8>at)), lens)
+    v128.store(LANE_OUTER_BLOCK + (w << 4), v128.xor(i8x16.swizzle(v128.and(v, mine), swap), pad))
   }
+  for (; w < 16; w++) v128.store(LANE_OUTER_BLOCK + (w << 4), pad)
 }
 
 /** Sets every lane of the transposed state at `state` to the hash's initial value. */
@@ -138,13 +172,8 @@ function initLanes(alg: u32, state: usize): void {
   }
 }
 
-/**
- * Compresses LANE_BLOCK's block of every lane into the state at `state`, in place. The block is
- * copied into the outer block's rows first: a SHA-2 compression overwrites its rows with the
- * schedule, and LANE_BLOCK must survive for the opad pass.
- */
+/** Compresses the key block in LANE_OUTER_BLOCK of every lane into the state at `state`, in place. */
 function compressLanes(alg: u32, state: usize): void {
-  memory.copy(LANE_OUTER_BLOCK, LANE_BLOCK, 256)
   if (alg == SHA1) sha1x4Compress(state, LANE_OUTER_BLOCK, state)
   else if (alg == SHA256) sha256x4Compress(state, LANE_OUTER_BLOCK, state)
   else sha512x2Compress(state, LANE_OUTER_BLOCK, state)
@@ -169,12 +198,13 @@ function scatterLanes(alg: u32, n: u32, state: usize, offset: usize): void {
  * Lanes from n on hold stale or zero blocks; they are computed and dropped.
  */
 export function prepareKeyLanes(alg: u32, n: u32): void {
+  for (let l = n; l < lanesOf(alg); l++) store<u32>(LANE_KEY_LEN + (<usize>l << 2), 0)
+  // The block is built twice rather than kept: a SHA-2 compression overwrites it with its schedule.
+  keyBlock(alg, i8x16.splat(0x36))
   initLanes(alg, LANE_STATES)
   compressLanes(alg, LANE_STATES)
   scatterLanes(alg, n, LANE_STATES, 0)
-  // ipad ^ opad turns K ^ ipad into K ^ opad.
-  const flip = i32x4.splat(0x6a6a6a6a)
-  for (let w: usize = 0; w < 16; w++) v128.store(LANE_BLOCK + (w << 4), v128.xor(v128.load(LANE_BLOCK + (w << 4)), flip))
+  keyBlock(alg, i8x16.splat(0x5c))
   initLanes(alg, LANE_STATES)
   compressLanes(alg, LANE_STATES)
   scatterLanes(alg, n, LANE_STATES, OUTER)

@@ -12,8 +12,8 @@
 // so that word i of all lanes is one v128.load at +16 * i, and lane l of it one scalar load at
 // +16 * i + 4 * l (or 8 * l).
 //
-// Key material: the midstates, the HMACs, the outer block (inner digests) and key setup's block (padded
-// keys); every export that writes them wipes the whole scratch before it returns (wipeLanes).
+// Key material: the midstates, the HMACs, the outer block (inner digests, or key setup's padded keys);
+// every export that writes them wipes the whole scratch before it returns (wipeLanes).
 
 /** Lanes per vector: 4 x u32 for SHA-1 and SHA-256, 2 x u64 for SHA-512. */
 export const LANES_32: u32 = 4
@@ -31,7 +31,7 @@ export const LANE_SCHEDULE_BYTES: usize = 80 * 16
  * Everything the lanes use, in one region so that one fill wipes it (wipeLanes) and every export
  * leaves kernel memory as it found it, outside the host's regions.
  */
-export const LANE_SCRATCH_BYTES: usize = 3 * LANE_STATE_BYTES + 2 * LANE_SCHEDULE_BYTES + 3 * 16
+export const LANE_SCRATCH_BYTES: usize = 3 * LANE_STATE_BYTES + 2 * LANE_SCHEDULE_BYTES + 5 * 16
 export const LANE_SCRATCH: usize = memory.data(<i32>LANE_SCRATCH_BYTES, 16)
 
 // Key material.
@@ -48,14 +48,11 @@ export const LANE_DIGEST: usize = LANE_STATES + 2 * LANE_STATE_BYTES
  * supplies the padding and writes the rest.
  */
 export const LANE_INNER_BLOCK: usize = LANE_DIGEST + LANE_STATE_BYTES
-/** The HMAC outer block: its first rows are the lanes' inner digests, written there by the inner compression. */
-export const LANE_OUTER_BLOCK: usize = LANE_INNER_BLOCK + LANE_SCHEDULE_BYTES
 /**
- * Key setup's block (the first rows of LANE_INNER_BLOCK, which key setup never meets): the lanes' keys
- * XOR ipad, then XOR opad, each compressed from a copy in LANE_OUTER_BLOCK. Each key is padded to its
- * block in PAD (../layout.ts) on its way in.
+ * The HMAC outer block: its first rows are the lanes' inner digests, written there by the inner
+ * compression. Key setup builds the lanes' keys XOR ipad, then XOR opad, here.
  */
-export const LANE_BLOCK: usize = LANE_INNER_BLOCK
+export const LANE_OUTER_BLOCK: usize = LANE_INNER_BLOCK + LANE_SCHEDULE_BYTES
 
 // The lanes' inputs and bookkeeping.
 /**
@@ -69,3 +66,6 @@ export const LANE_RECORD: usize = LANE_OUTER_BLOCK + LANE_SCHEDULE_BYTES
 export const LANE_DELTA: usize = LANE_RECORD + 16
 /** usize x 4: the midstate slot each lane of a key setup fills. */
 export const LANE_SLOT: usize = LANE_DELTA + 16
+/** usize x 4 and u32 x 4: where each lane's key of a key setup starts in KEY_BYTES, and its length. */
+export const LANE_KEY: usize = LANE_SLOT + 16
+export const LANE_KEY_LEN: usize = LANE_KEY + 16
