@@ -362,6 +362,17 @@ describe('wasm-simd kernel: batches agree with the scalar build', () => {
     agree({ ...work, batch: pack(work.keys, work.records) }, 17)
   })
 
+  it('windows of one size split differently between behind and ahead (records in columns)', () => {
+    const work = workload(2000, 4000, () => r.int(1, 80))
+    work.records.forEach((x) => {
+      x.behind = x.counter < 3n ? 0 : r.int(0, 3)
+      x.ahead = TOP - x.counter < BigInt(3 - x.behind) ? Number(TOP - x.counter) : 3 - x.behind
+      if (r.int(0, 1)) x.code = refHotp(work.keys[x.key]!.alg, work.keys[x.key]!.key, x.counter + BigInt(r.int(-x.behind, x.ahead)), x.digits)
+    })
+    const deltas = agree({ ...work, batch: pack(work.keys, work.records) }, 19)
+    expect(new Set(deltas).size).toBeGreaterThan(4)
+  })
+
   it('crosses the record and key capacities', () => {
     agree(workload(500, 70_000, () => r.int(1, 140)), 997)
     agree(workload(17_000, 20_000, () => r.int(1, 64)), 211)

@@ -81,20 +81,52 @@ export function gatherKey(alg: u32, lane: u32, slot: usize): void {
 }
 
 /**
- * HMAC(K_l, C_l) of every lane l (RFC 4226 section 5.2): the lanes' midstates in LANE_STATES, their
- * counters in LANE_COUNTERS. Exactly two compressions: the inner one writes its digests straight
- * into the outer block's first rows; the HMACs are left in LANE_DIGEST (native words).
+ * Copies the midstates of the keys prepared in the slots listed at `slots` (usize x lanes) into the
+ * lanes of the transposed states at `states`. Each row is built in a register, one load per lane,
+ * and stored whole (lane-sized stores would stall the compression's row loads).
  */
-export function hmacLanes(alg: u32): void {
+export function gatherKeys(alg: u32, slots: usize, states: usize): void {
+  const words = stateWords(alg)
+  const s0 = load<usize>(slots), s1 = load<usize>(slots, 4)
+  if (alg == SHA512) {
+    for (let w: usize = 0; w < words; w++) {
+      const at = w << 3
+      v128.store(states + (w << 4), v128.load64_lane(s1 + at, v128.load64_zero(s0 + at), 1))
+      v128.store(states + LANE_OUTER + (w << 4), v128.load64_lane(s1 + OUTER + at, v128.load64_zero(s0 + OUTER + at), 1))
+    }
+    return
+  }
+  const s2 = load<usize>(slots, 8), s3 = load<usize>(slots, 12)
+  for (let w: usize = 0; w < words; w++) {
+    const at = w << 2
+    let v = v128.load32_zero(s0 + at)
+    v = v128.load32_lane(s1 + at, v, 1)
+    v = v128.load32_lane(s2 + at, v, 2)
+    v128.store(states + (w << 4), v128.load32_lane(s3 + at, v, 3))
+    let o = v128.load32_zero(s0 + OUTER + at)
+    o = v128.load32_lane(s1 + OUTER + at, o, 1)
+    o = v128.load32_lane(s2 + OUTER + at, o, 2)
+    v128.store(states + LANE_OUTER + (w << 4), v128.load32_lane(s3 + OUTER + at, o, 3))
+  }
+}
+
+/**
+ * HMAC(K_l, C_l) of every lane l (RFC 4226 section 5.2): the lanes' midstates in `states` (by default
+ * LANE_STATES), their counters in the first rows of the inner block `block` (by default
+ * LANE_INNER_BLOCK, whose first rows are LANE_COUNTERS). Exactly two compressions: the inner one
+ * writes its digests straight into the outer block's first rows; the HMACs are left in LANE_DIGEST
+ * (native words).
+ */
+export function hmacLanes(alg: u32, states: usize = LANE_STATES, block: usize = LANE_INNER_BLOCK): void {
   if (alg == SHA1) {
-    sha1x4CompressCounter(LANE_STATES, LANE_INNER_BLOCK, LANE_OUTER_BLOCK)
-    sha1x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
+    sha1x4CompressCounter(states, block, LANE_OUTER_BLOCK)
+    sha1x4CompressDigest(states + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
   } else if (alg == SHA256) {
-    sha256x4CompressCounter(LANE_STATES, LANE_INNER_BLOCK, LANE_OUTER_BLOCK)
-    sha256x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
+    sha256x4CompressCounter(states, block, LANE_OUTER_BLOCK)
+    sha256x4CompressDigest(states + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
   } else {
-    sha512x2CompressCounter(LANE_STATES, LANE_INNER_BLOCK, LANE_OUTER_BLOCK)
-    sha512x2CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
+    sha512x2CompressCounter(states, block, LANE_OUTER_BLOCK)
+    sha512x2CompressDigest(states + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
   }
 }
 

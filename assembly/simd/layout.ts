@@ -31,7 +31,7 @@ export const LANE_SCHEDULE_BYTES: usize = 80 * 16
  * Everything the lanes use, in one region so that one fill wipes it (wipeLanes) and every export
  * leaves kernel memory as it found it, outside the host's regions.
  */
-export const LANE_SCRATCH_BYTES: usize = 3 * LANE_STATE_BYTES + 2 * LANE_SCHEDULE_BYTES + 5 * 16
+export const LANE_SCRATCH_BYTES: usize = 5 * LANE_STATE_BYTES + 3 * LANE_SCHEDULE_BYTES + 7 * 16
 export const LANE_SCRATCH: usize = memory.data(<i32>LANE_SCRATCH_BYTES, 16)
 
 // Key material.
@@ -69,3 +69,15 @@ export const LANE_SLOT: usize = LANE_DELTA + 16
 /** usize x 4 and u32 x 4: where each lane's key of a key setup starts in KEY_BYTES, and its length. */
 export const LANE_KEY: usize = LANE_SLOT + 16
 export const LANE_KEY_LEN: usize = LANE_KEY + 16
+
+// Columns (batches): lane l of every vector is one record's, vector j its j-th counter, so that the
+// lanes' midstates are gathered once per group of records. The pending vector of packed lanes keeps
+// the regions above meanwhile.
+/** The column group's midstates (key material), as LANE_STATES. */
+export const COLUMN_STATES: usize = LANE_KEY_LEN + 16
+/** The column group's HMAC inner block (key material once compressed), as LANE_INNER_BLOCK. */
+export const COLUMN_BLOCK: usize = COLUMN_STATES + 2 * LANE_STATE_BYTES
+/** u32 x 4: the record of each lane of the column group. */
+export const COLUMN_RECORD: usize = COLUMN_BLOCK + LANE_SCHEDULE_BYTES
+/** usize x 4: the midstate slot of each lane's key. */
+export const COLUMN_SLOT: usize = COLUMN_RECORD + 16
