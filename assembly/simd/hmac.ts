@@ -211,17 +211,43 @@ function compressLanes(alg: u32, state: usize): void {
   else sha512x2Compress(state, LANE_OUTER_BLOCK, state)
 }
 
+/**
+ * Copies words `at / 4` .. `at / 4 + 3` of lanes 0 .. n - 1 of the transposed 32-bit state at `state`
+ * (its rows `at / 4` on) to the lanes' slots at +`offset` + `at`: a 4 x 4 transpose in registers, one
+ * store per lane.
+ */
+function scatterQuad(n: u32, state: usize, offset: usize, at: usize): void {
+  const r0 = v128.load(state + (at << 2)), r1 = v128.load(state + (at << 2), 16)
+  const r2 = v128.load(state + (at << 2), 32), r3 = v128.load(state + (at << 2), 48)
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5)
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7)
+  const slot = LANE_SLOT
+  v128.store(load<usize>(slot) + offset + at, i32x4.shuffle(t0, t1, 0, 1, 4, 5))
+  if (n > 1) v128.store(load<usize>(slot, 4) + offset + at, i32x4.shuffle(t0, t1, 2, 3, 6, 7))
+  if (n > 2) v128.store(load<usize>(slot, 8) + offset + at, i32x4.shuffle(t2, t3, 0, 1, 4, 5))
+  if (n > 3) v128.store(load<usize>(slot, 12) + offset + at, i32x4.shuffle(t2, t3, 2, 3, 6, 7))
+}
+
 /** Copies lanes 0 .. n - 1 of the transposed state at `state` to their slots, at +`offset`. */
 function scatterLanes(alg: u32, n: u32, state: usize, offset: usize): void {
-  const words = stateWords(alg)
-  for (let l: usize = 0; l < <usize>n; l++) {
-    const slot = load<usize>(LANE_SLOT + (l << 2)) + offset
-    if (alg == SHA512) {
-      for (let w: usize = 0; w < words; w++) store<u64>(slot + (w << 3), load<u64>(state + (w << 4) + (l << 3)))
-    } else {
-      for (let w: usize = 0; w < words; w++) store<u32>(slot + (w << 2), load<u32>(state + (w << 4) + (l << 2)))
+  if (alg == SHA512) {
+    for (let l: usize = 0; l < <usize>n; l++) {
+      const slot = load<usize>(LANE_SLOT + (l << 2)) + offset
+      for (let w: usize = 0; w < 8; w++) store<u64>(slot + (w << 3), load<u64>(state + (w << 4) + (l << 3)))
     }
+    return
   }
+  scatterQuad(n, state, offset, 0)
+  if (alg == SHA256) {
+    scatterQuad(n, state, offset, 16)
+    return
+  }
+  // SHA-1's fifth word, lane by lane.
+  const e = v128.load(state, 64)
+  v128.store32_lane(load<usize>(LANE_SLOT) + offset + 16, e, 0)
+  if (n > 1) v128.store32_lane(load<usize>(LANE_SLOT, 4) + offset + 16, e, 1)
+  if (n > 2) v128.store32_lane(load<usize>(LANE_SLOT, 8) + offset + 16, e, 2)
+  if (n > 3) v128.store32_lane(load<usize>(LANE_SLOT, 12) + offset + 16, e, 3)
 }
 
 /**
