@@ -39,7 +39,7 @@ import {
 import { NO_MATCH } from '../otp'
 import { gatherKey, gatherKeys, hmacLanes, lanesOf, loadKeyLane, prepareKeyLanes, wipeLanes } from './hmac'
 import { COLUMN_BLOCK, COLUMN_RECORD, COLUMN_SLOT, COLUMN_STATES, LANE_COUNTERS, LANE_DELTA, LANE_RECORD } from './layout'
-import { keepBest, laneValue, modulus } from './otp'
+import { keepBest, keepBestLanes, laneValue, modulus } from './otp'
 
 /** The three hash functions, by AlgorithmId: SHA-1, SHA-256, SHA-512. */
 const ALGORITHMS: u32 = 3
@@ -188,9 +188,29 @@ function hmacColumns(alg: u32, hi: v128, lo: v128, j: u32): void {
   hmacLanes(alg, COLUMN_STATES, COLUMN_BLOCK)
 }
 
+/** The HOTP value (RFC 4226 section 5.3) of each lane in LANE_DIGEST, modulo the lane's of `mods`. */
+function columnValues(alg: u32, mods: v128): v128 {
+  let v = i32x4.splat(laneValue(alg, 0) % <u32>i32x4.extract_lane(mods, 0))
+  v = i32x4.replace_lane(v, 1, laneValue(alg, 1) % <u32>i32x4.extract_lane(mods, 1))
+  if (alg == SHA512) return v
+  v = i32x4.replace_lane(v, 2, laneValue(alg, 2) % <u32>i32x4.extract_lane(mods, 2))
+  return i32x4.replace_lane(v, 3, laneValue(alg, 3) % <u32>i32x4.extract_lane(mods, 3))
+}
+
+/** 10^digits of each lane's record of the column group. */
+function columnModuli(alg: u32): v128 {
+  let v = i32x4.splat(0)
+  for (let l: u32 = 0; l < lanesOf(alg); l++) {
+    const m = modulus(load<u8>(REC_DIGITS + u32At(COLUMN_RECORD, l)))
+    v = v128.bitselect(i32x4.splat(m), v, i32x4.eq(i32x4.splat(l), i32x4(0, 1, 2, 3)))
+  }
+  return v
+}
+
 /**
  * Verifies the records of the column group, each of `counters` counters: vector j computes counter j
- * of every record's window, and each lane is folded into its record's REC_OUT as verifyLanes does.
+ * of every record's window, and the lanes' deltas are kept by the window's tie rule in a vector (as
+ * verifyLanes does lane by lane), then stored in each record's REC_OUT.
  */
 function verifyColumns(alg: u32, counters: u32): void {
   gatherColumns(alg)
@@ -200,16 +220,18 @@ function verifyColumns(alg: u32, counters: u32): void {
   let firstLo = i32x4.sub(lo, behind)
   const firstHi = i32x4.add(columnRow(REC_HI), i32x4.lt_u(lo, behind))
   if (alg == SHA512) firstLo = i32x4.shuffle(firstLo, firstHi, 0, 4, 1, 5)
-  const lanes = lanesOf(alg)
+  const code = columnRow(REC_CODE)
+  const mods = columnModuli(alg)
+  let found = i32x4.splat(NO_MATCH)
   for (let j: u32 = 0; j < counters; j++) {
     hmacColumns(alg, firstHi, firstLo, j)
-    for (let l: u32 = 0; l < lanes; l++) {
-      const r = u32At(COLUMN_RECORD, l)
-      const out = REC_OUT + (<usize>r << 2)
-      const value = laneValue(alg, l) % modulus(load<u8>(REC_DIGITS + r))
-      store<i32>(out, keepBest(load<i32>(out), <i32>j - <i32>u32At(REC_BEHIND, r), value, u32At(REC_CODE, r)))
-    }
+    found = keepBestLanes(found, i32x4.sub(i32x4.splat(j), behind), columnValues(alg, mods), code)
   }
+  store<i32>(REC_OUT + (<usize>u32At(COLUMN_RECORD, 0) << 2), i32x4.extract_lane(found, 0))
+  store<i32>(REC_OUT + (<usize>u32At(COLUMN_RECORD, 1) << 2), i32x4.extract_lane(found, 1))
+  if (alg == SHA512) return
+  store<i32>(REC_OUT + (<usize>u32At(COLUMN_RECORD, 2) << 2), i32x4.extract_lane(found, 2))
+  store<i32>(REC_OUT + (<usize>u32At(COLUMN_RECORD, 3) << 2), i32x4.extract_lane(found, 3))
 }
 
 /**

@@ -69,6 +69,22 @@ export function laneValue(alg: u32, lane: u32): u32 {
 }
 
 /**
+ * keepBest of each 32-bit lane: the better of `found` and `delta` under the tie order, `delta`
+ * counting only where `value == code`. No branch.
+ */
+export function keepBestLanes(found: v128, delta: v128, value: v128, code: v128): v128 {
+  const take = v128.and(i32x4.eq(value, code), i32x4.lt_u(rankLanes(delta), rankLanes(found)))
+  return v128.bitselect(delta, found, take)
+}
+
+/** rank of each 32-bit lane. */
+// @ts-ignore: decorator
+@inline function rankLanes(d: v128): v128 {
+  const sign = i32x4.shr_s(d, 31)
+  return i32x4.add(i32x4.shl(i32x4.sub(v128.xor(d, sign), sign), 1), sign)
+}
+
+/**
  * Checks `code` against every counter in `counter - behind ... counter + ahead` (as ../otp.ts
  * verifyWindow: the delta closest to 0, negative first on a tie, or NO_MATCH), lanes at a time.
  *
