@@ -2,6 +2,7 @@
  * The worker pool answers exactly as the engine that computes in the calling thread: batches of
  * many sizes in order, columnar batches, and resync scans split into counter ranges.
  */
+import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BatchBuilder, OtpError, base32Encode, createEngine, type Engine, type VerifyRecord } from '../dist/index.js'
@@ -62,6 +63,19 @@ describe('createEngine threads', () => {
     expect(byDefault.threads).toBe(availableParallelism())
     expect(one.threads).toBe(1)
     await Promise.all([byDefault.close(), one.close()])
+  })
+
+  it.runIf(process.platform === 'linux')('runs its workers at a lower priority than the calling thread (Linux)', async () => {
+    const niceOf = (task: string) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])
+    const before = new Set(readdirSync('/proc/self/task'))
+    const engine = await createEngine({ threads: 2 })
+    // Big enough to go to the workers (small batches stay in the calling thread), on both.
+    const records = Array.from({ length: 200_000 }, (_, i) => ({ secret: new Uint8Array(20).fill(i), code: '000000', counter: i }))
+    await engine.verifyBatch(records)
+    const started = readdirSync('/proc/self/task').filter((task) => !before.has(task))
+    expect(started.map(niceOf).filter((nice) => nice === 10).length).toBeGreaterThanOrEqual(1)
+    expect(niceOf(String(process.pid))).toBe(0)
+    await engine.close()
   })
 
   it('rejects a bad thread count', async () => {

@@ -53,6 +53,10 @@ export class WorkerPool {
       filename: new URL('./worker.js', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
+      // Each worker holds its next task while it runs one: the calling thread hands tasks out only
+      // between its own slices of work (packing the next shards), and a worker that had to wait for
+      // that would idle for each of them.
+      concurrentTasksPerWorker: 2,
       idleTimeout: Infinity,
       workerData,
     })
