@@ -2,7 +2,7 @@
  * One code at a time: HOTP (RFC 4226) and TOTP (RFC 6238) over any Kernel. The functions here check
  * their inputs (src/validate.ts) and hand the kernel only bytes and integers.
  */
-import { NO_MATCH, type Algorithm, type Kernel } from './kernel.js'
+import { NO_MATCH, type Algorithm, type AlgorithmId, type Kernel } from './kernel.js'
 import { toKey, type Secret } from './secret.js'
 import {
   MAX_COUNTER,
@@ -117,22 +117,56 @@ export function singleCodeApi(kernel: Kernel): SingleCodeApi {
     },
 
     resyncHotp(secret, codes, from, options) {
-      const o = checkOptions(options, 'resyncHotp')
-      const key = toKey(secret)
-      const { hi, lo } = checkCounter(from, 'from')
-      const digits = checkDigits(o.digits)
-      const alg = checkAlgorithm(o.algorithm)
-      const values = checkResyncCodes(codes, digits)
-      const lookAhead = checkWindow(o.lookAhead, DEFAULT_LOOK_AHEAD, MAX_LOOK_AHEAD, 'lookAhead')
-      const start = (BigInt(hi) << 32n) + BigInt(lo)
-      // The last code's counter must still be a 64-bit counter.
-      const room = MAX_COUNTER - start - BigInt(values.length - 1) + 1n
-      const count = room < BigInt(lookAhead) ? Math.max(0, Number(room)) : lookAhead
-      if (count === 0 || values.includes(-1)) return null
-      const offset = kernel.scan(alg, key, hi, lo, count, values, digits)
-      if (offset < 0) return null
-      return counterResult(start + BigInt(offset + values.length), typeof from === 'bigint')
+      const { scan, answer } = planResync(secret, codes, from, options)
+      if (scan === undefined) return answer(-1)
+      const { alg, key, hi, lo, count, codes: values, digits } = scan
+      return answer(kernel.scan(alg, key, hi, lo, count, values, digits))
     },
+  }
+}
+
+/** The scan a resync needs: Kernel.scan's arguments, checked. */
+export interface ResyncScan {
+  readonly alg: AlgorithmId
+  readonly key: Uint8Array
+  readonly hi: number
+  readonly lo: number
+  readonly count: number
+  readonly codes: readonly number[]
+  readonly digits: number
+}
+
+/** A resync's inputs, checked: the scan it needs, and how the scan's offset becomes resyncHotp's answer. */
+export interface ResyncPlan {
+  /** Undefined when the answer is null without a scan (a code that can never match, no room left). */
+  readonly scan: ResyncScan | undefined
+  /** The answer for the scan's offset (-1: no match). */
+  answer(offset: number): number | bigint | null
+}
+
+/**
+ * Checks resyncHotp's inputs (RFC 4226 section 7.4) and plans its scan, so that an engine can run
+ * the scan elsewhere (in workers) and still answer exactly as resyncHotp does. The plan's key is
+ * the caller's own array when the secret was given as bytes.
+ * @throws OtpError for a bad input.
+ */
+export function planResync(secret: Secret, codes: string[], from: number | bigint, options?: ResyncOptions): ResyncPlan {
+  const o = checkOptions(options, 'resyncHotp')
+  const key = toKey(secret)
+  const { hi, lo } = checkCounter(from, 'from')
+  const digits = checkDigits(o.digits)
+  const alg = checkAlgorithm(o.algorithm)
+  const values = checkResyncCodes(codes, digits)
+  const lookAhead = checkWindow(o.lookAhead, DEFAULT_LOOK_AHEAD, MAX_LOOK_AHEAD, 'lookAhead')
+  const start = (BigInt(hi) << 32n) + BigInt(lo)
+  // The last code's counter must still be a 64-bit counter.
+  const room = MAX_COUNTER - start - BigInt(values.length - 1) + 1n
+  const count = room < BigInt(lookAhead) ? Math.max(0, Number(room)) : lookAhead
+  const asBigint = typeof from === 'bigint'
+  const scan = count === 0 || values.includes(-1) ? undefined : { alg, key, hi, lo, count, codes: values, digits }
+  return {
+    scan,
+    answer: (offset) => (offset < 0 ? null : counterResult(start + BigInt(offset + values.length), asBigint)),
   }
 }
 

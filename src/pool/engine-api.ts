@@ -5,13 +5,12 @@
  */
 import { OtpError, describe } from '../errors.js'
 import type { Kernel } from '../kernel.js'
-import { singleCodeApi } from '../otp.js'
+import { planResync, singleCodeApi } from '../otp.js'
 import { BatchBuilder } from '../batch/columns.js'
 import type { Engine } from '../engine/engine.js'
 import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import type { Executor } from './executor.js'
 import { generateBuilt, generateRecords, verifyBuilt, verifyRecords } from './groups.js'
-import { planResync } from './resync.js'
 import { verifyStreamOn, type Lifecycle } from './stream.js'
 
 const closedError = (): OtpError => new OtpError('ENGINE_CLOSED', 'this engine was closed')
@@ -91,12 +90,14 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
 
     resyncHotp: call((secret, codes, from, options) =>
       cancellable(options, 'resyncHotp', async (cancel) => {
-        const plan = planResync(secret, codes, from, options)
-        if (plan.scan === undefined) return null
+        const { scan, answer } = planResync(secret, codes, from, options)
+        if (scan === undefined) return answer(-1)
+        // A copy: the caller's own bytes may change while the scan runs, and are not ours to wipe.
+        const key = scan.key.slice()
         try {
-          return plan.answer(await executor.scan(plan.scan, cancel))
+          return answer(await executor.scan({ ...scan, key }, cancel))
         } finally {
-          plan.scan.key.fill(0)
+          key.fill(0)
         }
       }),
     ),

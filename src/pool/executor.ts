@@ -5,7 +5,8 @@
  */
 import { counterChunks } from '../counter-chunks.js'
 import type { OtpError } from '../errors.js'
-import type { AlgorithmId, Kernel, PackedBatch } from '../kernel.js'
+import type { Kernel, PackedBatch } from '../kernel.js'
+import type { ResyncScan } from '../otp.js'
 import { yieldTurn, type Cancel } from './abort.js'
 import { batchWork, planShards, sliceRows, SHARD_WORK } from './shard.js'
 
@@ -25,15 +26,7 @@ export interface RowFailure {
 }
 
 /** What Kernel.scan takes: the smallest offset in [0, count) where `codes` follow one another. */
-export interface ScanRequest {
-  readonly alg: AlgorithmId
-  readonly key: Uint8Array
-  readonly hi: number
-  readonly lo: number
-  readonly count: number
-  readonly codes: readonly number[]
-  readonly digits: number
-}
+export type ScanRequest = ResyncScan
 
 export interface Executor {
   /** 1 in process, else the pool's workers. */
