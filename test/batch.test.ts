@@ -77,6 +77,16 @@ describe.each(BACKENDS)('%s backend batches', (backend) => {
     ])
   })
 
+  it('names a record that is not an object by its place in the whole batch', async () => {
+    const records: unknown[] = Array.from({ length: 70_000 }, () => ({ secret: new Uint8Array(20), code: '328482', counter: 0 }))
+    records[3] = null
+    records[69_999] = 'a record'
+    const results = await engine.verifyBatch(records as VerifyRecord[])
+    expect((results[3] as OtpError).message).toBe('record 3 must be an object, got null')
+    expect((results[69_999] as OtpError).message).toBe('record 69999 must be an object, got string(8)')
+    expect(results[69_998]).toBe(0)
+  })
+
   it('generateBatch agrees with hotp and totp', async () => {
     const r = rng(9)
     const records = Array.from({ length: 5000 }, (_, i) => {

@@ -75,10 +75,12 @@ const KEY_MEMORY = 65_536
 
 /**
  * Packs records into a builder, each distinct secret once; a record that is not even an object is
- * settled with its error, and `add` packs the others.
+ * settled with its error, and `add` packs the others. `first` is the number of records[0] in the
+ * caller's whole batch (or stream), which is how an error names a record.
  */
 function packRecords<R extends RecordBase>(
   records: readonly R[],
+  first: number,
   add: (builder: BatchBuilder, key: number, record: R) => void,
 ): BatchBuilder {
   const builder = new BatchBuilder({ records: records.length, keys: Math.min(records.length, KEY_MEMORY) })
@@ -86,7 +88,7 @@ function packRecords<R extends RecordBase>(
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!
     if (record === null || typeof record !== 'object') {
-      builder.addSettled(new OtpError('INVALID_RECORD', `record ${i} must be an object, got ${describe(record)}`))
+      builder.addSettled(new OtpError('INVALID_RECORD', `record ${first + i} must be an object, got ${describe(record)}`))
       continue
     }
     add(builder, keys.indexOf(record.secret, record.algorithm), record)
@@ -94,17 +96,17 @@ function packRecords<R extends RecordBase>(
   return builder
 }
 
-/** Packs verify records. */
-export function packVerifyRecords(records: readonly VerifyRecord[]): BatchBuilder {
-  return packRecords(records, (builder, key, record) => {
+/** Packs verify records; `first` numbers them in error messages (default 0). */
+export function packVerifyRecords(records: readonly VerifyRecord[], first = 0): BatchBuilder {
+  return packRecords(records, first, (builder, key, record) => {
     if ('counter' in record) builder.addHotp(key, record.code, record.counter, record)
     else builder.addTotp(key, record.code, record.time ?? Date.now() / 1000, record)
   })
 }
 
-/** Packs generate records: HOTP at a counter, or TOTP at a time. */
-export function packGenerateRecords(records: readonly GenerateRecord[]): BatchBuilder {
-  return packRecords(records, (builder, key, record) => {
+/** Packs generate records: HOTP at a counter, or TOTP at a time; `first` as for packVerifyRecords. */
+export function packGenerateRecords(records: readonly GenerateRecord[], first = 0): BatchBuilder {
+  return packRecords(records, first, (builder, key, record) => {
     if ('counter' in record) builder.addCounter(key, record.counter, record.digits)
     else builder.addTime(key, record.time ?? Date.now() / 1000, record)
   })

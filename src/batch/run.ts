@@ -1,8 +1,9 @@
 /**
- * Runs a built batch on a kernel and puts the results back in record order.
+ * Puts the results of a built batch's packed rows back in record order, with the errors of the
+ * records settled before packing.
  */
 import { OtpError } from '../errors.js'
-import { NO_MATCH, type Kernel } from '../kernel.js'
+import { NO_MATCH } from '../kernel.js'
 import { formatCode } from '../otp.js'
 import type { PreparedBatch, Settled } from './columns.js'
 
@@ -53,19 +54,15 @@ function scatter(
   return { status, errors }
 }
 
-/** Verifies a built batch on a kernel. */
-export function verifyPrepared(kernel: Kernel, prepared: PreparedBatch): VerifyColumnsResult {
-  const rows = new Int32Array(prepared.packed.count)
-  kernel.verifyBatch(prepared.packed, rows)
+/** The columnar result of a verification, in record order, from the deltas of its packed rows. */
+export function verifyRows(prepared: PreparedBatch, rows: Int32Array): VerifyColumnsResult {
   const delta = prepared.rowRecord ? new Int32Array(prepared.size) : rows
   const { status, errors } = scatter(prepared, rows, (d) => (d === NO_MATCH ? NO_MATCH_STATUS : MATCH_STATUS), delta)
   return { status, delta, errors }
 }
 
-/** Generates the codes of a built batch on a kernel. */
-export function generatePrepared(kernel: Kernel, prepared: PreparedBatch): GenerateColumnsResult {
-  const rows = new Uint32Array(prepared.packed.count)
-  kernel.generateBatch(prepared.packed, rows)
+/** The columnar result of a generation, in record order, from the codes of its packed rows. */
+export function generateRows(prepared: PreparedBatch, rows: Uint32Array): GenerateColumnsResult {
   const codes = prepared.rowRecord ? new Uint32Array(prepared.size) : rows
   const { status, errors } = scatter(prepared, rows, () => MATCH_STATUS, codes)
   return { status, codes, errors }

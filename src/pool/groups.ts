@@ -3,16 +3,15 @@
  * computes group k, and each group's results land at the group's place. Packing a 1,000,000-record
  * batch whole before computing any of it would keep every worker idle meanwhile.
  */
-import { OtpError, describe } from '../errors.js'
-import type { Kernel } from '../kernel.js'
+import type { OtpError } from '../errors.js'
 import type { BatchBuilder, PreparedBatch } from '../batch/columns.js'
 import { packGenerateRecords, packVerifyRecords, type GenerateRecord, type VerifyRecord } from '../batch/records.js'
 import {
   INVALID_STATUS,
-  generatePrepared,
   generateResults,
-  verifyPrepared,
+  generateRows,
   verifyResults,
+  verifyRows,
   type GenerateColumnsResult,
   type VerifyColumnsResult,
 } from '../batch/run.js'
@@ -22,21 +21,6 @@ import { inOrder } from './flight.js'
 
 /** Records per group: 32,768 window-1 TOTP records are two shards (SHARD_WORK each). */
 export const GROUP_RECORDS = 32768
-
-/** A kernel that answers with rows computed already, so that src/batch/run.ts puts them in record order. */
-function computed(rows: Rows): Kernel {
-  const unused = (): never => {
-    throw new Error('only batches are answered')
-  }
-  return {
-    backend: 'js',
-    hotp: unused,
-    verify: unused,
-    scan: unused,
-    verifyBatch: (_, delta) => delta.set(rows.values),
-    generateBatch: (_, out) => out.set(rows.values),
-  }
-}
 
 /** Marks the records of rows no worker could compute with their OtpError('WORKER_FAILED'). */
 function withFailures<T extends VerifyColumnsResult | GenerateColumnsResult>(result: T, prepared: PreparedBatch, rows: Rows): T {
@@ -57,27 +41,13 @@ function withFailures<T extends VerifyColumnsResult | GenerateColumnsResult>(res
 /** Verifies a built batch on the executor: the columnar result. */
 export async function verifyBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel): Promise<VerifyColumnsResult> {
   const rows = await executor.rows('verify', prepared.packed, cancel)
-  return withFailures(verifyPrepared(computed(rows), prepared), prepared, rows)
+  return withFailures(verifyRows(prepared, rows.values as Int32Array), prepared, rows)
 }
 
 /** Generates a built batch on the executor: the columnar result. */
 export async function generateBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel): Promise<GenerateColumnsResult> {
   const rows = await executor.rows('generate', prepared.packed, cancel)
-  return withFailures(generatePrepared(computed(rows), prepared), prepared, rows)
-}
-
-/**
- * The packers number records from 0 in each group; a record that is not even an object must be
- * named by its place in the whole batch (or stream).
- */
-function renumber<R>(out: Array<R | OtpError>, records: readonly unknown[], first: number): void {
-  if (first === 0) return
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]
-    if (record === null || typeof record !== 'object') {
-      out[i] = new OtpError('INVALID_RECORD', `record ${first + i} must be an object, got ${describe(record)}`)
-    }
-  }
+  return withFailures(generateRows(prepared, rows.values as Uint32Array), prepared, rows)
 }
 
 async function packed<R>(pack: () => BatchBuilder, run: (prepared: PreparedBatch) => Promise<R>): Promise<R> {
@@ -97,12 +67,8 @@ export function verifyGroup(
   cancel?: Cancel,
 ): Promise<Array<number | null | OtpError>> {
   return packed(
-    () => packVerifyRecords(records),
-    async (prepared) => {
-      const out = verifyResults(await verifyBuilt(executor, prepared, cancel))
-      renumber(out, records, first)
-      return out
-    },
+    () => packVerifyRecords(records, first),
+    async (prepared) => verifyResults(await verifyBuilt(executor, prepared, cancel)),
   )
 }
 
@@ -114,12 +80,8 @@ function generateGroup(
   cancel?: Cancel,
 ): Promise<Array<string | OtpError>> {
   return packed(
-    () => packGenerateRecords(records),
-    async (prepared) => {
-      const out = generateResults(await generateBuilt(executor, prepared, cancel), prepared)
-      renumber(out, records, first)
-      return out
-    },
+    () => packGenerateRecords(records, first),
+    async (prepared) => generateResults(await generateBuilt(executor, prepared, cancel), prepared),
   )
 }
 
