@@ -119,6 +119,24 @@ describe.each(BACKENDS)('%s backend columnar entry', (backend) => {
   })
 })
 
+describe('BatchBuilder.reset', () => {
+  it('empties the builder for another batch and wipes the key bytes it held', async () => {
+    const engine = await engineFor('wasm-simd')
+    const batch = new BatchBuilder()
+    batch.addHotp(batch.addKey(RFC_KEY), RFC_CODES[1]!, 0, { window: 2 })
+    batch.addHotp(batch.addKey('not base32!'), RFC_CODES[0]!, 0)
+    const before = batch.build()
+    batch.reset()
+    expect(before.packed.keyBytes.every((byte) => byte === 0)).toBe(true)
+    expect(batch.size).toBe(0)
+    expect(batch.build().settled.size).toBe(0)
+    const key = batch.addKeys(RFC_KEY, [0, 20])
+    expect(key).toBe(0)
+    batch.addHotpColumns({ keys: [key, 5], codes: [RFC_CODES[3]!, RFC_CODES[3]!], counters: [0, 0] }, { window: 3 })
+    expect(outcome(await engine.verifyColumns(batch))).toEqual([3, 'INVALID_RECORD'])
+  })
+})
+
 describe('columnar entry refuses a bad call whole', () => {
   const cases: Array<[string, (batch: BatchBuilder) => unknown, string]> = [
     ['columns of different lengths', (b) => b.addTotpColumns({ keys: [0, 0], codes: ['755224'], times: [0, 0] }), 'INVALID_RECORD'],

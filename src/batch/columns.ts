@@ -340,6 +340,17 @@ export class BatchBuilder {
     this.keyBytes.data.fill(0)
   }
 
+  /**
+   * Empties the builder for another batch, keeping the room it has grown; its key bytes are wiped.
+   * What an earlier build() returned reads the builder's columns: it is not to be used after.
+   */
+  reset(): void {
+    this.wipe()
+    this.keys = this.rows = this.records = 0
+    this.keyErrors.clear()
+    this.settled.clear()
+  }
+
   /** Makes room for `n` more rows at once (doubling at least, so that adding one row at a time stays linear). */
   private reserve(n: number): void {
     if (this.rows + n <= this.capacity) return

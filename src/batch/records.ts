@@ -74,21 +74,31 @@ class KeyTable {
 const KEY_MEMORY = 65_536
 
 /**
- * Packs records into a builder, each distinct secret once; a record that is not even an object is
- * settled with its error, and `add` packs the others. `first` is the number of records[0] in the
- * caller's whole batch (or stream), which is how an error names a record.
+ * Records [start, end) of an array, and `first`: the number of records[start] in the caller's whole
+ * batch (or stream), which is how an error names a record.
+ */
+export interface RecordRange<R> {
+  readonly records: readonly R[]
+  readonly start: number
+  readonly end: number
+  readonly first: number
+}
+
+/**
+ * Packs a range of records into a builder (an empty one given, or a new one), each distinct secret
+ * once; a record that is not even an object is settled with its error, and `add` packs the others.
  */
 function packRecords<R extends RecordBase>(
-  records: readonly R[],
-  first: number,
+  { records, start, end, first }: RecordRange<R>,
+  builder: BatchBuilder | undefined,
   add: (builder: BatchBuilder, key: number, record: R) => void,
 ): BatchBuilder {
-  const builder = new BatchBuilder({ records: records.length, keys: Math.min(records.length, KEY_MEMORY) })
+  builder ??= new BatchBuilder({ records: end - start, keys: Math.min(end - start, KEY_MEMORY) })
   const keys = new KeyTable(builder)
-  for (let i = 0; i < records.length; i++) {
+  for (let i = start; i < end; i++) {
     const record = records[i]!
     if (record === null || typeof record !== 'object') {
-      builder.addSettled(new OtpError('INVALID_RECORD', `record ${first + i} must be an object, got ${describe(record)}`))
+      builder.addSettled(new OtpError('INVALID_RECORD', `record ${first + i - start} must be an object, got ${describe(record)}`))
       continue
     }
     add(builder, keys.indexOf(record.secret, record.algorithm), record)
@@ -96,17 +106,17 @@ function packRecords<R extends RecordBase>(
   return builder
 }
 
-/** Packs verify records; `first` numbers them in error messages (default 0). */
-export function packVerifyRecords(records: readonly VerifyRecord[], first = 0): BatchBuilder {
-  return packRecords(records, first, (builder, key, record) => {
+/** Packs verify records. */
+export function packVerifyRecords(range: RecordRange<VerifyRecord>, into?: BatchBuilder): BatchBuilder {
+  return packRecords(range, into, (builder, key, record) => {
     if ('counter' in record) builder.addHotp(key, record.code, record.counter, record)
     else builder.addTotp(key, record.code, record.time ?? Date.now() / 1000, record)
   })
 }
 
-/** Packs generate records: HOTP at a counter, or TOTP at a time; `first` as for packVerifyRecords. */
-export function packGenerateRecords(records: readonly GenerateRecord[], first = 0): BatchBuilder {
-  return packRecords(records, first, (builder, key, record) => {
+/** Packs generate records: HOTP at a counter, or TOTP at a time. */
+export function packGenerateRecords(range: RecordRange<GenerateRecord>, into?: BatchBuilder): BatchBuilder {
+  return packRecords(range, into, (builder, key, record) => {
     if ('counter' in record) builder.addCounter(key, record.counter, record.digits)
     else builder.addTime(key, record.time ?? Date.now() / 1000, record)
   })

@@ -68,24 +68,21 @@ export function generateRows(prepared: PreparedBatch, rows: Uint32Array): Genera
   return { status, codes, errors }
 }
 
-/** Verify results as the convenience layer gives them: delta, null, or the record's OtpError. */
-export function verifyResults(result: VerifyColumnsResult): Array<number | null | OtpError> {
-  const out = new Array<number | null | OtpError>(result.status.length)
-  for (let i = 0; i < out.length; i++) {
-    const s = result.status[i]
-    out[i] = s === MATCH_STATUS ? result.delta[i]! : s === NO_MATCH_STATUS ? null : result.errors.get(i)!
+/** Writes verify results as the convenience layer gives them (delta, null, or the record's OtpError) into `out` from `at`. */
+export function verifyResults(result: VerifyColumnsResult, out: Array<number | null | OtpError>, at: number): void {
+  const { status, delta, errors } = result
+  for (let i = 0; i < status.length; i++) {
+    const s = status[i]
+    out[at + i] = s === MATCH_STATUS ? delta[i]! : s === NO_MATCH_STATUS ? null : errors.get(i)!
   }
-  return out
 }
 
-/** Generate results as strings with their leading zeros, or the record's OtpError. */
-export function generateResults(result: GenerateColumnsResult, prepared: PreparedBatch): Array<string | OtpError> {
-  const out = new Array<string | OtpError>(prepared.size)
+/** Writes generate results (strings with their leading zeros, or the record's OtpError) into `out` from `at`. */
+export function generateResults(result: GenerateColumnsResult, prepared: PreparedBatch, out: Array<string | OtpError>, at: number): void {
   const { rowRecord, packed } = prepared
   for (let r = 0; r < packed.count; r++) {
     const record = rowRecord ? rowRecord[r]! : r
-    out[record] = formatCode(result.codes[record]!, packed.digits[r]!)
+    out[at + record] = formatCode(result.codes[record]!, packed.digits[r]!)
   }
-  result.errors.forEach((error, record) => (out[record] = error))
-  return out
+  result.errors.forEach((error, record) => (out[at + record] = error))
 }

@@ -5,7 +5,7 @@
  */
 import type { OtpError } from '../errors.js'
 import type { BatchBuilder, PreparedBatch } from '../batch/columns.js'
-import { packGenerateRecords, packVerifyRecords, type GenerateRecord, type VerifyRecord } from '../batch/records.js'
+import { packGenerateRecords, packVerifyRecords, type GenerateRecord, type RecordRange, type VerifyRecord } from '../batch/records.js'
 import {
   INVALID_STATUS,
   generateResults,
@@ -17,7 +17,7 @@ import {
 } from '../batch/run.js'
 import type { Cancel } from './abort.js'
 import type { Executor, Rows } from './executor.js'
-import { inOrder } from './flight.js'
+import { forEachLimited } from './flight.js'
 
 /** Records per group: 32,768 window-1 TOTP records are two shards (SHARD_WORK each). */
 export const GROUP_RECORDS = 32768
@@ -50,68 +50,79 @@ export async function generateBuilt(executor: Executor, prepared: PreparedBatch,
   return withFailures(generateRows(prepared, rows.values as Uint32Array), prepared, rows)
 }
 
-async function packed<R>(pack: () => BatchBuilder, run: (prepared: PreparedBatch) => Promise<R>): Promise<R> {
-  const builder = pack()
-  try {
-    return await run(builder.build())
-  } finally {
-    builder.wipe()
+/**
+ * Builders kept between the groups of one call (or stream): a group's builder is emptied and taken
+ * by a later group, so that a large batch does not allocate columns per group. Allocations outside
+ * the JS heap still count towards its collections, which a large heap makes slow.
+ */
+export class BuilderShelf {
+  private readonly kept: BatchBuilder[] = []
+
+  /** Packs with a kept builder (or a new one), runs `run` on the result, then empties the builder and keeps it. */
+  async use<R>(pack: (into: BatchBuilder | undefined) => BatchBuilder, run: (prepared: PreparedBatch) => Promise<R>): Promise<R> {
+    const builder = pack(this.kept.pop())
+    try {
+      return await run(builder.build())
+    } finally {
+      builder.reset()
+      this.kept.push(builder)
+    }
   }
 }
 
-/** Verifies one group, the records `first ...` of a batch or stream. */
+/** Verifies a range of records, writing each result at the record's place in `out`. */
 export function verifyGroup(
   executor: Executor,
-  records: readonly VerifyRecord[],
-  first: number,
+  range: RecordRange<VerifyRecord>,
+  out: Array<number | null | OtpError>,
+  shelf: BuilderShelf,
   cancel?: Cancel,
-): Promise<Array<number | null | OtpError>> {
-  return packed(
-    () => packVerifyRecords(records, first),
-    async (prepared) => verifyResults(await verifyBuilt(executor, prepared, cancel)),
+): Promise<void> {
+  return shelf.use(
+    (into) => packVerifyRecords(range, into),
+    async (prepared) => verifyResults(await verifyBuilt(executor, prepared, cancel), out, range.start),
   )
 }
 
-/** Generates one group, the records `first ...` of a batch. */
+/** Generates a range of records, writing each code at the record's place in `out`. */
 function generateGroup(
   executor: Executor,
-  records: readonly GenerateRecord[],
-  first: number,
+  range: RecordRange<GenerateRecord>,
+  out: Array<string | OtpError>,
+  shelf: BuilderShelf,
   cancel?: Cancel,
-): Promise<Array<string | OtpError>> {
-  return packed(
-    () => packGenerateRecords(records, first),
-    async (prepared) => generateResults(await generateBuilt(executor, prepared, cancel), prepared),
+): Promise<void> {
+  return shelf.use(
+    (into) => packGenerateRecords(range, into),
+    async (prepared) => generateResults(await generateBuilt(executor, prepared, cancel), prepared, out, range.start),
   )
 }
 
-/** Runs `group` over consecutive groups of `records`, a few at once, and gathers the results in order. */
+/**
+ * Runs `group` over consecutive ranges of `records`, a few at once, each writing its results at
+ * their places in one array. Ranges, not copies: a group costs no array of its own.
+ */
 async function inGroups<T, R>(
   records: readonly T[],
   limit: number,
-  group: (part: readonly T[], first: number) => Promise<R[]>,
+  group: (range: RecordRange<T>, out: R[], shelf: BuilderShelf) => Promise<void>,
 ): Promise<R[]> {
-  if (records.length <= GROUP_RECORDS) return group(records, 0)
   const out = new Array<R>(records.length)
-  function* jobs(): Generator<() => Promise<R[]>> {
-    for (let first = 0; first < records.length; first += GROUP_RECORDS) {
-      yield () => group(records.slice(first, first + GROUP_RECORDS), first)
-    }
-  }
-  let at = 0
-  for await (const part of inOrder(jobs(), limit)) {
-    for (let i = 0; i < part.length; i++) out[at + i] = part[i]!
-    at += part.length
-  }
+  const shelf = new BuilderShelf()
+  const groups = Math.ceil(records.length / GROUP_RECORDS)
+  await forEachLimited(groups, limit, (g) => {
+    const start = g * GROUP_RECORDS
+    return group({ records, start, end: Math.min(records.length, start + GROUP_RECORDS), first: start }, out, shelf)
+  })
   return out
 }
 
 /** verifyBatch over the executor: one result per record, in order. */
 export function verifyRecords(executor: Executor, records: readonly VerifyRecord[], cancel?: Cancel): Promise<Array<number | null | OtpError>> {
-  return inGroups(records, 2 * executor.threads, (part, first) => verifyGroup(executor, part, first, cancel))
+  return inGroups(records, 2 * executor.threads, (range, out, shelf) => verifyGroup(executor, range, out, shelf, cancel))
 }
 
 /** generateBatch over the executor: one code per record, in order. */
 export function generateRecords(executor: Executor, records: readonly GenerateRecord[], cancel?: Cancel): Promise<Array<string | OtpError>> {
-  return inGroups(records, 2 * executor.threads, (part, first) => generateGroup(executor, part, first, cancel))
+  return inGroups(records, 2 * executor.threads, (range, out, shelf) => generateGroup(executor, range, out, shelf, cancel))
 }

@@ -8,7 +8,7 @@ import type { VerifyRecord } from '../batch/records.js'
 import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import { inOrder } from './flight.js'
 import type { Executor } from './executor.js'
-import { GROUP_RECORDS, verifyGroup } from './groups.js'
+import { BuilderShelf, GROUP_RECORDS, verifyGroup } from './groups.js'
 
 /** Options of engine.verifyStream. */
 export interface StreamOptions extends CallOptions {
@@ -78,6 +78,7 @@ export async function* verifyStreamOn(
   const { shardSize, maxInFlight, signal } = checkStream(source, options, executor.threads)
   // The caller's signal, and the consumer stopping early, end the shards in flight.
   const cancel = new Cancel(signal)
+  const shelf = new BuilderShelf()
 
   async function* shards(): AsyncGenerator<() => Promise<Array<number | null | OtpError>>> {
     let group: VerifyRecord[] = []
@@ -87,7 +88,12 @@ export async function* verifyStreamOn(
       const at = first
       group = []
       first += part.length
-      return () => engine.track(() => verifyGroup(executor, part, at, cancel))
+      return () =>
+        engine.track(async () => {
+          const out = new Array<number | null | OtpError>(part.length)
+          await verifyGroup(executor, { records: part, start: 0, end: part.length, first: at }, out, shelf, cancel)
+          return out
+        })
     }
     for await (const record of source) {
       cancel.throwIfAborted()
