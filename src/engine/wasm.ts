@@ -182,66 +182,106 @@ class WasmKernel implements Kernel {
 
   /**
    * Cuts the batch into chunks that fit the kernel's regions: at most RECORD_CAPACITY records, and a
-   * chunk ends early when its distinct keys would exceed KEY_CAPACITY or KEY_BYTES_CAPACITY. Keys are
-   * re-indexed per chunk so that each is written and prepared once per chunk. Keys first used in the
-   * order they were added (as packed records are) are copied in runs, one copy per run.
+   * chunk ends early when its distinct keys would exceed KEY_CAPACITY or KEY_BYTES_CAPACITY.
    */
   private run(batch: PackedBatch, verify: boolean, collect: (start: number, n: number) => void): void {
     this.views()
     const { u8, u32, at } = this
+    const chunks = this.fitsWhole(batch) ? undefined : new ChunkKeys(batch.keyOffsets.length - 1, at.KEY_CAPACITY)
+    for (let start = 0; start < batch.count; ) {
+      const { end, nkeys } = chunks ? this.writeChunkKeys(batch, start, chunks) : this.writeAllKeys(batch)
+      u32.set(batch.counterHi.subarray(start, end), at.REC_HI >>> 2)
+      u32.set(batch.counterLo.subarray(start, end), at.REC_LO >>> 2)
+      u8.set(batch.digits.subarray(start, end), at.REC_DIGITS)
+      if (verify) {
+        u32.set(batch.code.subarray(start, end), at.REC_CODE >>> 2)
+        u32.set(batch.behind.subarray(start, end), at.REC_BEHIND >>> 2)
+        u32.set(batch.ahead.subarray(start, end), at.REC_AHEAD >>> 2)
+        this.x.verifyBatch(nkeys, end - start)
+      } else {
+        this.x.generateBatch(nkeys, end - start)
+      }
+      collect(start, end - start)
+      start = end
+    }
+  }
+
+  /**
+   * Whether the batch fits the kernel's regions whole, keys and all, with no more keys than records
+   * (a pool shard does): its key columns then go in as they are, without re-indexing.
+   */
+  private fitsWhole({ count, keyOffsets, keyBytes }: PackedBatch): boolean {
+    const keys = keyOffsets.length - 1
+    const { at } = this
+    return count <= at.RECORD_CAPACITY && keys <= at.KEY_CAPACITY && keys <= count && keyBytes.length <= at.KEY_BYTES_CAPACITY && keyOffsets[0] === 0
+  }
+
+  /** Writes every key and the records' key indexes as they are (see fitsWhole): one chunk. */
+  private writeAllKeys(batch: PackedBatch): { end: number; nkeys: number } {
+    const { u8, u32, at } = this
+    u8.set(batch.keyBytes, at.KEY_BYTES)
+    u32.set(batch.keyOffsets, at.KEY_OFFSETS >>> 2)
+    u8.set(batch.keyAlgorithms, at.KEY_ALGORITHMS)
+    u32.set(batch.keyIndex, at.REC_KEY >>> 2)
+    return { end: batch.count, nkeys: batch.keyOffsets.length - 1 }
+  }
+
+  /**
+   * Writes the keys of the chunk from record `start` on, re-indexed to the chunk's own so that each
+   * is written and prepared once per chunk, and answers where the chunk ends. Keys first used in the
+   * order they were added (as packed records are) are copied in runs, one copy per run.
+   */
+  private writeChunkKeys(batch: PackedBatch, start: number, chunk: ChunkKeys): { end: number; nkeys: number } {
+    const { u8, u32, at } = this
     const { keyBytes, keyOffsets, keyIndex, keyAlgorithms } = batch
-    const local = new Int32Array(keyOffsets.length - 1).fill(-1)
-    const chunkKeys = new Uint32Array(at.KEY_CAPACITY)
+    const { local, global } = chunk
     const recKey = at.REC_KEY >>> 2
     const keyOff = at.KEY_OFFSETS >>> 2
-    for (let start = 0; start < batch.count; ) {
-      const limit = Math.min(batch.count, start + at.RECORD_CAPACITY)
-      let nkeys = 0
-      let used = 0
-      // The run of keys [runFirst, runEnd) not copied yet, bound for KEY_BYTES + runAt.
-      let runFirst = 0
-      let runEnd = 0
-      let runAt = 0
-      const copyRun = () => u8.set(keyBytes.subarray(keyOffsets[runFirst], keyOffsets[runEnd]), at.KEY_BYTES + runAt)
-      let r = start
-      for (; r < limit; r++) {
-        const g = keyIndex[r]!
-        let k = local[g]!
-        if (k < 0) {
-          const len = keyOffsets[g + 1]! - keyOffsets[g]!
-          if (nkeys === at.KEY_CAPACITY || used + len > at.KEY_BYTES_CAPACITY) break
-          if (g !== runEnd) {
-            copyRun()
-            runFirst = g
-            runAt = used
-          }
-          runEnd = g + 1
-          u32[keyOff + nkeys] = used
-          u8[at.KEY_ALGORITHMS + nkeys] = keyAlgorithms[g]!
-          used += len
-          k = local[g] = nkeys
-          chunkKeys[nkeys++] = g
+    const limit = Math.min(batch.count, start + at.RECORD_CAPACITY)
+    let nkeys = 0
+    let used = 0
+    // The run of keys [runFirst, runEnd) not copied yet, bound for KEY_BYTES + runAt.
+    let runFirst = 0
+    let runEnd = 0
+    let runAt = 0
+    const copyRun = () => u8.set(keyBytes.subarray(keyOffsets[runFirst], keyOffsets[runEnd]), at.KEY_BYTES + runAt)
+    let r = start
+    for (; r < limit; r++) {
+      const g = keyIndex[r]!
+      let k = local[g]!
+      if (k < 0) {
+        const len = keyOffsets[g + 1]! - keyOffsets[g]!
+        if (nkeys === at.KEY_CAPACITY || used + len > at.KEY_BYTES_CAPACITY) break
+        if (g !== runEnd) {
+          copyRun()
+          runFirst = g
+          runAt = used
         }
-        u32[recKey + r - start] = k
+        runEnd = g + 1
+        u32[keyOff + nkeys] = used
+        u8[at.KEY_ALGORITHMS + nkeys] = keyAlgorithms[g]!
+        used += len
+        k = local[g] = nkeys
+        global[nkeys++] = g
       }
-      copyRun()
-      u32[keyOff + nkeys] = used
-      const n = r - start
-      u32.set(batch.counterHi.subarray(start, r), at.REC_HI >>> 2)
-      u32.set(batch.counterLo.subarray(start, r), at.REC_LO >>> 2)
-      u8.set(batch.digits.subarray(start, r), at.REC_DIGITS)
-      if (verify) {
-        u32.set(batch.code.subarray(start, r), at.REC_CODE >>> 2)
-        u32.set(batch.behind.subarray(start, r), at.REC_BEHIND >>> 2)
-        u32.set(batch.ahead.subarray(start, r), at.REC_AHEAD >>> 2)
-        this.x.verifyBatch(nkeys, n)
-      } else {
-        this.x.generateBatch(nkeys, n)
-      }
-      collect(start, n)
-      for (let k = 0; k < nkeys; k++) local[chunkKeys[k]!] = -1
-      start = r
+      u32[recKey + r - start] = k
     }
+    copyRun()
+    u32[keyOff + nkeys] = used
+    for (let k = 0; k < nkeys; k++) local[global[k]!] = -1
+    return { end: r, nkeys }
+  }
+}
+
+/** Re-indexing state of writeChunkKeys, made once per batch. */
+class ChunkKeys {
+  /** The chunk's index of each batch key, or -1. */
+  readonly local: Int32Array
+  /** The batch key of each of the chunk's keys. */
+  readonly global: Uint32Array
+  constructor(keys: number, capacity: number) {
+    this.local = new Int32Array(keys).fill(-1)
+    this.global = new Uint32Array(capacity)
   }
 }
 
