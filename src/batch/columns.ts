@@ -227,20 +227,12 @@ export class BatchBuilder {
     const digits = checkDigits(options.digits)
     const window = checkWindow(options.window, 0)
     const { keys, codes, counters } = columns
-    const first = this.records
-    this.reserve(n)
-    for (let i = 0; i < n; i++) {
-      const record = this.records++
-      try {
-        const key = keys[i]!
-        this.checkKey(key)
-        const { hi, lo } = checkCounter(counters[i])
-        this.pushHotp(record, key, codeAt(codes, i, digits), digits, hi, lo, window)
-      } catch (error) {
-        this.settle(record, error)
-      }
-    }
-    return first
+    return this.addRecords(n, (i, record) => {
+      const key = keys[i]!
+      this.checkKey(key)
+      const { hi, lo } = checkCounter(counters[i])
+      this.pushHotp(record, key, codeAt(codes, i, digits), digits, hi, lo, window)
+    })
   }
 
   /**
@@ -259,21 +251,13 @@ export class BatchBuilder {
     const { period, t0 } = options
     checkTimeStep(t0 ?? 0, period, t0)
     const { keys, codes, times } = columns
-    const first = this.records
-    this.reserve(n)
-    for (let i = 0; i < n; i++) {
-      const record = this.records++
-      try {
-        const key = keys[i]!
-        this.checkKey(key)
-        const time = times[i]
-        if (typeof time !== 'number') throw new OtpError('INVALID_TIME', `times[${i}] must be a number of unix seconds, got ${describe(time)}`)
-        this.pushTotp(record, key, codeAt(codes, i, digits), digits, checkTimeStep(time, period, t0), window)
-      } catch (error) {
-        this.settle(record, error)
-      }
-    }
-    return first
+    return this.addRecords(n, (i, record) => {
+      const key = keys[i]!
+      this.checkKey(key)
+      const time = times[i]
+      if (typeof time !== 'number') throw new OtpError('INVALID_TIME', `times[${i}] must be a number of unix seconds, got ${describe(time)}`)
+      this.pushTotp(record, key, codeAt(codes, i, digits), digits, checkTimeStep(time, period, t0), window)
+    })
   }
 
   /** Adds a record to generate a code for (generateColumns): `hotp(key, counter)`. */
@@ -349,6 +333,24 @@ export class BatchBuilder {
     this.keys = this.rows = this.records = 0
     this.keyErrors.clear()
     this.settled.clear()
+  }
+
+  /**
+   * Adds `n` records, the i-th by `add(i, record)`; a record whose add throws is kept as its error.
+   * Returns the first record's index.
+   */
+  private addRecords(n: number, add: (i: number, record: number) => void): number {
+    const first = this.records
+    this.reserve(n)
+    for (let i = 0; i < n; i++) {
+      const record = this.records++
+      try {
+        add(i, record)
+      } catch (error) {
+        this.settle(record, error)
+      }
+    }
+    return first
   }
 
   /** Makes room for `n` more rows at once (doubling at least, so that adding one row at a time stays linear). */

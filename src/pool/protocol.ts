@@ -2,7 +2,7 @@
  * What the calling thread and the pool's workers say to each other: one task per shard of a batch
  * or per counter range of a resync scan, and one answer each.
  */
-import type { AlgorithmId } from '../kernel.js'
+import type { ResyncScan } from '../otp.js'
 import type { BackendChoice } from '../engine/select.js'
 import type { ShardShape } from './shard.js'
 
@@ -65,15 +65,8 @@ export interface RowsTask extends TaskBase {
 }
 
 /** Scan `count` counters from (hi, lo) for the first position of `codes`: one range of a resync. */
-export interface ScanTask extends TaskBase {
+export interface ScanTask extends TaskBase, ResyncScan {
   readonly kind: 'scan'
-  readonly alg: AlgorithmId
-  readonly key: Uint8Array
-  readonly hi: number
-  readonly lo: number
-  readonly count: number
-  readonly codes: readonly number[]
-  readonly digits: number
 }
 
 export type Task = RowsTask | ScanTask
