@@ -40,6 +40,7 @@ export interface ColumnarBatch {
   addTotp(key: number, code: string, time: number, options?: { period?: number; window?: number }): number
   addCounter?(key: number, counter: number, digits?: number): number
   addKeys?(bytes: Uint8Array, offsets: Uint32Array, algorithm?: Algorithm): number
+  reset?(): void
   addTotpColumns?(
     columns: { keys: Uint32Array; codes: readonly string[]; times: Float64Array },
     options?: { period?: number; window?: number },

@@ -128,14 +128,17 @@ const batchVerifyColumnar: LargeWorkload = {
   prepare({ engine, module }, size) {
     const verifyColumns = engine.verifyColumns?.bind(engine)
     const Builder = module.BatchBuilder
-    if (!verifyColumns || !Builder || typeof Builder.prototype.addTotpColumns !== 'function') {
-      return { reason: 'engine.verifyColumns / BatchBuilder.addTotpColumns are not in this build yet' }
+    if (!verifyColumns || !Builder || typeof Builder.prototype.addTotpColumns !== 'function' || typeof Builder.prototype.reset !== 'function') {
+      return { reason: 'engine.verifyColumns / BatchBuilder.addTotpColumns / reset are not in this build yet' }
     }
     const { bytes, offsets, keys, codes, times } = columnsOf(size)
+    // A server verifying batch after batch keeps its builder and empties it (reset), as verifyBatch
+    // does with its own; sized once for the batch.
+    const batch = new Builder({ records: size, keys: size, keyBytes: bytes.length })
     return {
       // Filling the builder is timed too: it is where each record is checked, as verifyBatch does inside.
       async run() {
-        const batch = new Builder({ records: size, keys: size, keyBytes: bytes.length })
+        batch.reset!()
         const first = batch.addKeys!(bytes, offsets)
         if (first !== 0) throw new Error(`addKeys answered ${first} for the first key`)
         batch.addTotpColumns!({ keys, codes, times }, RECORD_OPTIONS)
