@@ -96,6 +96,7 @@ class WasmKernel implements Kernel {
   private u8 = new Uint8Array(0)
   private u32 = new Uint32Array(0)
   private i32 = new Int32Array(0)
+  private chunks: ChunkKeys | undefined
 
   constructor(exports: WasmExports, backend: Backend) {
     this.x = exports
@@ -187,7 +188,7 @@ class WasmKernel implements Kernel {
   private run(batch: PackedBatch, verify: boolean, collect: (start: number, n: number) => void): void {
     this.views()
     const { u8, u32, at } = this
-    const chunks = this.fitsWhole(batch) ? undefined : new ChunkKeys(batch.keyOffsets.length - 1, at.KEY_CAPACITY)
+    const chunks = this.fitsWhole(batch) ? undefined : this.chunkKeys(batch.keyOffsets.length - 1)
     for (let start = 0; start < batch.count; ) {
       const { end, nkeys } = chunks ? this.writeChunkKeys(batch, start, chunks) : this.writeAllKeys(batch)
       u32.set(batch.counterHi.subarray(start, end), at.REC_HI >>> 2)
@@ -204,6 +205,12 @@ class WasmKernel implements Kernel {
       collect(start, end - start)
       start = end
     }
+  }
+
+  /** The re-indexing state for a batch of `keys` keys: kept between calls (every entry back at -1), grown as needed. */
+  private chunkKeys(keys: number): ChunkKeys {
+    if (!this.chunks || this.chunks.local.length < keys) this.chunks = new ChunkKeys(keys, this.at.KEY_CAPACITY)
+    return this.chunks
   }
 
   /**
@@ -273,7 +280,7 @@ class WasmKernel implements Kernel {
   }
 }
 
-/** Re-indexing state of writeChunkKeys, made once per batch. */
+/** Re-indexing state of writeChunkKeys: the batch keys' chunk indexes, all -1 between chunks. */
 class ChunkKeys {
   /** The chunk's index of each batch key, or -1. */
   readonly local: Int32Array
