@@ -9,18 +9,21 @@ import {
 } from './layout'
 import { hotpAt, verifyWindow } from './otp'
 
+/** Entry `i` of a u32 column. */
 // @ts-ignore: decorator
-@inline function u32At(column: usize, i: u32): u32 {
+@inline export function u32At(column: usize, i: u32): u32 {
   return load<u32>(column + (<usize>i << 2))
 }
 
+/** Record `r`'s 64-bit counter, from REC_HI and REC_LO. */
 // @ts-ignore: decorator
-@inline function counterAt(r: u32): u64 {
+@inline export function counterAt(r: u32): u64 {
   return (<u64>u32At(REC_HI, r) << 32) | <u64>u32At(REC_LO, r)
 }
 
+/** The midstate slot of batch key `key`. */
 // @ts-ignore: decorator
-@inline function slotOf(key: u32): usize {
+@inline export function slotOf(key: u32): usize {
   return KEY_STATES + <usize>key * STATE_SLOT
 }
 
@@ -35,7 +38,7 @@ function prepareKeys(nkeys: u32): void {
 }
 
 /** Wipes what the records' HMACs left behind: the midstates and the last digests. */
-function wipeKeys(nkeys: u32): void {
+export function wipeKeys(nkeys: u32): void {
   memory.fill(KEY_STATES, 0, <usize>nkeys * STATE_SLOT)
   memory.fill(INNER, 0, 64)
   memory.fill(DIGEST, 0, 64)

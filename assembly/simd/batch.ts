@@ -31,10 +31,11 @@
 // compressions of a TOTP window-1 record: done one key at a time, it would cost about as much time
 // as the record's three HMACs in lanes.
 
+import { counterAt, slotOf, u32At, wipeKeys } from '../batch'
 import { blockBytes, hmacKey, SHA512 } from '../hmac'
 import {
-  DIGEST, INNER, KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, KEY_STATES, REC_AHEAD, REC_BEHIND, REC_CODE,
-  REC_DIGITS, REC_HI, REC_KEY, REC_LO, REC_OUT, STATE_SLOT,
+  KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, REC_AHEAD, REC_BEHIND, REC_CODE, REC_DIGITS, REC_HI, REC_KEY,
+  REC_LO, REC_OUT,
 } from '../layout'
 import { NO_MATCH } from '../otp'
 import { gatherKey, gatherKeys, hmacLanes, lanesOf, loadKeyLane, prepareKeyLanes, wipeLanes } from './hmac'
@@ -43,21 +44,6 @@ import { keepBest, keepBestLanes, laneValue, modulus } from './otp'
 
 /** The three hash functions, by AlgorithmId: SHA-1, SHA-256, SHA-512. */
 const ALGORITHMS: u32 = 3
-
-// @ts-ignore: decorator
-@inline function u32At(column: usize, i: u32): u32 {
-  return load<u32>(column + (<usize>i << 2))
-}
-
-// @ts-ignore: decorator
-@inline function counterAt(r: u32): u64 {
-  return (<u64>u32At(REC_HI, r) << 32) | <u64>u32At(REC_LO, r)
-}
-
-// @ts-ignore: decorator
-@inline function slotOf(key: u32): usize {
-  return KEY_STATES + <usize>key * STATE_SLOT
-}
 
 // @ts-ignore: decorator
 @inline function algorithmOf(key: u32): u32 {
@@ -92,11 +78,9 @@ function prepareKeys(nkeys: u32): void {
   memory.fill(KEY_BYTES, 0, u32At(KEY_OFFSETS, nkeys))
 }
 
-/** Wipes what the records' HMACs left behind: the midstates, the lanes and the scalar digests. */
-function wipeKeys(nkeys: u32): void {
-  memory.fill(KEY_STATES, 0, <usize>nkeys * STATE_SLOT)
-  memory.fill(INNER, 0, 64)
-  memory.fill(DIGEST, 0, 64)
+/** Wipes what the records' HMACs left behind: the midstates and the scalar digests, and the lanes. */
+function wipeAll(nkeys: u32): void {
+  wipeKeys(nkeys)
   wipeLanes()
 }
 
@@ -296,12 +280,12 @@ function generatePass(alg: u32, count: u32): void {
 export function verifyRecords(nkeys: u32, count: u32): void {
   prepareKeys(nkeys)
   for (let alg: u32 = 0; alg < ALGORITHMS; alg++) verifyPass(alg, count)
-  wipeKeys(nkeys)
+  wipeAll(nkeys)
 }
 
 /** Generates `count` codes: REC_OUT[r] = hotp of record r's key and counter. */
 export function generateRecords(nkeys: u32, count: u32): void {
   prepareKeys(nkeys)
   for (let alg: u32 = 0; alg < ALGORITHMS; alg++) generatePass(alg, count)
-  wipeKeys(nkeys)
+  wipeAll(nkeys)
 }
