@@ -78,13 +78,24 @@ function single(
   return { kind: 'single', id: `${verb}-${algorithm.toLowerCase()}`, title, label, unit, algorithm, operation, compressions }
 }
 
-/** Batch records are costly to make (one HMAC each): made once per size and shared by the engines. */
-const recordCache = new Map<number, TotpRecord[]>()
-function recordsOf(size: number): TotpRecord[] {
-  let records = recordCache.get(size)
-  if (!records) recordCache.set(size, (records = totpRecords(size, 0x5eed)))
-  return records
+/** Every fixture cache, so that releaseFixtures empties them all. */
+const caches: Array<Map<number, unknown>> = []
+
+/**
+ * Batch inputs are costly to make (one HMAC per record): each is made once per size and shared by
+ * the engines, until releaseFixtures.
+ */
+function perSize<T>(make: (size: number) => T): (size: number) => T {
+  const cache = new Map<number, T>()
+  caches.push(cache)
+  return (size) => {
+    let value = cache.get(size)
+    if (value === undefined) cache.set(size, (value = make(size)))
+    return value
+  }
 }
+
+const recordsOf = perSize((size): TotpRecord[] => totpRecords(size, 0x5eed))
 
 const batchVerify: LargeWorkload = {
   kind: 'large',
@@ -114,12 +125,7 @@ const batchVerify: LargeWorkload = {
 
 const RECORD_OPTIONS = { period: 30, window: 1 }
 
-const columnsCache = new Map<number, TotpColumnsInput>()
-function columnsOf(size: number): TotpColumnsInput {
-  let columns = columnsCache.get(size)
-  if (!columns) columnsCache.set(size, (columns = totpColumns(recordsOf(size))))
-  return columns
-}
+const columnsOf = perSize((size): TotpColumnsInput => totpColumns(recordsOf(size)))
 
 const batchVerifyColumnar: LargeWorkload = {
   ...batchVerify,
@@ -154,12 +160,7 @@ const batchVerifyColumnar: LargeWorkload = {
   },
 }
 
-const generateCache = new Map<number, GenerateRecords>()
-function generateInputsOf(size: number): GenerateRecords {
-  let inputs = generateCache.get(size)
-  if (!inputs) generateCache.set(size, (inputs = generateRecords(size, 0x6e4e)))
-  return inputs
-}
+const generateInputsOf = perSize((size): GenerateRecords => generateRecords(size, 0x6e4e))
 
 const batchGenerateColumnar: LargeWorkload = {
   kind: 'large',
@@ -222,9 +223,7 @@ function resyncScan(id: string, algorithm: Algorithm, full: number, quick: numbe
 
 /** Drops the batch records kept between engines and workloads. */
 export function releaseFixtures(): void {
-  recordCache.clear()
-  columnsCache.clear()
-  generateCache.clear()
+  for (const cache of caches) cache.clear()
 }
 
 /** Every workload, in report order. */
