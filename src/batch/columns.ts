@@ -163,10 +163,9 @@ export class BatchBuilder {
     this.keyAlgorithms.ensure(this.keys)
     this.keyAlgorithms.data.fill(alg, first, this.keys)
     const base = this.keyOffsets.data[first]!
-    const span = problems.size === 0 ? offsets[n]! - offsets[0]! : 0
-    this.keyBytes.ensure(base + span)
     if (problems.size === 0) {
       // Good keys lie back to back already: one copy, and offsets moved to the builder's.
+      this.keyBytes.ensure(base + offsets[n]! - offsets[0]!)
       this.keyBytes.data.set(bytes.subarray(offsets[0], offsets[n]), base)
       const shift = base - offsets[0]!
       for (let i = 1; i <= n; i++) this.keyOffsets.data[first + i] = offsets[i]! + shift
@@ -267,7 +266,7 @@ export class BatchBuilder {
       this.checkKey(key)
       const d = checkDigits(digits)
       const { hi, lo } = checkCounter(counter)
-      this.push(record, key, 0, d, hi, lo, 0, 0)
+      this.pushHotp(record, key, 0, d, hi, lo, 0)
     } catch (error) {
       this.settle(record, error)
     }
@@ -281,7 +280,7 @@ export class BatchBuilder {
       this.checkKey(key)
       const digits = checkDigits(options.digits)
       const step = checkTimeStep(time, options.period, options.t0)
-      this.push(record, key, 0, digits, Math.floor(step / 0x1_0000_0000), step >>> 0, 0, 0)
+      this.pushTotp(record, key, 0, digits, step, 0)
     } catch (error) {
       this.settle(record, error)
     }
