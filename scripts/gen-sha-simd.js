@@ -38,11 +38,7 @@
 //
 // Usage: node scripts/gen-sha-simd.js          writes the files
 //        node scripts/gen-sha-simd.js --check  fails if a committed file differs from the generator
-import { readFileSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { FAMILIES, SHA1_K } from './gen-sha.js'
-
-const ROOT = new URL('../', import.meta.url)
+import { FAMILIES, SHA1_K, runAsCommand, writeFiles } from './gen-sha.js'
 
 /** Output file, lane count and SIMD shape of each family. */
 const SHAPES = {
@@ -345,26 +341,7 @@ export function generate() {
 
 /** Writes the generated files (or, with check, reports those that differ); returns the changed paths. */
 export function writeGenerated({ check = false } = {}) {
-  const changed = []
-  for (const [path, text] of Object.entries(generate())) {
-    const url = new URL(path, ROOT)
-    let old = null
-    try {
-      old = readFileSync(url, 'utf8')
-    } catch {}
-    if (old === text) continue
-    changed.push(path)
-    if (!check) writeFileSync(url, text)
-  }
-  return changed
+  return writeFiles(generate(), { check })
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes('--check')
-  const changed = writeGenerated({ check })
-  if (check && changed.length) {
-    console.error(`out of date (run node scripts/gen-sha-simd.js): ${changed.join(', ')}`)
-    process.exit(1)
-  }
-  if (!check) console.log(changed.length ? `wrote ${changed.join(', ')}` : 'generated files up to date')
-}
+runAsCommand(import.meta.url, writeGenerated)

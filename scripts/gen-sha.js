@@ -258,10 +258,13 @@ export function generate() {
   return Object.fromEntries(Object.keys(FAMILIES).map((h) => [`assembly/${h}.ts`, emit(h)]))
 }
 
-/** Writes the generated files (or, with check, reports those that differ); returns the changed paths. */
-export function writeGenerated({ check = false } = {}) {
+/**
+ * Writes generated files (path from the repository root -> text) where they differ from what is on
+ * disk; with check, only reports them. Returns the changed paths.
+ */
+export function writeFiles(files, { check = false } = {}) {
   const changed = []
-  for (const [path, text] of Object.entries(generate())) {
+  for (const [path, text] of Object.entries(files)) {
     const url = new URL(path, ROOT)
     let old = null
     try {
@@ -274,12 +277,24 @@ export function writeGenerated({ check = false } = {}) {
   return changed
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/**
+ * Runs a generator module as a command when it is the script node was started with: writes its
+ * files, or with --check fails when one is out of date.
+ */
+export function runAsCommand(moduleUrl, write) {
+  if (process.argv[1] !== fileURLToPath(moduleUrl)) return
   const check = process.argv.includes('--check')
-  const changed = writeGenerated({ check })
+  const changed = write({ check })
   if (check && changed.length) {
-    console.error(`out of date (run node scripts/gen-sha.js): ${changed.join(', ')}`)
+    console.error(`out of date (run node scripts/${fileURLToPath(moduleUrl).split('/').pop()}): ${changed.join(', ')}`)
     process.exit(1)
   }
   if (!check) console.log(changed.length ? `wrote ${changed.join(', ')}` : 'generated files up to date')
 }
+
+/** Writes the generated files (or, with check, reports those that differ); returns the changed paths. */
+export function writeGenerated({ check = false } = {}) {
+  return writeFiles(generate(), { check })
+}
+
+runAsCommand(import.meta.url, writeGenerated)
