@@ -8,32 +8,9 @@
 import { defaultKernel } from './engine/select.js'
 import { singleCodeApi, type SingleCodeApi } from './otp.js'
 
-export { OtpError, type OtpErrorCode } from './errors.js'
-export { ALGORITHMS, type Algorithm, type Backend } from './kernel.js'
-export { base32Decode, base32Encode } from './base32.js'
-export { randomSecret, MAX_SECRET_BYTES, MIN_GENERATED_SECRET_BYTES, type Secret } from './secret.js'
-export { MAX_LOOK_AHEAD, MAX_RESYNC_CODES, MAX_WINDOW } from './validate.js'
-export {
-  DEFAULT_LOOK_AHEAD,
-  type HotpOptions,
-  type ResyncOptions,
-  type TotpOptions,
-  type VerifyHotpOptions,
-  type VerifyTotpOptions,
-} from './otp.js'
-export { createEngine, type CallOptions, type Engine, type EngineOptions, type StreamOptions } from './engine/engine.js'
-export { BatchBuilder, type BatchSizeHint, type HotpRecordOptions, type TotpRecordOptions } from './batch/columns.js'
-export type { CodeColumn, HotpColumns, TotpColumns } from './batch/column-input.js'
-export type { GenerateRecord, HotpVerifyRecord, TotpVerifyRecord, VerifyRecord } from './batch/records.js'
-export {
-  INVALID_STATUS,
-  MATCH_STATUS,
-  NO_MATCH_STATUS,
-  type GenerateColumnsResult,
-  type VerifyColumnsResult,
-} from './batch/run.js'
-export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from './uri.js'
-export { qrPng, qrSvg, qrTerminal, type QrErrorCorrection, type QrOptions, type QrPngOptions, type QrTerminalOptions } from './qr.js'
+export * from './api.js'
+export { createEngine, type EngineOptions } from './engine/engine.js'
+export { qrPng, qrTerminal, type QrPngOptions, type QrTerminalOptions } from './qr.js'
 export { createVerifier, createMemoryStore, createSqliteStore, createRedisStore, DEFAULT_VERIFIER_POLICY, type Verifier, type VerifierOptions, type VerifierPolicy, type VerifyRequest, type VerifyResult, type ResyncResult, type EnrollParams, type TokenInfo, type TokenStore, type StoredToken, type StateUpdate, type SqliteStoreOptions, type RedisStoreOptions, type CodeEngine, type SealingKey } from './verifier/index.js'
 
 let api: SingleCodeApi | undefined
