@@ -7,7 +7,7 @@ import {
   DIGEST, INNER, KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, KEY_STATES, REC_AHEAD, REC_BEHIND, REC_CODE,
   REC_DIGITS, REC_HI, REC_KEY, REC_LO, REC_OUT, STATE_SLOT,
 } from './layout'
-import { hotpAt, verifyWindow } from './otp'
+import { counterOf, hotpAt, verifyWindow } from './otp'
 
 /** Entry `i` of a u32 column. */
 // @ts-ignore: decorator
@@ -18,7 +18,7 @@ import { hotpAt, verifyWindow } from './otp'
 /** Record `r`'s 64-bit counter, from REC_HI and REC_LO. */
 // @ts-ignore: decorator
 @inline export function counterAt(r: u32): u64 {
-  return (<u64>u32At(REC_HI, r) << 32) | <u64>u32At(REC_LO, r)
+  return counterOf(u32At(REC_HI, r), u32At(REC_LO, r))
 }
 
 /** The midstate slot of batch key `key`. */

@@ -8,6 +8,7 @@
 // single HOTP values, and clearKey.
 
 import { ONE_STATE } from './layout'
+import { counterOf } from './otp'
 import { scanRangeLanes, verifyWindowLanes } from './simd/otp'
 
 export {
@@ -18,11 +19,6 @@ export {
 export { NO_MATCH } from './otp'
 export { setKey, clearKey, hotp } from './index'
 export { verifyRecords as verifyBatch, generateRecords as generateBatch } from './simd/batch'
-
-// @ts-ignore: decorator
-@inline function counterOf(hi: u32, lo: u32): u64 {
-  return (<u64>hi << 32) | <u64>lo
-}
 
 /**
  * The matched delta of `code` in `hi:lo - behind ... hi:lo + ahead`, closest to 0 and negative first,

@@ -7,7 +7,7 @@
 
 import { hmacKey } from './hmac'
 import { DIGEST, INNER, KEY_BYTES, ONE_STATE, STATE_SLOT } from './layout'
-import { hotpAt, scanRange, verifyWindow } from './otp'
+import { counterOf, hotpAt, scanRange, verifyWindow } from './otp'
 
 export {
   RECORD_CAPACITY, KEY_CAPACITY, KEY_BYTES_CAPACITY, CODES_CAPACITY,
@@ -16,11 +16,6 @@ export {
 } from './layout'
 export { NO_MATCH } from './otp'
 export { verifyRecords as verifyBatch, generateRecords as generateBatch } from './batch'
-
-// @ts-ignore: decorator
-@inline function counterOf(hi: u32, lo: u32): u64 {
-  return (<u64>hi << 32) | <u64>lo
-}
 
 /**
  * Prepares the HMAC midstates (RFC 2104 section 2) of the `len`-byte key the host wrote at KEY_BYTES,

@@ -7,6 +7,12 @@ import { CODES, DIGEST } from './layout'
 /** `verify` found no code in the window (NO_MATCH of src/kernel.ts). */
 export const NO_MATCH: i32 = 0x7fffffff
 
+/** The 64-bit counter whose halves the host passes as two u32 (only integers cross the boundary). */
+// @ts-ignore: decorator
+@inline export function counterOf(hi: u32, lo: u32): u64 {
+  return (<u64>hi << 32) | <u64>lo
+}
+
 /** 10^digits for digits 0..10; u64 because 10^10 does not fit in 32 bits. */
 const POW10: usize = memory.data<u64>([
   1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
