@@ -3,22 +3,14 @@
  * on every backend; a bad key or record is kept for itself, a bad call throws before adding anything.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { BatchBuilder, INVALID_STATUS, MATCH_STATUS, NO_MATCH_STATUS, OtpError, type Engine } from '../dist/index.js'
+import { BatchBuilder, MATCH_STATUS, NO_MATCH_STATUS, OtpError, type Engine } from '../dist/index.js'
 import { BACKENDS, engineFor } from './helpers/backends.js'
+import { packKeys } from './helpers/packed.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng } from './helpers/reference.js'
 
 const RFC_KEY = new TextEncoder().encode('12345678901234567890')
 /** RFC 4226 appendix D: HOTP-SHA-1 of RFC_KEY at counters 0 to 9. */
 const RFC_CODES = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489']
-
-/** Keys back to back, as addKeys takes them. */
-function packKeys(keys: readonly Uint8Array[]): { bytes: Uint8Array; offsets: Uint32Array } {
-  const offsets = new Uint32Array(keys.length + 1)
-  keys.forEach((key, i) => (offsets[i + 1] = offsets[i]! + key.length))
-  const bytes = new Uint8Array(offsets[keys.length]!)
-  keys.forEach((key, i) => bytes.set(key, offsets[i]))
-  return { bytes, offsets }
-}
 
 const outcome = (result: { status: Uint8Array; delta: Int32Array; errors: ReadonlyMap<number, OtpError> }) =>
   Array.from(result.status, (s, i) => (s === MATCH_STATUS ? result.delta[i] : s === NO_MATCH_STATUS ? null : result.errors.get(i)!.code))

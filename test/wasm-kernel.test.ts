@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { createWasmKernel, instantiateWasm, SCAN_CHUNK } from '../dist/engine/wasm.js'
 import { loadWasmModule, loadWasmModuleSync } from '../dist/engine/wasm-load.js'
 import { OtpError } from '../dist/errors.js'
-import { NO_MATCH, type AlgorithmId, type PackedBatch } from '../dist/kernel.js'
+import { NO_MATCH, type AlgorithmId } from '../dist/kernel.js'
+import { hi, lo, pack, type Rec } from './helpers/packed.js'
 
 const HASHES = ['sha1', 'sha256', 'sha512'] as const
 const ALG_IDS: AlgorithmId[] = [0, 1, 2]
@@ -48,8 +49,6 @@ function rng(seed: number) {
   return { int, bytes, u64 }
 }
 
-const hi = (c: bigint): number => Number(c >> 32n)
-const lo = (c: bigint): number => Number(c & 0xffffffffn)
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s)
 const EDGE_KEY_LENGTHS = [1, 20, 32, 63, 64, 65, 127, 128, 129, 300]
 
@@ -259,29 +258,6 @@ describe('wasm kernel: resync scan', () => {
     }
   })
 })
-
-interface Rec { key: number; counter: bigint; code: number; digits: number; behind: number; ahead: number }
-
-function pack(keys: { alg: AlgorithmId; key: Uint8Array }[], records: Rec[]): PackedBatch {
-  const keyOffsets = new Uint32Array(keys.length + 1)
-  keys.forEach(({ key }, k) => (keyOffsets[k + 1] = keyOffsets[k]! + key.length))
-  const keyBytes = new Uint8Array(keyOffsets[keys.length]!)
-  keys.forEach(({ key }, k) => keyBytes.set(key, keyOffsets[k]!))
-  const col = <T>(Type: { from(a: number[]): T }, f: (r: Rec) => number) => Type.from(records.map(f))
-  return {
-    count: records.length,
-    keyBytes,
-    keyOffsets,
-    keyAlgorithms: Uint8Array.from(keys.map((k) => k.alg)),
-    keyIndex: col(Uint32Array, (r) => r.key),
-    counterHi: col(Uint32Array, (r) => hi(r.counter)),
-    counterLo: col(Uint32Array, (r) => lo(r.counter)),
-    code: col(Uint32Array, (r) => r.code),
-    digits: col(Uint8Array, (r) => r.digits),
-    behind: col(Uint32Array, (r) => r.behind),
-    ahead: col(Uint32Array, (r) => r.ahead),
-  }
-}
 
 describe('wasm kernel: batches', () => {
   const r = rng(2104)

@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createWasmKernel, instantiateWasm, SCAN_CHUNK } from '../dist/engine/wasm.js'
 import { loadWasmModule, loadWasmModuleSync } from '../dist/engine/wasm-load.js'
-import { NO_MATCH, type AlgorithmId, type Kernel, type PackedBatch } from '../dist/kernel.js'
+import { NO_MATCH, type AlgorithmId, type Kernel } from '../dist/kernel.js'
+import { hi, lo, pack, rec, type Rec } from './helpers/packed.js'
 import { rng } from './helpers/reference.js'
 
 const HASHES = ['sha1', 'sha256', 'sha512'] as const
@@ -20,8 +21,6 @@ const simdModule = loadWasmModuleSync('wasm-simd')
 const simd = createWasmKernel(simdModule, 'wasm-simd')
 const scalar = createWasmKernel(loadWasmModuleSync('wasm'), 'wasm')
 
-const hi = (c: bigint): number => Number(c >> 32n)
-const lo = (c: bigint): number => Number(c & 0xffffffffn)
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 /** HOTP of RFC 4226 section 5.3 over node:crypto. */
@@ -273,30 +272,6 @@ describe('wasm-simd kernel: resync scan agrees with the scalar build', () => {
     }
   })
 })
-
-interface Rec { key: number; counter: bigint; code: number; digits: number; behind: number; ahead: number }
-const rec = (key: number, counter: bigint, code: number, digits: number, behind = 0, ahead = 0): Rec => ({ key, counter, code, digits, behind, ahead })
-
-function pack(keys: { alg: AlgorithmId; key: Uint8Array }[], records: Rec[]): PackedBatch {
-  const keyOffsets = new Uint32Array(keys.length + 1)
-  keys.forEach(({ key }, k) => (keyOffsets[k + 1] = keyOffsets[k]! + key.length))
-  const keyBytes = new Uint8Array(keyOffsets[keys.length]!)
-  keys.forEach(({ key }, k) => keyBytes.set(key, keyOffsets[k]!))
-  const col = <T>(Type: { from(a: number[]): T }, f: (r: Rec) => number) => Type.from(records.map(f))
-  return {
-    count: records.length,
-    keyBytes,
-    keyOffsets,
-    keyAlgorithms: Uint8Array.from(keys.map((k) => k.alg)),
-    keyIndex: col(Uint32Array, (r) => r.key),
-    counterHi: col(Uint32Array, (r) => hi(r.counter)),
-    counterLo: col(Uint32Array, (r) => lo(r.counter)),
-    code: col(Uint32Array, (r) => r.code),
-    digits: col(Uint8Array, (r) => r.digits),
-    behind: col(Uint32Array, (r) => r.behind),
-    ahead: col(Uint32Array, (r) => r.ahead),
-  }
-}
 
 describe('wasm-simd kernel: batches agree with the scalar build', () => {
   const r = rng(2104)
