@@ -12,12 +12,6 @@ export interface WorkerData {
   readonly backend: BackendChoice
 }
 
-/**
- * Rows a worker hands its kernel per call: between two calls it looks at the cutoff, so an abort
- * stops a shard within one such call (a few milliseconds).
- */
-export const ROWS_PER_CALL = 4096
-
 /** Counters a worker scans per kernel call, between two looks at the cutoff. */
 export const COUNTERS_PER_CALL = 1 << 18
 

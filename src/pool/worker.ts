@@ -10,7 +10,6 @@ import type { Kernel } from '../kernel.js'
 import { loadKernel } from '../engine/select.js'
 import {
   COUNTERS_PER_CALL,
-  ROWS_PER_CALL,
   isCut,
   lowerCutoff,
   type Answer,
@@ -19,7 +18,8 @@ import {
   type Task,
   type WorkerData,
 } from './protocol.js'
-import { decodeShard, shardResults, sliceRows } from './shard.js'
+import { yieldTurn } from './abort.js'
+import { decodeShard, shardResults } from './shard.js'
 
 const kernel: Kernel = loadKernel((workerData as WorkerData).backend)
 
@@ -50,18 +50,18 @@ function crashIfTold(task: Task): void {
   if (task.crash) process.exit(70)
 }
 
+/**
+ * A shard is about SHARD_WORK HMACs, a few milliseconds: one kernel call, after one look at the
+ * cutoff. Cut any finer, its keys would be prepared again for each piece.
+ */
 function runRows(task: RowsTask): Answer {
   const batch = decodeShard(task.shape, task.buffer)
   const out = shardResults(task.shape, task.buffer)
   try {
-    for (let start = 0; start < batch.count; start += ROWS_PER_CALL) {
-      if (isCut(task.cutoff, task.index)) return STOPPED
-      const end = Math.min(batch.count, start + ROWS_PER_CALL)
-      const rows = sliceRows(batch, start, end)
-      if (out instanceof Int32Array) kernel.verifyBatch(rows, out.subarray(start, end))
-      else kernel.generateBatch(rows, out.subarray(start, end))
-      crashIfTold(task)
-    }
+    if (isCut(task.cutoff, task.index)) return STOPPED
+    if (out instanceof Int32Array) kernel.verifyBatch(batch, out)
+    else kernel.generateBatch(batch, out)
+    crashIfTold(task)
   } finally {
     batch.keyBytes.fill(0)
   }
@@ -88,7 +88,13 @@ function runScan(task: ScanTask): Answer {
   }
 }
 
-/** Piscina calls this once per task. */
-export default function run(task: Task): Answer {
+/**
+ * Piscina calls this once per task. A worker holds two tasks at once (see WorkerPool), and Piscina
+ * posts a task's answer only after every task it holds has run to its end: without a turn of the
+ * event loop first, the answer of the one would wait for the other, and the calling thread would
+ * hand out the next task a whole task late.
+ */
+export default async function run(task: Task): Promise<Answer> {
+  await yieldTurn()
   return task.kind === 'scan' ? runScan(task) : runRows(task)
 }
