@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BatchBuilder, OtpError, base32Encode, createEngine, type Engine, type VerifyRecord } from '../dist/index.js'
 import { poolEngine } from '../dist/engine/engine.js'
 import { loadKernel } from '../dist/engine/select.js'
-import type { TaskTag } from '../dist/pool/pool.js'
+import { GROUP_RECORDS } from '../dist/pool/groups.js'
+import { WorkerPool, type TaskTag } from '../dist/pool/pool.js'
+import { lowerCutoff, newCutoff } from '../dist/pool/protocol.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng, type Algorithm } from './helpers/reference.js'
 
 /** Random records: HOTP and TOTP, every algorithm, some wide windows, some bad or not even objects. */
@@ -138,12 +140,48 @@ describe('batches on the pool', () => {
     expect([...g2.errors.keys()]).toEqual([...g1.errors.keys()])
   })
 
+  it("cuts a large call's groups one shard each, and a lone group for every worker", async () => {
+    // Window-1 TOTP records: 16,384 of them are one shard's work (SHARD_WORK).
+    const totp = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ secret: new Uint8Array(20).fill(i), code: '000000', time: 1.7e9 + i, window: 1 }))
+    let before = tasks.verify
+    await pooled.verifyBatch(totp(3 * GROUP_RECORDS))
+    expect(tasks.verify - before).toBe(3)
+    before = tasks.verify
+    await pooled.verifyBatch(totp(10_000))
+    expect(tasks.verify - before).toBe(2)
+  })
+
   it('runs on JS kernels in the workers where the engine runs JS', async () => {
     const js = await createEngine({ backend: 'js', threads: 2 })
     const records = randomRecords(6000, 3)
     expect(js.backend).toBe('js')
     expect((await js.verifyBatch(records)).map(plain)).toEqual((await single.verifyBatch(records)).map(plain))
     await js.close()
+  })
+})
+
+describe('the workers', () => {
+  it('answer each task as soon as it is done, while they run the next one they hold', async () => {
+    const pool = new WorkerPool(1, 'auto')
+    const cutoff = newCutoff()
+    const scan = (index: number, count: number): Promise<unknown> =>
+      pool.run(
+        'scan',
+        () => ({
+          task: { kind: 'scan', index, cutoff, alg: 0, key: new Uint8Array(20), hi: 0, lo: 0, count, codes: [0, 0, 0, 0, 0, 0], digits: 6 },
+          transfer: [],
+        }),
+        () => false,
+      )
+    // Both go to the one worker at once. The long one (seconds, whole) is stopped by the cutoff
+    // that the short one's answer lowers: that answer must come while the long one runs.
+    const short = scan(0, 1000)
+    const long = scan(1, 2 ** 26)
+    await short
+    lowerCutoff(cutoff, 0)
+    expect(await long).toEqual({ stopped: true })
+    await pool.close()
   })
 })
 

@@ -31,8 +31,12 @@ export type ScanRequest = ResyncScan
 export interface Executor {
   /** 1 in process, else the pool's workers. */
   readonly threads: number
-  /** Verifies or generates every row of `batch`. Rejects with OtpError('ABORTED') when `cancel` aborts. */
-  rows(kind: RowsKind, batch: PackedBatch, cancel?: Cancel): Promise<Rows>
+  /**
+   * Verifies or generates every row of `batch`, cut for `spread` workers at most (default all): a
+   * caller with other batches in flight asks for fewer, since those keep the other workers busy.
+   * Rejects with OtpError('ABORTED') when `cancel` aborts.
+   */
+  rows(kind: RowsKind, batch: PackedBatch, cancel?: Cancel, spread?: number): Promise<Rows>
   /** Kernel.scan, perhaps split: the earliest offset, or -1. */
   scan(request: ScanRequest, cancel?: Cancel): Promise<number>
   /** Ends the workers, if any, once their tasks are done. */
@@ -43,8 +47,16 @@ export interface Executor {
 const COUNTERS_PER_TURN = 1 << 20
 
 /**
- * Runs everything on `kernel` in the calling thread. Work of a shard or more goes in pieces of a few
- * shards, yielding to the event loop before each, so that an abort (a timer, say) can land.
+ * Batch work the calling thread runs at once, without a turn of the event loop first: a quarter of
+ * a shard, about a millisecond. A call's groups are each about a shard, so a large call gets a turn
+ * per group.
+ */
+const WORK_WITHOUT_TURN = SHARD_WORK / 4
+
+/**
+ * Runs everything on `kernel` in the calling thread. Work of more than a millisecond goes in pieces
+ * of at most a few shards, yielding to the event loop before each, so that an abort (a timer, say)
+ * can land.
  */
 export function inProcessExecutor(kernel: Kernel): Executor {
   function runRows(kind: RowsKind, batch: PackedBatch, out: Int32Array | Uint32Array): void {
@@ -57,9 +69,10 @@ export function inProcessExecutor(kernel: Kernel): Executor {
       cancel?.throwIfAborted()
       const values = kind === 'verify' ? new Int32Array(batch.count) : new Uint32Array(batch.count)
       const verify = kind === 'verify'
-      if (batchWork(batch, verify) < SHARD_WORK) runRows(kind, batch, values)
+      const work = batchWork(batch, verify)
+      if (work < WORK_WITHOUT_TURN) runRows(kind, batch, values)
       else {
-        for (const [start, end] of planShards(batch, verify, SHARD_WORK * 4)) {
+        for (const [start, end] of planShards(batch, verify, SHARD_WORK * 4, work)) {
           await yieldTurn()
           cancel?.throwIfAborted()
           runRows(kind, sliceRows(batch, start, end), values.subarray(start, end))

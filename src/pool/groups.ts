@@ -19,8 +19,11 @@ import type { Cancel } from './abort.js'
 import type { Executor, Rows } from './executor.js'
 import { forEachLimited } from './flight.js'
 
-/** Records per group: 32,768 window-1 TOTP records are two shards (SHARD_WORK each). */
-export const GROUP_RECORDS = 32768
+/**
+ * Records per group at most: 16,384 window-1 TOTP records are one shard (SHARD_WORK). A group is
+ * packed in one stretch of the calling thread (about 1.5 ms), so it answers the workers soon.
+ */
+export const GROUP_RECORDS = 16384
 
 /** Marks the records of rows no worker could compute with their OtpError('WORKER_FAILED'). */
 function withFailures<T extends VerifyColumnsResult | GenerateColumnsResult>(result: T, prepared: PreparedBatch, rows: Rows): T {
@@ -38,15 +41,15 @@ function withFailures<T extends VerifyColumnsResult | GenerateColumnsResult>(res
   return { ...result, errors }
 }
 
-/** Verifies a built batch on the executor: the columnar result. */
-export async function verifyBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel): Promise<VerifyColumnsResult> {
-  const rows = await executor.rows('verify', prepared.packed, cancel)
+/** Verifies a built batch on the executor (cut for `spread` workers, see Executor.rows): the columnar result. */
+export async function verifyBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel, spread?: number): Promise<VerifyColumnsResult> {
+  const rows = await executor.rows('verify', prepared.packed, cancel, spread)
   return withFailures(verifyRows(prepared, rows.values as Int32Array), prepared, rows)
 }
 
-/** Generates a built batch on the executor: the columnar result. */
-export async function generateBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel): Promise<GenerateColumnsResult> {
-  const rows = await executor.rows('generate', prepared.packed, cancel)
+/** Generates a built batch on the executor (cut for `spread` workers): the columnar result. */
+export async function generateBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel, spread?: number): Promise<GenerateColumnsResult> {
+  const rows = await executor.rows('generate', prepared.packed, cancel, spread)
   return withFailures(generateRows(prepared, rows.values as Uint32Array), prepared, rows)
 }
 
@@ -70,59 +73,74 @@ export class BuilderShelf {
   }
 }
 
-/** Verifies a range of records, writing each result at the record's place in `out`. */
-export function verifyGroup(
-  executor: Executor,
-  range: RecordRange<VerifyRecord>,
-  out: Array<number | null | OtpError>,
-  shelf: BuilderShelf,
-  cancel?: Cancel,
-): Promise<void> {
+/** What the groups of one call (or stream) share. */
+export interface Groups {
+  readonly executor: Executor
+  readonly shelf: BuilderShelf
+  /** Workers each group is cut for (see Executor.rows): fewer when other groups are in flight. */
+  readonly spread: number
+  readonly cancel?: Cancel
+}
+
+/**
+ * Verifies a range of records, writing each result at the record's place in `out()`: asked for
+ * only once the results are in, so that a call's array is not made before its first shards leave.
+ */
+export function verifyGroup(groups: Groups, range: RecordRange<VerifyRecord>, out: () => Array<number | null | OtpError>): Promise<void> {
+  const { executor, shelf, cancel, spread } = groups
   return shelf.use(
     (into) => packVerifyRecords(range, into),
-    async (prepared) => verifyResults(await verifyBuilt(executor, prepared, cancel), out, range.start),
+    async (prepared) => verifyResults(await verifyBuilt(executor, prepared, cancel, spread), out(), range.start),
   )
 }
 
-/** Generates a range of records, writing each code at the record's place in `out`. */
-function generateGroup(
-  executor: Executor,
-  range: RecordRange<GenerateRecord>,
-  out: Array<string | OtpError>,
-  shelf: BuilderShelf,
-  cancel?: Cancel,
-): Promise<void> {
+/** Generates a range of records, writing each code at the record's place in `out()`. */
+function generateGroup(groups: Groups, range: RecordRange<GenerateRecord>, out: () => Array<string | OtpError>): Promise<void> {
+  const { executor, shelf, cancel, spread } = groups
   return shelf.use(
     (into) => packGenerateRecords(range, into),
-    async (prepared) => generateResults(await generateBuilt(executor, prepared, cancel), prepared, out, range.start),
+    async (prepared) => generateResults(await generateBuilt(executor, prepared, cancel, spread), prepared, out(), range.start),
   )
 }
 
 /**
- * Runs `group` over consecutive ranges of `records`, a few at once, each writing its results at
- * their places in one array. Ranges, not copies: a group costs no array of its own.
+ * Groups in flight per thread: one running and one waiting in each worker, and one more being packed
+ * or having its results read. With two, a worker that shares its core with the calling thread
+ * would often find nothing waiting when it finishes.
+ */
+export const GROUPS_PER_THREAD = 3
+
+/**
+ * Runs `group` over consecutive ranges of `records` of about equal size, a few at once, each
+ * writing its results at their places in one array. Ranges, not copies: a group costs no array of
+ * its own.
  */
 async function inGroups<T, R>(
+  executor: Executor,
   records: readonly T[],
-  limit: number,
-  group: (range: RecordRange<T>, out: R[], shelf: BuilderShelf) => Promise<void>,
+  cancel: Cancel | undefined,
+  group: (groups: Groups, range: RecordRange<T>, out: () => R[]) => Promise<void>,
 ): Promise<R[]> {
-  const out = new Array<R>(records.length)
-  const shelf = new BuilderShelf()
-  const groups = Math.ceil(records.length / GROUP_RECORDS)
-  await forEachLimited(groups, limit, (g) => {
-    const start = g * GROUP_RECORDS
-    return group({ records, start, end: Math.min(records.length, start + GROUP_RECORDS), first: start }, out, shelf)
+  const count = Math.ceil(records.length / GROUP_RECORDS)
+  const size = Math.ceil(records.length / count)
+  const limit = GROUPS_PER_THREAD * executor.threads
+  const groups: Groups = { executor, shelf: new BuilderShelf(), cancel, spread: Math.ceil(executor.threads / Math.min(count, limit)) }
+  // A million-entry array takes milliseconds to make: the first groups are packed and sent first.
+  let out: R[] | undefined
+  const results = () => (out ??= new Array<R>(records.length))
+  await forEachLimited(count, limit, (g) => {
+    const start = g * size
+    return group(groups, { records, start, end: Math.min(records.length, start + size), first: start }, results)
   })
-  return out
+  return results()
 }
 
 /** verifyBatch over the executor: one result per record, in order. */
 export function verifyRecords(executor: Executor, records: readonly VerifyRecord[], cancel?: Cancel): Promise<Array<number | null | OtpError>> {
-  return inGroups(records, 2 * executor.threads, (range, out, shelf) => verifyGroup(executor, range, out, shelf, cancel))
+  return inGroups(executor, records, cancel, verifyGroup)
 }
 
 /** generateBatch over the executor: one code per record, in order. */
 export function generateRecords(executor: Executor, records: readonly GenerateRecord[], cancel?: Cancel): Promise<Array<string | OtpError>> {
-  return inGroups(records, 2 * executor.threads, (range, out, shelf) => generateGroup(executor, range, out, shelf, cancel))
+  return inGroups(executor, records, cancel, generateGroup)
 }

@@ -7,7 +7,7 @@ import { inProcessExecutor, type Executor } from './executor.js'
 import type { WorkerPool } from './pool.js'
 import { poolRows } from './pool-rows.js'
 import { poolScan } from './pool-scan.js'
-import { BufferBank, batchWork } from './shard.js'
+import { BufferBank, SHARD_WORK, batchWork, planShards } from './shard.js'
 
 /**
  * Batch work (HMACs, see SHARD_WORK) from which the pool beats the calling thread: about 2,000
@@ -26,9 +26,12 @@ export function poolExecutor(kernel: Kernel, pool: WorkerPool): Executor {
   const bank = new BufferBank(4 * pool.threads)
   return {
     threads: pool.threads,
-    rows(kind, batch, cancel) {
-      const work = batchWork(batch, kind === 'verify')
-      return work < ROWS_CROSSOVER ? local.rows(kind, batch, cancel) : poolRows(pool, bank, kind, batch, work, cancel)
+    rows(kind, batch, cancel, spread = pool.threads) {
+      const verify = kind === 'verify'
+      const work = batchWork(batch, verify)
+      if (work < ROWS_CROSSOVER) return local.rows(kind, batch, cancel)
+      const target = Math.min(SHARD_WORK, Math.ceil(work / Math.min(spread, pool.threads)))
+      return poolRows(pool, bank, kind, batch, planShards(batch, verify, target, work), cancel)
     },
     scan(request, cancel) {
       return request.count < SCAN_CROSSOVER ? local.scan(request, cancel) : poolScan(pool, request, cancel)

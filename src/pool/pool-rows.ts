@@ -10,23 +10,22 @@ import type { RowFailure, Rows, RowsKind } from './executor.js'
 import { forEachLimited } from './flight.js'
 import type { WorkerPool } from './pool.js'
 import { isCut, newCutoff } from './protocol.js'
-import { KeyMap, planShards, shardResults, SHARD_WORK, type BufferBank, type ShardShape } from './shard.js'
+import { KeyMap, shardResults, type BufferBank, type ShardShape } from './shard.js'
 
 /**
- * Verifies or generates `batch` on the pool's workers, `work` HMACs in all (see SHARD_WORK): in
- * shards small enough that every worker gets one, with at most two per worker in flight (one
- * running, one waiting), so that shards are cut only as workers can take them.
+ * Verifies or generates `batch` on the pool's workers, cut into `shards` (planShards), with at most
+ * two per worker in flight (one running, one waiting), so that shards are copied out only as
+ * workers can take them.
  */
 export function poolRows(
   pool: WorkerPool,
   bank: BufferBank,
   kind: RowsKind,
   batch: PackedBatch,
-  work: number,
+  shards: ReadonlyArray<readonly [number, number]>,
   cancel?: Cancel,
 ): Promise<Rows> {
   const verify = kind === 'verify'
-  const shards = planShards(batch, verify, Math.min(SHARD_WORK, Math.ceil(work / pool.threads)))
   const values = verify ? new Int32Array(batch.count) : new Uint32Array(batch.count)
   const failed: RowFailure[] = []
   const cutoff = newCutoff()

@@ -31,8 +31,9 @@ export interface ShardShape {
 }
 
 /**
- * Work per shard, in HMACs: about 30 ms of one core, long enough that a round trip to a worker
- * costs next to nothing, short enough that the last shard does not keep one core busy alone.
+ * Work per shard, in HMACs: about 5 ms of one core with SHA-1 (SHA-512 takes three times longer),
+ * long enough that a round trip to a worker (about 0.05 ms) costs next to nothing, short enough
+ * that the last shard does not keep one core busy alone for long.
  */
 export const SHARD_WORK = 1 << 16
 
@@ -47,21 +48,25 @@ function rowWork(batch: PackedBatch, r: number, verify: boolean): number {
   return verify ? batch.behind[r]! + batch.ahead[r]! + 2 : 2
 }
 
-/** Cuts rows [0, count) into shards of about `target` work each (see SHARD_WORK), as [start, end) pairs. */
-export function planShards(batch: PackedBatch, verify: boolean, target = SHARD_WORK): Array<[number, number]> {
+/**
+ * Cuts rows [0, count) into shards of about `target` work each (see SHARD_WORK), as [start, end)
+ * pairs. `work`, the batch's (batchWork), lets a batch that is one shard skip the pass over its rows.
+ */
+export function planShards(batch: PackedBatch, verify: boolean, target = SHARD_WORK, work = Infinity): Array<[number, number]> {
+  if (work <= target && batch.count <= SHARD_ROWS && batch.keyBytes.length <= SHARD_KEY_BYTES) return [[0, batch.count]]
   const shards: Array<[number, number]> = []
   const { keyIndex, keyOffsets } = batch
   let start = 0
-  let work = 0
+  let shardWork = 0
   let bytes = 0
   for (let r = 0; r < batch.count; r++) {
     const k = keyIndex[r]!
-    work += rowWork(batch, r, verify)
+    shardWork += rowWork(batch, r, verify)
     bytes += keyOffsets[k + 1]! - keyOffsets[k]!
-    if (work >= target || bytes >= SHARD_KEY_BYTES || r + 1 - start === SHARD_ROWS) {
+    if (shardWork >= target || bytes >= SHARD_KEY_BYTES || r + 1 - start === SHARD_ROWS) {
       shards.push([start, r + 1])
       start = r + 1
-      work = bytes = 0
+      shardWork = bytes = 0
     }
   }
   if (start < batch.count) shards.push([start, batch.count])
@@ -112,13 +117,11 @@ function layout({ rows, keys, keyBytes, verify }: ShardShape): Layout {
  * shard's index of a batch key, or -1.
  */
 export class KeyMap {
-  private readonly local: Int32Array
+  private local = new Int32Array(0)
   /** The batch keys of the shard being cut, in the order its rows first use them. */
-  private readonly used: Uint32Array
-  constructor(keys: number) {
-    this.local = new Int32Array(keys).fill(-1)
-    this.used = new Uint32Array(keys)
-  }
+  private used = new Uint32Array(0)
+  /** `keys`: the batch's. The tables are made at the first shard that needs them (see pick). */
+  constructor(private readonly keys: number) {}
 
   /**
    * Copies rows [start, end) of `batch` with the keys they use into one buffer from `bank`.
@@ -131,29 +134,73 @@ export class KeyMap {
     verify: boolean,
     bank: BufferBank,
   ): { shape: ShardShape; buffer: ArrayBuffer } {
-    const { local, used } = this
-    const { keyOffsets } = batch
-    let keys = 0
-    let keyBytes = 0
-    for (let r = start; r < end; r++) {
-      const g = batch.keyIndex[r]!
-      if (local[g]! >= 0) continue
-      local[g] = keys
-      used[keys++] = g
-      keyBytes += keyOffsets[g + 1]! - keyOffsets[g]!
-    }
-    const shape: ShardShape = { rows: end - start, keys, keyBytes, verify }
+    // A batch that is a shard whole (a group of records is) goes as it is: its keys are the shard's.
+    const whole = start === 0 && end === batch.count && batch.keyAlgorithms.length <= batch.count && batch.keyOffsets[0] === 0
+    const keys = whole ? batch.keyAlgorithms.length : this.pick(batch, start, end)
+    const shape: ShardShape = { rows: end - start, keys, keyBytes: this.keyBytes(batch, keys, whole), verify }
     const at = layout(shape)
     const buffer = bank.take(at.bytes)
     const u32 = (offset: number, length: number) => new Uint32Array(buffer, offset, length)
     const u8 = (offset: number, length: number) => new Uint8Array(buffer, offset, length)
-
     const offsets = u32(at.keyOffsets, keys + 1)
     const algorithms = u8(at.keyAlgorithms, keys)
-    const bytes = u8(at.keyBytes, keyBytes)
+    const bytes = u8(at.keyBytes, shape.keyBytes)
+    const keyIndex = u32(at.keyIndex, shape.rows)
+    if (whole) {
+      offsets.set(batch.keyOffsets)
+      algorithms.set(batch.keyAlgorithms)
+      bytes.set(batch.keyBytes.subarray(0, shape.keyBytes))
+      keyIndex.set(batch.keyIndex)
+    } else {
+      this.copyPicked(batch, keys, offsets, algorithms, bytes)
+      for (let r = start; r < end; r++) keyIndex[r - start] = this.local[batch.keyIndex[r]!]!
+      for (let k = 0; k < keys; k++) this.local[this.used[k]!] = -1
+    }
+    u32(at.counterHi, shape.rows).set(batch.counterHi.subarray(start, end))
+    u32(at.counterLo, shape.rows).set(batch.counterLo.subarray(start, end))
+    u8(at.digits, shape.rows).set(batch.digits.subarray(start, end))
+    if (verify) {
+      u32(at.code, shape.rows).set(batch.code.subarray(start, end))
+      u32(at.behind, shape.rows).set(batch.behind.subarray(start, end))
+      u32(at.ahead, shape.rows).set(batch.ahead.subarray(start, end))
+    }
+    return { shape, buffer }
+  }
+
+  /** Numbers the batch keys rows [start, end) use, in order of first use: how many there are. */
+  private pick(batch: PackedBatch, start: number, end: number): number {
+    if (this.local.length < this.keys) {
+      this.local = new Int32Array(this.keys).fill(-1)
+      this.used = new Uint32Array(this.keys)
+    }
+    const { local, used } = this
+    let keys = 0
+    for (let r = start; r < end; r++) {
+      const g = batch.keyIndex[r]!
+      if (local[g]! < 0) {
+        local[g] = keys
+        used[keys++] = g
+      }
+    }
+    return keys
+  }
+
+  /** The bytes of the shard's `keys` keys: the batch's first ones when `whole`, else those picked. */
+  private keyBytes({ keyOffsets }: PackedBatch, keys: number, whole: boolean): number {
+    if (whole) return keyOffsets[keys]!
+    let bytes = 0
+    for (let k = 0; k < keys; k++) bytes += keyOffsets[this.used[k]! + 1]! - keyOffsets[this.used[k]!]!
+    return bytes
+  }
+
+  /**
+   * Copies the picked keys. Keys lie back to back in the batch: a run of consecutive batch keys is
+   * copied in one go (a shard of distinct keys is a single run).
+   */
+  private copyPicked(batch: PackedBatch, keys: number, offsets: Uint32Array, algorithms: Uint8Array, bytes: Uint8Array): void {
+    const { used } = this
+    const { keyOffsets } = batch
     let written = 0
-    // Keys lie back to back in the batch: a run of consecutive batch keys is copied in one go
-    // (a shard of distinct keys is a single run).
     for (let k = 0; k < keys; ) {
       const first = used[k]!
       let last = first
@@ -169,19 +216,6 @@ export class KeyMap {
       written += length
     }
     offsets[keys] = written
-
-    const keyIndex = u32(at.keyIndex, shape.rows)
-    for (let r = start; r < end; r++) keyIndex[r - start] = local[batch.keyIndex[r]!]!
-    for (let k = 0; k < keys; k++) local[used[k]!] = -1
-    u32(at.counterHi, shape.rows).set(batch.counterHi.subarray(start, end))
-    u32(at.counterLo, shape.rows).set(batch.counterLo.subarray(start, end))
-    u8(at.digits, shape.rows).set(batch.digits.subarray(start, end))
-    if (verify) {
-      u32(at.code, shape.rows).set(batch.code.subarray(start, end))
-      u32(at.behind, shape.rows).set(batch.behind.subarray(start, end))
-      u32(at.ahead, shape.rows).set(batch.ahead.subarray(start, end))
-    }
-    return { shape, buffer }
   }
 }
 

@@ -8,13 +8,13 @@ import type { VerifyRecord } from '../batch/records.js'
 import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import { inOrder } from './flight.js'
 import type { Executor } from './executor.js'
-import { BuilderShelf, GROUP_RECORDS, verifyGroup } from './groups.js'
+import { BuilderShelf, GROUP_RECORDS, GROUPS_PER_THREAD, verifyGroup, type Groups } from './groups.js'
 
 /** Options of engine.verifyStream. */
 export interface StreamOptions extends CallOptions {
-  /** Records per shard, 1 to 1,048,576. Default 32,768. */
+  /** Records per shard, 1 to 1,048,576. Default 16,384. */
   shardSize?: number
-  /** Shards in flight at most, 1 to 1024. Default twice the engine's threads. */
+  /** Shards in flight at most, 1 to 1024. Default three times the engine's threads. */
   maxInFlight?: number
 }
 
@@ -51,7 +51,7 @@ function checkStream(
   const signal = checkSignal(options, 'verifyStream')
   return {
     shardSize: wholeNumber(options?.shardSize, GROUP_RECORDS, MAX_SHARD_SIZE, 'shardSize'),
-    maxInFlight: wholeNumber(options?.maxInFlight, 2 * threads, MAX_IN_FLIGHT, 'maxInFlight'),
+    maxInFlight: wholeNumber(options?.maxInFlight, GROUPS_PER_THREAD * threads, MAX_IN_FLIGHT, 'maxInFlight'),
     signal,
   }
 }
@@ -78,7 +78,7 @@ export async function* verifyStreamOn(
   const { shardSize, maxInFlight, signal } = checkStream(source, options, executor.threads)
   // The caller's signal, and the consumer stopping early, end the shards in flight.
   const cancel = new Cancel(signal)
-  const shelf = new BuilderShelf()
+  const groups: Groups = { executor, shelf: new BuilderShelf(), cancel, spread: Math.ceil(executor.threads / maxInFlight) }
 
   async function* shards(): AsyncGenerator<() => Promise<Array<number | null | OtpError>>> {
     let group: VerifyRecord[] = []
@@ -91,7 +91,7 @@ export async function* verifyStreamOn(
       return () =>
         engine.track(async () => {
           const out = new Array<number | null | OtpError>(part.length)
-          await verifyGroup(executor, { records: part, start: 0, end: part.length, first: at }, out, shelf, cancel)
+          await verifyGroup(groups, { records: part, start: 0, end: part.length, first: at }, () => out)
           return out
         })
     }
