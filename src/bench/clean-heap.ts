@@ -3,6 +3,7 @@
  * left (the contenders share one process and one heap). Node exposes `gc` only behind
  * --expose-gc; the flag is set at run time and the function taken from a fresh context.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
@@ -19,4 +20,28 @@ export function collectGarbage(): void {
     }
   }
   collect?.()
+}
+
+/** How long settleHeap watches the process at a time, and the share of one core it counts as quiet. */
+const WATCH_MS = 20
+const QUIET_SHARE = 0.1
+/** settleHeap waits no longer than this. */
+const MOST_MS = 1000
+
+/**
+ * A full collection, then a wait until the process is quiet. The collector sweeps a large heap on
+ * background threads for tens of milliseconds after it returns: on a machine of few cores that
+ * work would compete with the next contender's worker threads, so the contenders that use every
+ * core would pay for the fixtures' garbage.
+ */
+export async function settleHeap(): Promise<void> {
+  collectGarbage()
+  const start = performance.now()
+  while (performance.now() - start < MOST_MS) {
+    const used = process.cpuUsage()
+    const from = performance.now()
+    await sleep(WATCH_MS)
+    const { user, system } = process.cpuUsage(used)
+    if ((user + system) / 1000 < QUIET_SHARE * (performance.now() - from)) return
+  }
 }

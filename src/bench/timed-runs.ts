@@ -5,7 +5,7 @@
  * engine per round, alternating their order), so that a machine whose load drifts slows them all alike.
  */
 
-import { collectGarbage } from './clean-heap.js'
+import { settleHeap } from './clean-heap.js'
 
 /** How many rounds to time. */
 export interface RunPlan {
@@ -77,7 +77,7 @@ export async function timeInterleaved(
     if (round % 2) order.reverse()
     for (const i of order) {
       if (failures[i]) continue
-      collectGarbage()
+      await settleHeap()
       try {
         seconds[i]!.push(await subjects[i]!.run())
       } catch (error) {
