@@ -45,8 +45,12 @@ class Column<T extends Uint8Array | Uint32Array> {
   }
 }
 
-const u32 = (n: number) => new Column((size) => new Uint32Array(size), n)
-const u8 = (n: number) => new Column((size) => new Uint8Array(size), n)
+// One factory per type for every column: optimized code that inlines a column's factory holds it
+// weakly, and a factory per column would die with its builder and throw that code away.
+const newU32 = (size: number) => new Uint32Array(size)
+const newU8 = (size: number) => new Uint8Array(size)
+const u32 = (n: number) => new Column(newU32, n)
+const u8 = (n: number) => new Column(newU8, n)
 
 /** How many records and keys a BatchBuilder should make room for at once (it grows past them as needed). */
 export interface BatchSizeHint {

@@ -54,17 +54,20 @@ function scatter(
   return { status, errors }
 }
 
+const deltaStatus = (delta: number) => (delta === NO_MATCH ? NO_MATCH_STATUS : MATCH_STATUS)
+const codeStatus = () => MATCH_STATUS
+
 /** The columnar result of a verification, in record order, from the deltas of its packed rows. */
 export function verifyRows(prepared: PreparedBatch, rows: Int32Array): VerifyColumnsResult {
   const delta = prepared.rowRecord ? new Int32Array(prepared.size) : rows
-  const { status, errors } = scatter(prepared, rows, (d) => (d === NO_MATCH ? NO_MATCH_STATUS : MATCH_STATUS), delta)
+  const { status, errors } = scatter(prepared, rows, deltaStatus, delta)
   return { status, delta, errors }
 }
 
 /** The columnar result of a generation, in record order, from the codes of its packed rows. */
 export function generateRows(prepared: PreparedBatch, rows: Uint32Array): GenerateColumnsResult {
   const codes = prepared.rowRecord ? new Uint32Array(prepared.size) : rows
-  const { status, errors } = scatter(prepared, rows, () => MATCH_STATUS, codes)
+  const { status, errors } = scatter(prepared, rows, codeStatus, codes)
   return { status, codes, errors }
 }
 

@@ -29,13 +29,12 @@ const QUIET_SHARE = 0.1
 const MOST_MS = 1000
 
 /**
- * A full collection, then a wait until the process is quiet. The collector sweeps a large heap on
- * background threads for tens of milliseconds after it returns: on a machine of few cores that
- * work would compete with the next contender's worker threads, so the contenders that use every
- * core would pay for the fixtures' garbage.
+ * Waits until the process is quiet: no thread but this one's timers busy. The collector sweeps a
+ * large heap on background threads for tens of milliseconds after it returns, and the compiler
+ * optimizes on background threads too; on a machine of few cores that work would compete with the
+ * next contender's worker threads, so the contenders that use every core would pay for it.
  */
-export async function settleHeap(): Promise<void> {
-  collectGarbage()
+export async function untilQuiet(): Promise<void> {
   const start = performance.now()
   while (performance.now() - start < MOST_MS) {
     const used = process.cpuUsage()
@@ -44,4 +43,10 @@ export async function settleHeap(): Promise<void> {
     const { user, system } = process.cpuUsage(used)
     if ((user + system) / 1000 < QUIET_SHARE * (performance.now() - from)) return
   }
+}
+
+/** A full collection (see collectGarbage), then a wait until its background work is done. */
+export async function settleHeap(): Promise<void> {
+  collectGarbage()
+  await untilQuiet()
 }

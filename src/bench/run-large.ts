@@ -77,14 +77,24 @@ export async function runLargeWorkload(
         continue
       }
       log(`  preparing ${label}: ${count(size)} ${workload.unit}s per run`)
+      const warmup = workload.prepare(racer, warmupSize(size))
+      if ('reason' in warmup) {
+        skipped.push({ name: label, reason: warmup.reason })
+        continue
+      }
       try {
-        const warmup = workload.prepare(racer, warmupSize(size))
-        if ('run' in warmup) await warmup.run()
+        await warmup.run()
       } catch (error) {
         skipped.push({ name: label, reason: `FAILED: ${(error as Error).message}` })
         continue
       }
-      entries.push({ engine: racer.name, threads: racer.threads, units: size, run: () => secondsOf(() => prepared.run()) })
+      entries.push({
+        engine: racer.name,
+        threads: racer.threads,
+        units: size,
+        run: () => secondsOf(() => prepared.run()),
+        warm: () => warmup.run(),
+      })
     }
 
     log(`  timing ${entries.length} engines in interleaved rounds`)

@@ -1,11 +1,12 @@
 /**
  * Large workloads (a million records, a hundred million counters) are too slow for benchmark.js's
- * many samples: each engine is timed over a few whole runs after one untimed warm-up, and reported
- * as its median throughput with the spread of its runs. Runs are interleaved (one run of every
- * engine per round, alternating their order), so that a machine whose load drifts slows them all alike.
+ * many samples: each engine is timed over a few whole runs, and reported as its median throughput
+ * with the spread of its runs. Runs are interleaved (one run of every engine per round, alternating
+ * their order), so that a machine whose load drifts slows them all alike. Each run starts alike: a
+ * full collection, a wait for the background threads to go quiet, and a small untimed warm-up run.
  */
 
-import { settleHeap } from './clean-heap.js'
+import { settleHeap, untilQuiet } from './clean-heap.js'
 
 /** How many rounds to time. */
 export interface RunPlan {
@@ -21,6 +22,12 @@ export interface RunPlan {
 export interface TimedSubject {
   readonly units: number
   run(): Promise<number>
+  /**
+   * A small untimed run before each timed one. A full collection throws away optimized code whose
+   * objects died (optimized code holds the hidden classes it depends on weakly): without a warm-up
+   * the timed run would recompile it, on the very cores a multi-threaded contender uses.
+   */
+  warm?(): Promise<unknown>
 }
 
 /** Median throughput of a few timed runs. */
@@ -79,7 +86,12 @@ export async function timeInterleaved(
       if (failures[i]) continue
       await settleHeap()
       try {
-        seconds[i]!.push(await subjects[i]!.run())
+        const subject = subjects[i]!
+        if (subject.warm) {
+          await subject.warm()
+          await untilQuiet()
+        }
+        seconds[i]!.push(await subject.run())
       } catch (error) {
         failures[i] = error as Error
       }
