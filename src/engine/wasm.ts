@@ -8,7 +8,7 @@
  */
 import { counterChunks } from '../counter-chunks.js'
 import { OtpError } from '../errors.js'
-import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../kernel.js'
+import { keysGoWhole, type AlgorithmId, type Backend, type Kernel, type PackedBatch } from '../kernel.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
 
 /** The kernel's exports (assembly/index.ts). Region and capacity globals hold integers: byte addresses or counts. */
@@ -217,10 +217,14 @@ class WasmKernel implements Kernel {
    * Whether the batch fits the kernel's regions whole, keys and all, with no more keys than records
    * (a pool shard does): its key columns then go in as they are, without re-indexing.
    */
-  private fitsWhole({ count, keyOffsets, keyBytes }: PackedBatch): boolean {
-    const keys = keyOffsets.length - 1
+  private fitsWhole(batch: PackedBatch): boolean {
     const { at } = this
-    return count <= at.RECORD_CAPACITY && keys <= at.KEY_CAPACITY && keys <= count && keyBytes.length <= at.KEY_BYTES_CAPACITY && keyOffsets[0] === 0
+    return (
+      batch.count <= at.RECORD_CAPACITY &&
+      batch.keyOffsets.length - 1 <= at.KEY_CAPACITY &&
+      batch.keyBytes.length <= at.KEY_BYTES_CAPACITY &&
+      keysGoWhole(batch)
+    )
   }
 
   /** Writes every key and the records' key indexes as they are (see fitsWhole): one chunk. */

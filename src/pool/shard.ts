@@ -19,7 +19,7 @@
  * | digits        | uint8  | rows     |
  * | keyBytes      | uint8  | keyBytes |
  */
-import type { PackedBatch } from '../kernel.js'
+import { keysGoWhole, type PackedBatch } from '../kernel.js'
 
 /** What a shard's buffer holds; travels beside it as plain integers. */
 export interface ShardShape {
@@ -112,6 +112,18 @@ function layout({ rows, keys, keyBytes, verify }: ShardShape): Layout {
   return { out, keyOffsets, keyIndex, counterHi, counterLo, code, behind, ahead, keyAlgorithms, digits, keyBytes: take(keyBytes), bytes: at }
 }
 
+/** How many keys a shard carries, and their bytes. */
+interface KeyCount {
+  readonly keys: number
+  readonly keyBytes: number
+}
+
+/** All of a batch's keys (see keysGoWhole). */
+function allKeys({ keyOffsets }: PackedBatch): KeyCount {
+  const keys = keyOffsets.length - 1
+  return { keys, keyBytes: keyOffsets[keys]! }
+}
+
 /**
  * Re-indexes batch keys to a shard's own, reusable across the shards of one batch: an entry is the
  * shard's index of a batch key, or -1.
@@ -135,21 +147,21 @@ export class KeyMap {
     bank: BufferBank,
   ): { shape: ShardShape; buffer: ArrayBuffer } {
     // A batch that is a shard whole (a group of records is) goes as it is: its keys are the shard's.
-    const whole = start === 0 && end === batch.count && batch.keyAlgorithms.length <= batch.count && batch.keyOffsets[0] === 0
-    const keys = whole ? batch.keyAlgorithms.length : this.pick(batch, start, end)
-    const shape: ShardShape = { rows: end - start, keys, keyBytes: this.keyBytes(batch, keys, whole), verify }
+    const whole = start === 0 && end === batch.count && keysGoWhole(batch)
+    const { keys, keyBytes } = whole ? allKeys(batch) : this.pick(batch, start, end)
+    const shape: ShardShape = { rows: end - start, keys, keyBytes, verify }
     const at = layout(shape)
     const buffer = bank.take(at.bytes)
     const u32 = (offset: number, length: number) => new Uint32Array(buffer, offset, length)
     const u8 = (offset: number, length: number) => new Uint8Array(buffer, offset, length)
     const offsets = u32(at.keyOffsets, keys + 1)
     const algorithms = u8(at.keyAlgorithms, keys)
-    const bytes = u8(at.keyBytes, shape.keyBytes)
+    const bytes = u8(at.keyBytes, keyBytes)
     const keyIndex = u32(at.keyIndex, shape.rows)
     if (whole) {
       offsets.set(batch.keyOffsets)
       algorithms.set(batch.keyAlgorithms)
-      bytes.set(batch.keyBytes.subarray(0, shape.keyBytes))
+      bytes.set(batch.keyBytes.subarray(0, keyBytes))
       keyIndex.set(batch.keyIndex)
     } else {
       this.copyPicked(batch, keys, offsets, algorithms, bytes)
@@ -167,30 +179,24 @@ export class KeyMap {
     return { shape, buffer }
   }
 
-  /** Numbers the batch keys rows [start, end) use, in order of first use: how many there are. */
-  private pick(batch: PackedBatch, start: number, end: number): number {
+  /** Numbers the batch keys rows [start, end) use, in order of first use: how many, and their bytes. */
+  private pick({ keyIndex, keyOffsets }: PackedBatch, start: number, end: number): KeyCount {
     if (this.local.length < this.keys) {
       this.local = new Int32Array(this.keys).fill(-1)
       this.used = new Uint32Array(this.keys)
     }
     const { local, used } = this
     let keys = 0
+    let keyBytes = 0
     for (let r = start; r < end; r++) {
-      const g = batch.keyIndex[r]!
+      const g = keyIndex[r]!
       if (local[g]! < 0) {
         local[g] = keys
         used[keys++] = g
+        keyBytes += keyOffsets[g + 1]! - keyOffsets[g]!
       }
     }
-    return keys
-  }
-
-  /** The bytes of the shard's `keys` keys: the batch's first ones when `whole`, else those picked. */
-  private keyBytes({ keyOffsets }: PackedBatch, keys: number, whole: boolean): number {
-    if (whole) return keyOffsets[keys]!
-    let bytes = 0
-    for (let k = 0; k < keys; k++) bytes += keyOffsets[this.used[k]! + 1]! - keyOffsets[this.used[k]!]!
-    return bytes
+    return { keys, keyBytes }
   }
 
   /**
