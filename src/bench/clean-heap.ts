@@ -22,10 +22,10 @@ export function collectGarbage(): void {
   collect?.()
 }
 
-/** How long settleHeap watches the process at a time, and the share of one core it counts as quiet. */
+/** How long untilQuiet watches the process at a time, and the share of one core it counts as quiet. */
 const WATCH_MS = 20
 const QUIET_SHARE = 0.1
-/** settleHeap waits no longer than this. */
+/** untilQuiet waits no longer than this. */
 const MOST_MS = 1000
 
 /**
