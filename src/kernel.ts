@@ -59,14 +59,6 @@ export interface PackedBatch {
   readonly ahead: Uint32Array
 }
 
-/**
- * Whether a batch's key columns can be copied as they are, without re-indexing its keys: its
- * offsets start at 0 and it has no more keys than records (a group of records, or a pool shard).
- */
-export function keysGoWhole({ count, keyOffsets }: PackedBatch): boolean {
-  return keyOffsets.length - 1 <= count && keyOffsets[0] === 0
-}
-
 export interface Kernel {
   readonly backend: Backend
 

@@ -8,7 +8,8 @@
  */
 import { counterChunks } from '../counter-chunks.js'
 import { OtpError } from '../errors.js'
-import { keysGoWhole, type AlgorithmId, type Backend, type Kernel, type PackedBatch } from '../kernel.js'
+import { KeyPicker, keysGoWhole, wholeKeys, writeWholeKeys, type KeyColumns, type Picked } from '../batch/key-picker.js'
+import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../kernel.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
 
 /** The kernel's exports (assembly/index.ts). Region and capacity globals hold integers: byte addresses or counts. */
@@ -96,7 +97,8 @@ class WasmKernel implements Kernel {
   private u8 = new Uint8Array(0)
   private u32 = new Uint32Array(0)
   private i32 = new Int32Array(0)
-  private chunks: ChunkKeys | undefined
+  /** Picks each chunk's keys when a batch's keys cannot go whole; its tables are kept between calls. */
+  private readonly keys = new KeyPicker()
 
   constructor(exports: WasmExports, backend: Backend) {
     this.x = exports
@@ -188,9 +190,9 @@ class WasmKernel implements Kernel {
   private run(batch: PackedBatch, verify: boolean, collect: (start: number, n: number) => void): void {
     this.views()
     const { u8, u32, at } = this
-    const chunks = this.fitsWhole(batch) ? undefined : this.chunkKeys(batch.keyOffsets.length - 1)
+    const whole = this.fitsWhole(batch)
     for (let start = 0; start < batch.count; ) {
-      const { end, nkeys } = chunks ? this.writeChunkKeys(batch, start, chunks) : this.writeAllKeys(batch)
+      const { end, keys } = this.writeKeys(batch, start, whole)
       u32.set(batch.counterHi.subarray(start, end), at.REC_HI >>> 2)
       u32.set(batch.counterLo.subarray(start, end), at.REC_LO >>> 2)
       u8.set(batch.digits.subarray(start, end), at.REC_DIGITS)
@@ -198,19 +200,13 @@ class WasmKernel implements Kernel {
         u32.set(batch.code.subarray(start, end), at.REC_CODE >>> 2)
         u32.set(batch.behind.subarray(start, end), at.REC_BEHIND >>> 2)
         u32.set(batch.ahead.subarray(start, end), at.REC_AHEAD >>> 2)
-        this.x.verifyBatch(nkeys, end - start)
+        this.x.verifyBatch(keys, end - start)
       } else {
-        this.x.generateBatch(nkeys, end - start)
+        this.x.generateBatch(keys, end - start)
       }
       collect(start, end - start)
       start = end
     }
-  }
-
-  /** The re-indexing state for a batch of `keys` keys: kept between calls (every entry back at -1), grown as needed. */
-  private chunkKeys(keys: number): ChunkKeys {
-    if (!this.chunks || this.chunks.local.length < keys) this.chunks = new ChunkKeys(keys, this.at.KEY_CAPACITY)
-    return this.chunks
   }
 
   /**
@@ -227,72 +223,31 @@ class WasmKernel implements Kernel {
     )
   }
 
-  /** Writes every key and the records' key indexes as they are (see fitsWhole): one chunk. */
-  private writeAllKeys(batch: PackedBatch): { end: number; nkeys: number } {
-    const { u8, u32, at } = this
-    u8.set(batch.keyBytes, at.KEY_BYTES)
-    u32.set(batch.keyOffsets, at.KEY_OFFSETS >>> 2)
-    u8.set(batch.keyAlgorithms, at.KEY_ALGORITHMS)
-    u32.set(batch.keyIndex, at.REC_KEY >>> 2)
-    return { end: batch.count, nkeys: batch.keyOffsets.length - 1 }
-  }
-
   /**
-   * Writes the keys of the chunk from record `start` on, re-indexed to the chunk's own so that each
-   * is written and prepared once per chunk, and answers where the chunk ends. Keys first used in the
-   * order they were added (as packed records are) are copied in runs, one copy per run.
+   * Writes the keys of the chunk from record `start` on, and the records' key indexes, and answers
+   * where the chunk ends. A batch that fits whole (see fitsWhole) goes as it is, in one chunk; else
+   * the chunk's keys are re-indexed to its own, so that each is written and prepared once per chunk,
+   * and the chunk ends at RECORD_CAPACITY records, or earlier where one more key would not fit.
    */
-  private writeChunkKeys(batch: PackedBatch, start: number, chunk: ChunkKeys): { end: number; nkeys: number } {
+  private writeKeys(batch: PackedBatch, start: number, whole: boolean): Picked {
     const { u8, u32, at } = this
-    const { keyBytes, keyOffsets, keyIndex, keyAlgorithms } = batch
-    const { local, global } = chunk
-    const recKey = at.REC_KEY >>> 2
-    const keyOff = at.KEY_OFFSETS >>> 2
-    const limit = Math.min(batch.count, start + at.RECORD_CAPACITY)
-    let nkeys = 0
-    let used = 0
-    // The run of keys [runFirst, runEnd) not copied yet, bound for KEY_BYTES + runAt.
-    let runFirst = 0
-    let runEnd = 0
-    let runAt = 0
-    const copyRun = () => u8.set(keyBytes.subarray(keyOffsets[runFirst], keyOffsets[runEnd]), at.KEY_BYTES + runAt)
-    let r = start
-    for (; r < limit; r++) {
-      const g = keyIndex[r]!
-      let k = local[g]!
-      if (k < 0) {
-        const len = keyOffsets[g + 1]! - keyOffsets[g]!
-        if (nkeys === at.KEY_CAPACITY || used + len > at.KEY_BYTES_CAPACITY) break
-        if (g !== runEnd) {
-          copyRun()
-          runFirst = g
-          runAt = used
-        }
-        runEnd = g + 1
-        u32[keyOff + nkeys] = used
-        u8[at.KEY_ALGORITHMS + nkeys] = keyAlgorithms[g]!
-        used += len
-        k = local[g] = nkeys
-        global[nkeys++] = g
-      }
-      u32[recKey + r - start] = k
+    const picked = whole
+      ? wholeKeys(batch)
+      : this.keys.pick(batch, start, Math.min(batch.count, start + at.RECORD_CAPACITY), {
+          keys: at.KEY_CAPACITY,
+          keyBytes: at.KEY_BYTES_CAPACITY,
+        })
+    const keyOffsets = at.KEY_OFFSETS >>> 2
+    const keyIndex = at.REC_KEY >>> 2
+    const into: KeyColumns = {
+      keyOffsets: u32.subarray(keyOffsets, keyOffsets + picked.keys + 1),
+      keyAlgorithms: u8.subarray(at.KEY_ALGORITHMS, at.KEY_ALGORITHMS + picked.keys),
+      keyBytes: u8.subarray(at.KEY_BYTES, at.KEY_BYTES + picked.keyBytes),
+      keyIndex: u32.subarray(keyIndex, keyIndex + picked.end - start),
     }
-    copyRun()
-    u32[keyOff + nkeys] = used
-    for (let k = 0; k < nkeys; k++) local[global[k]!] = -1
-    return { end: r, nkeys }
-  }
-}
-
-/** Re-indexing state of writeChunkKeys: the batch keys' chunk indexes, all -1 between chunks. */
-class ChunkKeys {
-  /** The chunk's index of each batch key, or -1. */
-  readonly local: Int32Array
-  /** The batch key of each of the chunk's keys. */
-  readonly global: Uint32Array
-  constructor(keys: number, capacity: number) {
-    this.local = new Int32Array(keys).fill(-1)
-    this.global = new Uint32Array(capacity)
+    if (whole) writeWholeKeys(batch, into)
+    else this.keys.write(batch, start, picked, into)
+    return picked
   }
 }
 

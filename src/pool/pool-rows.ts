@@ -10,7 +10,8 @@ import type { RowFailure, Rows, RowsKind } from './executor.js'
 import { forEachLimited } from './flight.js'
 import type { WorkerPool } from './pool.js'
 import { isCut, newCutoff } from './protocol.js'
-import { KeyMap, shardResults, type BufferBank, type ShardShape } from './shard.js'
+import { KeyPicker } from '../batch/key-picker.js'
+import { encodeShard, shardResults, type BufferBank, type ShardShape } from './shard.js'
 
 /**
  * Verifies or generates `batch` on the pool's workers, cut into `shards` (planShards), with at most
@@ -29,7 +30,7 @@ export function poolRows(
   const values = verify ? new Int32Array(batch.count) : new Uint32Array(batch.count)
   const failed: RowFailure[] = []
   const cutoff = newCutoff()
-  const keys = new KeyMap(batch.keyAlgorithms.length)
+  const keys = new KeyPicker()
 
   const runShard = async (index: number): Promise<void> => {
     const [start, end] = shards[index]!
@@ -38,7 +39,7 @@ export function poolRows(
       const answer = await pool.run(
         kind,
         () => {
-          const shard = keys.encode(batch, start, end, verify, bank)
+          const shard = encodeShard(batch, start, end, verify, bank, keys)
           shape = shard.shape
           return { task: { kind, index, cutoff, shape, buffer: shard.buffer }, transfer: [shard.buffer] }
         },

@@ -19,7 +19,8 @@
  * | digits        | uint8  | rows     |
  * | keyBytes      | uint8  | keyBytes |
  */
-import { keysGoWhole, type PackedBatch } from '../kernel.js'
+import type { PackedBatch } from '../kernel.js'
+import { keysGoWhole, wholeKeys, writeWholeKeys, type KeyColumns, type KeyPicker } from '../batch/key-picker.js'
 
 /** What a shard's buffer holds; travels beside it as plain integers. */
 export interface ShardShape {
@@ -112,117 +113,43 @@ function layout({ rows, keys, keyBytes, verify }: ShardShape): Layout {
   return { out, keyOffsets, keyIndex, counterHi, counterLo, code, behind, ahead, keyAlgorithms, digits, keyBytes: take(keyBytes), bytes: at }
 }
 
-/** How many keys a shard carries, and their bytes. */
-interface KeyCount {
-  readonly keys: number
-  readonly keyBytes: number
-}
-
-/** All of a batch's keys (see keysGoWhole). */
-function allKeys({ keyOffsets }: PackedBatch): KeyCount {
-  const keys = keyOffsets.length - 1
-  return { keys, keyBytes: keyOffsets[keys]! }
-}
-
 /**
- * Re-indexes batch keys to a shard's own, reusable across the shards of one batch: an entry is the
- * shard's index of a batch key, or -1.
+ * Copies rows [start, end) of `batch` with the keys they use into one buffer from `bank`; `keys`
+ * picks them, unless the batch is a shard whole (a group of records is) and its keys go as they are.
+ * `verify` false leaves out the columns only verification reads.
  */
-export class KeyMap {
-  private local = new Int32Array(0)
-  /** The batch keys of the shard being cut, in the order its rows first use them. */
-  private used = new Uint32Array(0)
-  /** `keys`: the batch's. The tables are made at the first shard that needs them (see pick). */
-  constructor(private readonly keys: number) {}
-
-  /**
-   * Copies rows [start, end) of `batch` with the keys they use into one buffer from `bank`.
-   * `verify` false leaves out the columns only verification reads.
-   */
-  encode(
-    batch: PackedBatch,
-    start: number,
-    end: number,
-    verify: boolean,
-    bank: BufferBank,
-  ): { shape: ShardShape; buffer: ArrayBuffer } {
-    // A batch that is a shard whole (a group of records is) goes as it is: its keys are the shard's.
-    const whole = start === 0 && end === batch.count && keysGoWhole(batch)
-    const { keys, keyBytes } = whole ? allKeys(batch) : this.pick(batch, start, end)
-    const shape: ShardShape = { rows: end - start, keys, keyBytes, verify }
-    const at = layout(shape)
-    const buffer = bank.take(at.bytes)
-    const u32 = (offset: number, length: number) => new Uint32Array(buffer, offset, length)
-    const u8 = (offset: number, length: number) => new Uint8Array(buffer, offset, length)
-    const offsets = u32(at.keyOffsets, keys + 1)
-    const algorithms = u8(at.keyAlgorithms, keys)
-    const bytes = u8(at.keyBytes, keyBytes)
-    const keyIndex = u32(at.keyIndex, shape.rows)
-    if (whole) {
-      offsets.set(batch.keyOffsets)
-      algorithms.set(batch.keyAlgorithms)
-      bytes.set(batch.keyBytes.subarray(0, keyBytes))
-      keyIndex.set(batch.keyIndex)
-    } else {
-      this.copyPicked(batch, keys, offsets, algorithms, bytes)
-      for (let r = start; r < end; r++) keyIndex[r - start] = this.local[batch.keyIndex[r]!]!
-      for (let k = 0; k < keys; k++) this.local[this.used[k]!] = -1
-    }
-    u32(at.counterHi, shape.rows).set(batch.counterHi.subarray(start, end))
-    u32(at.counterLo, shape.rows).set(batch.counterLo.subarray(start, end))
-    u8(at.digits, shape.rows).set(batch.digits.subarray(start, end))
-    if (verify) {
-      u32(at.code, shape.rows).set(batch.code.subarray(start, end))
-      u32(at.behind, shape.rows).set(batch.behind.subarray(start, end))
-      u32(at.ahead, shape.rows).set(batch.ahead.subarray(start, end))
-    }
-    return { shape, buffer }
+export function encodeShard(
+  batch: PackedBatch,
+  start: number,
+  end: number,
+  verify: boolean,
+  bank: BufferBank,
+  keys: KeyPicker,
+): { shape: ShardShape; buffer: ArrayBuffer } {
+  const whole = start === 0 && end === batch.count && keysGoWhole(batch)
+  const picked = whole ? wholeKeys(batch) : keys.pick(batch, start, end)
+  const shape: ShardShape = { rows: end - start, keys: picked.keys, keyBytes: picked.keyBytes, verify }
+  const at = layout(shape)
+  const buffer = bank.take(at.bytes)
+  const u32 = (offset: number, length: number) => new Uint32Array(buffer, offset, length)
+  const u8 = (offset: number, length: number) => new Uint8Array(buffer, offset, length)
+  const into: KeyColumns = {
+    keyOffsets: u32(at.keyOffsets, shape.keys + 1),
+    keyAlgorithms: u8(at.keyAlgorithms, shape.keys),
+    keyBytes: u8(at.keyBytes, shape.keyBytes),
+    keyIndex: u32(at.keyIndex, shape.rows),
   }
-
-  /** Numbers the batch keys rows [start, end) use, in order of first use: how many, and their bytes. */
-  private pick({ keyIndex, keyOffsets }: PackedBatch, start: number, end: number): KeyCount {
-    if (this.local.length < this.keys) {
-      this.local = new Int32Array(this.keys).fill(-1)
-      this.used = new Uint32Array(this.keys)
-    }
-    const { local, used } = this
-    let keys = 0
-    let keyBytes = 0
-    for (let r = start; r < end; r++) {
-      const g = keyIndex[r]!
-      if (local[g]! < 0) {
-        local[g] = keys
-        used[keys++] = g
-        keyBytes += keyOffsets[g + 1]! - keyOffsets[g]!
-      }
-    }
-    return { keys, keyBytes }
+  if (whole) writeWholeKeys(batch, into)
+  else keys.write(batch, start, picked, into)
+  u32(at.counterHi, shape.rows).set(batch.counterHi.subarray(start, end))
+  u32(at.counterLo, shape.rows).set(batch.counterLo.subarray(start, end))
+  u8(at.digits, shape.rows).set(batch.digits.subarray(start, end))
+  if (verify) {
+    u32(at.code, shape.rows).set(batch.code.subarray(start, end))
+    u32(at.behind, shape.rows).set(batch.behind.subarray(start, end))
+    u32(at.ahead, shape.rows).set(batch.ahead.subarray(start, end))
   }
-
-  /**
-   * Copies the picked keys. Keys lie back to back in the batch: a run of consecutive batch keys is
-   * copied in one go (a shard of distinct keys is a single run).
-   */
-  private copyPicked(batch: PackedBatch, keys: number, offsets: Uint32Array, algorithms: Uint8Array, bytes: Uint8Array): void {
-    const { used } = this
-    const { keyOffsets } = batch
-    let written = 0
-    for (let k = 0; k < keys; ) {
-      const first = used[k]!
-      let last = first
-      do {
-        last = used[k]!
-        offsets[k] = written + keyOffsets[last]! - keyOffsets[first]!
-        algorithms[k] = batch.keyAlgorithms[last]!
-        k++
-      } while (k < keys && used[k] === last + 1)
-      const from = keyOffsets[first]!
-      const length = keyOffsets[last + 1]! - from
-      bytes.set(batch.keyBytes.subarray(from, from + length), written)
-      written += length
-    }
-    offsets[keys] = written
-  }
+  return { shape, buffer }
 }
 
 /** The result column of a shard's buffer: Int32 deltas (verify) or Uint32 codes (generate). */
