@@ -3,7 +3,7 @@
  * order of first use, copied back to back, stopped at its limits, and forgotten after each range.
  */
 import { describe, expect, it } from 'vitest'
-import { KeyPicker, keysGoWhole, wholeKeys, type KeyColumns } from '../dist/batch/key-picker.js'
+import { KeyPicker, type KeyColumns, type Picked } from '../dist/batch/key-picker.js'
 import type { AlgorithmId } from '../dist/kernel.js'
 import { pack, rec, type Rec } from './helpers/packed.js'
 import { rng } from './helpers/reference.js'
@@ -14,9 +14,11 @@ const keysOfLengths = (lengths: number[]) =>
 
 const recordsOf = (keyIndexes: number[]): Rec[] => keyIndexes.map((key, i) => rec(key, BigInt(i), 0, 6))
 
-/** Picks and writes rows [start, end) into fresh columns: the keys as byte arrays, with their algorithms and the rows' new indexes. */
-function pickRange(picker: KeyPicker, batch: ReturnType<typeof pack>, start: number, end: number, limits?: { keys: number; keyBytes: number }) {
-  const picked = picker.pick(batch, start, end, limits)
+type Limits = { keys: number; keyBytes: number }
+
+/** Picks (or takes, with `take`) and writes rows [start, end) into fresh columns: the keys as byte arrays, with their algorithms and the rows' new indexes. */
+function pickRange(picker: KeyPicker, batch: ReturnType<typeof pack>, start: number, end: number, limits?: Limits, take = false) {
+  const picked: Picked = take ? picker.take(batch, start, end, limits) : picker.pick(batch, start, end, limits)
   const into: KeyColumns = {
     keyOffsets: new Uint32Array(picked.keys + 1),
     keyAlgorithms: new Uint8Array(picked.keys),
@@ -80,10 +82,18 @@ describe('KeyPicker', () => {
     }
   })
 
-  it('lets a batch whose offsets start at 0, with no more keys than rows, go whole', () => {
+  it('takes a whole batch whose offsets start at 0, with no more keys than rows, as it is', () => {
     const batch = pack(keysOfLengths([3, 5]), recordsOf([1, 0, 1]))
-    expect(keysGoWhole(batch)).toBe(true)
-    expect(wholeKeys(batch)).toEqual({ end: 3, keys: 2, keyBytes: 8 })
-    expect(keysGoWhole(pack(keysOfLengths([3, 5, 7]), recordsOf([1, 0])))).toBe(false)
+    const whole = pickRange(new KeyPicker(), batch, 0, 3, undefined, true)
+    expect(whole.picked).toEqual({ end: 3, keys: 2, keyBytes: 8, whole: true })
+    // As they are: the batch's own key order and indexes, not the order of first use.
+    expect(whole).toMatchObject({ keys: [[1, 1, 1], [2, 2, 2, 2, 2]], algorithms: [0, 1], keyIndex: [1, 0, 1], offsets: [0, 3, 8] })
+    // More keys than rows, part of a batch, or past the limits: picked.
+    const picker = new KeyPicker()
+    const moreKeys = pack(keysOfLengths([3, 5, 7]), recordsOf([1, 0]))
+    expect(pickRange(picker, moreKeys, 0, 2, undefined, true).picked).toEqual({ end: 2, keys: 2, keyBytes: 8 })
+    expect(pickRange(picker, batch, 1, 3, undefined, true).picked).toEqual({ end: 3, keys: 2, keyBytes: 8 })
+    expect(pickRange(picker, batch, 0, 3, { keys: 1, keyBytes: Infinity }, true).picked).toEqual({ end: 1, keys: 1, keyBytes: 5 })
+    expect(pickRange(picker, batch, 0, 3, { keys: 2, keyBytes: 7 }, true).picked).toEqual({ end: 1, keys: 1, keyBytes: 5 })
   })
 })

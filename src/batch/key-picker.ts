@@ -9,14 +9,8 @@ import type { PackedBatch } from '../kernel.js'
  * Whether a batch's key columns can be copied as they are, without re-indexing its keys: its
  * offsets start at 0 and it has no more keys than records (a group of records, or a pool shard).
  */
-export function keysGoWhole({ count, keyOffsets }: PackedBatch): boolean {
+function keysGoWhole({ count, keyOffsets }: PackedBatch): boolean {
   return keyOffsets.length - 1 <= count && keyOffsets[0] === 0
-}
-
-/** What a batch whose keys go whole (keysGoWhole) takes: all its rows and all its keys. */
-export function wholeKeys({ count, keyOffsets }: PackedBatch): Picked {
-  const keys = keyOffsets.length - 1
-  return { end: count, keys, keyBytes: keyOffsets[keys]! }
 }
 
 /** Where picked keys go: columns as a PackedBatch has them, each long enough for what it gets. */
@@ -29,19 +23,13 @@ export interface KeyColumns {
   readonly keyIndex: Uint32Array
 }
 
-/** Writes the key columns of a batch whose keys go whole (keysGoWhole) as they are. */
-export function writeWholeKeys(batch: PackedBatch, into: KeyColumns): void {
-  into.keyOffsets.set(batch.keyOffsets)
-  into.keyAlgorithms.set(batch.keyAlgorithms)
-  into.keyBytes.set(batch.keyBytes.subarray(0, into.keyBytes.length))
-  into.keyIndex.set(batch.keyIndex)
-}
-
 /** What rows [start, end) use: `keys` distinct keys of `keyBytes` bytes in all. */
 export interface Picked {
   readonly end: number
   readonly keys: number
   readonly keyBytes: number
+  /** The batch's key columns go as they are (see take). */
+  readonly whole?: true
 }
 
 /** The most keys, and key bytes, that a pick may take. */
@@ -56,8 +44,8 @@ const NO_LIMITS: KeyLimits = { keys: Infinity, keyBytes: Infinity }
 const SHORT_COPY = 48
 
 /**
- * Picks and copies the keys of row ranges, one range at a time: pick() numbers them, write() copies
- * them and forgets them. Its tables grow to the largest batch seen and are kept, all -1 between ranges.
+ * Picks and copies the keys of row ranges, one range at a time: take() or pick() numbers them,
+ * write() copies them and forgets them. Its tables grow to the largest batch seen and are kept, all -1 between ranges.
  */
 export class KeyPicker {
   /** The new index of each batch key picked, or -1. */
@@ -66,6 +54,19 @@ export class KeyPicker {
   private used = new Uint32Array(0)
   /** The new key index of each row picked, from the range's first. */
   private rowKeys = new Uint32Array(0)
+
+  /**
+   * The keys of rows [start, end): the batch's own key columns, whole, when the range is the whole
+   * batch and they can go as they are within `limits` (keysGoWhole); else picked (see pick).
+   */
+  take(batch: PackedBatch, start: number, end: number, limits = NO_LIMITS): Picked {
+    const keys = batch.keyOffsets.length - 1
+    const keyBytes = batch.keyOffsets[keys]!
+    if (start === 0 && end === batch.count && keysGoWhole(batch) && keys <= limits.keys && keyBytes <= limits.keyBytes) {
+      return { end, keys, keyBytes, whole: true }
+    }
+    return this.pick(batch, start, end, limits)
+  }
 
   /**
    * Numbers the keys of rows [start, end) in order of first use, stopping at the first row whose key
@@ -98,11 +99,18 @@ export class KeyPicker {
   }
 
   /**
-   * Writes what pick() took for rows [start, picked.end): the keys back to back, a run of consecutive
-   * batch keys in one copy (rows of distinct keys are a single run), and each row's new key index.
-   * Then forgets the pick.
+   * Writes what take() or pick() took for rows [start, picked.end). Whole, the key columns as they
+   * are. Picked, the keys back to back, a run of consecutive batch keys in one copy (rows of
+   * distinct keys are a single run), and each row's new key index; then the pick is forgotten.
    */
   write(batch: PackedBatch, start: number, picked: Picked, into: KeyColumns): void {
+    if (picked.whole) {
+      into.keyOffsets.set(batch.keyOffsets)
+      into.keyAlgorithms.set(batch.keyAlgorithms)
+      into.keyBytes.set(batch.keyBytes.subarray(0, picked.keyBytes))
+      into.keyIndex.set(batch.keyIndex)
+      return
+    }
     const { local, used } = this
     const { keyOffsets, keyAlgorithms, keyBytes } = batch
     const { keyOffsets: offsets, keyAlgorithms: algorithms, keyBytes: bytes, keyIndex } = into

@@ -8,7 +8,7 @@
  */
 import { counterChunks } from '../counter-chunks.js'
 import { OtpError } from '../errors.js'
-import { KeyPicker, keysGoWhole, wholeKeys, writeWholeKeys, type KeyColumns, type Picked } from '../batch/key-picker.js'
+import { KeyPicker, type KeyColumns, type Picked } from '../batch/key-picker.js'
 import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../kernel.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
 
@@ -97,7 +97,7 @@ class WasmKernel implements Kernel {
   private u8 = new Uint8Array(0)
   private u32 = new Uint32Array(0)
   private i32 = new Int32Array(0)
-  /** Picks each chunk's keys when a batch's keys cannot go whole; its tables are kept between calls. */
+  /** Takes each chunk's keys; its tables are kept between calls. */
   private readonly keys = new KeyPicker()
 
   constructor(exports: WasmExports, backend: Backend) {
@@ -190,9 +190,8 @@ class WasmKernel implements Kernel {
   private run(batch: PackedBatch, verify: boolean, collect: (start: number, n: number) => void): void {
     this.views()
     const { u8, u32, at } = this
-    const whole = this.fitsWhole(batch)
     for (let start = 0; start < batch.count; ) {
-      const { end, keys } = this.writeKeys(batch, start, whole)
+      const { end, keys } = this.writeKeys(batch, start)
       u32.set(batch.counterHi.subarray(start, end), at.REC_HI >>> 2)
       u32.set(batch.counterLo.subarray(start, end), at.REC_LO >>> 2)
       u8.set(batch.digits.subarray(start, end), at.REC_DIGITS)
@@ -210,33 +209,15 @@ class WasmKernel implements Kernel {
   }
 
   /**
-   * Whether the batch fits the kernel's regions whole, keys and all, with no more keys than records
-   * (a pool shard does): its key columns then go in as they are, without re-indexing.
-   */
-  private fitsWhole(batch: PackedBatch): boolean {
-    const { at } = this
-    return (
-      batch.count <= at.RECORD_CAPACITY &&
-      batch.keyOffsets.length - 1 <= at.KEY_CAPACITY &&
-      batch.keyBytes.length <= at.KEY_BYTES_CAPACITY &&
-      keysGoWhole(batch)
-    )
-  }
-
-  /**
    * Writes the keys of the chunk from record `start` on, and the records' key indexes, and answers
-   * where the chunk ends. A batch that fits whole (see fitsWhole) goes as it is, in one chunk; else
-   * the chunk's keys are re-indexed to its own, so that each is written and prepared once per chunk,
-   * and the chunk ends at RECORD_CAPACITY records, or earlier where one more key would not fit.
+   * where the chunk ends: at RECORD_CAPACITY records, or earlier where one more key would not fit.
+   * A batch that fits whole with keys that can go as they are (a pool shard) is one chunk, copied
+   * as it is; else each chunk's keys are re-indexed to its own, written and prepared once per chunk.
    */
-  private writeKeys(batch: PackedBatch, start: number, whole: boolean): Picked {
+  private writeKeys(batch: PackedBatch, start: number): Picked {
     const { u8, u32, at } = this
-    const picked = whole
-      ? wholeKeys(batch)
-      : this.keys.pick(batch, start, Math.min(batch.count, start + at.RECORD_CAPACITY), {
-          keys: at.KEY_CAPACITY,
-          keyBytes: at.KEY_BYTES_CAPACITY,
-        })
+    const end = Math.min(batch.count, start + at.RECORD_CAPACITY)
+    const picked = this.keys.take(batch, start, end, { keys: at.KEY_CAPACITY, keyBytes: at.KEY_BYTES_CAPACITY })
     const keyOffsets = at.KEY_OFFSETS >>> 2
     const keyIndex = at.REC_KEY >>> 2
     const into: KeyColumns = {
@@ -245,8 +226,7 @@ class WasmKernel implements Kernel {
       keyBytes: u8.subarray(at.KEY_BYTES, at.KEY_BYTES + picked.keyBytes),
       keyIndex: u32.subarray(keyIndex, keyIndex + picked.end - start),
     }
-    if (whole) writeWholeKeys(batch, into)
-    else this.keys.write(batch, start, picked, into)
+    this.keys.write(batch, start, picked, into)
     return picked
   }
 }

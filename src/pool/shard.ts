@@ -20,7 +20,7 @@
  * | keyBytes      | uint8  | keyBytes |
  */
 import type { PackedBatch } from '../kernel.js'
-import { keysGoWhole, wholeKeys, writeWholeKeys, type KeyColumns, type KeyPicker } from '../batch/key-picker.js'
+import type { KeyColumns, KeyPicker } from '../batch/key-picker.js'
 
 /** What a shard's buffer holds; travels beside it as plain integers. */
 export interface ShardShape {
@@ -115,7 +115,7 @@ function layout({ rows, keys, keyBytes, verify }: ShardShape): Layout {
 
 /**
  * Copies rows [start, end) of `batch` with the keys they use into one buffer from `bank`; `keys`
- * picks them, unless the batch is a shard whole (a group of records is) and its keys go as they are.
+ * takes them (a batch that is a shard whole, as a group of records is, keeps its own).
  * `verify` false leaves out the columns only verification reads.
  */
 export function encodeShard(
@@ -126,8 +126,7 @@ export function encodeShard(
   bank: BufferBank,
   keys: KeyPicker,
 ): { shape: ShardShape; buffer: ArrayBuffer } {
-  const whole = start === 0 && end === batch.count && keysGoWhole(batch)
-  const picked = whole ? wholeKeys(batch) : keys.pick(batch, start, end)
+  const picked = keys.take(batch, start, end)
   const shape: ShardShape = { rows: end - start, keys: picked.keys, keyBytes: picked.keyBytes, verify }
   const at = layout(shape)
   const buffer = bank.take(at.bytes)
@@ -139,8 +138,7 @@ export function encodeShard(
     keyBytes: u8(at.keyBytes, shape.keyBytes),
     keyIndex: u32(at.keyIndex, shape.rows),
   }
-  if (whole) writeWholeKeys(batch, into)
-  else keys.write(batch, start, picked, into)
+  keys.write(batch, start, picked, into)
   u32(at.counterHi, shape.rows).set(batch.counterHi.subarray(start, end))
   u32(at.counterLo, shape.rows).set(batch.counterLo.subarray(start, end))
   u8(at.digits, shape.rows).set(batch.digits.subarray(start, end))
