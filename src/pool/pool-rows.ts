@@ -3,6 +3,7 @@
  * is moved to a worker, and each result column is written back at its shard's place, so results
  * come back in row order whichever worker finishes first.
  */
+import { KeyPicker } from '../batch/key-picker.js'
 import { OtpError } from '../errors.js'
 import type { PackedBatch } from '../kernel.js'
 import type { Cancel } from './abort.js'
@@ -10,7 +11,6 @@ import type { RowFailure, Rows, RowsKind } from './executor.js'
 import { forEachLimited } from './flight.js'
 import type { WorkerPool } from './pool.js'
 import { isCut, newCutoff } from './protocol.js'
-import { KeyPicker } from '../batch/key-picker.js'
 import { encodeShard, shardResults, type BufferBank, type ShardShape } from './shard.js'
 
 /**
