@@ -6,6 +6,7 @@
 import { Piscina } from 'piscina'
 import { OtpError } from '../errors.js'
 import type { BackendChoice } from '../engine/select.js'
+import { LoadedWorkers } from './loading.js'
 import type { Answer, Task, WorkerData } from './protocol.js'
 
 /** Names one attempt of one task, for the test hooks. */
@@ -40,6 +41,7 @@ const STOPPED: Answer = { stopped: true }
 /** The pool's workers and its fault rule. */
 export class WorkerPool {
   private readonly piscina: Piscina<Task, Answer>
+  private readonly loaded: LoadedWorkers
   private jobs = 0
 
   /** Starts `threads` workers, each loading the `backend` kernel. */
@@ -63,6 +65,7 @@ export class WorkerPool {
     // A worker that dies between tasks costs only its replacement; one that dies in a task fails
     // that task, which run() handles. Without a listener, Piscina would throw the former.
     this.piscina.on('error', () => {})
+    this.loaded = new LoadedWorkers(this.piscina)
   }
 
   /**
@@ -94,8 +97,9 @@ export class WorkerPool {
     })
   }
 
-  /** Ends the workers once their running tasks are done. */
-  close(): Promise<void> {
-    return this.piscina.close()
+  /** Ends the workers once their running tasks are done, and each has loaded (see LoadedWorkers). */
+  async close(): Promise<void> {
+    await this.loaded.all()
+    await this.piscina.close()
   }
 }

@@ -19,6 +19,7 @@ import {
   type WorkerData,
 } from './protocol.js'
 import { yieldTurn } from './abort.js'
+import { announceLoaded } from './loading.js'
 import { decodeShard, shardResults } from './shard.js'
 
 const kernel: Kernel = loadKernel((workerData as WorkerData).backend)
@@ -27,6 +28,7 @@ const kernel: Kernel = loadKernel((workerData as WorkerData).backend)
 const WORKER_NICE = 10
 
 lowerOwnPriority()
+announceLoaded()
 
 /**
  * Workers yield to the thread that feeds them: that thread packs the next shards (and serves the

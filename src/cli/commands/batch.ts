@@ -8,6 +8,7 @@ import { createReadStream, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
 import { ALGORITHMS, MAX_WINDOW, createEngine, OtpError } from '../../index.js'
+import { LoadedWorkers } from '../../pool/loading.js'
 import { parseChoice, parseCommandLine, parseInteger, parseTime } from '../args.js'
 import { processChunk, type ChunkResult, type ChunkTask, type RecordDefaults } from '../batch/chunk.js'
 import { lineChunks } from '../batch/lines.js'
@@ -116,9 +117,13 @@ async function startRunner(threads: number): Promise<Runner> {
     minThreads: threads,
     maxThreads: threads,
   })
+  const loaded = new LoadedWorkers(pool)
   return {
     run: (task) => pool.run(task, { transferList: [task.bytes.buffer as ArrayBuffer] }),
-    close: () => pool.destroy(),
+    close: async () => {
+      await loaded.all()
+      await pool.destroy()
+    },
   }
 }
 

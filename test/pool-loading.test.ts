@@ -1,0 +1,46 @@
+/**
+ * A pool is ended only once its workers have loaded: Node aborts the whole process when a worker is
+ * ended while it is still importing its modules, as a pool closed right after it was made would do.
+ */
+import { Piscina } from 'piscina'
+import { describe, expect, it } from 'vitest'
+import { LoadedWorkers } from '../dist/pool/loading.js'
+import { createEngine } from '../dist/index.js'
+
+const WORKER = new URL('./helpers/slow-loading-worker.mjs', import.meta.url).href
+
+function slowPool(options: { loadMs: number; exitWhileLoading?: boolean }) {
+  const loaded = new Int32Array(new SharedArrayBuffer(4))
+  const pool = new Piscina({ filename: WORKER, minThreads: 2, maxThreads: 2, workerData: { ...options, loaded } })
+  pool.on('error', () => {})
+  return { pool, loaded, workers: new LoadedWorkers(pool) }
+}
+
+describe('LoadedWorkers', () => {
+  it('waits until every worker has loaded', async () => {
+    const { pool, loaded, workers } = slowPool({ loadMs: 300 })
+    await workers.all()
+    expect(Atomics.load(loaded, 0)).toBe(2)
+    await pool.destroy()
+  })
+
+  it('answers at once for workers loaded already, and does not wait for a worker that exited while loading', async () => {
+    const ready = slowPool({ loadMs: 0 })
+    await ready.workers.all()
+    expect(Atomics.load(ready.loaded, 0)).toBe(2)
+    await ready.workers.all()
+    await ready.pool.destroy()
+
+    const failing = slowPool({ loadMs: 50, exitWhileLoading: true })
+    await failing.workers.all()
+    expect(Atomics.load(failing.loaded, 0)).toBe(0)
+    await failing.pool.destroy()
+  })
+
+  it('lets an engine be closed right after it was made', async () => {
+    for (let i = 0; i < 5; i++) {
+      const engine = await createEngine({ threads: 2 })
+      await engine.close()
+    }
+  })
+})
