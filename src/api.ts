@@ -3,11 +3,11 @@
  * (src/browser/index.ts): errors, constants, secrets, option types, batches, URIs and SVG QR codes.
  * Each entry adds its own module-level functions, createEngine, and what only its platform has.
  */
-export { OtpError, type OtpErrorCode } from './errors.js'
-export { ALGORITHMS, type Algorithm, type Backend } from './kernel.js'
-export { base32Decode, base32Encode } from './base32.js'
-export { randomSecret, MAX_SECRET_BYTES, MIN_GENERATED_SECRET_BYTES, type Secret } from './secret.js'
-export { MAX_LOOK_AHEAD, MAX_RESYNC_CODES, MAX_WINDOW } from './validate.js'
+export { OtpError, type OtpErrorCode } from './core/errors.js'
+export { ALGORITHMS, type Algorithm, type Backend } from './core/kernel.js'
+export { base32Decode, base32Encode } from './core/base32.js'
+export { randomSecret, MAX_SECRET_BYTES, MIN_GENERATED_SECRET_BYTES, type Secret } from './core/secret.js'
+export { MAX_LOOK_AHEAD, MAX_RESYNC_CODES, MAX_WINDOW } from './core/validate.js'
 export {
   DEFAULT_LOOK_AHEAD,
   type HotpOptions,
@@ -15,7 +15,7 @@ export {
   type TotpOptions,
   type VerifyHotpOptions,
   type VerifyTotpOptions,
-} from './otp.js'
+} from './core/otp.js'
 export type { CallOptions, Engine, StreamOptions } from './engine/engine.js'
 export { BatchBuilder, type BatchSizeHint, type HotpRecordOptions, type TotpRecordOptions } from './batch/columns.js'
 export type { CodeColumn, HotpColumns, TotpColumns } from './batch/column-input.js'
@@ -27,5 +27,5 @@ export {
   type GenerateColumnsResult,
   type VerifyColumnsResult,
 } from './batch/run.js'
-export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from './uri.js'
-export { qrSvg, type QrErrorCorrection, type QrOptions } from './qr.js'
+export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from './io/uri.js'
+export { qrSvg, type QrErrorCorrection, type QrOptions } from './io/qr.js'

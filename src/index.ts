@@ -5,19 +5,19 @@
  * The module-level functions use the default kernel (WASM where it runs, else JS) and need no await.
  * `createEngine` picks a backend explicitly and adds batches, scans and worker threads.
  */
-import { defaultKernel } from './engine/select.js'
-import { singleCodeApi, type SingleCodeApi } from './otp.js'
+import { defaultKernel } from './kernels/select.js'
+import { singleCodeApi, type SingleCodeApi } from './core/otp.js'
 
 export * from './api.js'
 export { createEngine, type EngineOptions } from './engine/engine.js'
-export { qrPng, qrTerminal, type QrPngOptions, type QrTerminalOptions } from './qr.js'
+export { qrPng, qrTerminal, type QrPngOptions, type QrTerminalOptions } from './io/qr.js'
 export { createVerifier, createMemoryStore, createSqliteStore, createRedisStore, DEFAULT_VERIFIER_POLICY, type Verifier, type VerifierOptions, type VerifierPolicy, type VerifyRequest, type VerifyResult, type ResyncResult, type EnrollParams, type TokenInfo, type TokenStore, type StoredToken, type StateUpdate, type SqliteStoreOptions, type RedisStoreOptions, type CodeEngine, type SealingKey } from './verifier/index.js'
 
 let api: SingleCodeApi | undefined
 const defaultApi = (): SingleCodeApi => (api ??= singleCodeApi(defaultKernel()))
 
 /** The backend behind the module-level functions: 'wasm-simd', 'wasm', or 'js' where WASM cannot run. */
-export function defaultBackend(): import('./kernel.js').Backend {
+export function defaultBackend(): import('./core/kernel.js').Backend {
   return defaultKernel().backend
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { base32Decode, base32Encode } from '../dist/index.js'
+import { base32Decode, base32Encode } from '../src/index.js'
 
 const text = (s: string) => new TextEncoder().encode(s)
 

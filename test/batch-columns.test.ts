@@ -3,7 +3,7 @@
  * on every backend; a bad key or record is kept for itself, a bad call throws before adding anything.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { BatchBuilder, MATCH_STATUS, NO_MATCH_STATUS, OtpError, type Engine } from '../dist/index.js'
+import { BatchBuilder, MATCH_STATUS, NO_MATCH_STATUS, OtpError, type Engine } from '../src/index.js'
 import { BACKENDS, engineFor } from './helpers/backends.js'
 import { packKeys } from './helpers/packed.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng } from './helpers/reference.js'

@@ -1,6 +1,6 @@
 /** Batches agree with the single-record API, on every backend; bad records are reported for themselves. */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { BatchBuilder, INVALID_STATUS, MATCH_STATUS, NO_MATCH_STATUS, OtpError, base32Encode, type Engine, type VerifyRecord } from '../dist/index.js'
+import { BatchBuilder, INVALID_STATUS, MATCH_STATUS, NO_MATCH_STATUS, OtpError, base32Encode, type Engine, type VerifyRecord } from '../src/index.js'
 import { BACKENDS, engineFor } from './helpers/backends.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng } from './helpers/reference.js'
 

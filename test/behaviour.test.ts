@@ -3,7 +3,7 @@
  * node:crypto, window and scan semantics.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Engine } from '../dist/index.js'
+import type { Engine } from '../src/index.js'
 import rfc4226 from './vectors/rfc4226-appendix-d.json' with { type: 'json' }
 import rfc6238 from './vectors/rfc6238-appendix-b.json' with { type: 'json' }
 import { BACKENDS, engineFor } from './helpers/backends.js'

@@ -6,15 +6,15 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { renderChart, renderReadmeSection, renderWorkloadTable, updateReadme, type BenchReport } from '../dist/bench/index.js'
-import { chooseScale, escapeXml } from '../dist/bench/chart.js'
-import { fromBytesPerSecond, parseSpeed } from '../dist/bench/ceiling.js'
-import { formatRate, formatRatio } from '../dist/bench/format.js'
-import { truncate, writeCounter } from '../dist/bench/hotp-by-hand.js'
-import { proveBaseline, proveContender } from '../dist/bench/rfc-proof.js'
-import { nodeCryptoPeer } from '../dist/bench/peers/node-crypto.js'
-import { median } from '../dist/bench/timed-runs.js'
-import type { Contender } from '../dist/bench/contender.js'
+import { renderChart, renderReadmeSection, renderWorkloadTable, updateReadme, type BenchReport } from '../src/bench/index.js'
+import { chooseScale, escapeXml } from '../src/bench/chart.js'
+import { fromBytesPerSecond, parseSpeed } from '../src/bench/ceiling.js'
+import { formatRate, formatRatio } from '../src/bench/format.js'
+import { truncate, writeCounter } from '../src/bench/hotp-by-hand.js'
+import { proveBaseline, proveContender } from '../src/bench/rfc-proof.js'
+import { nodeCryptoPeer } from '../src/bench/peers/node-crypto.js'
+import { median } from '../src/bench/timed-runs.js'
+import type { Contender } from '../src/bench/contender.js'
 
 function row(engine: string, ratio: number, extra: Record<string, unknown> = {}) {
   return {
@@ -270,7 +270,7 @@ describe('RFC proof of contenders', () => {
 
 describe('runBench without workloads', () => {
   it('proves every installed contender, loads otp-wasm and writes the JSON and the chart', async () => {
-    const { runBench } = await import('../dist/bench/index.js')
+    const { runBench } = await import('../src/bench/index.js')
     const out = await mkdtemp(join(tmpdir(), 'otp-bench-'))
     const lines: string[] = []
     const report = await runBench({ quick: true, only: ['no-such-workload'], openssl: false, out, log: (line) => lines.push(line) })
@@ -290,7 +290,7 @@ describe('runBench without workloads', () => {
 
 describe('interleaved timed runs', () => {
   it('runs every subject once per round, alternating the order, within the budget', async () => {
-    const { timeInterleaved } = await import('../dist/bench/timed-runs.js')
+    const { timeInterleaved } = await import('../src/bench/timed-runs.js')
     const calls: string[] = []
     const subject = (name: string, seconds: number) => ({
       units: 1000,
@@ -312,7 +312,7 @@ describe('interleaved timed runs', () => {
   })
 
   it('drops a subject whose run throws and goes on with the others', async () => {
-    const { timeInterleaved } = await import('../dist/bench/timed-runs.js')
+    const { timeInterleaved } = await import('../src/bench/timed-runs.js')
     let runs = 0
     const { figures, failures } = await timeInterleaved(
       [

@@ -10,10 +10,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hotp } from '../dist/index.js'
+import { hotp } from '../src/index.js'
 import { launchChromium, serveStatic, type Chromium, type StaticServer } from './helpers/browser.js'
 
-type BrowserOtp = typeof import('../dist/browser/index.js')
+type BrowserOtp = typeof import('../src/browser/index.js')
 
 const read = (name: string) => JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8'))
 const RFC4226 = read('rfc4226-appendix-d.json')

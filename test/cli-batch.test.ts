@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { base32Encode, hotp, randomSecret, totp, verifyHotp, verifyTotp } from '../dist/index.js'
+import { base32Encode, hotp, randomSecret, totp, verifyHotp, verifyTotp } from '../src/index.js'
 import { OTP_MAIN as MAIN, otp } from './helpers/cli.js'
 
 const DIR = mkdtempSync(join(tmpdir(), 'otp-batch-'))

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { PNG } from 'pngjs'
 import QRCode from 'qrcode'
 import { afterAll, describe, expect, it } from 'vitest'
-import { OtpError, buildUri, qrPng, qrSvg, qrTerminal } from '../dist/index.js'
+import { OtpError, buildUri, qrPng, qrSvg, qrTerminal } from '../src/index.js'
 import { otp } from './helpers/cli.js'
 
 const DIR = mkdtempSync(join(tmpdir(), 'otp-qr-'))

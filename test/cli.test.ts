@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { base32Decode, base32Encode, hotp, parseUri, resyncHotp, totp } from '../dist/index.js'
+import { base32Decode, base32Encode, hotp, parseUri, resyncHotp, totp } from '../src/index.js'
 import { otp, type Run } from './helpers/cli.js'
 
 const HOTP_VECTORS = JSON.parse(readFileSync(new URL('./vectors/rfc4226-appendix-d.json', import.meta.url), 'utf8'))

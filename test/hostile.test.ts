@@ -1,6 +1,6 @@
 /** Hostile inputs: each throws OtpError with its stable code, and no message carries the secret. */
 import { describe, expect, it } from 'vitest'
-import { OtpError, hotp, resyncHotp, totp, verifyHotp, verifyTotp, base32Encode, createEngine, randomSecret } from '../dist/index.js'
+import { OtpError, hotp, resyncHotp, totp, verifyHotp, verifyTotp, base32Encode, createEngine, randomSecret } from '../src/index.js'
 
 const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
 const bytes = (n: number) => new Uint8Array(n).fill(0x41)

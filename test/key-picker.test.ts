@@ -3,8 +3,8 @@
  * order of first use, copied back to back, stopped at its limits, and forgotten after each range.
  */
 import { describe, expect, it } from 'vitest'
-import { KeyPicker, type KeyColumns, type Picked } from '../dist/batch/key-picker.js'
-import type { AlgorithmId } from '../dist/kernel.js'
+import { KeyPicker, type KeyColumns, type Picked } from '../src/kernels/key-picker.js'
+import type { AlgorithmId } from '../src/core/kernel.js'
 import { pack, rec, type Rec } from './helpers/packed.js'
 import { rng } from './helpers/reference.js'
 

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { hotp, parseUri, totp, type Algorithm } from '../dist/index.js'
+import { hotp, parseUri, totp, type Algorithm } from '../src/index.js'
 // @ts-expect-error: a plain JS script, typed by its JSDoc
 import { PLAYGROUND_CSP, servePlayground } from '../scripts/playground.js'
 import { launchChromium, type Chromium } from './helpers/browser.js'

@@ -4,10 +4,10 @@
  * lets the work under way finish before it ends the pool.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { BatchBuilder, INVALID_STATUS, OtpError, createEngine, type Engine, type VerifyRecord } from '../dist/index.js'
-import { poolEngine } from '../dist/engine/engine.js'
-import { loadKernel } from '../dist/engine/select.js'
-import type { PoolHooks, TaskTag } from '../dist/pool/pool.js'
+import { BatchBuilder, INVALID_STATUS, OtpError, createEngine, type Engine, type VerifyRecord } from '../src/index.js'
+import { poolEngine } from '../src/engine/engine.js'
+import { loadKernel } from '../src/kernels/select.js'
+import type { PoolHooks, TaskTag } from '../src/pool/pool.js'
 import { referenceHotp, rng } from './helpers/reference.js'
 
 /** TOTP records, a distinct key each, every third code one step late. */

@@ -4,14 +4,14 @@
  */
 import { Piscina } from 'piscina'
 import { describe, expect, it } from 'vitest'
-import { LoadedWorkers } from '../dist/pool/loading.js'
-import { createEngine } from '../dist/index.js'
+import { LoadedWorkers } from '../src/pool/loading.js'
+import { createEngine } from '../src/index.js'
 
-const WORKER = new URL('./helpers/slow-loading-worker.mjs', import.meta.url).href
+const WORKER = new URL('./helpers/slow-loading-worker.ts', import.meta.url).href
 
 function slowPool(options: { loadMs: number; exitWhileLoading?: boolean }) {
   const loaded = new Int32Array(new SharedArrayBuffer(4))
-  const pool = new Piscina({ filename: WORKER, minThreads: 2, maxThreads: 2, workerData: { ...options, loaded } })
+  const pool = new Piscina({ filename: WORKER, execArgv: ['--import', 'tsx'], minThreads: 2, maxThreads: 2, workerData: { ...options, loaded } })
   pool.on('error', () => {})
   return { pool, loaded, workers: new LoadedWorkers(pool) }
 }

@@ -3,9 +3,9 @@
  * results are taken (a bounded number of shards in flight), in the calling thread and on the pool.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { OtpError, createEngine, type Engine, type VerifyRecord } from '../dist/index.js'
-import { poolEngine } from '../dist/engine/engine.js'
-import { loadKernel } from '../dist/engine/select.js'
+import { OtpError, createEngine, type Engine, type VerifyRecord } from '../src/index.js'
+import { poolEngine } from '../src/engine/engine.js'
+import { loadKernel } from '../src/kernels/select.js'
 import { referenceHotp, rng } from './helpers/reference.js'
 
 /** HOTP records over a few keys, a bad record now and then. */

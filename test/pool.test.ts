@@ -5,12 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BatchBuilder, OtpError, base32Encode, createEngine, type Engine, type VerifyRecord } from '../dist/index.js'
-import { poolEngine } from '../dist/engine/engine.js'
-import { loadKernel } from '../dist/engine/select.js'
-import { GROUP_RECORDS } from '../dist/pool/groups.js'
-import { WorkerPool, type TaskTag } from '../dist/pool/pool.js'
-import { lowerCutoff, newCutoff } from '../dist/pool/protocol.js'
+import { BatchBuilder, OtpError, base32Encode, createEngine, type Engine, type VerifyRecord } from '../src/index.js'
+import { poolEngine } from '../src/engine/engine.js'
+import { loadKernel } from '../src/kernels/select.js'
+import { GROUP_RECORDS } from '../src/engine/groups.js'
+import { WorkerPool, type TaskTag } from '../src/pool/pool.js'
+import { lowerCutoff, newCutoff } from '../src/pool/protocol.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng, type Algorithm } from './helpers/reference.js'
 
 /** Random records: HOTP and TOTP, every algorithm, some wide windows, some bad or not even objects. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import * as OTPAuth from 'otpauth'
 import { describe, expect, it } from 'vitest'
-import { OtpError, base32Decode, base32Encode, buildUri, parseUri } from '../dist/index.js'
+import { OtpError, base32Decode, base32Encode, buildUri, parseUri } from '../src/index.js'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 /** base32 of "Hello!\xDE\xAD\xBE\xEF", the secret of the Key URI format's examples. */

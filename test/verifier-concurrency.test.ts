@@ -5,8 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { hotp } from '../dist/index.js'
-import { createRedisStore, createSqliteStore, createVerifier, type TokenStore } from '../dist/verifier/index.js'
+import { hotp } from '../src/index.js'
+import { createRedisStore, createSqliteStore, createVerifier, type TokenStore } from '../src/verifier/index.js'
 import { useRedis } from './helpers/redis-server.js'
 import { scratchFiles } from './stores/scratch.js'
 import { KEY, SECRET, T, codeAt } from './stores/behaviour.js'
@@ -21,7 +21,7 @@ const file = scratchFiles('otp-race')
 /** Runs the racers against `where` and adds up their outcomes. */
 async function race(where: string, tokenId: string, code: string): Promise<Record<string, number>> {
   const args = [where, Buffer.from(KEY).toString('hex'), String(T * 1000), tokenId, code, String(PER_PROCESS)]
-  const racers: ChildProcess[] = Array.from({ length: PROCESSES }, () => fork(RACER, args, { stdio: 'inherit' }))
+  const racers: ChildProcess[] = Array.from({ length: PROCESSES }, () => fork(RACER, args, { stdio: 'inherit', execArgv: ['--import', 'tsx'] }))
   try {
     // Every racer opens its store first, so that all of them start at once.
     await Promise.all(racers.map((racer) => once(racer, 'message')))

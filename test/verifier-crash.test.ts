@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { OtpError, randomSecret, totp } from '../dist/index.js'
-import { createRedisStore, createSqliteStore, createVerifier, type StoredToken, type TokenStore } from '../dist/verifier/index.js'
+import { OtpError, randomSecret, totp } from '../src/index.js'
+import { createRedisStore, createSqliteStore, createVerifier, type StoredToken, type TokenStore } from '../src/verifier/index.js'
 import { useRedis } from './helpers/redis-server.js'
 import { scratchFiles } from './stores/scratch.js'
 import { KEY, STEP, T } from './stores/behaviour.js'
@@ -27,7 +27,7 @@ async function killMidway(
   first: Array<StoredToken | null>,
   requests: Array<{ tokenId: string; code: string }>,
 ) {
-  const victim = spawn(process.execPath, [VICTIM, where, Buffer.from(KEY).toString('hex'), String(T * 1000), String(BATCH)], {
+  const victim = spawn(process.execPath, ['--import', 'tsx', VICTIM, where, Buffer.from(KEY).toString('hex'), String(T * 1000), String(BATCH)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   })
   const exited = once(victim, 'exit')

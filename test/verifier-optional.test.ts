@@ -9,7 +9,7 @@ const worker = (name: string) => new URL(`./stores/workers/${name}`, import.meta
 
 describe('without the optional packages', () => {
   it('imports, verifies on the memory store, and names the missing package', () => {
-    const output = execFileSync(process.execPath, ['--import', worker('hide-optional.mjs'), worker('without-optional.mjs')], {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--import', worker('hide-optional.mjs'), worker('without-optional.mjs')], {
       encoding: 'utf8',
     })
     const { result, failures } = JSON.parse(output)

@@ -5,8 +5,8 @@
  */
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { OtpError, base32Encode, createEngine, hotp, resyncHotp, totp, verifyHotp, verifyTotp } from '../dist/index.js'
-import { createMemoryStore, createSqliteStore, createVerifier, type Verifier } from '../dist/verifier/index.js'
+import { OtpError, base32Encode, createEngine, hotp, resyncHotp, totp, verifyHotp, verifyTotp } from '../src/index.js'
+import { createMemoryStore, createSqliteStore, createVerifier, type Verifier } from '../src/verifier/index.js'
 import { KEY, SECRET, STEP, T, codeAt, rejected } from './stores/behaviour.js'
 import { scratchFiles } from './stores/scratch.js'
 

@@ -2,10 +2,10 @@
 // reference HOTP over node:crypto.
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createWasmKernel, instantiateWasm, SCAN_CHUNK } from '../dist/engine/wasm.js'
-import { loadWasmModule, loadWasmModuleSync } from '../dist/engine/wasm-load.js'
-import { OtpError } from '../dist/errors.js'
-import { NO_MATCH, type AlgorithmId } from '../dist/kernel.js'
+import { createWasmKernel, instantiateWasm, SCAN_CHUNK } from '../src/kernels/wasm.js'
+import { loadWasmModule, loadWasmModuleSync } from '../src/kernels/wasm-load.js'
+import { OtpError } from '../src/core/errors.js'
+import { NO_MATCH, type AlgorithmId } from '../src/core/kernel.js'
 import { hi, lo, pack, type Rec } from './helpers/packed.js'
 
 const HASHES = ['sha1', 'sha256', 'sha512'] as const

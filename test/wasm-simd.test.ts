@@ -5,9 +5,9 @@
 import { execFileSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createWasmKernel, instantiateWasm, SCAN_CHUNK } from '../dist/engine/wasm.js'
-import { loadWasmModule, loadWasmModuleSync } from '../dist/engine/wasm-load.js'
-import { NO_MATCH, type AlgorithmId, type Kernel } from '../dist/kernel.js'
+import { createWasmKernel, instantiateWasm, SCAN_CHUNK } from '../src/kernels/wasm.js'
+import { loadWasmModule, loadWasmModuleSync } from '../src/kernels/wasm-load.js'
+import { NO_MATCH, type AlgorithmId, type Kernel } from '../src/core/kernel.js'
 import { hi, lo, pack, rec, type Rec } from './helpers/packed.js'
 import { rng } from './helpers/reference.js'
 

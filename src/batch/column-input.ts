@@ -3,9 +3,9 @@
  * per call: what is wrong with the call as a whole throws; what is wrong with one key or record is
  * kept for that key or record.
  */
-import { OtpError, describe } from '../errors.js'
-import { MAX_SECRET_BYTES } from '../secret.js'
-import { parseCode } from '../validate.js'
+import { OtpError, describe } from '../core/errors.js'
+import { MAX_SECRET_BYTES } from '../core/secret.js'
+import { parseCode } from '../core/validate.js'
 
 /**
  * Codes of a column: strings of `digits` digits, as users type them, or their integer values. An

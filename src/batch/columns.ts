@@ -3,10 +3,10 @@
  * record as it is added (a bad record is kept as its OtpError, never thrown) and packs the good ones
  * into the PackedBatch the kernels read, with no object per record.
  */
-import { OtpError, describe } from '../errors.js'
-import type { Algorithm, PackedBatch } from '../kernel.js'
-import { toKey, type Secret } from '../secret.js'
-import { checkAlgorithm, checkCounter, checkDigits, checkTimeStep, checkWindow, parseCode } from '../validate.js'
+import { OtpError, describe } from '../core/errors.js'
+import type { Algorithm, PackedBatch } from '../core/kernel.js'
+import { toKey, type Secret } from '../core/secret.js'
+import { checkAlgorithm, checkCounter, checkDigits, checkTimeStep, checkWindow, parseCode } from '../core/validate.js'
 import { checkKeyColumns, codeAt, columnsLength, type HotpColumns, type TotpColumns } from './column-input.js'
 
 /** What a record came to before any kernel ran: an error, or a code that can never match. */

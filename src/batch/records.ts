@@ -2,9 +2,9 @@
  * The convenience layer: batches given as arrays of plain objects, packed into columns with each
  * distinct secret stored once.
  */
-import { OtpError, describe } from '../errors.js'
-import type { Algorithm } from '../kernel.js'
-import type { Secret } from '../secret.js'
+import { OtpError, describe } from '../core/errors.js'
+import type { Algorithm } from '../core/kernel.js'
+import type { Secret } from '../core/secret.js'
 import { BatchBuilder } from './columns.js'
 
 interface RecordBase {

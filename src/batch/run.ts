@@ -2,9 +2,9 @@
  * Puts the results of a built batch's packed rows back in record order, with the errors of the
  * records settled before packing.
  */
-import { OtpError } from '../errors.js'
-import { NO_MATCH } from '../kernel.js'
-import { formatCode } from '../otp.js'
+import { OtpError } from '../core/errors.js'
+import { NO_MATCH } from '../core/kernel.js'
+import { formatCode } from '../core/otp.js'
 import type { PreparedBatch, Settled } from './columns.js'
 
 /** A record's status in a columnar result. */

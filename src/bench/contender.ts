@@ -3,7 +3,7 @@
  * operations on it. Everything a server could cache per user (a keyed HMAC state, a CryptoKey, a
  * library object) is made in `forKey`, before timing; each timed call still computes full HOTPs.
  */
-import type { Algorithm } from '../kernel.js'
+import type { Algorithm } from '../core/kernel.js'
 
 /** The hash names of the public API: 'SHA1', 'SHA256', 'SHA512'. */
 export type { Algorithm }

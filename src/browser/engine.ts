@@ -3,11 +3,11 @@
  * main thread or a Web Worker). Worker threads are Node's (Piscina), so `threads` above 1 is refused
  * rather than silently ignored: a caller asking for parallelism should learn that it has none here.
  */
-import { OtpError, describe } from '../errors.js'
+import { OtpError, describe } from '../core/errors.js'
 import type { Engine } from '../engine/engine.js'
-import { checkBackendChoice, type BackendChoice } from '../engine/select.js'
-import { engineOver } from '../pool/engine-api.js'
-import { inProcessExecutor } from '../pool/executor.js'
+import { checkBackendChoice, type BackendChoice } from '../kernels/select.js'
+import { engineOver } from '../engine/engine-over.js'
+import { inProcessExecutor } from '../engine/executor.js'
 import { loadKernel } from './load.js'
 
 /** Options of the browser's createEngine. */

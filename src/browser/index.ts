@@ -11,9 +11,9 @@
  * (the qrcode package draws only SVG in browsers), and `createVerifier` with its stores (sealing
  * through node:crypto, SQLite, Redis: server-side state).
  */
-import type { Backend, Kernel } from '../kernel.js'
-import { createJsKernel } from '../engine/js.js'
-import { singleCodeApi, type SingleCodeApi } from '../otp.js'
+import type { Backend, Kernel } from '../core/kernel.js'
+import { createJsKernel } from '../kernels/js.js'
+import { singleCodeApi, type SingleCodeApi } from '../core/otp.js'
 import { loadKernel } from './load.js'
 
 export * from '../api.js'

@@ -9,12 +9,12 @@
  * JS kernel. `new URL('./x.wasm', import.meta.url)` with a literal path is the form that bundlers
  * (Vite, webpack 5, Parcel) recognise and copy along with the script.
  */
-import { OtpError } from '../errors.js'
-import type { Kernel } from '../kernel.js'
-import type { BackendChoice } from '../engine/select.js'
-import { createJsKernel } from '../engine/js.js'
-import { createWasmKernel } from '../engine/wasm.js'
-import type { WasmFlavor } from '../engine/wasm-load.js'
+import { OtpError } from '../core/errors.js'
+import type { Kernel } from '../core/kernel.js'
+import type { BackendChoice } from '../kernels/select.js'
+import { createJsKernel } from '../kernels/js.js'
+import { createWasmKernel } from '../kernels/wasm.js'
+import type { WasmFlavor } from '../kernels/wasm-load.js'
 
 /** How to pick a WASM build. */
 export interface WasmPreference {

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { MAX_SECRET_BYTES, base32Decode } from '../index.js'
-import { parseUri, type OtpauthUri } from '../uri.js'
+import { parseUri, type OtpauthUri } from '../io/uri.js'
 import { parseChoice } from './args.js'
 import { UsageError } from './exit.js'
 

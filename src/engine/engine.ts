@@ -2,23 +2,23 @@
  * Engines: the single-code API and the batch API bound to one kernel, in process or over a pool.
  */
 import { availableParallelism } from 'node:os'
-import { OtpError, describe } from '../errors.js'
-import type { Backend, Kernel } from '../kernel.js'
-import type { ResyncOptions, SingleCodeApi } from '../otp.js'
-import type { Secret } from '../secret.js'
+import { OtpError, describe } from '../core/errors.js'
+import type { Backend, Kernel } from '../core/kernel.js'
+import type { ResyncOptions, SingleCodeApi } from '../core/otp.js'
+import type { Secret } from '../core/secret.js'
 import type { BatchBuilder } from '../batch/columns.js'
 import type { GenerateRecord, VerifyRecord } from '../batch/records.js'
 import type { GenerateColumnsResult, VerifyColumnsResult } from '../batch/run.js'
-import type { CallOptions } from '../pool/abort.js'
-import { engineOver } from '../pool/engine-api.js'
-import { inProcessExecutor } from '../pool/executor.js'
+import type { CallOptions } from './abort.js'
+import { engineOver } from './engine-over.js'
+import { inProcessExecutor } from './executor.js'
 import { poolExecutor } from '../pool/pool-executor.js'
 import { WorkerPool, type PoolHooks } from '../pool/pool.js'
-import type { StreamOptions } from '../pool/stream.js'
-import { checkBackendChoice, loadKernel, type BackendChoice } from './select.js'
+import type { StreamOptions } from './stream.js'
+import { checkBackendChoice, loadKernel, type BackendChoice } from '../kernels/select.js'
 
-export type { CallOptions } from '../pool/abort.js'
-export type { StreamOptions } from '../pool/stream.js'
+export type { CallOptions } from './abort.js'
+export type { StreamOptions } from './stream.js'
 
 export interface EngineOptions {
   /** 'auto' (default): WASM, or JS where WASM cannot run. 'wasm' fails rather than fall back. */

@@ -2,8 +2,8 @@
  * The executor over the worker pool. Work below the crossovers stays in the calling thread, where a
  * round trip to a worker would cost more than it saves.
  */
-import type { Kernel } from '../kernel.js'
-import { inProcessExecutor, type Executor } from './executor.js'
+import type { Kernel } from '../core/kernel.js'
+import { inProcessExecutor, type Executor } from '../engine/executor.js'
 import type { WorkerPool } from './pool.js'
 import { poolRows } from './pool-rows.js'
 import { poolScan } from './pool-scan.js'

@@ -3,12 +3,12 @@
  * is moved to a worker, and each result column is written back at its shard's place, so results
  * come back in row order whichever worker finishes first.
  */
-import { KeyPicker } from '../batch/key-picker.js'
-import { OtpError } from '../errors.js'
-import type { PackedBatch } from '../kernel.js'
-import type { Cancel } from './abort.js'
-import type { RowFailure, Rows, RowsKind } from './executor.js'
-import { forEachLimited } from './flight.js'
+import { KeyPicker } from '../kernels/key-picker.js'
+import { OtpError } from '../core/errors.js'
+import type { PackedBatch } from '../core/kernel.js'
+import type { Cancel } from '../engine/abort.js'
+import type { RowFailure, Rows, RowsKind } from '../engine/executor.js'
+import { forEachLimited } from '../engine/flight.js'
 import type { WorkerPool } from './pool.js'
 import { isCut, newCutoff } from './protocol.js'
 import { encodeShard, shardResults, type BufferBank, type ShardShape } from './shard.js'

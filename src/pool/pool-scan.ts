@@ -5,10 +5,10 @@
  * wins: a range that matches lowers the call's cutoff to its index, and the workers scanning later
  * ranges stop at their next look, while earlier ranges run to their end.
  */
-import { OtpError } from '../errors.js'
-import type { Cancel } from './abort.js'
-import { forEachLimited } from './flight.js'
-import type { ScanRequest } from './executor.js'
+import { OtpError } from '../core/errors.js'
+import type { Cancel } from '../engine/abort.js'
+import { forEachLimited } from '../engine/flight.js'
+import type { ScanRequest } from '../engine/executor.js'
 import type { WorkerPool } from './pool.js'
 import { isCut, lowerCutoff, newCutoff } from './protocol.js'
 

@@ -4,8 +4,9 @@
  * and a second failure is an OtpError('WORKER_FAILED') for that task's records, never a silent miss.
  */
 import { Piscina } from 'piscina'
-import { OtpError } from '../errors.js'
-import type { BackendChoice } from '../engine/select.js'
+import { OtpError } from '../core/errors.js'
+import type { BackendChoice } from '../kernels/select.js'
+import { workerFile } from './worker-file.js'
 import { LoadedWorkers } from './loading.js'
 import type { Answer, Task, WorkerData } from './protocol.js'
 
@@ -52,7 +53,7 @@ export class WorkerPool {
   ) {
     const workerData: WorkerData = { backend }
     this.piscina = new Piscina<Task, Answer>({
-      filename: new URL('./worker.js', import.meta.url).href,
+      ...workerFile('worker', import.meta.url),
       minThreads: threads,
       maxThreads: threads,
       // Each worker holds its next task while it runs one: the calling thread hands tasks out only

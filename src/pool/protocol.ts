@@ -2,8 +2,8 @@
  * What the calling thread and the pool's workers say to each other: one task per shard of a batch
  * or per counter range of a resync scan, and one answer each.
  */
-import type { ResyncScan } from '../otp.js'
-import type { BackendChoice } from '../engine/select.js'
+import type { ResyncScan } from '../core/otp.js'
+import type { BackendChoice } from '../kernels/select.js'
 import type { ShardShape } from './shard.js'
 
 /** What every worker is started with. */

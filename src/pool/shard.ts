@@ -19,8 +19,8 @@
  * | digits        | uint8  | rows     |
  * | keyBytes      | uint8  | keyBytes |
  */
-import type { PackedBatch } from '../kernel.js'
-import type { KeyColumns, KeyPicker } from '../batch/key-picker.js'
+import type { PackedBatch } from '../core/kernel.js'
+import type { KeyColumns, KeyPicker } from '../kernels/key-picker.js'
 
 /** What a shard's buffer holds; travels beside it as plain integers. */
 export interface ShardShape {

@@ -5,9 +5,9 @@
  */
 import { setPriority } from 'node:os'
 import { move, workerData } from 'piscina'
-import { counterChunks } from '../counter-chunks.js'
-import type { Kernel } from '../kernel.js'
-import { loadKernel } from '../engine/select.js'
+import { counterChunks } from '../core/counter-chunks.js'
+import type { Kernel } from '../core/kernel.js'
+import { loadKernel } from '../kernels/select.js'
 import {
   COUNTERS_PER_CALL,
   isCut,
@@ -18,7 +18,7 @@ import {
   type Task,
   type WorkerData,
 } from './protocol.js'
-import { yieldTurn } from './abort.js'
+import { yieldTurn } from '../engine/abort.js'
 import { announceLoaded } from './loading.js'
 import { decodeShard, shardResults } from './shard.js'
 

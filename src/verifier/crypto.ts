@@ -16,7 +16,7 @@ import {
   type CipherGCMTypes,
   type KeyObject,
 } from 'node:crypto'
-import { OtpError, describe } from '../errors.js'
+import { OtpError, describe } from '../core/errors.js'
 
 const FORMAT = 1
 const KEY_ID_BYTES = 4

@@ -5,7 +5,7 @@
  * needs and continues with its answer. This keeps the rules free of I/O and lets verifyMany gather
  * the checks of many tokens into one engine batch.
  */
-import { MAX_COUNTER } from '../validate.js'
+import { MAX_COUNTER } from '../core/validate.js'
 import { lockMillis, type VerifierPolicy } from './policy.js'
 import { asCounter, type TokenParams, type TokenState } from './token.js'
 import type { ResyncResult, VerifyResult } from './types.js'

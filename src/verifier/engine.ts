@@ -4,8 +4,8 @@
  */
 import { BatchBuilder } from '../batch/columns.js'
 import { MATCH_STATUS, NO_MATCH_STATUS, type VerifyColumnsResult } from '../batch/run.js'
-import { OtpError } from '../errors.js'
-import type { Algorithm } from '../kernel.js'
+import { OtpError } from '../core/errors.js'
+import type { Algorithm } from '../core/kernel.js'
 import type { Check } from './decide.js'
 import { asCounter, type TokenParams } from './token.js'
 

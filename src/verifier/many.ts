@@ -3,7 +3,7 @@
  * write per chunk of tokens instead of per token. Each token's write is still its own
  * compare-and-set; a token whose write lost a race is decided again through verify() alone.
  */
-import { OtpError, describe } from '../errors.js'
+import { OtpError, describe } from '../core/errors.js'
 import { isDone, planVerify, type Decision, type Needs, type Plan } from './decide.js'
 import { asOtpError, runChecks, type CodeEngine } from './engine.js'
 import type { VerifierPolicy } from './policy.js'

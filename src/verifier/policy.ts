@@ -1,8 +1,8 @@
 /**
  * The verifier's policy: how wide it looks, how much drift it learns, and how it throttles.
  */
-import { OtpError, describe } from '../errors.js'
-import { MAX_RESYNC_CODES, MAX_WINDOW } from '../validate.js'
+import { OtpError, describe } from '../core/errors.js'
+import { MAX_RESYNC_CODES, MAX_WINDOW } from '../core/validate.js'
 
 export interface VerifierPolicy {
   /** TOTP: steps either side of the drift-corrected step to try. RFC 6238 section 5.2 advises at most 1. */

@@ -4,9 +4,9 @@
  *   secret, so that changing them in the store makes the secret fail to open;
  * - its state (position, drift, failures, lock), the only part a verification rewrites.
  */
-import { OtpError, describe } from '../errors.js'
-import { ALGORITHMS, type Algorithm } from '../kernel.js'
-import { MAX_COUNTER, checkCounter, checkDigits, checkTimeStep } from '../validate.js'
+import { OtpError, describe } from '../core/errors.js'
+import { ALGORITHMS, type Algorithm } from '../core/kernel.js'
+import { MAX_COUNTER, checkCounter, checkDigits, checkTimeStep } from '../core/validate.js'
 import type { EnrollParams, TokenInfo, TokenType } from './types.js'
 
 export interface TokenParams {

@@ -3,7 +3,7 @@
  * what a verification says. Expected outcomes (a wrong code, a replay, a lock) are results, not
  * errors; only bad input and broken stores throw OtpError.
  */
-import type { Algorithm } from '../kernel.js'
+import type { Algorithm } from '../core/kernel.js'
 
 /** How a token computes its codes: a time-based token (RFC 6238) or a counter-based one (RFC 4226). */
 export type TokenType = 'totp' | 'hotp'

@@ -8,10 +8,10 @@
  * concurrent uses of one code exactly one is accepted and the others see the new state: 'REPLAYED'.
  */
 import { randomInt } from 'node:crypto'
-import { OtpError, describe } from '../errors.js'
+import { OtpError, describe } from '../core/errors.js'
 import { createEngine, type Engine } from '../engine/engine.js'
-import { toKey, type Secret } from '../secret.js'
-import { MAX_RESYNC_CODES } from '../validate.js'
+import { toKey, type Secret } from '../core/secret.js'
+import { MAX_RESYNC_CODES } from '../core/validate.js'
 import { createSealer, type Sealer, type SealingKey } from './crypto.js'
 import { createSecretCache } from './secret-cache.js'
 import { isDone, planResync, planVerify, type Decision, type Plan } from './decide.js'

@@ -2,10 +2,10 @@
  * The backends every behaviour suite runs against: the SIMD WASM build (what 'auto' picks where
  * SIMD runs), the scalar WASM build (forced here, since 'auto' and 'wasm' prefer SIMD), and JS.
  */
-import { createEngine, type Engine } from '../../dist/index.js'
-import { inProcessEngine } from '../../dist/engine/engine.js'
-import { createWasmKernel } from '../../dist/engine/wasm.js'
-import { loadWasmModuleSync } from '../../dist/engine/wasm-load.js'
+import { createEngine, type Engine } from '../../src/index.js'
+import { inProcessEngine } from '../../src/engine/engine.js'
+import { createWasmKernel } from '../../src/kernels/wasm.js'
+import { loadWasmModuleSync } from '../../src/kernels/wasm-load.js'
 
 export const BACKENDS = ['wasm-simd', 'wasm', 'js'] as const
 export type TestBackend = (typeof BACKENDS)[number]

@@ -1,5 +1,5 @@
 /** Hand-made PackedBatches for the kernel suites: keys and records written out as plain values. */
-import type { AlgorithmId, PackedBatch } from '../../dist/kernel.js'
+import type { AlgorithmId, PackedBatch } from '../../src/core/kernel.js'
 
 /** A 64-bit counter's high and low 32 bits, as they cross into the kernels. */
 export const hi = (c: bigint): number => Number(c >> 32n)

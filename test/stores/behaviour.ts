@@ -4,8 +4,8 @@
  * Each store's test file calls describeStore with a factory that hands out fresh, empty stores.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { OtpError, hotp, totp } from '../../dist/index.js'
-import { createVerifier, type TokenStore, type VerifierPolicy } from '../../dist/verifier/index.js'
+import { OtpError, hotp, totp } from '../../src/index.js'
+import { createVerifier, type TokenStore, type VerifierPolicy } from '../../src/verifier/index.js'
 
 /** The RFC 6238 appendix B SHA-1 key. */
 export const SECRET = new TextEncoder().encode('12345678901234567890')

@@ -1,4 +1,4 @@
-import { createMemoryStore } from '../../dist/verifier/index.js'
+import { createMemoryStore } from '../../src/verifier/index.js'
 import { describeStore } from './behaviour.js'
 
 describeStore('memory', async () => createMemoryStore())

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
-import { createRedisStore, createVerifier } from '../../dist/verifier/index.js'
+import { createRedisStore, createVerifier } from '../../src/verifier/index.js'
 import { useRedis } from '../helpers/redis-server.js'
 import { KEY, SECRET, codeAt, describeStore } from './behaviour.js'
 

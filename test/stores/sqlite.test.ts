@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { OtpError } from '../../dist/index.js'
-import { createSqliteStore, createVerifier } from '../../dist/verifier/index.js'
+import { OtpError } from '../../src/index.js'
+import { createSqliteStore, createVerifier } from '../../src/verifier/index.js'
 import { KEY, SECRET, codeAt, describeStore } from './behaviour.js'
 import { scratchFiles } from './scratch.js'
 

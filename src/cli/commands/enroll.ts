@@ -4,8 +4,8 @@
  * database keeps it sealed and no other command ever shows it.
  */
 import { ALGORITHMS, OtpError, base32Encode, type EnrollParams } from '../../index.js'
-import { qrTerminal } from '../../qr.js'
-import { buildUri } from '../../uri.js'
+import { qrTerminal } from '../../io/qr.js'
+import { buildUri } from '../../io/uri.js'
 import { MAX_TOKEN_ID_LENGTH } from '../../verifier/token.js'
 import { expectPositionals, parseChoice, parseCommandLine, parseCounter, parseInteger, parseTime } from '../args.js'
 import type { Command } from '../command.js'

@@ -3,8 +3,8 @@
  */
 import { writeFileSync } from 'node:fs'
 import { ALGORITHMS } from '../../index.js'
-import { qrPng, qrSvg, qrTerminal } from '../../qr.js'
-import { buildUri } from '../../uri.js'
+import { qrPng, qrSvg, qrTerminal } from '../../io/qr.js'
+import { buildUri } from '../../io/uri.js'
 import { parseChoice, parseCommandLine, parseCounter, parseInteger } from '../args.js'
 import type { Command } from '../command.js'
 import { EXIT_OK, UsageError } from '../exit.js'

@@ -2,7 +2,7 @@
  * The in-memory store: the default, for tests and single processes. JavaScript runs one callback at
  * a time, so each method body is already atomic; the copies keep callers from changing stored bytes.
  */
-import { OtpError } from '../../errors.js'
+import { OtpError } from '../../core/errors.js'
 import type { StateUpdate, StoredToken, TokenStore } from '../store.js'
 
 /** Creates an empty store that lives as long as the process. */

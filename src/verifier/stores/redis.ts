@@ -5,7 +5,7 @@
  * sent back to back on one connection: one round trip, and one command per few hundred tokens.
  */
 import type { Cluster, Redis, RedisOptions } from 'ioredis'
-import { OtpError, describe } from '../../errors.js'
+import { OtpError, describe } from '../../core/errors.js'
 import type { StateUpdate, StoredToken, TokenStore } from '../store.js'
 import { CAS_SCRIPT, INSERT_SCRIPT, READ_SCRIPT } from './redis-scripts.js'
 

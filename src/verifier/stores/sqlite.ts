@@ -3,7 +3,7 @@
  * processes may share one database file; SQLite's write lock makes each compare-and-set atomic across
  * them, and a transaction that a crash interrupts is rolled back whole.
  */
-import { OtpError, describe } from '../../errors.js'
+import { OtpError, describe } from '../../core/errors.js'
 import type { StateUpdate, StoredToken, TokenStore } from '../store.js'
 
 export interface SqliteStoreOptions {

@@ -1,5 +1,5 @@
 // Opens the store a worker process was pointed at: `sqlite:<file>` or `redis:<url>|<prefix>`.
-import { createRedisStore, createSqliteStore } from '../../../dist/verifier/index.js'
+import { createRedisStore, createSqliteStore } from '../../../src/verifier/index.js'
 
 export async function openStore(where) {
   if (where.startsWith('sqlite:')) return createSqliteStore(where.slice('sqlite:'.length))

@@ -1,6 +1,6 @@
 // The victim of the crash test: verifies one code per token in a single verifyMany, in small chunks,
 // until the test kills it. argv: store, key (hex), clock (ms), batch size; stdin: JSON [{ tokenId, code }].
-import { createVerifier } from '../../../dist/verifier/index.js'
+import { createVerifier } from '../../../src/verifier/index.js'
 import { openStore } from './open-store.mjs'
 
 const [where, keyHex, clockMs, batchSize] = process.argv.slice(2)

@@ -1,7 +1,7 @@
 // One racer of the cross-process concurrency test: opens the shared store, says 'ready', and on 'go'
 // fires `count` concurrent verifications of one code, then reports how each came out.
 // argv: store, key (hex), clock (ms), tokenId, code, count
-import { createVerifier } from '../../../dist/verifier/index.js'
+import { createVerifier } from '../../../src/verifier/index.js'
 import { openStore } from './open-store.mjs'
 
 const [where, keyHex, clockMs, tokenId, code, count] = process.argv.slice(2)

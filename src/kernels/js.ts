@@ -8,8 +8,8 @@
 import { hmac, type _HMAC } from '@noble/hashes/hmac.js'
 import { sha1 } from '@noble/hashes/legacy.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
-import { NO_MATCH, type AlgorithmId, type Kernel, type PackedBatch } from '../kernel.js'
-import { equalMask, truncate } from '../truncate.js'
+import { NO_MATCH, type AlgorithmId, type Kernel, type PackedBatch } from '../core/kernel.js'
+import { equalMask, truncate } from '../core/truncate.js'
 
 type Keyed = _HMAC<any>
 const HASHES = [sha1, sha256, sha512] as const

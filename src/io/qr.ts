@@ -4,7 +4,7 @@
  * that code which only computes OTPs never loads it.
  */
 
-import { OtpError } from './errors.js'
+import { OtpError } from '../core/errors.js'
 
 /** How much of the symbol may be damaged and still read (ISO/IEC 18004 levels: 7, 15, 25, 30%). */
 export type QrErrorCorrection = 'L' | 'M' | 'Q' | 'H'

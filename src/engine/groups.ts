@@ -3,7 +3,7 @@
  * computes group k, and each group's results land at the group's place. Packing a 1,000,000-record
  * batch whole before computing any of it would keep every worker idle meanwhile.
  */
-import type { OtpError } from '../errors.js'
+import type { OtpError } from '../core/errors.js'
 import type { BatchBuilder, PreparedBatch } from '../batch/columns.js'
 import { packGenerateRecords, packVerifyRecords, type GenerateRecord, type RecordRange, type VerifyRecord } from '../batch/records.js'
 import {

@@ -3,12 +3,12 @@
  * the calling thread or across the worker pool. The engine (src/pool/engine-api.ts) sees only this
  * interface, so both kinds of engine share every line above it.
  */
-import { counterChunks } from '../counter-chunks.js'
-import type { OtpError } from '../errors.js'
-import type { Kernel, PackedBatch } from '../kernel.js'
-import type { ResyncScan } from '../otp.js'
+import { counterChunks } from '../core/counter-chunks.js'
+import type { OtpError } from '../core/errors.js'
+import type { Kernel, PackedBatch } from '../core/kernel.js'
+import type { ResyncScan } from '../core/otp.js'
 import { yieldTurn, type Cancel } from './abort.js'
-import { batchWork, planShards, sliceRows, SHARD_WORK } from './shard.js'
+import { batchWork, planShards, sliceRows, SHARD_WORK } from '../pool/shard.js'
 
 export type RowsKind = 'verify' | 'generate'
 

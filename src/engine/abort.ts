@@ -6,8 +6,8 @@
  * ranges) register with the Cancel: a call in a thousand pieces adds one listener to the signal,
  * not a thousand (Node warns past ten on one signal).
  */
-import { OtpError, describe } from '../errors.js'
-import { checkOptions } from '../validate.js'
+import { OtpError, describe } from '../core/errors.js'
+import { checkOptions } from '../core/validate.js'
 
 /** Options every async engine call takes. */
 export interface CallOptions {

@@ -1,8 +1,8 @@
 /**
  * Picks the kernel: WASM where it compiles and instantiates, else the JS kernel over @noble/hashes.
  */
-import { OtpError } from '../errors.js'
-import type { Kernel } from '../kernel.js'
+import { OtpError } from '../core/errors.js'
+import type { Kernel } from '../core/kernel.js'
 import { createJsKernel } from './js.js'
 import { createWasmKernel } from './wasm.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { parseArgs } from 'node:util'
-import { BatchBuilder, createEngine, randomSecret, type Engine, type TotpVerifyRecord } from '../index.js'
+import { BatchBuilder, createEngine, randomSecret, type Engine, type TotpVerifyRecord } from '../src/index.js'
 
 const { values: args } = parseArgs({
   options: {

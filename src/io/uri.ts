@@ -10,10 +10,10 @@
  * `image`) and strict where a guess could produce wrong codes.
  */
 
-import { base32Decode, base32Encode } from './base32.js'
-import { OtpError, describe } from './errors.js'
-import { ALGORITHMS, type Algorithm } from './kernel.js'
-import { MAX_SECRET_BYTES, toKey, type Secret } from './secret.js'
+import { base32Decode, base32Encode } from '../core/base32.js'
+import { OtpError, describe } from '../core/errors.js'
+import { ALGORITHMS, type Algorithm } from '../core/kernel.js'
+import { MAX_SECRET_BYTES, toKey, type Secret } from '../core/secret.js'
 
 /** The largest HOTP counter: counters are 8-byte unsigned integers (RFC 4226 section 5.2). */
 const MAX_COUNTER = (1n << 64n) - 1n

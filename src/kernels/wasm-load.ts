@@ -6,7 +6,7 @@
  * Every failure to read, compile or instantiate becomes OtpError('WASM_UNAVAILABLE'), which callers
  * answer by falling back to the JS kernel.
  */
-import { OtpError } from '../errors.js'
+import { OtpError } from '../core/errors.js'
 
 /** The two builds of the kernel; they have the same exports (see assembly/index.ts). */
 export type WasmFlavor = 'wasm' | 'wasm-simd'

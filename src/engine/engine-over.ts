@@ -3,11 +3,11 @@
  * and streams on the executor (in process or across the pool), each abortable; close() lets the
  * work under way finish, then ends the workers.
  */
-import { OtpError, describe } from '../errors.js'
-import type { Kernel } from '../kernel.js'
-import { planResync, singleCodeApi } from '../otp.js'
+import { OtpError, describe } from '../core/errors.js'
+import type { Kernel } from '../core/kernel.js'
+import { planResync, singleCodeApi } from '../core/otp.js'
 import { BatchBuilder } from '../batch/columns.js'
-import type { Engine } from '../engine/engine.js'
+import type { Engine } from './engine.js'
 import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import type { Executor } from './executor.js'
 import { generateBuilt, generateRecords, verifyBuilt, verifyRecords } from './groups.js'

@@ -3,7 +3,7 @@
  * with a bounded number of shards in flight. The source is read only as fast as results are taken,
  * so a stream of any length runs in the memory of `maxInFlight + 1` shards.
  */
-import { OtpError, describe } from '../errors.js'
+import { OtpError, describe } from '../core/errors.js'
 import type { VerifyRecord } from '../batch/records.js'
 import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import { inOrder } from './flight.js'

@@ -6,10 +6,10 @@
  * results are copied out. The kernel prepares a key's HMAC midstates once per call or batch chunk and
  * wipes all key material before returning; no view of key bytes is kept here.
  */
-import { counterChunks } from '../counter-chunks.js'
-import { OtpError } from '../errors.js'
-import { KeyPicker, type KeyColumns, type Picked } from '../batch/key-picker.js'
-import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../kernel.js'
+import { counterChunks } from '../core/counter-chunks.js'
+import { OtpError } from '../core/errors.js'
+import { KeyPicker, type KeyColumns, type Picked } from './key-picker.js'
+import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../core/kernel.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
 
 /** The kernel's exports (assembly/index.ts). Region and capacity globals hold integers: byte addresses or counts. */

@@ -3,7 +3,7 @@
  * kernel's memory): whole, when the batch's key columns can go as they are, or picked: the keys the
  * rows use, numbered in order of first use and copied back to back, so that each is set up once.
  */
-import type { PackedBatch } from '../kernel.js'
+import type { PackedBatch } from '../core/kernel.js'
 
 /**
  * Whether a batch's key columns can be copied as they are, without re-indexing its keys: its
