@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { BatchBuilder, INVALID_STATUS, OtpError, createEngine, type Engine, type VerifyRecord } from '../src/index.js'
-import { poolEngine } from '../src/engine/engine.js'
+import { poolEngine } from '../src/pool/pool-engine.js'
 import { loadKernel } from '../src/kernels/select.js'
 import type { PoolHooks, TaskTag } from '../src/pool/pool.js'
 import { referenceHotp, rng } from './helpers/reference.js'

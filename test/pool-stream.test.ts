@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OtpError, createEngine, type Engine, type VerifyRecord } from '../src/index.js'
-import { poolEngine } from '../src/engine/engine.js'
+import { poolEngine } from '../src/pool/pool-engine.js'
 import { loadKernel } from '../src/kernels/select.js'
 import { referenceHotp, rng } from './helpers/reference.js'
 

@@ -9,7 +9,7 @@ import { planResync, singleCodeApi } from '../core/otp.js'
 import { BatchBuilder } from '../batch/columns.js'
 import type { Engine } from './engine.js'
 import { Cancel, checkSignal, type CallOptions } from './abort.js'
-import type { Executor } from './executor.js'
+import { inProcessExecutor, type Executor } from './executor.js'
 import { generateBuilt, generateRecords, verifyBuilt, verifyRecords } from './groups.js'
 import { verifyStreamOn, type Lifecycle } from './stream.js'
 
@@ -129,4 +129,9 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
       return closing
     },
   }
+}
+
+/** An engine that computes in the calling thread. */
+export function inProcessEngine(kernel: Kernel): Engine {
+  return engineOver(kernel, inProcessExecutor(kernel))
 }

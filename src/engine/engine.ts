@@ -1,21 +1,17 @@
 /**
- * Engines: the single-code API and the batch API bound to one kernel, in process or over a pool.
+ * Engines: the single-code API and the batch API bound to one kernel, in process or over an
+ * executor. Platform-neutral: Node's pool and createEngine live in src/pool and src/create-engine.ts.
  */
-import { availableParallelism } from 'node:os'
-import { OtpError, describe } from '../core/errors.js'
-import type { Backend, Kernel } from '../core/kernel.js'
+import type { OtpError } from '../core/errors.js'
+import type { Backend } from '../core/kernel.js'
 import type { ResyncOptions, SingleCodeApi } from '../core/otp.js'
 import type { Secret } from '../core/secret.js'
 import type { BatchBuilder } from '../batch/columns.js'
 import type { GenerateRecord, VerifyRecord } from '../batch/records.js'
 import type { GenerateColumnsResult, VerifyColumnsResult } from '../batch/run.js'
 import type { CallOptions } from './abort.js'
-import { engineOver } from './engine-over.js'
-import { inProcessExecutor } from './executor.js'
-import { poolExecutor } from '../pool/pool-executor.js'
-import { WorkerPool, type PoolHooks } from '../pool/pool.js'
 import type { StreamOptions } from './stream.js'
-import { checkBackendChoice, loadKernel, type BackendChoice } from '../kernels/select.js'
+import type { BackendChoice } from '../kernels/select.js'
 
 export type { CallOptions } from './abort.js'
 export type { StreamOptions } from './stream.js'
@@ -77,35 +73,4 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
    * the work under way finishes first, then the pool's workers end.
    */
   close(): Promise<void>
-}
-
-/** An engine that computes in the calling thread. */
-export function inProcessEngine(kernel: Kernel): Engine {
-  return engineOver(kernel, inProcessExecutor(kernel))
-}
-
-/**
- * An engine over a pool of `threads` workers; `hooks` are internal, for tests only. The workers load
- * the JS kernel where `kernel` is JS, else the best WASM build (all kernels agree bit for bit).
- */
-export function poolEngine(kernel: Kernel, threads: number, hooks?: PoolHooks): Engine {
-  const pool = new WorkerPool(threads, kernel.backend === 'js' ? 'js' : 'wasm', hooks)
-  return engineOver(kernel, poolExecutor(kernel, pool))
-}
-
-/**
- * Creates an engine with an explicit backend. `backend: 'wasm'` rejects with
- * OtpError('WASM_UNAVAILABLE') where WASM cannot run; 'auto' falls back to JS and says so in `backend`.
- */
-export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  if (options === null || typeof options !== 'object') {
-    throw new OtpError('INVALID_OPTIONS', `createEngine options must be an object, got ${describe(options)}`)
-  }
-  const choice = checkBackendChoice(options.backend ?? 'auto')
-  const threads = options.threads ?? availableParallelism()
-  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 1024) {
-    throw new OtpError('INVALID_OPTIONS', `threads must be a whole number from 1 to 1024, got ${describe(threads)}`)
-  }
-  const kernel = loadKernel(choice)
-  return threads === 1 ? inProcessEngine(kernel) : poolEngine(kernel, threads)
 }

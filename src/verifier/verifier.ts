@@ -9,7 +9,8 @@
  */
 import { randomInt } from 'node:crypto'
 import { OtpError, describe } from '../core/errors.js'
-import { createEngine, type Engine } from '../engine/engine.js'
+import { createEngine } from '../create-engine.js'
+import type { Engine } from '../engine/engine.js'
 import { toKey, type Secret } from '../core/secret.js'
 import { MAX_RESYNC_CODES } from '../core/validate.js'
 import { createSealer, type Sealer, type SealingKey } from './crypto.js'

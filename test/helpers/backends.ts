@@ -3,7 +3,7 @@
  * SIMD runs), the scalar WASM build (forced here, since 'auto' and 'wasm' prefer SIMD), and JS.
  */
 import { createEngine, type Engine } from '../../src/index.js'
-import { inProcessEngine } from '../../src/engine/engine.js'
+import { inProcessEngine } from '../../src/engine/engine-over.js'
 import { createWasmKernel } from '../../src/kernels/wasm.js'
 import { loadWasmModuleSync } from '../../src/kernels/wasm-load.js'
 

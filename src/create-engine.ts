@@ -1,0 +1,28 @@
+/**
+ * createEngine for Node: in the calling thread, or over a pool of worker threads. The pool's modules
+ * (Piscina, worker_threads) load only when an engine with more than one thread is made.
+ */
+import { availableParallelism } from 'node:os'
+import { OtpError, describe } from './core/errors.js'
+import type { Engine, EngineOptions } from './engine/engine.js'
+import { inProcessEngine } from './engine/engine-over.js'
+import { checkBackendChoice, loadKernel } from './kernels/select.js'
+
+/**
+ * Creates an engine with an explicit backend. `backend: 'wasm'` rejects with
+ * OtpError('WASM_UNAVAILABLE') where WASM cannot run; 'auto' falls back to JS and says so in `backend`.
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  if (options === null || typeof options !== 'object') {
+    throw new OtpError('INVALID_OPTIONS', `createEngine options must be an object, got ${describe(options)}`)
+  }
+  const choice = checkBackendChoice(options.backend ?? 'auto')
+  const threads = options.threads ?? availableParallelism()
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 1024) {
+    throw new OtpError('INVALID_OPTIONS', `threads must be a whole number from 1 to 1024, got ${describe(threads)}`)
+  }
+  const kernel = loadKernel(choice)
+  if (threads === 1) return inProcessEngine(kernel)
+  const { poolEngine } = await import('./pool/pool-engine.js')
+  return poolEngine(kernel, threads)
+}
