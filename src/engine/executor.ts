@@ -8,7 +8,7 @@ import type { OtpError } from '../core/errors.js'
 import type { Kernel, PackedBatch } from '../core/kernel.js'
 import type { ResyncScan } from '../core/otp.js'
 import { yieldTurn, type Cancel } from './abort.js'
-import { batchWork, planShards, sliceRows, SHARD_WORK } from '../pool/shard.js'
+import { batchWork, planShards, sliceRows, SHARD_WORK } from './rows-plan.js'
 
 export type RowsKind = 'verify' | 'generate'
 

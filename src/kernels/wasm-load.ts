@@ -32,9 +32,18 @@ function compile(bytes: BufferSource, flavor: WasmFlavor): WebAssembly.Module {
   }
 }
 
-/** node:fs where it exists, without a static import that would break bundles for browsers. */
-function nodeFs(): typeof import('node:fs') | undefined {
-  return globalThis.process?.getBuiltinModule?.('node:fs')
+/** The part of node:fs this module reads files with. */
+interface FileReader {
+  readFileSync(url: URL): Uint8Array
+  promises: { readFile(url: URL): Promise<Uint8Array> }
+}
+
+/**
+ * node:fs where it exists, without a static import (or even a type import) of it: this module is
+ * also the browser's, and must not reach a Node module.
+ */
+function nodeFs(): FileReader | undefined {
+  return globalThis.process?.getBuiltinModule?.('node:fs') as FileReader | undefined
 }
 
 /**

@@ -7,7 +7,8 @@ import { inProcessExecutor, type Executor } from '../engine/executor.js'
 import type { WorkerPool } from './pool.js'
 import { poolRows } from './pool-rows.js'
 import { poolScan } from './pool-scan.js'
-import { BufferBank, SHARD_WORK, batchWork, planShards } from './shard.js'
+import { SHARD_WORK, batchWork, planShards } from '../engine/rows-plan.js'
+import { BufferBank } from './shard.js'
 
 /**
  * Batch work (HMACs, see SHARD_WORK) from which the pool beats the calling thread: about 2,000
