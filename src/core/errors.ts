@@ -29,6 +29,11 @@ export type OtpErrorCode =
   | 'TOKEN_EXISTS'
   | 'STORE_CONFLICT'
   | 'DECRYPTION_FAILED'
+  | 'INVALID_TOKEN_ID'
+  | 'INVALID_POLICY'
+  | 'TOKEN_TAMPERED'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_DRIVER_MISSING'
 
 /** A typed, stable error. `instanceof OtpError` and `error.code` are the supported ways to tell them apart. */
 export class OtpError extends Error {
