@@ -4,9 +4,9 @@
 // counter then costs exactly two compressions (the inner counter block, the outer digest block),
 // whose constant padding words are folded into the generated code.
 
-import { SHA1_IV, sha1Compress, sha1CompressCounter, sha1CompressDigest } from './sha1'
-import { SHA256_IV, sha256Compress, sha256CompressCounter, sha256CompressDigest } from './sha256'
-import { SHA512_IV, sha512Compress, sha512CompressCounter, sha512CompressDigest } from './sha512'
+import { SHA1_IV, sha1Compress, sha1CompressCounter, sha1CompressDigest } from './generated/sha1'
+import { SHA256_IV, sha256Compress, sha256CompressCounter, sha256CompressDigest } from './generated/sha256'
+import { SHA512_IV, sha512Compress, sha512CompressCounter, sha512CompressDigest } from './generated/sha512'
 import { DIGEST, HASH_BLOCK, HASH_STATE, INNER, OUTER, PAD } from './layout'
 
 /** AlgorithmId of src/kernel.ts: the index of the hash in ['SHA1', 'SHA256', 'SHA512']. */

@@ -1,4 +1,4 @@
-// Emits assembly/simd/sha1x4.ts, sha256x4.ts and sha512x2.ts: the compression functions of
+// Emits assembly/generated/simd/sha1x4.ts, sha256x4.ts and sha512x2.ts: the compression functions of
 // scripts/gen-sha.js over WebAssembly SIMD lanes. SHA-1 and SHA-256 hash 4 independent messages at
 // once (i32x4, one u32 lane each), SHA-512 hashes 2 (i64x2, one u64 lane each).
 //
@@ -336,7 +336,7 @@ function emit(family) {
 
 /** The generated files, by path relative to the repository root. */
 export function generate() {
-  return Object.fromEntries(Object.keys(SHAPES).map((h) => [`assembly/simd/${SHAPES[h].file}.ts`, emit(h)]))
+  return Object.fromEntries(Object.keys(SHAPES).map((h) => [`assembly/generated/simd/${SHAPES[h].file}.ts`, emit(h)]))
 }
 
 /** Writes the generated files (or, with check, reports those that differ); returns the changed paths. */

@@ -1,4 +1,4 @@
-// Emits assembly/sha1.ts, sha256.ts and sha512.ts: fully unrolled compression functions.
+// Emits assembly/generated/sha1.ts, sha256.ts and sha512.ts: fully unrolled compression functions.
 //
 // Why a generator: unrolled rounds keep the working state in locals with no rotation moves and no
 // loop counter, and they let the constant words of the HMAC blocks (padding, bit length) be folded
@@ -255,7 +255,7 @@ function emit(family) {
 
 /** The generated files, by path relative to the repository root. */
 export function generate() {
-  return Object.fromEntries(Object.keys(FAMILIES).map((h) => [`assembly/${h}.ts`, emit(h)]))
+  return Object.fromEntries(Object.keys(FAMILIES).map((h) => [`assembly/generated/${h}.ts`, emit(h)]))
 }
 
 /**

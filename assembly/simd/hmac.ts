@@ -7,16 +7,16 @@
 
 import { SHA1, SHA256, SHA512 } from '../hmac'
 import { OUTER } from '../layout'
-import { SHA1_IV } from '../sha1'
-import { SHA256_IV } from '../sha256'
-import { SHA512_IV } from '../sha512'
+import { SHA1_IV } from '../generated/sha1'
+import { SHA256_IV } from '../generated/sha256'
+import { SHA512_IV } from '../generated/sha512'
 import {
   LANE_COUNTERS, LANE_DIGEST, LANE_INNER_BLOCK, LANE_KEY, LANE_KEY_LEN, LANE_OUTER, LANE_OUTER_BLOCK,
   LANE_SCRATCH, LANE_SCRATCH_BYTES, LANE_SLOT, LANE_STATES, LANES_32, LANES_64,
 } from './layout'
-import { sha1x4Compress, sha1x4CompressCounter, sha1x4CompressDigest } from './sha1x4'
-import { sha256x4Compress, sha256x4CompressCounter, sha256x4CompressDigest } from './sha256x4'
-import { sha512x2Compress, sha512x2CompressCounter, sha512x2CompressDigest } from './sha512x2'
+import { sha1x4Compress, sha1x4CompressCounter, sha1x4CompressDigest } from '../generated/simd/sha1x4'
+import { sha256x4Compress, sha256x4CompressCounter, sha256x4CompressDigest } from '../generated/simd/sha256x4'
+import { sha512x2Compress, sha512x2CompressCounter, sha512x2CompressDigest } from '../generated/simd/sha512x2'
 
 // Byte shuffles of key setup (keyBlock), for 32-bit and 64-bit words.
 /** Byte swap of every word: little-endian loads to big-endian words. */
