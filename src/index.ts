@@ -12,7 +12,6 @@ export * from './api.js'
 export { createEngine } from './create-engine.js'
 export type { EngineOptions } from './engine/engine.js'
 export { qrPng, qrTerminal, type QrPngOptions, type QrTerminalOptions } from './io/qr.js'
-export { createVerifier, createMemoryStore, createSqliteStore, createRedisStore, DEFAULT_VERIFIER_POLICY, type Verifier, type VerifierOptions, type VerifierPolicy, type VerifyRequest, type VerifyResult, type ResyncResult, type EnrollParams, type TokenInfo, type TokenStore, type StoredToken, type StateUpdate, type SqliteStoreOptions, type RedisStoreOptions, type CodeEngine, type SealingKey } from './verifier/index.js'
 
 let api: SingleCodeApi | undefined
 const defaultApi = (): SingleCodeApi => (api ??= singleCodeApi(defaultKernel()))

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_VERIFIER_POLICY, base32Decode, hotp, parseUri, totp } from '../src/index.js'
+import { base32Decode, hotp, parseUri, totp } from '../src/index.js'
+import { DEFAULT_VERIFIER_POLICY } from '../src/verifier/index.js'
 import { otp, type Run } from './helpers/cli.js'
 
 const RFC_SECRET = '12345678901234567890' // RFC 4226 appendix D

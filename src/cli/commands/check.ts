@@ -4,7 +4,8 @@
  * and locks a token after repeated failures. With --resync, finds the token's position again from
  * consecutive codes.
  */
-import { DEFAULT_VERIFIER_POLICY, MAX_RESYNC_CODES, type ResyncResult, type VerifyResult } from '../../index.js'
+import { MAX_RESYNC_CODES } from '../../index.js'
+import { DEFAULT_VERIFIER_POLICY, type ResyncResult, type VerifyResult } from '../../verifier/index.js'
 import { parseCommandLine } from '../args.js'
 import type { Command } from '../command.js'
 import { checkCodeText } from '../compute.js'

@@ -3,7 +3,8 @@
  * A generated secret is printed once, as base32 or as an otpauth:// URI, for the authenticator: the
  * database keeps it sealed and no other command ever shows it.
  */
-import { ALGORITHMS, OtpError, base32Encode, type EnrollParams } from '../../index.js'
+import { ALGORITHMS, OtpError, base32Encode } from '../../index.js'
+import type { EnrollParams } from '../../verifier/index.js'
 import { qrTerminal } from '../../io/qr.js'
 import { buildUri } from '../../io/uri.js'
 import { MAX_TOKEN_ID_LENGTH } from '../../verifier/token.js'

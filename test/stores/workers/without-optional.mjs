@@ -1,6 +1,7 @@
 // Runs with the optional packages hidden (see hide-optional.mjs): the package must import and verify
 // on the memory store, and the SQLite and Redis stores must say which package they need.
-import { OtpError, createSqliteStore, createRedisStore, createVerifier, totp } from '../../../src/index.js'
+import { OtpError, totp } from '../../../src/index.js'
+import { createSqliteStore, createRedisStore, createVerifier } from '../../../src/verifier/index.js'
 
 const secret = new Uint8Array(20).fill(3)
 const verifier = createVerifier({ clock: () => 1_700_000_015_000 })
