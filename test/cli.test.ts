@@ -408,16 +408,22 @@ describe('otp explain', () => {
 })
 
 describe('otp bench', () => {
-  it('runs the benchmark runner: every contender proven on the RFC vectors before any timing', async () => {
-    const run = await otp(['bench', '--quick', '--only', 'no-such-workload', '--no-openssl'])
+  it('times the three workloads against node:crypto, checking every answer, and points to npm run bench', async () => {
+    const run = await otp(['bench', '--runs', '1'])
+    expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
-    expect(run.stdout).toMatch(/^otp-wasm benchmark, quick run/)
-    expect(run.stdout).toContain('Proving every contender on the RFC vectors:')
-    expect(run.stdout).toMatch(/✓ otp-wasm: RFC 4226 appendix D and cross-checks pass/)
+    const lines = run.stdout.split('\n')
+    expect(lines[0]).toMatch(/^otp-wasm against a node:crypto loop, HMAC-SHA-1, Node v\d+/)
+    for (const workload of ['verify one TOTP code', 'verifyColumns, 1,000,000 records', 'resync scan, 10,000,000 counters']) {
+      expect(lines.find((line) => line.startsWith(workload))).toMatch(/ [\d.]+ [kM]?\/s +[\d.]+ [kM]?\/s +[\d.]+×$/)
+    }
+    expect(run.stdout).toMatch(/otp-wasm backend (wasm-simd|wasm|js); the batch and the scan on 1 thread\(s\)/)
+    expect(run.stdout).toContain('`npm run bench` in a checkout of otp-wasm')
   })
 
-  it('rejects arguments and unknown options with exit 2', async () => {
+  it('rejects arguments and unknown or bad options with exit 2', async () => {
     await usageError(['bench', 'now'], /takes no arguments/)
-    await usageError(['bench', '--fast'], /Unknown option '--fast'/)
+    await usageError(['bench', '--quick'], /Unknown option '--quick'/)
+    await usageError(['bench', '--runs', '0'], /--runs expects a whole number from 1 to 50, got '0'/)
   })
 })
