@@ -144,7 +144,7 @@ function roundsSha1(W0, ops) {
   return lines
 }
 
-function emitSha1(f, shape) {
+function emitSha1(f, _shape) {
   const ops = wordOps(32)
   const rows = (ptr, n) => Array.from({ length: n }, (_, i) => `  const w${i} = v128.load(${ptr}, ${i * 16})`)
   const body = (W) => [

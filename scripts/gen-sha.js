@@ -269,7 +269,9 @@ export function writeFiles(files, { check = false } = {}) {
     let old = null
     try {
       old = readFileSync(url, 'utf8')
-    } catch {}
+    } catch {
+      // Not written yet: it differs.
+    }
     if (old === text) continue
     changed.push(path)
     if (!check) writeFileSync(url, text)

@@ -21,7 +21,7 @@ function totpRecords(count: number, seed: number, window = 1): VerifyRecord[] {
 }
 
 /** What the hooks saw, and what they are told to do: crash the given attempts of the given job. */
-class Probe implements PoolHooks {
+class Probe {
   lastJob = -1
   readonly sent: TaskTag[] = []
   readonly outcomes: Array<[TaskTag, string]> = []
@@ -34,7 +34,7 @@ class Probe implements PoolHooks {
     this.outcomes.push([tag, outcome])
     this.onSettled?.(tag, outcome)
   }
-  hook = {
+  hook: PoolHooks = {
     crash: this.crash,
     sent: (tag: TaskTag) => {
       this.lastJob = Math.max(this.lastJob, tag.job)

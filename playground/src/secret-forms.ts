@@ -42,6 +42,7 @@ export function toText(bytes: Uint8Array): string | undefined {
     return undefined
   }
   // Control characters would not survive being typed back in.
+  // eslint-disable-next-line no-control-regex -- matching them is the point
   return /[\u0000-\u001f\u007f-\u009f]/.test(text) ? undefined : text
 }
 

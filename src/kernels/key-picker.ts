@@ -118,7 +118,7 @@ export class KeyPicker {
     let written = 0
     for (let k = 0; k < keys; ) {
       const first = used[k]!
-      let last = first
+      let last: number
       do {
         last = used[k]!
         offsets[k] = written + keyOffsets[last]! - keyOffsets[first]!

@@ -15,8 +15,8 @@ export function otp(args: string[], input?: string): Promise<Run> {
     const child = spawn(process.execPath, [OTP_MAIN, ...args], { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
     const stdout: Buffer[] = []
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     child.on('error', reject)
     child.on('close', (status) => resolve({ status, stdout: Buffer.concat(stdout).toString('utf8'), stderr }))
     if (child.stdin) {
