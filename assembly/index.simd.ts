@@ -35,3 +35,6 @@ export function verify(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, behin
 export function scan(alg: u32, hi: u32, lo: u32, count: u32, ncodes: u32, digits: u32): i32 {
   return scanRangeLanes(alg, ONE_STATE, counterOf(hi, lo), count, ncodes, digits)
 }
+
+// HMAC of longer messages (OCRA): scalar in this build too, one message after another.
+export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macWindow, macBatch } from './message'

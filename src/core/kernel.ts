@@ -104,3 +104,81 @@ export interface Kernel {
   /** Computes `hotp(key, counter)` of every record (`code`, `behind`, `ahead` are ignored). */
   generateBatch(batch: PackedBatch, out: Uint32Array): void
 }
+
+// HMAC of longer messages: OCRA (RFC 6287) hashes a suite, a question and more, several blocks long.
+
+/** Longest message Kernel.mac and Kernel.macWindow accept (the WASM kernel's MESSAGE region). */
+export const MAX_MESSAGE_BYTES = 4096
+
+/**
+ * The fields of a message that Kernel.macWindow patches per candidate: 8-byte big-endian values at
+ * byte offsets inside the message, each -1 when the message has no such field. The caller keeps
+ * `ahead` and `behind`/`timeAhead` below 32768 and every candidate inside [0, 2^64).
+ */
+export interface MessageWindow {
+  /** Where the counter goes, or -1. */
+  readonly counterAt: number
+  readonly counterHi: number
+  readonly counterLo: number
+  /** Counters after the given one to try too: counter + 0 ... counter + ahead. */
+  readonly ahead: number
+  /** Where the time step goes, or -1. */
+  readonly timeAt: number
+  readonly timeHi: number
+  readonly timeLo: number
+  /** Steps before and after the given one to try too. */
+  readonly behind: number
+  readonly timeAhead: number
+}
+
+/**
+ * Rows of one message layout, each with its own key: row r is `template` with bytes
+ * [patchAt, patchAt + patchLength) replaced by `patches[r * patchLength ...]`. Keys as in PackedBatch
+ * (raw keys only).
+ */
+export interface MessageBatch {
+  readonly count: number
+  readonly keyBytes: Uint8Array
+  readonly keyOffsets: Uint32Array
+  readonly keyAlgorithms: Uint8Array
+  readonly keyIndex: Uint32Array
+  readonly template: Uint8Array
+  readonly patchAt: number
+  readonly patchLength: number
+  readonly patches: Uint8Array
+}
+
+/** Kernel.macWindow's answer for a match at counter + c and time step + t. */
+export function windowMatch(c: number, t: number): number {
+  return c * 65536 + (t + 32768)
+}
+
+/** The counter delta and time delta of a Kernel.macWindow answer (not NO_MATCH). */
+export function windowDeltas(match: number): { counter: number; time: number } {
+  return { counter: Math.floor(match / 65536), time: (match & 0xffff) - 32768 }
+}
+
+export interface Kernel {
+  /** HMAC(key, message) (RFC 2104), the digest into `out` (its first 20, 32 or 64 bytes). Message: at most MAX_MESSAGE_BYTES. */
+  mac(alg: AlgorithmId, key: Uint8Array, message: Uint8Array, out: Uint8Array): void
+
+  /**
+   * Checks `code` against the HMACs of every candidate of `window` (see MessageWindow): the 31-bit
+   * truncated value (RFC 4226 section 5.3) mod 10^digits, or for `digits` 0 the whole digest against
+   * `expected`. Constant time over the window; returns the most preferred match (smallest counter
+   * delta, then the time delta closest to 0, negative first) as windowMatch(c, t), or NO_MATCH.
+   * Key setup is paid once; blocks before the first patched field are absorbed once.
+   */
+  macWindow(
+    alg: AlgorithmId,
+    key: Uint8Array,
+    message: Uint8Array,
+    window: MessageWindow,
+    code: number,
+    digits: number,
+    expected?: Uint8Array,
+  ): number
+
+  /** The 31-bit truncated HMAC value of every row of `batch` into `out`; each key prepared once per call or chunk. */
+  macBatch(batch: MessageBatch, out: Uint32Array): void
+}

@@ -10,6 +10,7 @@ import { sha1 } from '@noble/hashes/legacy.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { NO_MATCH, type AlgorithmId, type Kernel, type PackedBatch } from '../core/kernel.js'
 import { equalMask, truncate } from '../core/truncate.js'
+import { jsMessageKernel } from './js-message.js'
 
 type Keyed = _HMAC<any>
 const HASHES = [sha1, sha256, sha512] as const
@@ -112,6 +113,7 @@ export function createJsKernel(): Kernel {
   }
   return {
     backend: 'js',
+    ...jsMessageKernel,
     hotp: (alg, key, hi, lo, digits) => withKey(alg, key, (k) => k.value(hi, lo, 0, digits)),
     verify: (alg, key, hi, lo, code, digits, behind, ahead) =>
       withKey(alg, key, (k) => verifyKeyed(k, hi, lo, code, digits, behind, ahead)),

@@ -11,6 +11,7 @@ import { OtpError } from '../core/errors.js'
 import { KeyPicker, type KeyColumns, type Picked } from './key-picker.js'
 import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../core/kernel.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
+import { wasmMessageKernel } from './wasm-message.js'
 
 /** The kernel's exports (assembly/index.ts). Region and capacity globals hold integers: byte addresses or counts. */
 export interface WasmExports {
@@ -99,11 +100,19 @@ class WasmKernel implements Kernel {
   private i32 = new Int32Array(0)
   /** Takes each chunk's keys; its tables are kept between calls. */
   private readonly keys = new KeyPicker()
+  /** HMAC of longer messages (OCRA): wasm-message.ts over the same instance. */
+  readonly mac: Kernel['mac']
+  readonly macWindow: Kernel['macWindow']
+  readonly macBatch: Kernel['macBatch']
 
   constructor(exports: WasmExports, backend: Backend) {
     this.x = exports
     this.backend = backend
     this.at = Object.fromEntries(GLOBALS.map((name) => [name, exports[name].value as number])) as WasmKernel['at']
+    const message = wasmMessageKernel(exports as unknown as WebAssembly.Exports)
+    this.mac = message.mac
+    this.macWindow = message.macWindow
+    this.macBatch = message.macBatch
   }
 
   /** Rebuilds the views when the memory's buffer changed (after growth; never, with this kernel). */
