@@ -12,8 +12,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: PACKAGE } },
-      { test: { name: 'package', include: PACKAGE, globalSetup: ['test/helpers/fresh-build.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: PACKAGE } },
+      { extends: true, test: { name: 'package', include: PACKAGE, globalSetup: ['test/helpers/fresh-build.ts'] } },
     ],
   },
 })

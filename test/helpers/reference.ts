@@ -36,3 +36,29 @@ export function rng(seed: number) {
 
 /** Key lengths around the 64- and 128-byte hash blocks, where HMAC pads, and past them, where it hashes. */
 export const EDGE_KEY_LENGTHS = [1, 10, 20, 32, 63, 64, 65, 127, 128, 129, 300]
+
+/** The HOTP value as the kernel returns it (a number, no padding), by algorithm id (0 SHA-1, 1 SHA-256, 2 SHA-512). */
+export function referenceHotpValue(alg: 0 | 1 | 2, key: Uint8Array, counter: bigint, digits: number): number {
+  return Number(referenceHotp(ALGORITHMS[alg]!, key, counter, digits))
+}
+
+/**
+ * The kernel's window rule by brute force: the delta closest to 0 whose code matches, the negative
+ * one first on a tie, or NO_MATCH (0x7fffffff) when none does.
+ */
+export function referenceVerify(
+  alg: 0 | 1 | 2,
+  key: Uint8Array,
+  base: bigint,
+  code: number,
+  digits: number,
+  behind: number,
+  ahead: number,
+): number {
+  const order = [0]
+  for (let m = 1; m <= Math.max(behind, ahead); m++) {
+    if (m <= behind) order.push(-m)
+    if (m <= ahead) order.push(m)
+  }
+  return order.find((d) => referenceHotpValue(alg, key, base + BigInt(d), digits) === code) ?? 0x7fffffff
+}
