@@ -3,34 +3,23 @@
 // on random inputs placed where lanes can go wrong: counters crossing 2^32 inside a vector, windows
 // and scans that do not fill their last vector, matches in every lane, batches mixing algorithms.
 import { execFileSync } from 'node:child_process'
-import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { createWasmKernel, instantiateWasm, SCAN_CHUNK } from '../src/kernels/wasm.js'
 import { loadWasmModule, loadWasmModuleSync } from '../src/kernels/wasm-load.js'
 import { NO_MATCH, type AlgorithmId, type Kernel } from '../src/core/kernel.js'
 import { hi, lo, pack, rec, type Rec } from './helpers/packed.js'
-import { rng } from './helpers/reference.js'
+import { EDGE_KEY_LENGTHS, referenceHotpValue as refHotp, rng } from './helpers/reference.js'
 
 const HASHES = ['sha1', 'sha256', 'sha512'] as const
 const ALG_IDS: AlgorithmId[] = [0, 1, 2]
 const TWO_32 = 1n << 32n
 const TOP = (1n << 64n) - 1n
-const EDGE_KEY_LENGTHS = [1, 20, 32, 63, 64, 65, 127, 128, 129, 300]
 
 const simdModule = loadWasmModuleSync('wasm-simd')
 const simd = createWasmKernel(simdModule, 'wasm-simd')
 const scalar = createWasmKernel(loadWasmModuleSync('wasm'), 'wasm')
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s)
-
-/** HOTP of RFC 4226 section 5.3 over node:crypto. */
-function refHotp(alg: AlgorithmId, key: Uint8Array, counter: bigint, digits: number): number {
-  const message = Buffer.alloc(8)
-  message.writeBigUInt64BE(counter)
-  const mac = createHmac(HASHES[alg], key).update(message).digest()
-  const offset = mac[mac.length - 1]! & 0xf
-  return (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits
-}
 
 const hotp = (k: Kernel, alg: AlgorithmId, key: Uint8Array, c: bigint, digits: number) => k.hotp(alg, key, hi(c), lo(c), digits)
 const verify = (k: Kernel, alg: AlgorithmId, key: Uint8Array, c: bigint, code: number, digits: number, behind: number, ahead: number) =>
