@@ -31,10 +31,13 @@ describe('createVerifier options', () => {
     ['a key of the wrong length', { key: new Uint8Array(20) }, 'INVALID_OPTIONS'],
     ['a key that is text', { key: 'k'.repeat(32) }, 'INVALID_OPTIONS'],
     ['no keys at all', { key: [] }, 'INVALID_OPTIONS'],
-    ['an unknown policy field', { policy: { windw: 1 } }, 'INVALID_OPTIONS'],
-    ['a negative window', { policy: { window: -1 } }, 'INVALID_OPTIONS'],
-    ['a fractional failure count', { policy: { maxFailures: 2.5 } }, 'INVALID_OPTIONS'],
-    ['a lock cap below the first lock', { policy: { lockSeconds: 60, maxLockSeconds: 30 } }, 'INVALID_OPTIONS'],
+    ['an unknown policy field', { policy: { windw: 1 } }, 'INVALID_POLICY'],
+    ['a negative window', { policy: { window: -1 } }, 'INVALID_POLICY'],
+    ['a fractional failure count', { policy: { maxFailures: 2.5 } }, 'INVALID_POLICY'],
+    ['a lock cap below the first lock', { policy: { lockSeconds: 60, maxLockSeconds: 30 } }, 'INVALID_POLICY'],
+    // One code per resync would make each resync as guessable as a verification, over a far wider look-ahead.
+    ['a resync of one code', { policy: { resyncCodes: 1 } }, 'INVALID_POLICY'],
+    ['an ownsStore that is not a boolean', { ownsStore: 'yes' }, 'INVALID_OPTIONS'],
     ['a clock that is not a function', { clock: 5 }, 'INVALID_OPTIONS'],
     ['a zero batch size', { batchSize: 0 }, 'INVALID_OPTIONS'],
     ['a negative secret cache', { secretCache: -1 }, 'INVALID_OPTIONS'],
@@ -57,9 +60,10 @@ describe('bad input to a verifier', () => {
   const ready = verifier.enroll('alice', SECRET, { type: 'totp' })
 
   const enrollCases: Array<[string, unknown, unknown, unknown, string]> = [
-    ['an empty id', '', SECRET, { type: 'totp' }, 'INVALID_OPTIONS'],
-    ['a numeric id', 7, SECRET, { type: 'totp' }, 'INVALID_OPTIONS'],
-    ['an id past 256 characters', 'x'.repeat(257), SECRET, { type: 'totp' }, 'INVALID_OPTIONS'],
+    ['an empty id', '', SECRET, { type: 'totp' }, 'INVALID_TOKEN_ID'],
+    ['a numeric id', 7, SECRET, { type: 'totp' }, 'INVALID_TOKEN_ID'],
+    ['an id past 256 characters', 'x'.repeat(257), SECRET, { type: 'totp' }, 'INVALID_TOKEN_ID'],
+    ['an id with a lone surrogate', 'bob\uD800', SECRET, { type: 'totp' }, 'INVALID_TOKEN_ID'],
     ['no params', 'bob', SECRET, undefined, 'INVALID_OPTIONS'],
     ['an unknown type', 'bob', SECRET, { type: 'motp' }, 'INVALID_OPTIONS'],
     ['5 digits', 'bob', SECRET, { type: 'totp', digits: 5 }, 'INVALID_DIGITS'],
@@ -79,13 +83,16 @@ describe('bad input to a verifier', () => {
     await ready
     expect((await rejected(verifier.verify('alice', 123456 as unknown as string))).code).toBe('INVALID_CODE')
     expect((await rejected(verifier.verify('nobody', '123456'))).code).toBe('UNKNOWN_TOKEN')
-    expect((await rejected(verifier.verify(null as unknown as string, '123456'))).code).toBe('INVALID_OPTIONS')
+    expect((await rejected(verifier.verify(null as unknown as string, '123456'))).code).toBe('INVALID_TOKEN_ID')
     expect((await rejected(verifier.inspect('nobody'))).code).toBe('UNKNOWN_TOKEN')
   })
 
-  it('resync asks for policy.resyncCodes to 16 codes, as strings', async () => {
+  it('resync asks for policy.resyncCodes (at least 2) to 16 codes, as strings', async () => {
     await ready
     expect((await rejected(verifier.resync('alice', [codeAt(0)]))).code).toBe('INVALID_CODES')
+    const three = createVerifier({ policy: { resyncCodes: 3 } })
+    await three.enroll('alice', SECRET, { type: 'totp' })
+    expect((await rejected(three.resync('alice', [codeAt(0), codeAt(1)]))).code).toBe('INVALID_CODES')
     expect((await rejected(verifier.resync('alice', 'nope' as unknown as string[]))).code).toBe('INVALID_CODES')
     expect((await rejected(verifier.resync('alice', [codeAt(0), 1 as unknown as string]))).code).toBe('INVALID_CODES')
     expect((await rejected(verifier.resync('alice', Array(17).fill(codeAt(0))))).code).toBe('INVALID_CODES')
@@ -133,7 +140,7 @@ describe('secrets at rest', () => {
     return { file: path, store, verifier: createVerifier({ store, key, clock: at(T) }) }
   }
 
-  it('a changed parameter or a flipped secret bit is DECRYPTION_FAILED, not a wrong code', async () => {
+  it('a changed parameter or a flipped secret bit is TOKEN_TAMPERED, not a wrong code', async () => {
     const { file, store, verifier } = await onFile()
     await verifier.enroll('alice', SECRET, { type: 'totp' })
     await verifier.enroll('bob', SECRET, { type: 'totp' })
@@ -146,8 +153,8 @@ describe('secrets at rest', () => {
     db.close()
     for (const id of ['alice', 'bob']) {
       const error = await rejected(verifier.verify(id, codeAt(0)))
-      expect(error.code).toBe('DECRYPTION_FAILED')
-      expect(error.message).toContain('fail authentication')
+      expect(error.code).toBe('TOKEN_TAMPERED')
+      expect(error.message).toContain('changed in the store')
     }
     await store.close()
   })
@@ -159,8 +166,40 @@ describe('secrets at rest', () => {
     const db = new Database(file)
     db.prepare(`UPDATE otp_tokens SET secret = (SELECT secret FROM otp_tokens WHERE id = 'alice') WHERE id = 'mallory'`).run()
     db.close()
-    expect((await rejected(verifier.verify('mallory', codeAt(0)))).code).toBe('DECRYPTION_FAILED')
+    expect((await rejected(verifier.verify('mallory', codeAt(0)))).code).toBe('TOKEN_TAMPERED')
     expect(await verifier.verify('alice', codeAt(0))).toMatchObject({ ok: true })
+    await store.close()
+  })
+
+  it('a counter moved back or a lock lifted in the database is TOKEN_TAMPERED, never a second use of a code', async () => {
+    const { file, store, verifier } = await onFile()
+    await verifier.enroll('hw', SECRET, { type: 'hotp' })
+    await verifier.enroll('bob', SECRET, { type: 'totp' })
+    expect(await verifier.verify('hw', hotp(SECRET, 0))).toMatchObject({ ok: true, counter: 0 })
+    for (let i = 0; i < 5; i++) await verifier.verify('bob', '000000')
+    expect(await verifier.verify('bob', codeAt(0))).toMatchObject({ ok: false, reason: 'LOCKED' })
+    const db = new Database(file)
+    const edit = db.prepare(`UPDATE otp_tokens SET state = ? WHERE id = ?`)
+    const stateOf = (id: string) => (db.prepare(`SELECT state FROM otp_tokens WHERE id = ?`).get(id) as { state: string }).state
+    const hw = stateOf('hw')
+    expect(hw.startsWith('["1",0,0,0,"')).toBe(true)
+    edit.run(hw.replace('"1"', '"0"'), 'hw')
+    const bob = stateOf('bob')
+    edit.run(bob.replace(/^\["0",0,5,\d+,/, '["0",0,0,0,'), 'bob')
+    expect(stateOf('bob')).not.toBe(bob)
+    // A state without its MAC, as an older verifier or a careless script would write it.
+    await verifier.enroll('carol', SECRET, { type: 'totp' })
+    edit.run('["0",0,0,0]', 'carol')
+    db.close()
+    for (const [id, code] of [['hw', hotp(SECRET, 0)], ['bob', codeAt(0)], ['carol', codeAt(0)]] as const) {
+      const error = await rejected(verifier.verify(id, code))
+      expect(error.code).toBe('TOKEN_TAMPERED')
+      expect(error.message).toContain(JSON.stringify(id))
+      expect((await rejected(verifier.resync(id, [code, code]))).code).toBe('TOKEN_TAMPERED')
+    }
+    // The administrator's way out: enrol the token again.
+    expect((await verifier.replace('hw', SECRET, { type: 'hotp', counter: 1 })).replaced).toBe(true)
+    expect(await verifier.verify('hw', hotp(SECRET, 1))).toMatchObject({ ok: true })
     await store.close()
   })
 
@@ -200,7 +239,7 @@ describe('the opened-secret cache', () => {
     const db = new Database(path)
     db.prepare(`UPDATE otp_tokens SET secret = (SELECT secret FROM otp_tokens WHERE id = 'alice') WHERE id = 'bob'`).run()
     db.close()
-    expect((await rejected(verifier.verify('bob', hotp(SECRET, 1)))).code).toBe('DECRYPTION_FAILED')
+    expect((await rejected(verifier.verify('bob', hotp(SECRET, 1)))).code).toBe('TOKEN_TAMPERED')
     await store.close()
   })
 

@@ -6,23 +6,38 @@
  * or parameters edited in the store, fail to open instead of yielding wrong codes. The key id (a MAC
  * of a fixed label under the key) tells "sealed with another key" apart from "tampered with", and lets
  * a verifier hold old keys for opening while it seals with a new one.
+ *
+ * A token's state (its counter or last step, drift, failures, lock) changes with every verification,
+ * so it cannot live inside the sealed secret; it is stored in the clear with a MAC instead:
+ * HMAC-SHA256 (RFC 2104) under a key derived from the sealing key by HKDF (RFC 5869), over the token
+ * id, its parameters, its sealed secret, the version the state is written at, and the state itself.
+ * An HOTP counter moved back, a lock lifted or a failure count reset in the store then fails the MAC
+ * ('TOKEN_TAMPERED') instead of letting an old code through. A whole row put back as it was at an
+ * earlier version (a restored backup) carries a valid MAC: only a store that never goes back in time
+ * can refuse that.
  */
 import {
   createCipheriv,
   createDecipheriv,
   createHmac,
   createSecretKey,
+  hkdfSync,
   randomBytes,
+  timingSafeEqual,
   type CipherGCMTypes,
   type KeyObject,
 } from 'node:crypto'
 import { OtpError, describe } from '../core/errors.js'
+import type { StoredToken } from './store.js'
 
 const FORMAT = 1
 const KEY_ID_BYTES = 4
 const IV_BYTES = 12
 const TAG_BYTES = 16
 const HEADER_BYTES = 1 + KEY_ID_BYTES + IV_BYTES
+
+/** Bytes of HMAC-SHA256 kept in a state's MAC: 128 bits, as for the AES-GCM tag. */
+const MAC_BYTES = 16
 
 /** A sealing key: 16, 24 or 32 bytes (AES-128, -192 or -256). */
 export type SealingKey = Uint8Array
@@ -32,12 +47,24 @@ export interface Sealer {
   seal(id: string, params: string, secret: Uint8Array): Uint8Array
   /** Decrypts a sealed secret, or throws OtpError('DECRYPTION_FAILED'). The caller wipes the result after use. */
   open(id: string, params: string, sealed: Uint8Array): Uint8Array
+  /**
+   * The stored text of a state: `[state,"key id:MAC"]`, `state` being its text (token.ts), for the
+   * token `token` once it is at `version` (an insert's version, or one past the version a
+   * compare-and-set expects).
+   */
+  sealState(token: Pick<StoredToken, 'id' | 'params' | 'secret'>, version: number, state: string): string
+  /** The state text of a stored token, once its MAC is checked; else OtpError('TOKEN_TAMPERED'). */
+  openState(stored: StoredToken): string
 }
 
 interface KeyEntry {
   readonly key: KeyObject
   readonly cipher: CipherGCMTypes
   readonly id: Buffer
+  /** The key id as the state MAC names it. */
+  readonly hexId: string
+  /** The HMAC key of the state MAC, derived from the sealing key. */
+  readonly macKey: KeyObject
 }
 
 /**
@@ -93,7 +120,46 @@ export function createSealer(keys: SealingKey | readonly SealingKey[]): Sealer {
       }
       return secret
     },
+
+    sealState(token, version, state) {
+      return `[${state},"${sealing.hexId}:${stateMac(sealing, token, version, state).toString('base64url')}"]`
+    },
+
+    openState(stored) {
+      const text = stored.state
+      // `[state,"xxxxxxxx:MAC"]`: the MAC's key id has 8 hex digits, the MAC 22 base64url characters.
+      const at = text.length - 35
+      if (at < 2 || text[0] !== '[' || !text.endsWith('"]') || text.slice(at, at + 2) !== ',"' || text[at + 10] !== ':') {
+        throw tampered(stored.id, 'has no valid MAC')
+      }
+      const hexId = text.slice(at + 2, at + 10)
+      const entry = entries.find((e) => e.hexId === hexId)
+      if (entry === undefined) {
+        throw new OtpError('DECRYPTION_FAILED', `token ${JSON.stringify(stored.id)}: its state was sealed with a different key: check the verifier's key`)
+      }
+      const state = text.slice(1, at)
+      const given = Buffer.from(text.slice(at + 11, text.length - 2), 'base64url')
+      const expected = stateMac(entry, stored, stored.version, state)
+      if (given.length !== MAC_BYTES || !timingSafeEqual(given, expected)) throw tampered(stored.id, 'fails its MAC')
+      return state
+    },
   }
+}
+
+/** HMAC-SHA256 of a token's state and what binds it to the token, cut to MAC_BYTES. */
+function stateMac(entry: KeyEntry, token: Pick<StoredToken, 'id' | 'params' | 'secret'>, version: number, state: string): Buffer {
+  return createHmac('sha256', entry.macKey)
+    .update(`otp-wasm token state\0${token.id}\0${token.params}\0${version}\0${state}\0`, 'utf8')
+    .update(token.secret)
+    .digest()
+    .subarray(0, MAC_BYTES)
+}
+
+function tampered(id: string, what: string): OtpError {
+  return new OtpError(
+    'TOKEN_TAMPERED',
+    `token ${JSON.stringify(id)}: its state ${what}: it was changed in the store, outside the verifier; refusing it`,
+  )
 }
 
 function keyEntry(key: unknown, what: string): KeyEntry {
@@ -102,7 +168,8 @@ function keyEntry(key: unknown, what: string): KeyEntry {
     throw new OtpError('INVALID_OPTIONS', `${what} must be a Uint8Array of 16, 24 or 32 bytes (AES-GCM), got ${got}`)
   }
   const id = createHmac('sha256', key).update('otp-wasm sealing key id').digest().subarray(0, KEY_ID_BYTES)
-  return { key: createSecretKey(key), cipher: `aes-${key.length * 8}-gcm` as CipherGCMTypes, id }
+  const macKey = createSecretKey(Buffer.from(hkdfSync('sha256', key, new Uint8Array(0), 'otp-wasm token state mac', 32)))
+  return { key: createSecretKey(key), cipher: `aes-${key.length * 8}-gcm` as CipherGCMTypes, id, hexId: id.toString('hex'), macKey }
 }
 
 /** Whether `sealed` names this key's id (compared in place: no view allocated per secret). */

@@ -25,6 +25,11 @@ export interface Decision<R> {
   readonly state: TokenState | null
 }
 
+/** Clears a token's failures and lock (an administrator's unlock); null when there is nothing to clear. */
+export function unlocked(state: TokenState): TokenState | null {
+  return state.failures === 0 && state.lockedUntil === 0 ? null : { ...state, failures: 0, lockedUntil: 0 }
+}
+
 /** A plan that has decided. */
 export interface Done<R> {
   readonly done: Decision<R>
@@ -113,10 +118,14 @@ function planHotp(a: Attempt, code: string): Plan<VerifyResult> {
  * A resync from consecutive codes. HOTP (RFC 4226 section 7.4): scan policy.resyncLookAhead counters
  * from the expected one. TOTP (RFC 6238 section 6): scan the steps within policy.maxDrift of now that
  * come after the last accepted one, and learn the drift of the last code. Either way the new position
- * is past every given code, so none of them can be replayed, and the token is unlocked.
+ * is past every given code, so none of them can be replayed, and the failures are cleared. A locked
+ * token answers 'LOCKED' until its delay has passed, and a failed resync counts as a failure.
  */
 export function planResync(a: Attempt, codes: string[]): Plan<ResyncResult> {
   const { params, state, policy } = a
+  // Throttled like any attempt (RFC 4226 section 7.3): were a resync looked at on a locked token,
+  // guesses at it would go on, unthrottled, until one unlocked the token.
+  if (state.lockedUntil > a.now) return { done: { result: { ok: false, reason: 'LOCKED', until: state.lockedUntil }, state: null } }
   if (!codes.every((code) => isWellFormed(code, params.digits))) return { done: failure(a) }
   if (params.type === 'hotp') {
     if (state.next > MAX_COUNTER) return { done: failure(a) }

@@ -8,7 +8,7 @@ import { isDone, planVerify, type Decision, type Needs, type Plan } from './deci
 import { asOtpError, runChecks, type CodeEngine } from './engine.js'
 import type { VerifierPolicy } from './policy.js'
 import type { StoredToken, TokenStore } from './store.js'
-import { checkTokenId, encodeState, type TokenParams, type TokenState } from './token.js'
+import { checkTokenId, type TokenParams, type TokenState } from './token.js'
 import type { VerifyResult } from './types.js'
 
 /** A token read from the store and opened. The secret is wiped once its checks are done. */
@@ -28,6 +28,8 @@ export interface ChunkContext {
   open(stored: StoredToken): OpenToken
   /** The one-token path, for lost races. */
   verify(tokenId: string, code: string): Promise<VerifyResult>
+  /** The stored text of a token's new state, its MAC made for the version its compare-and-set gives it. */
+  nextState(stored: StoredToken, state: TokenState): string
 }
 
 /** One code to check in verifyMany. */
@@ -130,7 +132,7 @@ async function writeChunk(ctx: ChunkContext, chunk: Chunk, decided: readonly Dec
   const { offset, requests } = chunk
   const writes = decided.filter((p) => p.decision.state !== null)
   const written = await ctx.store.compareAndSetMany(
-    writes.map(({ token, decision }) => ({ id: token.stored.id, version: token.stored.version, state: encodeState(decision.state!) })),
+    writes.map(({ token, decision }) => ({ id: token.stored.id, version: token.stored.version, state: ctx.nextState(token.stored, decision.state!) })),
   )
   const lost = new Set(writes.filter((_, i) => !written[i]))
   for (const p of decided) {

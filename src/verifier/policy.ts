@@ -24,7 +24,11 @@ export interface VerifierPolicy {
   readonly maxLockSeconds: number
   /** HOTP resync: counters from the expected one the first code may sit at. */
   readonly resyncLookAhead: number
-  /** Resync: how many consecutive codes it asks for. Two make a false match about one in 10^12 per try. */
+  /**
+   * Resync: how many consecutive codes it asks for, at least 2. Two make a false match about one in
+   * 10^12 per try; one code would make a resync as easy to guess as a verification, over a far wider
+   * look-ahead.
+   */
   readonly resyncCodes: number
   /** How often a compare-and-set lost to a concurrent writer is retried before 'STORE_CONFLICT'. */
   readonly maxRetries: number
@@ -53,7 +57,7 @@ const BOUNDS: { readonly [K in keyof VerifierPolicy]: readonly [number, number] 
   lockSeconds: [0, 31_536_000],
   maxLockSeconds: [0, 31_536_000],
   resyncLookAhead: [1, 1_000_000],
-  resyncCodes: [1, MAX_RESYNC_CODES],
+  resyncCodes: [2, MAX_RESYNC_CODES],
   maxRetries: [0, 100_000],
 }
 
@@ -61,25 +65,25 @@ const BOUNDS: { readonly [K in keyof VerifierPolicy]: readonly [number, number] 
 export function resolvePolicy(policy: Partial<VerifierPolicy> | undefined): VerifierPolicy {
   if (policy === undefined) return DEFAULT_VERIFIER_POLICY
   if (policy === null || typeof policy !== 'object') {
-    throw new OtpError('INVALID_OPTIONS', `policy must be an object, got ${describe(policy)}`)
+    throw new OtpError('INVALID_POLICY', `policy must be an object, got ${describe(policy)}`)
   }
   const resolved: Record<string, number> = { ...DEFAULT_VERIFIER_POLICY }
   for (const [name, value] of Object.entries(policy)) {
     const bounds = BOUNDS[name as keyof VerifierPolicy]
     if (bounds === undefined) {
-      throw new OtpError('INVALID_OPTIONS', `policy has no field ${JSON.stringify(name.slice(0, 40))}`)
+      throw new OtpError('INVALID_POLICY', `policy has no field ${JSON.stringify(name.slice(0, 40))}`)
     }
     if (value === undefined) continue
     if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds[0] || value > bounds[1]) {
       throw new OtpError(
-        'INVALID_OPTIONS',
+        'INVALID_POLICY',
         `policy.${name} must be a whole number from ${bounds[0]} to ${bounds[1]}, got ${describe(value)}`,
       )
     }
     resolved[name] = value
   }
   if (resolved.maxLockSeconds! < resolved.lockSeconds!) {
-    throw new OtpError('INVALID_OPTIONS', `policy.maxLockSeconds must not be below policy.lockSeconds`)
+    throw new OtpError('INVALID_POLICY', `policy.maxLockSeconds must not be below policy.lockSeconds`)
   }
   return Object.freeze(resolved as unknown as VerifierPolicy)
 }

@@ -4,6 +4,7 @@
  * Its single duty of correctness is compareAndSet: a write that lands only if nobody wrote since the
  * version was read. Everything the verifier guarantees under concurrency rests on it.
  */
+import { OtpError, describe } from '../core/errors.js'
 
 /** A token as a store holds it. */
 export interface StoredToken {
@@ -47,8 +48,39 @@ export interface TokenStore {
    * each atomic on its own. A crash part way leaves every token either updated or untouched.
    */
   compareAndSetMany(updates: readonly StateUpdate[]): Promise<boolean[]>
+  /**
+   * Adds a token, or puts it in the place of the token enrolled under its id, in one atomic step:
+   * a crash leaves either the old token or the new one, never neither. Resolves whether a token was
+   * replaced. Durable once resolved.
+   */
+  replace(token: StoredToken): Promise<boolean>
   /** Removes a token; resolves whether it was there. */
   delete(id: string): Promise<boolean>
-  /** Releases what the store opened itself (connections, file handles). */
+  /**
+   * Releases what the store opened itself (connections, file handles); a client or connection the
+   * caller handed in stays open. Call it once the store is no longer used (or give the store to
+   * createVerifier with `ownsStore: true`, and close the verifier). Idle stores never keep the
+   * process alive, so a forgotten close() costs open handles, not a hung exit.
+   */
   close(): Promise<void>
+}
+
+/**
+ * The ids a store accepts: what checkTokenId (token.ts) lets through, checked again at the store's
+ * own boundary, since stores are public too. A lone surrogate would become U+FFFD in a store's UTF-8,
+ * making two ids one token.
+ */
+export function checkStoreId(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || !isWellFormed(id)) {
+    throw new OtpError(
+      'INVALID_TOKEN_ID',
+      `a store's token id must be a non-empty, well-formed Unicode string, got ${id === '' ? 'an empty string' : typeof id === 'string' ? 'a string with a lone surrogate' : describe(id)}`,
+    )
+  }
+  return id
+}
+
+/** String.prototype.isWellFormed (ES2024, in Node 20), which the ES2022 lib does not declare: no lone surrogate. */
+export function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed()
 }

@@ -2,11 +2,13 @@
  * A token's two halves as the stores keep them, as text:
  * - its parameters (type, algorithm, digits, period, t0), fixed at enrollment and bound to the sealed
  *   secret, so that changing them in the store makes the secret fail to open;
- * - its state (position, drift, failures, lock), the only part a verification rewrites.
+ * - its state (position, drift, failures, lock), the only part a verification rewrites, stored with
+ *   a MAC that binds it to the token (crypto.ts), so that a state edited in the store is refused.
  */
 import { OtpError, describe } from '../core/errors.js'
 import { ALGORITHMS, type Algorithm } from '../core/kernel.js'
 import { MAX_COUNTER, checkCounter, checkDigits, checkTimeStep } from '../core/validate.js'
+import { isWellFormed } from './store.js'
 import type { EnrollParams, TokenInfo, TokenType } from './types.js'
 
 export interface TokenParams {
@@ -36,11 +38,18 @@ export interface TokenState {
 /** The longest token id, in UTF-16 units. */
 export const MAX_TOKEN_ID_LENGTH = 256
 
-/** A token id: a non-empty string of at most MAX_TOKEN_ID_LENGTH characters. */
+/**
+ * A token id: a non-empty string of at most MAX_TOKEN_ID_LENGTH UTF-16 units, and well-formed
+ * Unicode. Stores keep ids as UTF-8, where a lone surrogate becomes U+FFFD: two ids differing only by
+ * one would name the same token there, and a different one in memory.
+ */
 export function checkTokenId(id: unknown): string {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_TOKEN_ID_LENGTH) {
     const got = typeof id === 'string' ? `a string of ${id.length} characters` : describe(id)
-    throw new OtpError('INVALID_OPTIONS', `token id must be a string of 1 to ${MAX_TOKEN_ID_LENGTH} characters, got ${got}`)
+    throw new OtpError('INVALID_TOKEN_ID', `token id must be a string of 1 to ${MAX_TOKEN_ID_LENGTH} characters, got ${got}`)
+  }
+  if (!isWellFormed(id)) {
+    throw new OtpError('INVALID_TOKEN_ID', 'token id must be well-formed Unicode, got a string with a lone UTF-16 surrogate')
   }
   return id
 }
@@ -113,15 +122,19 @@ function parseParams(id: string, text: string): TokenParams {
   return Object.freeze({ type, algorithm, digits, period, t0 })
 }
 
-/** The stored text of a token's state; the position is decimal text, since counters reach 2^64 - 1. */
+/**
+ * The text of a token's state, without its MAC (crypto.ts adds and checks that): the position is
+ * decimal text, since counters reach 2^64 - 1. It is the JSON of [next as text, drift, failures,
+ * lockedUntil] less its brackets; all four are numbers, none needs escaping.
+ */
 export function encodeState(s: TokenState): string {
-  // The JSON of [next as text, drift, failures, lockedUntil]: all four are integers, none needs escaping.
-  return `["${s.next}",${s.drift},${s.failures},${s.lockedUntil}]`
+  return `"${s.next}",${s.drift},${s.failures},${s.lockedUntil}`
 }
 
+/** The state from its text, as encodeState wrote it (once its MAC has been checked). */
 export function decodeState(id: string, text: string): TokenState {
-  const fields = parseJson(id, text, 'state')
-  const [next, drift, failures, lockedUntil] = Array.isArray(fields) ? fields : []
+  const fields = parseJson(id, `[${text}]`, 'state')
+  const [next, drift, failures, lockedUntil] = Array.isArray(fields) && fields.length === 4 ? fields : []
   if (
     typeof next !== 'string' ||
     !/^\d{1,20}$/.test(next) ||

@@ -75,10 +75,20 @@ export type VerifyResult =
 
 /**
  * The outcome of a resync (RFC 4226 section 7.4; for TOTP, RFC 6238 section 6). On success the
- * token is unlocked and its failures cleared; `counter` (HOTP) is the counter the next code will use,
- * `drift` (TOTP) the drift learned from the codes.
+ * token's failures are cleared; `counter` (HOTP) is the counter the next code will use, `drift`
+ * (TOTP) the drift learned from the codes. A resync is throttled like a verification (RFC 4226
+ * section 7.3): a failed one counts as a failure, and a locked token answers 'LOCKED' without its
+ * codes being looked at, until `until` (or until an administrator's verifier.unlock()).
  */
 export type ResyncResult =
   | { readonly ok: true; readonly type: 'hotp'; readonly counter: number | bigint }
   | { readonly ok: true; readonly type: 'totp'; readonly step: number; readonly drift: number }
   | { readonly ok: false; readonly reason: 'INVALID'; readonly failures: number; readonly until?: number }
+  | { readonly ok: false; readonly reason: 'LOCKED'; readonly until: number }
+
+/** The outcome of verifier.replace(): the token as enrolled, and whether it took the place of another. */
+export interface ReplaceResult {
+  readonly token: TokenInfo
+  /** Whether a token was enrolled under the id before (its secret and state are gone). */
+  readonly replaced: boolean
+}

@@ -15,18 +15,27 @@ import { toKey, type Secret } from '../core/secret.js'
 import { MAX_RESYNC_CODES } from '../core/validate.js'
 import { createSealer, type Sealer, type SealingKey } from './crypto.js'
 import { createSecretCache } from './secret-cache.js'
-import { isDone, planResync, planVerify, type Decision, type Plan } from './decide.js'
+import { isDone, planResync, planVerify, unlocked, type Decision, type Plan } from './decide.js'
 import { runCheck, type CodeEngine } from './engine.js'
 import { checkCodeType, unknownToken, verifyAll, type ChunkContext, type OpenToken, type VerifyRequest } from './many.js'
 import { resolvePolicy, type VerifierPolicy } from './policy.js'
 import type { StoredToken, TokenStore } from './store.js'
 import { createMemoryStore } from './stores/memory.js'
-import { checkTokenId, decodeParams, decodeState, encodeParams, encodeState, paramsFromEnroll, tokenInfo } from './token.js'
-import type { EnrollParams, ResyncResult, TokenInfo, VerifyResult } from './types.js'
+import { checkTokenId, decodeParams, decodeState, encodeParams, encodeState, paramsFromEnroll, tokenInfo, type TokenState } from './token.js'
+import type { EnrollParams, ReplaceResult, ResyncResult, TokenInfo, VerifyResult } from './types.js'
 
 export interface VerifierOptions {
-  /** Where tokens live. Default: a new in-memory store (createMemoryStore). */
+  /** Where tokens live. Default: a new in-memory store (createMemoryStore), closed with the verifier. */
   store?: TokenStore
+  /**
+   * Whether verifier.close() also closes `store`. Default false: a store given in stays open, for
+   * other verifiers or for the caller to close. Give true when the store was made for this verifier
+   * alone, so that one close() releases everything:
+   *
+   *     const verifier = createVerifier({ store: await createSqliteStore('tokens.db'), ownsStore: true, key })
+   *     try { ... } finally { await verifier.close() }
+   */
+  ownsStore?: boolean
   /**
    * What computes the codes. Default: createEngine({ threads: 1 }), made on first use: a verifier's
    * chunks are small enough that handing them to worker threads costs more than it saves.
@@ -68,13 +77,31 @@ export interface Verifier {
    * One result per request, in order; a bad request gets its OtpError and the others go on.
    */
   verifyMany(requests: readonly VerifyRequest[]): Promise<Array<VerifyResult | OtpError>>
-  /** Finds the token's position from consecutive codes, unlocks it and clears its failures. */
+  /**
+   * Stores a new token, its secret sealed, in the place of any token enrolled under the same id (whose
+   * secret and state are lost), in one atomic store operation: a crash leaves the old token or the
+   * new one, never neither.
+   */
+  replace(tokenId: string, secret: Secret, params: EnrollParams): Promise<ReplaceResult>
+  /**
+   * Finds the token's position from policy.resyncCodes or more consecutive codes and clears its
+   * failures. Throttled like verify(): a locked token answers 'LOCKED' until its lock ends, and a
+   * failed resync counts as a failure. Throws OtpError('INVALID_CODES') for too few codes.
+   */
   resync(tokenId: string, codes: string[]): Promise<ResyncResult>
+  /**
+   * An administrator's unlock: clears the token's failures and lock, whatever its lock's delay, and
+   * resolves the token as it is now. Throws OtpError('UNKNOWN_TOKEN').
+   */
+  unlock(tokenId: string): Promise<TokenInfo>
   /** The token without its secret. Throws OtpError('UNKNOWN_TOKEN'). */
   inspect(tokenId: string): Promise<TokenInfo>
   /** Deletes a token; resolves whether it existed. */
   remove(tokenId: string): Promise<boolean>
-  /** Closes what the verifier made itself (its default engine and store); a given store stays open. */
+  /**
+   * Closes what the verifier made itself (its default engine and store), and the given store too
+   * with `ownsStore: true`; otherwise a given store stays open and is the caller's to close.
+   */
   close(): Promise<void>
 }
 
@@ -82,17 +109,20 @@ export interface Verifier {
  * Creates a verifier.
  *
  * @example
- * const verifier = createVerifier({ store: await createSqliteStore('tokens.db'), key })
+ * const verifier = createVerifier({ store: await createSqliteStore('tokens.db'), ownsStore: true, key })
  * await verifier.enroll('alice', secret, { type: 'totp' })
  * const result = await verifier.verify('alice', '287082')
  * if (result.ok) ... else if (result.reason === 'LOCKED') ... result.until
+ * await verifier.close() // closes the store too (ownsStore)
  */
 export function createVerifier(options: VerifierOptions = {}): Verifier {
   if (options === null || typeof options !== 'object') {
     throw new OtpError('INVALID_OPTIONS', `createVerifier options must be an object, got ${describe(options)}`)
   }
   const policy = resolvePolicy(options.policy)
-  checkShape(options.store, 'store', ['insert', 'get', 'getMany', 'compareAndSet', 'compareAndSetMany', 'delete', 'close'])
+  checkShape(options.store, 'store', ['insert', 'get', 'getMany', 'compareAndSet', 'compareAndSetMany', 'replace', 'delete', 'close'])
+  const ownsStore = options.ownsStore ?? false
+  if (typeof ownsStore !== 'boolean') throw new OtpError('INVALID_OPTIONS', `ownsStore must be a boolean, got ${describe(ownsStore)}`)
   checkShape(options.engine, 'engine', ['verifyTotp', 'verifyHotp', 'resyncHotp'])
   if (options.store !== undefined && options.key === undefined) {
     throw new OtpError('INVALID_OPTIONS', 'a verifier with a store needs `key`, the AES-GCM key its secrets are sealed with')
@@ -114,9 +144,14 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   }
   const cache = cacheSize > 0 ? createSecretCache(cacheSize) : undefined
 
+  /** The state of a stored token, once its MAC shows it is the one the verifier wrote. */
+  const stateOf = (stored: StoredToken): TokenState => decodeState(stored.id, sealer.openState(stored))
+  /** The stored text of a token's next state: a compare-and-set puts it at one past the version read. */
+  const nextState = (stored: StoredToken, state: TokenState): string => sealer.sealState(stored, stored.version + 1, encodeState(state))
+
   const open = (stored: StoredToken): OpenToken => {
     const params = decodeParams(stored.id, stored.params)
-    const state = decodeState(stored.id, stored.state)
+    const state = stateOf(stored)
     let secret = cache?.get(stored.id, stored.params, stored.secret)
     if (secret === undefined) {
       secret = sealer.open(stored.id, stored.params, stored.secret)
@@ -151,7 +186,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       const token = await read(id)
       const decision = await settle(token, decide(token, clock()))
       if (decision.state === null) return decision.result
-      const update = { id, version: token.stored.version, state: encodeState(decision.state) }
+      const update = { id, version: token.stored.version, state: nextState(token.stored, decision.state) }
       if (await store.compareAndSet(update)) return decision.result
       if (attempt >= policy.maxRetries) {
         throw new OtpError('STORE_CONFLICT', `token ${JSON.stringify(id)} kept changing under ${attempt + 1} attempts to update it`)
@@ -167,24 +202,40 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return commit(id, (t, now) => planVerify({ params: t.params, state: t.state, now, policy }, code))
   }
 
-  const chunkContext: ChunkContext = { store, policy, clock, engine, open, verify }
+  const chunkContext: ChunkContext = { store, policy, clock, engine, open, verify, nextState }
+
+  /** A new token as the store keeps it: its secret sealed, its state under a MAC, at a random first version. */
+  const storedToken = (id: string, secret: Secret, params: EnrollParams): { stored: StoredToken; info: TokenInfo } => {
+    const key = toKey(secret)
+    const enrolled = paramsFromEnroll(params)
+    const paramsText = encodeParams(enrolled.params)
+    try {
+      const sealed = sealer.seal(id, paramsText, key)
+      const version = firstVersion()
+      const token = { id, params: paramsText, secret: sealed }
+      const state = sealer.sealState(token, version, encodeState(enrolled.state))
+      return { stored: { ...token, state, version }, info: tokenInfo(id, enrolled.params, enrolled.state) }
+    } finally {
+      // A key decoded from base32 is ours to wipe; the caller's bytes are not.
+      if (key !== secret) key.fill(0)
+    }
+  }
 
   return {
     policy,
 
     async enroll(tokenId, secret, params) {
+      const { stored, info } = storedToken(checkTokenId(tokenId), secret, params)
+      await store.insert(stored)
+      return info
+    },
+
+    async replace(tokenId, secret, params) {
       const id = checkTokenId(tokenId)
-      const key = toKey(secret)
-      const enrolled = paramsFromEnroll(params)
-      const paramsText = encodeParams(enrolled.params)
-      try {
-        const sealed = sealer.seal(id, paramsText, key)
-        await store.insert({ id, secret: sealed, params: paramsText, state: encodeState(enrolled.state), version: firstVersion() })
-      } finally {
-        // A key decoded from base32 is ours to wipe; the caller's bytes are not.
-        if (key !== secret) key.fill(0)
-      }
-      return tokenInfo(id, enrolled.params, enrolled.state)
+      const { stored, info } = storedToken(id, secret, params)
+      cache?.delete(id)
+      const replaced = await store.replace(stored)
+      return { token: info, replaced }
     },
 
     verify,
@@ -202,11 +253,19 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       return commit(id, (t, now) => planResync({ params: t.params, state: t.state, now, policy }, codes))
     },
 
+    async unlock(tokenId) {
+      const id = checkTokenId(tokenId)
+      return commit(id, (t) => {
+        const state = unlocked(t.state)
+        return { done: { result: tokenInfo(id, t.params, state ?? t.state), state } }
+      })
+    },
+
     async inspect(tokenId) {
       const id = checkTokenId(tokenId)
       const stored = await store.get(id)
       if (stored === null) throw unknownToken(id)
-      return tokenInfo(id, decodeParams(id, stored.params), decodeState(id, stored.state))
+      return tokenInfo(id, decodeParams(id, stored.params), stateOf(stored))
     },
 
     async remove(tokenId) {
@@ -218,7 +277,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     async close() {
       cache?.clear()
       if (ownEngine !== undefined) await (await ownEngine).close()
-      if (options.store === undefined) await store.close()
+      if (options.store === undefined || ownsStore) await store.close()
     },
   }
 }

@@ -220,15 +220,21 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       expect(await verifier.inspect('bob')).toMatchObject({ failures: 0, lockedUntil: 0 })
     })
 
-    it('unlocks and resynchronises an HOTP token from consecutive codes (RFC 4226 section 7.4)', async () => {
-      const { verifier } = await setup({ maxFailures: 2, lockSeconds: 3600, resyncLookAhead: 500 })
+    it('resynchronises an HOTP token from consecutive codes once its lock has passed (RFC 4226 section 7.4)', async () => {
+      const { verifier, clock } = await setup({ maxFailures: 2, lockSeconds: 3600, maxLockSeconds: 7200, resyncLookAhead: 500 })
       await verifier.enroll('hw', SECRET, { type: 'hotp' })
       await verifier.verify('hw', hotp(SECRET, 300))
-      expect(await verifier.verify('hw', hotp(SECRET, 301))).toMatchObject({ reason: 'INVALID', failures: 2 })
+      const until = (T + 3600) * 1000
+      expect(await verifier.verify('hw', hotp(SECRET, 301))).toEqual({ ok: false, reason: 'INVALID', failures: 2, until })
       expect(await verifier.verify('hw', hotp(SECRET, 302))).toMatchObject({ reason: 'LOCKED' })
-      // Two codes that do not follow each other: no resync, one more failure.
+      // Locked: a resync is not even looked at, right codes or not.
+      expect(await verifier.resync('hw', [hotp(SECRET, 310), hotp(SECRET, 311)])).toEqual({ ok: false, reason: 'LOCKED', until })
+      expect(await verifier.inspect('hw')).toMatchObject({ counter: 0, failures: 2, lockedUntil: until })
+      clock.now = T + 3600
+      // Two codes that do not follow each other: no resync, one more failure, and a longer lock.
       const bad = await verifier.resync('hw', [hotp(SECRET, 310), hotp(SECRET, 312)])
-      expect(bad).toMatchObject({ ok: false, reason: 'INVALID', failures: 3 })
+      expect(bad).toEqual({ ok: false, reason: 'INVALID', failures: 3, until: (T + 3600 + 7200) * 1000 })
+      clock.now = T + 3600 + 7200
       expect(await verifier.resync('hw', [hotp(SECRET, 310), hotp(SECRET, 311)])).toEqual({ ok: true, type: 'hotp', counter: 312 })
       expect(await verifier.inspect('hw')).toMatchObject({ counter: 312, failures: 0, lockedUntil: 0 })
       expect(await verifier.verify('hw', hotp(SECRET, 311))).toEqual({ ok: false, reason: 'REPLAYED' })
@@ -236,6 +242,42 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       // Codes before the counter can never resync it backwards.
       expect(await verifier.resync('hw', [hotp(SECRET, 100), hotp(SECRET, 101)])).toMatchObject({ ok: false })
       expect((await verifier.inspect('hw')).counter).toBe(313)
+    })
+
+    it('throttles resync like verify: failures count, a lock holds, only unlock() lifts it early (RFC 4226 section 7.3)', async () => {
+      const { verifier, clock } = await setup({ maxFailures: 3, lockSeconds: 60, resyncLookAhead: 100 })
+      await verifier.enroll('hw', SECRET, { type: 'hotp' })
+      const right = [hotp(SECRET, 50), hotp(SECRET, 51)]
+      // Guesses, each one a failure, as many as a verification may make.
+      const guesses = [['000000', '111111'], ['222222', '333333'], ['444444', '555555']].map((codes) =>
+        codes.map((code) => (right.includes(code) ? '999999' : code)),
+      )
+      expect(await verifier.resync('hw', guesses[0]!)).toEqual({ ok: false, reason: 'INVALID', failures: 1 })
+      expect(await verifier.verify('hw', '000000')).toMatchObject({ reason: 'INVALID', failures: 2 })
+      const until = (T + 60) * 1000
+      expect(await verifier.resync('hw', guesses[1]!)).toEqual({ ok: false, reason: 'INVALID', failures: 3, until })
+      // Locked: neither a further guess nor the right codes are looked at; the lock does not move.
+      for (let i = 0; i < 20; i++) expect(await verifier.resync('hw', guesses[2]!)).toEqual({ ok: false, reason: 'LOCKED', until })
+      expect(await verifier.resync('hw', right)).toEqual({ ok: false, reason: 'LOCKED', until })
+      expect(await verifier.inspect('hw')).toMatchObject({ counter: 0, failures: 3, lockedUntil: until })
+      // An administrator lifts the lock; the token's position is untouched.
+      expect(await verifier.unlock('hw')).toMatchObject({ counter: 0, failures: 0, lockedUntil: 0 })
+      expect(await verifier.resync('hw', right)).toEqual({ ok: true, type: 'hotp', counter: 52 })
+      expect(await verifier.unlock('hw')).toMatchObject({ counter: 52, failures: 0, lockedUntil: 0 })
+      expect((await rejected(verifier.unlock('nobody'))).code).toBe('UNKNOWN_TOKEN')
+      // The same holds for TOTP, and a lock that has passed needs no unlock.
+      await verifier.enroll('fob', SECRET, { type: 'totp' })
+      for (const codes of guesses) await verifier.resync('fob', codes)
+      expect(await verifier.resync('fob', [codeAt(0), codeAt(1)])).toEqual({ ok: false, reason: 'LOCKED', until })
+      clock.now = T + 60
+      expect(await verifier.resync('fob', [codeAt(2), codeAt(3)])).toMatchObject({ ok: true, type: 'totp', step: STEP + 3 })
+    })
+
+    it('asks a resync for at least 2 codes: one guessed code cannot unlock a token', async () => {
+      const { verifier } = await setup()
+      await verifier.enroll('hw', SECRET, { type: 'hotp' })
+      expect((await rejected(verifier.resync('hw', [hotp(SECRET, 5)]))).code).toBe('INVALID_CODES')
+      expect(await verifier.inspect('hw')).toMatchObject({ counter: 0, failures: 0 })
     })
 
     it('resynchronises a TOTP token that drifted out of the window, and learns its drift', async () => {
@@ -324,6 +366,87 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       // A verification that read the old token now tries to write its decision.
       expect(await store.compareAndSet({ id: 'eve', version: old.version, state: old.state.replace('"0"', '"9"') })).toBe(false)
       expect(await verifier.inspect('eve')).toMatchObject({ counter: 0 })
+    })
+
+    it('refuses token ids that are not well-formed Unicode, at the verifier and at the store', async () => {
+      const { store, verifier } = await setup()
+      // UTF-8 has no lone surrogates: stores that keep ids as UTF-8 would make these two one id.
+      for (const id of ['a\uD800', 'a\uDC00', '\uDFFFb', 'x\uD83D']) {
+        expect((await rejected(verifier.enroll(id, SECRET, { type: 'totp' }))).code).toBe('INVALID_TOKEN_ID')
+        expect((await rejected(verifier.verify(id, '123456'))).code).toBe('INVALID_TOKEN_ID')
+        const stored = { id, secret: new Uint8Array([1]), params: 'p', state: 's', version: 1 }
+        for (const call of [
+          () => store.insert(stored),
+          () => store.replace(stored),
+          () => store.get(id),
+          () => store.getMany(['ok', id]),
+          () => store.compareAndSet({ id, version: 1, state: 's' }),
+          () => store.compareAndSetMany([{ id, version: 1, state: 's' }]),
+          () => store.delete(id),
+        ]) {
+          expect((await rejected(call())).code).toBe('INVALID_TOKEN_ID')
+        }
+      }
+      expect(await store.get('a\uFFFD')).toBeNull()
+      // A well-formed pair is a character like any other.
+      await verifier.enroll('\uD83D\uDE00', SECRET, { type: 'hotp' })
+      expect(await verifier.verify('\uD83D\uDE00', hotp(SECRET, 0))).toMatchObject({ ok: true })
+    })
+
+    it('replaces a token in one store operation: never missing, its old secret and state gone', async () => {
+      const { store, verifier } = await setup()
+      const other = new Uint8Array(20).fill(5)
+      expect(await verifier.replace('rex', SECRET, { type: 'hotp', counter: 7 })).toEqual({
+        replaced: false,
+        token: expect.objectContaining({ id: 'rex', type: 'hotp', counter: 7 }),
+      })
+      expect(await verifier.verify('rex', hotp(SECRET, 7))).toMatchObject({ ok: true })
+      for (let i = 0; i < 4; i++) await verifier.verify('rex', '000000')
+      // Readers racing the replacement see the old token or the new one, never none.
+      const seen: Array<string | null> = []
+      let done = false
+      const replacing = verifier.replace('rex', other, { type: 'totp', digits: 8 }).finally(() => (done = true))
+      while (!done) seen.push((await store.get('rex'))?.params ?? null)
+      expect(await replacing).toEqual({ replaced: true, token: expect.objectContaining({ type: 'totp', digits: 8, failures: 0 }) })
+      expect(seen).not.toContain(null)
+      expect(await verifier.inspect('rex')).toMatchObject({ type: 'totp', digits: 8, failures: 0, lastStep: null })
+      expect(await verifier.verify('rex', totp(other, { time: T, digits: 8 }))).toMatchObject({ ok: true })
+      expect(await store.delete('rex')).toBe(true)
+    })
+
+    it('refuses a state changed in the store, by anyone without the key: TOKEN_TAMPERED, never accepted', async () => {
+      const { store, verifier } = await setup({ maxFailures: 2, lockSeconds: 3600 })
+      await verifier.enroll('hw', SECRET, { type: 'hotp' })
+      await verifier.enroll('fob', SECRET, { type: 'totp' })
+      const fresh = (await store.get('hw'))!
+      expect(await verifier.verify('hw', hotp(SECRET, 0))).toMatchObject({ ok: true })
+      expect(await verifier.verify('fob', codeAt(0))).toMatchObject({ ok: true })
+      const used = (await store.get('hw'))!
+      expect(used.state).toContain('"1"')
+      /** Writes `state` over the token the way an attacker with the store's credentials can. */
+      const forge = async (id: string, edit: (state: string) => string) => {
+        const now = (await store.get(id))!
+        expect(await store.compareAndSet({ id, version: now.version, state: edit(now.state) })).toBe(true)
+      }
+      // The counter moved back: the used code must not come back to life.
+      await forge('hw', (state) => state.replace('"1"', '"0"'))
+      expect((await rejected(verifier.verify('hw', hotp(SECRET, 0)))).code).toBe('TOKEN_TAMPERED')
+      expect((await rejected(verifier.inspect('hw'))).code).toBe('TOKEN_TAMPERED')
+      // The state of the fresh token, MAC and all, put back at a later version.
+      await forge('hw', () => fresh.state)
+      expect((await rejected(verifier.verify('hw', hotp(SECRET, 0)))).code).toBe('TOKEN_TAMPERED')
+      // Another token's state, moved over.
+      const fob = (await store.get('fob'))!
+      await forge('hw', () => fob.state)
+      expect((await rejected(verifier.verify('hw', hotp(SECRET, 1)))).code).toBe('TOKEN_TAMPERED')
+      // A lock lifted, or failures cleared, by hand.
+      await verifier.verify('fob', '000000')
+      expect(await verifier.verify('fob', '000000')).toMatchObject({ reason: 'INVALID', failures: 2 })
+      await forge('fob', (state) => state.replace(/,2,\d+,/, ',0,0,'))
+      expect((await rejected(verifier.verify('fob', codeAt(1)))).code).toBe('TOKEN_TAMPERED')
+      const [batched] = await verifier.verifyMany([{ tokenId: 'fob', code: codeAt(1) }])
+      expect((batched as OtpError).code).toBe('TOKEN_TAMPERED')
+      expect(await verifier.inspect('hw').catch((error: OtpError) => error.code)).toBe('TOKEN_TAMPERED')
     })
 
     it('keeps 64-bit HOTP counters exact', async () => {

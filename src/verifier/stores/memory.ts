@@ -3,7 +3,7 @@
  * a time, so each method body is already atomic; the copies keep callers from changing stored bytes.
  */
 import { OtpError } from '../../core/errors.js'
-import type { StateUpdate, StoredToken, TokenStore } from '../store.js'
+import { checkStoreId, type StateUpdate, type StoredToken, type TokenStore } from '../store.js'
 
 /** Creates an empty store that lives as long as the process. */
 export function createMemoryStore(): TokenStore {
@@ -13,7 +13,7 @@ export function createMemoryStore(): TokenStore {
   const copy = (token: StoredToken): StoredToken => ({ ...token, secret: new Uint8Array(token.secret) })
 
   const compareAndSet = ({ id, version, state }: StateUpdate): boolean => {
-    const token = tokens.get(id)
+    const token = tokens.get(checkStoreId(id))
     if (token === undefined || token.version !== version) return false
     tokens.set(id, { ...token, state, version: version + 1 })
     return true
@@ -21,18 +21,18 @@ export function createMemoryStore(): TokenStore {
 
   return {
     async insert(token) {
-      if (tokens.has(token.id)) {
+      if (tokens.has(checkStoreId(token.id))) {
         throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
       }
       tokens.set(token.id, copy(token))
     },
     async get(id) {
-      const token = tokens.get(id)
+      const token = tokens.get(checkStoreId(id))
       return token === undefined ? null : copy(token)
     },
     async getMany(ids) {
       return ids.map((id) => {
-        const token = tokens.get(id)
+        const token = tokens.get(checkStoreId(id))
         return token === undefined ? null : copy(token)
       })
     },
@@ -42,8 +42,13 @@ export function createMemoryStore(): TokenStore {
     async compareAndSetMany(updates) {
       return updates.map(compareAndSet)
     },
+    async replace(token) {
+      const replaced = tokens.has(checkStoreId(token.id))
+      tokens.set(token.id, copy(token))
+      return replaced
+    },
     async delete(id) {
-      return tokens.delete(id)
+      return tokens.delete(checkStoreId(id))
     },
     async close() {
       tokens.clear()
