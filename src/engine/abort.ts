@@ -88,7 +88,4 @@ export class Cancel {
   }
 }
 
-/** Lets timers and I/O run (an abort among them) between two stretches of work in this thread. */
-export function yieldTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
+export { yieldTurn } from './yield-turn.js'
