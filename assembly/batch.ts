@@ -8,6 +8,7 @@ import {
   REC_DIGITS, REC_HI, REC_KEY, REC_LO, REC_OUT, STATE_SLOT,
 } from './layout'
 import { counterOf, hotpAt, verifyWindow } from './otp'
+import { PREPARED_KEY, takePrepared } from './prepared'
 
 /** Entry `i` of a u32 column. */
 // @ts-ignore: decorator
@@ -27,12 +28,13 @@ import { counterOf, hotpAt, verifyWindow } from './otp'
   return KEY_STATES + <usize>key * STATE_SLOT
 }
 
-/** Prepares the midstates of keys 0 .. nkeys - 1, then wipes their raw bytes. */
+/** Prepares the midstates of keys 0 .. nkeys - 1 (a prepared key's are copied), then wipes their raw bytes. */
 function prepareKeys(nkeys: u32): void {
   for (let k: u32 = 0; k < nkeys; k++) {
     const start = u32At(KEY_OFFSETS, k)
     const end = u32At(KEY_OFFSETS, k + 1)
-    hmacKey(load<u8>(KEY_ALGORITHMS + k), KEY_BYTES + start, end - start, slotOf(k))
+    const alg: u32 = load<u8>(KEY_ALGORITHMS + k) & ~PREPARED_KEY
+    if (!takePrepared(alg, k, KEY_BYTES + start, slotOf(k))) hmacKey(alg, KEY_BYTES + start, end - start, slotOf(k))
   }
   memory.fill(KEY_BYTES, 0, u32At(KEY_OFFSETS, nkeys))
 }

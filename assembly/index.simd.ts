@@ -17,6 +17,7 @@ export {
   KEY_OFFSETS, KEY_ALGORITHMS, KEY_BYTES, CODES,
 } from './layout'
 export { NO_MATCH } from './otp'
+export { KEY_STATE } from './prepared'
 export { setKey, clearKey, hotp } from './index'
 export { verifyRecords as verifyBatch, generateRecords as generateBatch } from './simd/batch'
 

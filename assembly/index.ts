@@ -15,6 +15,7 @@ export {
   KEY_OFFSETS, KEY_ALGORITHMS, KEY_BYTES, CODES,
 } from './layout'
 export { NO_MATCH } from './otp'
+export { KEY_STATE } from './prepared'
 export { verifyRecords as verifyBatch, generateRecords as generateBatch } from './batch'
 
 /**

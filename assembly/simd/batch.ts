@@ -38,6 +38,7 @@ import {
   REC_LO, REC_OUT,
 } from '../layout'
 import { NO_MATCH } from '../otp'
+import { takePrepared } from '../prepared'
 import { gatherKey, gatherKeys, hmacLanes, lanesOf, loadKeyLane, prepareKeyLanes, wipeLanes } from './hmac'
 import { COLUMN_BLOCK, COLUMN_RECORD, COLUMN_SLOT, COLUMN_STATES, LANE_COUNTERS, LANE_DELTA, LANE_RECORD } from './layout'
 import { keepBest, keepBestLanes, laneValue, modulus } from './otp'
@@ -52,7 +53,8 @@ const ALGORITHMS: u32 = 3
 
 /**
  * Prepares the midstates of keys 0 .. nkeys - 1, then wipes their raw bytes. Keys of at most a block
- * go through the lanes, one algorithm per pass; longer keys through the scalar hmacKey.
+ * go through the lanes, one algorithm per pass; longer keys through the scalar hmacKey; prepared keys
+ * (../prepared.ts) are copied into their slots.
  */
 function prepareKeys(nkeys: u32): void {
   for (let alg: u32 = 0; alg < ALGORITHMS; alg++) {
@@ -60,6 +62,7 @@ function prepareKeys(nkeys: u32): void {
     const block = blockBytes(alg)
     let n: u32 = 0
     for (let k: u32 = 0; k < nkeys; k++) {
+      if (takePrepared(alg, k, KEY_BYTES + u32At(KEY_OFFSETS, k), slotOf(k))) continue
       if (algorithmOf(k) != alg) continue
       const start = u32At(KEY_OFFSETS, k)
       const len = u32At(KEY_OFFSETS, k + 1) - start

@@ -26,6 +26,20 @@ export type Backend = 'wasm-simd' | 'wasm' | 'js'
 export const NO_MATCH = 0x7fffffff
 
 /**
+ * Bytes of a prepared key: the HMAC midstates of RFC 2104 section 2, H(IV, K ^ ipad) at +0 and
+ * H(IV, K ^ opad) at +64, each the hash's chaining words in little-endian order (u32 words for
+ * SHA-1 and SHA-256, u64 words for SHA-512), zeros after. Every kernel reads and writes this one
+ * layout (it is the WASM kernel's midstate slot), so prepared keys move between backends and threads.
+ */
+export const PREPARED_KEY_BYTES = 128
+
+/**
+ * Set in a batch's `keyAlgorithms[k]` (above the AlgorithmId) when key k's bytes are a prepared key
+ * (PREPARED_KEY_BYTES of midstates) rather than the raw key: the kernel skips its key setup.
+ */
+export const PREPARED_KEY = 4
+
+/**
  * A batch of records in columns: the form batches take past the convenience layer.
  *
  * Keys are stored once each (identity providers verify many codes of the same user) and records
@@ -40,7 +54,7 @@ export interface PackedBatch {
   readonly keyBytes: Uint8Array
   /** Key k is `keyBytes.subarray(keyOffsets[k], keyOffsets[k + 1])`; length = number of keys + 1. */
   readonly keyOffsets: Uint32Array
-  /** The AlgorithmId of each key's HMAC. */
+  /** The AlgorithmId of each key's HMAC, with PREPARED_KEY added where the key's bytes are midstates. */
   readonly keyAlgorithms: Uint8Array
   /** Per record: which key. */
   readonly keyIndex: Uint32Array
@@ -91,6 +105,38 @@ export interface Kernel {
   scan(
     alg: AlgorithmId,
     key: Uint8Array,
+    hi: number,
+    lo: number,
+    count: number,
+    codes: ArrayLike<number>,
+    digits: number,
+  ): number
+
+  /**
+   * Writes the prepared key of `key` (its midstates, in the layout of PREPARED_KEY_BYTES) into the
+   * first PREPARED_KEY_BYTES of `out`. Two compressions (plus the hash of a key longer than a block).
+   */
+  prepareKey(alg: AlgorithmId, key: Uint8Array, out: Uint8Array): void
+
+  /** `hotp` with a prepared key (PREPARED_KEY_BYTES of midstates): exactly two compressions. */
+  hotpPrepared(alg: AlgorithmId, state: Uint8Array, hi: number, lo: number, digits: number): number
+
+  /** `verify` with a prepared key. */
+  verifyPrepared(
+    alg: AlgorithmId,
+    state: Uint8Array,
+    hi: number,
+    lo: number,
+    code: number,
+    digits: number,
+    behind: number,
+    ahead: number,
+  ): number
+
+  /** `scan` with a prepared key. */
+  scanPrepared(
+    alg: AlgorithmId,
+    state: Uint8Array,
     hi: number,
     lo: number,
     count: number,

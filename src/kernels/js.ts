@@ -3,17 +3,14 @@
  * (a Content-Security-Policy without 'wasm-unsafe-eval', an old runtime).
  *
  * Like the WASM kernel it pays key setup once per key: `hmac.create` absorbs the ipad and opad
- * blocks, and each counter then clones that keyed state instead of re-deriving it.
+ * blocks, and each counter then clones that keyed state instead of re-deriving it. A prepared key
+ * (its midstates) is loaded into a keyed state without any key setup (js-midstates.ts).
  */
-import { hmac, type _HMAC } from '@noble/hashes/hmac.js'
-import { sha1 } from '@noble/hashes/legacy.js'
-import { sha256, sha512 } from '@noble/hashes/sha2.js'
-import { NO_MATCH, type AlgorithmId, type Kernel, type PackedBatch } from '../core/kernel.js'
+import { hmac } from '@noble/hashes/hmac.js'
+import { NO_MATCH, PREPARED_KEY, type AlgorithmId, type Kernel, type PackedBatch } from '../core/kernel.js'
 import { equalMask, truncate } from '../core/truncate.js'
 import { jsMessageKernel } from './js-message.js'
-
-type Keyed = _HMAC<any>
-const HASHES = [sha1, sha256, sha512] as const
+import { HASHES, keyedShell, loadMidstates, storeMidstates, type Keyed } from './js-midstates.js'
 
 /** A keyed HMAC state and the scratch to compute one counter's HOTP from it without allocating. */
 class KeyedHotp {
@@ -23,8 +20,14 @@ class KeyedHotp {
   private readonly counterView = new DataView(this.counter.buffer)
   private readonly mac: Uint8Array
 
-  constructor(alg: AlgorithmId, key: Uint8Array) {
-    this.keyed = hmac.create(HASHES[alg], key)
+  /** `key` is the raw key, or with `prepared` its midstates (PREPARED_KEY_BYTES): no key setup then. */
+  constructor(alg: AlgorithmId, key: Uint8Array, prepared = false) {
+    if (prepared) {
+      this.keyed = keyedShell(alg)
+      loadMidstates(alg, this.keyed, key)
+    } else {
+      this.keyed = hmac.create(HASHES[alg], key)
+    }
     this.work = this.keyed.clone()
     this.mac = new Uint8Array(this.keyed.outputLen)
   }
@@ -92,7 +95,8 @@ function forEachKey(batch: PackedBatch, body: (keyed: KeyedHotp, record: number)
       let state = keyed[k]
       if (state === undefined) {
         const key = batch.keyBytes.subarray(batch.keyOffsets[k], batch.keyOffsets[k + 1])
-        state = keyed[k] = new KeyedHotp(batch.keyAlgorithms[k] as AlgorithmId, key)
+        const alg = batch.keyAlgorithms[k]!
+        state = keyed[k] = new KeyedHotp((alg & ~PREPARED_KEY) as AlgorithmId, key, alg >= PREPARED_KEY)
       }
       body(state, i)
     }
@@ -103,8 +107,8 @@ function forEachKey(batch: PackedBatch, body: (keyed: KeyedHotp, record: number)
 
 /** Creates the JS kernel. It holds no state between calls. */
 export function createJsKernel(): Kernel {
-  function withKey<T>(alg: AlgorithmId, key: Uint8Array, body: (keyed: KeyedHotp) => T): T {
-    const keyed = new KeyedHotp(alg, key)
+  function withKey<T>(alg: AlgorithmId, key: Uint8Array, body: (keyed: KeyedHotp) => T, prepared = false): T {
+    const keyed = new KeyedHotp(alg, key, prepared)
     try {
       return body(keyed)
     } finally {
@@ -119,6 +123,16 @@ export function createJsKernel(): Kernel {
       withKey(alg, key, (k) => verifyKeyed(k, hi, lo, code, digits, behind, ahead)),
     scan: (alg, key, hi, lo, count, codes, digits) =>
       withKey(alg, key, (k) => scanKeyed(k, hi, lo, count, codes, digits)),
+    prepareKey(alg, key, out) {
+      const keyed = hmac.create(HASHES[alg], key)
+      storeMidstates(alg, keyed, out)
+      keyed.destroy()
+    },
+    hotpPrepared: (alg, state, hi, lo, digits) => withKey(alg, state, (k) => k.value(hi, lo, 0, digits), true),
+    verifyPrepared: (alg, state, hi, lo, code, digits, behind, ahead) =>
+      withKey(alg, state, (k) => verifyKeyed(k, hi, lo, code, digits, behind, ahead), true),
+    scanPrepared: (alg, state, hi, lo, count, codes, digits) =>
+      withKey(alg, state, (k) => scanKeyed(k, hi, lo, count, codes, digits), true),
     verifyBatch(batch, delta) {
       forEachKey(batch, (keyed, i) => {
         delta[i] = verifyKeyed(

@@ -9,7 +9,7 @@
 import { counterChunks } from '../core/counter-chunks.js'
 import { OtpError } from '../core/errors.js'
 import { KeyPicker, type KeyColumns, type Picked } from './key-picker.js'
-import type { AlgorithmId, Backend, Kernel, PackedBatch } from '../core/kernel.js'
+import { PREPARED_KEY_BYTES, type AlgorithmId, type Backend, type Kernel, type PackedBatch } from '../core/kernel.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
 import { wasmMessageKernel } from './wasm-message.js'
 
@@ -38,6 +38,8 @@ export interface WasmExports {
   readonly CODES: WebAssembly.Global
   /** What verify returns when nothing matches (NO_MATCH of src/kernel.ts). */
   readonly NO_MATCH: WebAssembly.Global
+  /** The midstate slot of the single-key calls (PREPARED_KEY_BYTES): setKey fills it, or the host writes a prepared key. */
+  readonly KEY_STATE: WebAssembly.Global
   /** Prepares the midstates of the `len`-byte key at KEY_BYTES and wipes the key bytes (RFC 2104 section 2). */
   setKey(alg: number, len: number): void
   /** Wipes the prepared key. */
@@ -57,7 +59,7 @@ const FUNCTIONS = ['setKey', 'clearKey', 'hotp', 'verify', 'scan', 'verifyBatch'
 const GLOBALS = [
   'RECORD_CAPACITY', 'KEY_CAPACITY', 'KEY_BYTES_CAPACITY', 'CODES_CAPACITY', 'REC_KEY', 'REC_HI', 'REC_LO',
   'REC_CODE', 'REC_BEHIND', 'REC_AHEAD', 'REC_OUT', 'REC_DIGITS', 'KEY_OFFSETS', 'KEY_ALGORITHMS', 'KEY_BYTES',
-  'CODES', 'NO_MATCH',
+  'CODES', 'NO_MATCH', 'KEY_STATE',
 ] as const
 
 /**
@@ -132,6 +134,62 @@ class WasmKernel implements Kernel {
     this.x.setKey(alg, key.length)
   }
 
+  /** Writes a prepared key's midstates into the single-key slot. Pair with clearKey(). */
+  private setState(state: Uint8Array): void {
+    this.views()
+    this.u8.set(state, this.at.KEY_STATE)
+  }
+
+  prepareKey(alg: AlgorithmId, key: Uint8Array, out: Uint8Array): void {
+    this.setKey(alg, key)
+    try {
+      const at = this.at.KEY_STATE
+      out.set(this.u8.subarray(at, at + PREPARED_KEY_BYTES))
+    } finally {
+      this.x.clearKey()
+    }
+  }
+
+  hotpPrepared(alg: AlgorithmId, state: Uint8Array, hi: number, lo: number, digits: number): number {
+    this.setState(state)
+    try {
+      return this.x.hotp(alg, hi, lo, digits)
+    } finally {
+      this.x.clearKey()
+    }
+  }
+
+  verifyPrepared(
+    alg: AlgorithmId,
+    state: Uint8Array,
+    hi: number,
+    lo: number,
+    code: number,
+    digits: number,
+    behind: number,
+    ahead: number,
+  ): number {
+    this.setState(state)
+    try {
+      return this.x.verify(alg, hi, lo, code, digits, behind, ahead)
+    } finally {
+      this.x.clearKey()
+    }
+  }
+
+  scanPrepared(
+    alg: AlgorithmId,
+    state: Uint8Array,
+    hi: number,
+    lo: number,
+    count: number,
+    codes: ArrayLike<number>,
+    digits: number,
+  ): number {
+    this.setState(state)
+    return this.scanSet(alg, hi, lo, count, codes, digits)
+  }
+
   hotp(alg: AlgorithmId, key: Uint8Array, hi: number, lo: number, digits: number): number {
     this.setKey(alg, key)
     try {
@@ -169,6 +227,11 @@ class WasmKernel implements Kernel {
     digits: number,
   ): number {
     this.setKey(alg, key)
+    return this.scanSet(alg, hi, lo, count, codes, digits)
+  }
+
+  /** The scan of `scan` over the key already in the single-key slot; wipes it after. */
+  private scanSet(alg: AlgorithmId, hi: number, lo: number, count: number, codes: ArrayLike<number>, digits: number): number {
     try {
       const base = this.at.CODES >>> 2
       for (let j = 0; j < codes.length; j++) this.u32[base + j] = codes[j]!
