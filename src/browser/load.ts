@@ -1,13 +1,13 @@
 /**
  * Loads a kernel in a browser, where a module above 4 KB cannot be compiled synchronously on the
- * main thread: the WASM files are fetched from next to this module and compiled asynchronously,
- * once per page (or worker) and build. Unlike Node's loader (src/engine/wasm-load.ts), which reads a
- * whole file before compiling it, a build served as application/wasm compiles while it downloads.
+ * main thread: the WASM build comes from the entry's source (fetched from next to the script, or
+ * embedded in it: src/browser/wasm-source.ts) and is compiled asynchronously, once per page (or
+ * worker) and build.
  *
- * The files are fetched, not embedded: 270 KB of WASM as base64 would be 360 KB more script to parse
- * on every load, even for pages whose Content-Security-Policy forbids WASM and that only ever run the
- * JS kernel. `new URL('./x.wasm', import.meta.url)` with a literal path is the form that bundlers
- * (Vite, webpack 5, Parcel) recognise and copy along with the script.
+ * `backend: 'auto'` falls back to the JS kernel when no build loads, and says so once per page with
+ * console.warn: the answers stay right, but a page that meant to run WASM (a bundler that dropped
+ * the .wasm files, a host serving its index.html in their place, a strict policy) should learn why
+ * it runs several times slower.
  */
 import { OtpError } from '../core/errors.js'
 import type { Kernel } from '../core/kernel.js'
@@ -15,6 +15,7 @@ import type { BackendChoice } from '../kernels/select.js'
 import { createJsKernel } from '../kernels/js.js'
 import { createWasmKernel } from '../kernels/wasm.js'
 import type { WasmFlavor } from '../kernels/wasm-load.js'
+import { wasmSource } from './wasm-fetched.js'
 
 /** How to pick a WASM build. */
 export interface WasmPreference {
@@ -22,14 +23,9 @@ export interface WasmPreference {
   simd?: boolean
 }
 
-/** Where each build lives: literal paths, so that bundlers find them. */
-function wasmFile(flavor: WasmFlavor): URL {
-  return flavor === 'wasm-simd' ? new URL('./otp-simd.wasm', import.meta.url) : new URL('./otp.wasm', import.meta.url)
-}
-
 /**
  * The smallest module that uses a v128 instruction: validating it tells whether this browser has
- * WASM SIMD before 200 KB are fetched for nothing. Validation compiles no code, so a CSP does not
+ * WASM SIMD before 120 KB are fetched for nothing. Validation compiles no code, so a CSP does not
  * block it.
  */
 const SIMD_PROBE = new Uint8Array([
@@ -44,37 +40,13 @@ function hasSimd(): boolean {
   }
 }
 
-/**
- * Fetches and compiles one build. Served as application/wasm, it compiles while it downloads;
- * served as anything else (a misconfigured host), it is read whole first.
- * @throws OtpError('WASM_UNAVAILABLE') when the fetch fails or the module does not compile (no SIMD
- * here, or a CSP without 'wasm-unsafe-eval').
- */
-async function fetchWasm(flavor: WasmFlavor): Promise<WebAssembly.Module> {
-  const url = wasmFile(flavor)
-  const name = url.pathname.slice(url.pathname.lastIndexOf('/') + 1)
-  let response: Response
-  try {
-    response = await fetch(url)
-    if (!response.ok) throw new Error(`HTTP ${response.status}`)
-  } catch (cause) {
-    throw new OtpError('WASM_UNAVAILABLE', `cannot fetch the WASM kernel (${name})`, { cause })
-  }
-  try {
-    const streamed = response.headers.get('content-type')?.startsWith('application/wasm')
-    return streamed ? await WebAssembly.compileStreaming(response) : await WebAssembly.compile(await response.arrayBuffer())
-  } catch (cause) {
-    throw new OtpError('WASM_UNAVAILABLE', `cannot compile the WASM kernel (${name})`, { cause })
-  }
-}
-
 // Compiled modules; a failed load is forgotten, so that a later call may retry (a network error).
 const modules = new Map<WasmFlavor, Promise<WebAssembly.Module>>()
 
 function compiled(flavor: WasmFlavor): Promise<WebAssembly.Module> {
   let module = modules.get(flavor)
   if (!module) {
-    module = fetchWasm(flavor)
+    module = wasmSource.compile(flavor)
     modules.set(flavor, module)
     module.catch(() => modules.delete(flavor))
   }
@@ -104,14 +76,31 @@ export async function loadWasmKernel(preference: WasmPreference = {}): Promise<K
   throw failure
 }
 
-/** A kernel for a backend choice: 'auto' falls back to the JS kernel when no WASM build loads. */
+let warned = false
+
+/**
+ * Tells the developer, once per page, that 'auto' fell back to JS and why. Not where there is no
+ * WebAssembly at all: nothing can be done about that.
+ */
+function warnFallback(error: OtpError): void {
+  if (warned || typeof WebAssembly !== 'object') return
+  warned = true
+  const cause = error.cause === undefined ? '' : ` (${String(error.cause)})`
+  console.warn(
+    `otp-wasm: ${error.message}${cause}; running on the JS kernel, which gives the same codes several times slower. ` +
+      `To load the WASM: ${wasmSource.remedy}.`,
+  )
+}
+
+/** A kernel for a backend choice: 'auto' falls back to the JS kernel, with a warning, when no WASM build loads. */
 export async function loadKernel(choice: BackendChoice, preference: WasmPreference = {}): Promise<Kernel> {
   if (choice === 'js') return createJsKernel()
   if (choice === 'wasm') return loadWasmKernel(preference)
   try {
     return await loadWasmKernel(preference)
   } catch (error) {
-    if (error instanceof OtpError && error.code === 'WASM_UNAVAILABLE') return createJsKernel()
-    throw error
+    if (!(error instanceof OtpError) || error.code !== 'WASM_UNAVAILABLE') throw error
+    warnFallback(error)
+    return createJsKernel()
   }
 }

@@ -1,0 +1,23 @@
+/**
+ * Where a browser build gets its WASM kernel from. The default entry fetches the files from next to
+ * its script (src/browser/wasm-fetched.ts); `otp-wasm/inline` carries them in the script, as base64
+ * (src/browser/wasm-embedded.ts), for bundlers that do not emit the package's .wasm files. The
+ * loader (src/browser/load.ts) caches the compiled modules and picks the build; a source only
+ * compiles one.
+ */
+import type { WasmFlavor } from '../kernels/wasm-load.js'
+
+/** One way to get the compiled kernel builds. */
+export interface WasmSource {
+  /**
+   * Gets one build and compiles it.
+   * @throws OtpError('WASM_UNAVAILABLE') naming where the build was looked for, when it cannot be
+   * had or does not compile (a Content-Security-Policy without 'wasm-unsafe-eval').
+   */
+  compile(flavor: WasmFlavor): Promise<WebAssembly.Module>
+  /** What a developer can do when no build loads, for the warning of a fall back to JS. */
+  readonly remedy: string
+}
+
+/** The advice every warning ends with: a policy that forbids compiling WASM is the other cause. */
+export const CSP_REMEDY = "under a Content-Security-Policy, allow 'wasm-unsafe-eval' in script-src"
