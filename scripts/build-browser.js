@@ -1,48 +1,84 @@
 #!/usr/bin/env node
 // Builds the browser files with esbuild:
-//   dist/browser/    the library for browsers (src/browser/index.ts) as one ES module, otp-wasm.js,
-//                    the lazily loaded qrcode chunk, and the WASM builds it fetches from next to itself;
-//   dist/playground/ the playground (playground/): a static folder any web server can serve, with its
-//                    own copy of dist/browser/ under lib/, which its scripts import as they are.
-// The library bundle must not pull in Node: esbuild fails on a node: import for the browser platform,
-// and the metafile check below refuses piscina or the worker pool.
+//   dist/browser/     the library for browsers (src/browser/index.ts) as ES modules:
+//                     otp-wasm.js, which fetches the WASM builds from next to itself (copied there);
+//                     otp-wasm-inline.js (`otp-wasm/inline`), the same with both builds embedded as
+//                     base64, generated here from build/*.wasm, for bundlers that do not emit .wasm
+//                     files; and the qrcode chunk each imports on first use.
+//   playground/dist/  the playground (playground/): a static folder any web server can serve, with
+//                     its own copy of the library under lib/. It is not part of the package.
+// The library must not reach a Node module: for the browser platform, with nothing external,
+// esbuild fails on any import of a Node built-in, piscina's among them.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 const LIB = root('dist/browser')
-const SITE = root('dist/playground')
+const SITE = root('playground/dist')
 // Browsers with WASM SIMD, BigInt64 and top-level await: Chrome/Edge 91, Firefox 89, Safari 16.4.
 const TARGET = ['chrome91', 'firefox89', 'safari16.4']
+const WASM = { wasm: root('build/otp.wasm'), 'wasm-simd': root('build/otp-simd.wasm') }
+
+for (const [flavor, file] of Object.entries(WASM)) {
+  if (!existsSync(file)) throw new Error(`${basename(file)} (${flavor}) is missing: run npm run build:wasm first`)
+}
 
 // tsc also writes its per-file output (and the .d.ts of the browser entry) to dist/browser/: keep it.
 mkdirSync(LIB, { recursive: true })
 const BUNDLE_FILE = /^otp-wasm.*\.js(\.map)?$|\.wasm$/
 for (const name of readdirSync(LIB)) if (BUNDLE_FILE.test(name)) rmSync(`${LIB}/${name}`)
 
-const library = await build({
-  entryPoints: { 'otp-wasm': root('src/browser/index.ts') },
-  outdir: LIB,
-  bundle: true,
-  splitting: true, // qrcode, imported on first use, becomes its own file
-  chunkNames: 'otp-wasm-[name]-[hash]', // next to otp-wasm.js, so that relative URLs hold in every chunk
-  format: 'esm',
-  platform: 'browser',
-  target: TARGET,
-  minify: true,
-  sourcemap: true,
-  inject: [root('src/browser/set-immediate.ts')],
-  metafile: true,
-  logLevel: 'warning',
-})
-const nodeOnly = Object.keys(library.metafile.inputs).filter((input) => /piscina|src\/pool\/(pool|worker)\.ts|^node:/.test(input))
-if (nodeOnly.length) throw new Error(`the browser bundle pulls in Node-only code: ${nodeOnly.join(', ')}`)
+/** One build of src/browser/index.ts into dist/browser/; resolves to the files it wrote. */
+async function buildLibrary(name, plugins = []) {
+  const { metafile } = await build({
+    entryPoints: { [name]: root('src/browser/index.ts') },
+    outdir: LIB,
+    bundle: true,
+    splitting: true, // qrcode, imported on first use, becomes its own file
+    chunkNames: 'otp-wasm-[name]-[hash]', // next to the entry, so that relative URLs hold in every chunk
+    format: 'esm',
+    platform: 'browser',
+    target: TARGET,
+    minify: true,
+    sourcemap: true,
+    metafile: true,
+    plugins,
+    logLevel: 'warning',
+  })
+  return Object.keys(metafile.outputs).map((path) => basename(path))
+}
 
-// The WASM builds (build:wasm): the scalar one is required, the SIMD one is used where it exists.
-if (!existsSync(root('build/otp.wasm'))) throw new Error('build/otp.wasm is missing: run npm run build:wasm first')
-for (const file of ['otp.wasm', 'otp-simd.wasm']) if (existsSync(root(`build/${file}`))) copyFileSync(root(`build/${file}`), `${LIB}/${file}`)
+// `otp-wasm/inline`: the module that fetches the builds is replaced by one that carries them.
+const EMBEDDED = 'otp-wasm-embedded-wasm'
+const embedWasm = {
+  name: 'embed-wasm',
+  setup(builder) {
+    builder.onResolve({ filter: /\/wasm-fetched\.js$/ }, () => ({ path: EMBEDDED, namespace: EMBEDDED }))
+    builder.onLoad({ filter: /.*/, namespace: EMBEDDED }, () => {
+      const base64 = Object.fromEntries(Object.entries(WASM).map(([flavor, file]) => [flavor, readFileSync(file).toString('base64')]))
+      return {
+        contents:
+          `// Generated by scripts/build-browser.js from build/*.wasm.\n` +
+          `import { embeddedWasm } from './wasm-embedded.ts'\n` +
+          `export const wasmSource = embeddedWasm(${JSON.stringify(base64)})\n`,
+        loader: 'ts',
+        resolveDir: root('src/browser'),
+      }
+    })
+  },
+}
+
+const fetched = await buildLibrary('otp-wasm')
+for (const file of Object.values(WASM)) copyFileSync(file, `${LIB}/${basename(file)}`)
+await buildLibrary('otp-wasm-inline', [embedWasm])
+// The source map need not carry the base64 a second time.
+const inlineMap = `${LIB}/otp-wasm-inline.js.map`
+const map = JSON.parse(readFileSync(inlineMap, 'utf8'))
+map.sourcesContent = map.sourcesContent.map((content, i) => (map.sources[i].includes(EMBEDDED) ? null : content))
+writeFileSync(inlineMap, JSON.stringify(map))
 
 // The playground's scripts import the library as `otp-wasm`: at run time, its copy in lib/.
 const libraryInLib = {
@@ -68,6 +104,7 @@ await build({
   logLevel: 'warning',
 })
 for (const file of ['index.html', 'styles.css']) copyFileSync(root(`playground/${file}`), `${SITE}/${file}`)
-for (const name of readdirSync(LIB)) if (BUNDLE_FILE.test(name)) cpSync(`${LIB}/${name}`, `${SITE}/lib/${name}`)
+for (const name of [...fetched, ...Object.values(WASM).map((file) => basename(file))]) copyFileSync(`${LIB}/${name}`, `${SITE}/lib/${name}`)
 
-console.log('built dist/browser/ and dist/playground/')
+const kb = (name) => `${(statSync(`${LIB}/${name}`).size / 1024).toFixed(1)} KB`
+console.log(`built dist/browser/ (otp-wasm.js ${kb('otp-wasm.js')}, otp-wasm-inline.js ${kb('otp-wasm-inline.js')}) and playground/dist/`)

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Serves the playground (dist/playground/, built by scripts/build-browser.js) on 127.0.0.1, with
-// the Content-Security-Policy that keeps it from making any request elsewhere.
+// Serves the playground (playground/dist/, built by scripts/build-browser.js; not part of the
+// package) on 127.0.0.1, with the Content-Security-Policy that keeps it from making any request
+// elsewhere.
 //
 //   node scripts/playground.js [--port 8080] [--host 127.0.0.1]   serve it
 //   node scripts/playground.js --out DIR                           copy the static folder to DIR,
@@ -12,7 +13,7 @@ import { extname, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
-export const PLAYGROUND_DIR = fileURLToPath(new URL('../dist/playground/', import.meta.url))
+export const PLAYGROUND_DIR = fileURLToPath(new URL('../playground/dist/', import.meta.url))
 
 /**
  * Only this site's own files; WASM may compile ('wasm-unsafe-eval' allows nothing else); the QR code
@@ -76,7 +77,7 @@ async function main() {
     options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, out: { type: 'string' } },
   })
   if (!existsSync(resolve(PLAYGROUND_DIR, 'index.html'))) {
-    console.error('dist/playground/ is not built: run npm run build:browser (npm run playground does)')
+    console.error('playground/dist/ is not built: run npm run build:browser (npm run playground does)')
     process.exit(1)
   }
   if (values.out) {
@@ -94,7 +95,9 @@ async function main() {
     console.log(`otp-wasm playground: ${url}  (Ctrl+C to stop)`)
   } catch (error) {
     const inUse = error.code === 'EADDRINUSE'
-    console.error(inUse ? `port ${port} is in use: pick another with --port N (0: any free port)` : `cannot serve the playground: ${error.message}`)
+    console.error(
+      inUse ? `port ${port} is in use: pick another with --port N (0: any free port)` : `cannot serve the playground: ${error.message}`,
+    )
     process.exit(1)
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The playground end to end in headless Chromium, served by scripts/playground.js with its
- * Content-Security-Policy: the codes and steps it shows agree with the library and the RFC vectors,
+ * The playground end to end in headless Chromium, served by scripts/playground.js from its own
+ * build folder (playground/dist/, outside the package) with its Content-Security-Policy: the codes and steps it shows agree with the library and the RFC vectors,
  * a pasted URI fills the form, verification names the matched delta, the throughput box runs its
  * scans in a Web Worker, and the page asks nothing of any other origin. Screenshots are written to
  * test-artifacts/.
