@@ -1,11 +1,11 @@
 /**
- * createEngine for Node: in the calling thread, or over a pool of worker threads. The pool's modules
- * (Piscina, worker_threads) load only when an engine with more than one thread is made.
+ * createEngine for Node: in the calling thread, or over a pool of worker threads. The engine's modules
+ * load with the first engine, and the pool's (Piscina, worker_threads) only with one of more than one
+ * thread: a process that computes one code loads neither.
  */
 import { availableParallelism } from 'node:os'
 import { OtpError, describe } from './core/errors.js'
 import type { Engine, EngineOptions } from './engine/engine.js'
-import { inProcessEngine } from './engine/engine-over.js'
 import { checkBackendChoice, loadKernel } from './kernels/select.js'
 
 /**
@@ -22,7 +22,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     throw new OtpError('INVALID_OPTIONS', `threads must be a whole number from 1 to 1024, got ${describe(threads)}`)
   }
   const kernel = loadKernel(choice)
-  if (threads === 1) return inProcessEngine(kernel)
+  if (threads === 1) {
+    const { inProcessEngine } = await import('./engine/engine-over.js')
+    return inProcessEngine(kernel)
+  }
   const { poolEngine } = await import('./pool/pool-engine.js')
   return poolEngine(kernel, threads)
 }
