@@ -4,7 +4,7 @@ import prettier from 'eslint-config-prettier'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'playground/dist/', 'bench/results/', 'assembly/', 'coverage/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'playground/dist/', 'bench/results/', 'assembly/', 'coverage/', '.readme-examples/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
