@@ -1,6 +1,7 @@
 /**
  * The public API both entries share, the Node entry (src/index.ts) and the browser entry
- * (src/browser/index.ts): errors, constants, secrets, option types, batches, URIs and SVG QR codes.
+ * (src/browser/index.ts): errors, constants, secrets, option types, batches, URIs, token objects
+ * (Totp, Hotp) and SVG QR codes.
  * Each entry adds its own module-level functions, createEngine, and what only its platform has.
  */
 export { OtpError, type OtpErrorCode } from './core/errors.js'
@@ -28,4 +29,17 @@ export {
   type VerifyColumnsResult,
 } from './batch/run.js'
 export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from './io/uri.js'
+export { PreparedKey } from './core/prepared.js'
+export {
+  Hotp,
+  Totp,
+  fromUri,
+  randomBase32,
+  type HotpCheckOptions,
+  type HotpParams,
+  type HotpResyncOptions,
+  type TotpCheckOptions,
+  type TotpParams,
+  type UriLabel,
+} from './tokens/index.js'
 export { qrSvg, type QrErrorCorrection, type QrOptions } from './io/qr.js'

@@ -15,12 +15,15 @@ import type { Backend, Kernel } from '../core/kernel.js'
 import { createJsKernel } from '../kernels/js.js'
 import { singleCodeApi, type SingleCodeApi } from '../core/otp.js'
 import { loadKernel } from './load.js'
+import { useTokenKernel } from '../tokens/kernel-source.js'
 
 export * from '../api.js'
 export { createEngine, type EngineOptions } from './engine.js'
 
 let kernel: Kernel = createJsKernel()
 let api: SingleCodeApi = singleCodeApi(kernel)
+// Token objects follow the module functions' kernel: JS at first, WASM once it has loaded.
+useTokenKernel(() => kernel)
 
 /**
  * Resolves, never rejects, once the module-level functions have their final kernel: the backend

@@ -21,6 +21,7 @@ export type OtpErrorCode =
   | 'INVALID_URI'
   | 'WASM_UNAVAILABLE'
   | 'ENGINE_CLOSED'
+  | 'DISPOSED'
   | 'ABORTED'
   | 'WORKER_FAILED'
   | 'REPLAYED'
