@@ -43,3 +43,18 @@ export {
   type UriLabel,
 } from './tokens/index.js'
 export { qrSvg, type QrErrorCorrection, type QrOptions } from './io/qr.js'
+export {
+  MAX_OCRA_CANDIDATES,
+  ocraChallenge,
+  parseOcraSuite,
+  type MutualOcraInput,
+  type OcraApi,
+  type OcraInput,
+  type OcraLayout,
+  type OcraSuite,
+  type QuestionFormat,
+  type VerifyMutualOcraInput,
+  type VerifyOcraInput,
+} from './core/ocra/index.js'
+export { STEAM_ALPHABET, STEAM_LENGTH, type CodeEncoding } from './core/steam.js'
+export type { OcraVerifyRecord, SteamVerifyRecord } from './batch/ocra-records.js'

@@ -7,6 +7,7 @@
  */
 import { defaultKernel } from './kernels/select.js'
 import { singleCodeApi, type SingleCodeApi } from './core/otp.js'
+import { ocraOver, type OcraApi } from './core/ocra/index.js'
 
 export * from './api.js'
 export { createEngine } from './create-engine.js'
@@ -54,3 +55,30 @@ export const verifyTotp: SingleCodeApi['verifyTotp'] = (secret, code, options) =
  */
 export const resyncHotp: SingleCodeApi['resyncHotp'] = (secret, codes, from, options) =>
   defaultApi().resyncHotp(secret, codes, from, options)
+
+// OCRA (RFC 6287) on the same kernel as the functions above.
+const ocraFunctions = ocraOver(() => defaultKernel())
+
+/**
+ * The OCRA response of RFC 6287 section 5 for `suite` (e.g. 'OCRA-1:HOTP-SHA1-6:QN08'): its digits,
+ * or for t = 0 the whole HMAC in hex. `input` holds the question and what else the suite names
+ * (counter, password or passwordHash, session, time or timestamp).
+ * @example ocra('OCRA-1:HOTP-SHA1-6:QN08', secret, { question: '00000000' })
+ */
+export const ocra: OcraApi['ocra'] = ocraFunctions.ocra
+
+/**
+ * Checks an OCRA response over counters `counter ... counter + counterWindow` and time steps around
+ * the given one (closest first: 0, -1, +1, ...), all computed in constant time; returns the counter
+ * delta (suites with C), else the time delta (suites with T), else 0, or null.
+ */
+export const verifyOcra: OcraApi['verifyOcra'] = ocraFunctions.verifyOcra
+
+/** Mutual challenge-response (RFC 6287 section 7.3): the server's response, over the client's question then the server's. */
+export const ocraServerResponse: OcraApi['ocraServerResponse'] = ocraFunctions.ocraServerResponse
+/** Mutual challenge-response: the client's response, over the server's question then the client's. */
+export const ocraClientResponse: OcraApi['ocraClientResponse'] = ocraFunctions.ocraClientResponse
+/** The client's check of the server's response (verifyOcra's answer). */
+export const verifyOcraServerResponse: OcraApi['verifyOcraServerResponse'] = ocraFunctions.verifyOcraServerResponse
+/** The server's check of the client's response (verifyOcra's answer). */
+export const verifyOcraClientResponse: OcraApi['verifyOcraClientResponse'] = ocraFunctions.verifyOcraClientResponse

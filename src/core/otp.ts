@@ -3,6 +3,7 @@
  * their inputs (src/validate.ts) and hand the kernel only bytes and integers.
  */
 import { NO_MATCH, type Algorithm, type AlgorithmId, type Kernel } from './kernel.js'
+import { steamTotp, verifySteamTotp, wantsEncoding, type CodeEncoding } from './steam.js'
 import { toKey, type Secret } from './secret.js'
 import {
   MAX_COUNTER,
@@ -31,6 +32,11 @@ export interface TotpOptions extends HotpOptions {
   period?: number
   /** Unix time the steps count from (RFC 6238 T0). Default 0. */
   t0?: number
+  /**
+   * 'steam': a Steam Guard code, 5 characters of STEAM_ALPHABET (SHA-1, 30-second steps; `digits`
+   * does not apply). Default: decimal digits.
+   */
+  encoding?: CodeEncoding
 }
 
 export interface VerifyHotpOptions extends HotpOptions {
@@ -77,6 +83,7 @@ export function singleCodeApi(kernel: Kernel): SingleCodeApi {
     },
 
     totp(secret, options) {
+      if (wantsEncoding(options)) return steamTotp(kernel, secret, options!)
       const o = checkOptions(options, 'totp')
       const key = toKey(secret)
       const step = checkTimeStep(o.time, o.period, o.t0)
@@ -102,6 +109,7 @@ export function singleCodeApi(kernel: Kernel): SingleCodeApi {
     },
 
     verifyTotp(secret, code, options) {
+      if (wantsEncoding(options)) return verifySteamTotp(kernel, secret, code, options!)
       const o = checkOptions(options, 'verifyTotp')
       const key = toKey(secret)
       const step = checkTimeStep(o.time, o.period, o.t0)

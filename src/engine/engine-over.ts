@@ -12,6 +12,9 @@ import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import { inProcessExecutor, type Executor } from './executor.js'
 import { generateBuilt, generateRecords, verifyBuilt, verifyRecords } from './groups.js'
 import { verifyStreamOn, type Lifecycle } from './stream.js'
+import { ocraApi } from '../core/ocra/ocra.js'
+import { ocraMethods, verifyWithKernelSide } from './ocra-batch.js'
+import type { VerifyRecord } from '../batch/records.js'
 
 const closedError = (): OtpError => new OtpError('ENGINE_CLOSED', 'this engine was closed')
 
@@ -87,6 +90,7 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
     totp: sync(api.totp),
     verifyHotp: sync(api.verifyHotp),
     verifyTotp: sync(api.verifyTotp),
+    ...ocraMethods(ocraApi(kernel), sync),
 
     resyncHotp: call((secret, codes, from, options) =>
       cancellable(options, 'resyncHotp', async (cancel) => {
@@ -103,7 +107,7 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
     ),
 
     verifyBatch: call((records, options) =>
-      cancellable(options, 'verifyBatch', (cancel) => verifyRecords(executor, checkRecords(records), cancel)),
+      cancellable(options, 'verifyBatch', (cancel) => verifyWithKernelSide(kernel, checkRecords(records), (plain) => verifyRecords(executor, plain as readonly VerifyRecord[], cancel))),
     ),
 
     generateBatch: call((records, options) =>

@@ -4,6 +4,8 @@
  */
 import type { OtpError } from '../core/errors.js'
 import type { Backend } from '../core/kernel.js'
+import type { OcraApi } from '../core/ocra/ocra.js'
+import type { OcraVerifyRecord, SteamVerifyRecord } from '../batch/ocra-records.js'
 import type { ResyncOptions, SingleCodeApi } from '../core/otp.js'
 import type { Secret } from '../core/secret.js'
 import type { BatchBuilder } from '../batch/columns.js'
@@ -51,7 +53,7 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
    * record's own OtpError (a bad record never fails the batch; a record lost twice to a failing
    * worker gets OtpError('WORKER_FAILED')). Each distinct secret is prepared once per shard.
    */
-  verifyBatch(records: readonly VerifyRecord[], options?: CallOptions): Promise<Array<number | null | OtpError>>
+  verifyBatch(records: readonly (VerifyRecord | OcraVerifyRecord | SteamVerifyRecord)[], options?: CallOptions): Promise<Array<number | null | OtpError>>
   /** Generates many codes: one per record, in order, or the record's own OtpError. */
   generateBatch(records: readonly GenerateRecord[], options?: CallOptions): Promise<Array<string | OtpError>>
   /** The hot path: verifies a columnar batch; typed arrays in, typed arrays out. */
@@ -74,3 +76,10 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
    */
   close(): Promise<void>
 }
+
+/**
+ * OCRA (RFC 6287) on an engine, in the calling thread, as the module functions ocra and verifyOcra.
+ * verifyBatch also takes OCRA records ({ suite, secret, code, question, ... }) and Steam Guard
+ * records ({ secret, code, encoding: 'steam', ... }).
+ */
+export interface Engine extends Pick<OcraApi, 'ocra' | 'verifyOcra'> {}

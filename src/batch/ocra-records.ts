@@ -1,0 +1,254 @@
+/**
+ * OCRA (RFC 6287) and Steam Guard records in verifyBatch, computed on the calling thread's kernel.
+ *
+ * OCRA records are grouped by suite, each distinct suite parsed once per batch. A group's records
+ * become rows of one message layout (Kernel.macBatch): the suite's bytes are the template, and each
+ * row carries only the fields after them (C, Q, P, S, T), one row per counter and time step of the
+ * record's window. Rows go to the kernel in chunks, so that a large batch holds a chunk's rows only.
+ * Suites that return the whole HMAC (t = 0) are checked one record at a time with Kernel.macWindow.
+ */
+import { OtpError, describe } from '../core/errors.js'
+import type { Kernel, MessageBatch } from '../core/kernel.js'
+import { ocraApi, ocraWindow } from '../core/ocra/ocra.js'
+import { checkOcraInput, ocraPrefix, writeOcraFields, type VerifyOcraInput } from '../core/ocra/message.js'
+import { parseOcraSuite, type OcraSuite } from '../core/ocra/suite.js'
+import { singleCodeApi } from '../core/otp.js'
+import { toKey, type Secret } from '../core/secret.js'
+import { equalMask, POWERS_OF_TEN } from '../core/truncate.js'
+
+/** An OCRA record: `code` checked as verifyOcra(suite, secret, code, rest of the record) checks it. */
+export interface OcraVerifyRecord extends VerifyOcraInput {
+  suite: string
+  secret: Secret
+  code: string
+}
+
+/** A Steam Guard record: `code` checked as verifyTotp(secret, code, { encoding: 'steam', ... }) checks it. */
+export interface SteamVerifyRecord {
+  secret: Secret
+  code: string
+  encoding: 'steam'
+  time?: number
+  period?: number
+  t0?: number
+  window?: number
+}
+
+/** Whether a record is one that the calling thread's kernel verifies: an OCRA or a Steam Guard record. */
+export function isKernelSideRecord(record: unknown): boolean {
+  return record !== null && typeof record === 'object' && ('suite' in record || 'encoding' in record)
+}
+
+type Result = number | null | OtpError
+
+/** Rows per kernel call: a chunk's patches stay a few MB whatever the batch's size. */
+const CHUNK_ROWS = 16384
+
+/** Growable columns of one chunk of rows (a MessageBatch under construction), reused between chunks. */
+class Rows {
+  count = 0
+  patches: Uint8Array
+  keyBytes = new Uint8Array(1 << 16)
+  keyOffsets = new Uint32Array(CHUNK_ROWS + 1)
+  keyAlgorithms = new Uint8Array(CHUNK_ROWS)
+  keyIndex = new Uint32Array(CHUNK_ROWS)
+  keys = 0
+  out = new Uint32Array(CHUNK_ROWS)
+
+  constructor(readonly patchLength: number) {
+    this.patches = new Uint8Array(CHUNK_ROWS * patchLength)
+  }
+
+  addKey(key: Uint8Array, alg: number): number {
+    const at = this.keyOffsets[this.keys]!
+    if (at + key.length > this.keyBytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.keyBytes.length, at + key.length))
+      grown.set(this.keyBytes.subarray(0, at))
+      this.keyBytes = grown
+    }
+    this.keyBytes.set(key, at)
+    this.keyAlgorithms[this.keys] = alg
+    this.keyOffsets[++this.keys] = at + key.length
+    return this.keys - 1
+  }
+
+  /** Room for `n` more rows; false when the chunk must be run first. */
+  fits(n: number): boolean {
+    return this.count + n <= CHUNK_ROWS
+  }
+
+  /** Wipes and empties the chunk. */
+  reset(): void {
+    this.patches.fill(0, 0, this.count * this.patchLength)
+    this.keyBytes.fill(0, 0, this.keyOffsets[this.keys])
+    this.count = 0
+    this.keys = 0
+  }
+}
+
+/** A record placed in a chunk: its rows, in the order the window rule prefers them last-to-first. */
+interface Placed {
+  readonly index: number
+  readonly first: number
+  /** Candidates' deltas, row by row from `first`: the answer verifyOcra gives for each. */
+  readonly deltas: number[]
+  readonly code: number
+}
+
+/**
+ * Verifies the OCRA records at `indexes` of `records`, writing each result at its index in `out`.
+ * A bad record gets its own OtpError.
+ */
+function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unknown[], indexes: number[], out: Result[]): void {
+  const api = ocraApi(kernel)
+  if (suite.digits === 0) {
+    for (const i of indexes) {
+      const { suite: text, secret, code, ...input } = records[i] as OcraVerifyRecord
+      try {
+        out[i] = api.verifyOcra(text, secret, code, input)
+      } catch (error) {
+        out[i] = asError(error, i)
+      }
+    }
+    return
+  }
+  const prefix = ocraPrefix(suite)
+  const patchLength = suite.layout.length - prefix.length
+  const template = new Uint8Array(suite.layout.length)
+  template.set(prefix)
+  const rows = new Rows(patchLength)
+  const placed: Placed[] = []
+  const modulus = POWERS_OF_TEN[suite.digits]!
+  // Consecutive records of one secret share a key, within a chunk.
+  let lastSecret: unknown
+  let lastKey = -1
+  const run = (): void => {
+    lastKey = -1
+    if (rows.count === 0) return
+    const batch: MessageBatch = {
+      count: rows.count,
+      keyBytes: rows.keyBytes,
+      keyOffsets: rows.keyOffsets.subarray(0, rows.keys + 1),
+      keyAlgorithms: rows.keyAlgorithms.subarray(0, rows.keys),
+      keyIndex: rows.keyIndex.subarray(0, rows.count),
+      template,
+      patchAt: prefix.length,
+      patchLength,
+      patches: rows.patches.subarray(0, rows.count * patchLength),
+    }
+    kernel.macBatch(batch, rows.out)
+    for (const { index, first, deltas, code } of placed) {
+      // Every row is compared; rows run from the least preferred candidate to the most.
+      let found = -1
+      let hit = 0
+      for (let r = 0; r < deltas.length; r++) {
+        const match = equalMask(rows.out[first + r]! % modulus, code)
+        found = (found & ~match) | (r & match)
+        hit |= match
+      }
+      out[index] = hit ? deltas[found]! : null
+    }
+    rows.out.fill(0, 0, rows.count)
+    rows.reset()
+    placed.length = 0
+  }
+  const base = new Uint8Array(patchLength)
+  for (const i of indexes) {
+    const { suite: _suite, secret, code, ...input } = records[i] as OcraVerifyRecord
+    try {
+      checkOcraInput(input, 'verifyOcra')
+      const value = checkCode(suite, code)
+      // One row for the record's own inputs, then its window's candidates (the fields copied and patched).
+      const fields = writeOcraFields(suite, input, base, prefix.length)
+      const window = ocraWindow(suite, { bytes: base, ...fields }, input)
+      if (value < 0) {
+        out[i] = null
+        continue
+      }
+      const candidates = (window.ahead + 1) * (window.behind + window.timeAhead + 1)
+      if (!rows.fits(candidates)) run()
+      if (!rows.fits(candidates)) throw new OtpError('INVALID_WINDOW', `record ${i}: its window has ${candidates} candidates, at most ${CHUNK_ROWS} in a batch`)
+      const key = secret === lastSecret && lastKey >= 0 ? lastKey : rows.addKey(toKey(secret), suite.alg)
+      lastSecret = secret
+      lastKey = key
+      const first = rows.count
+      const deltas: number[] = []
+      for (let c = window.ahead; c >= 0; c--) {
+        for (let m = Math.max(window.behind, window.timeAhead); m >= 0; m--) {
+          for (const t of m === 0 ? [0] : [m, -m]) {
+            if (t > window.timeAhead || -t > window.behind) continue
+            const row = rows.count++
+            const at = row * patchLength
+            rows.patches.set(base, at)
+            if (window.counterAt >= 0) addAt(rows.patches, at + window.counterAt - prefix.length, c)
+            if (window.timeAt >= 0) addAt(rows.patches, at + window.timeAt - prefix.length, t)
+            rows.keyIndex[row] = key
+            deltas.push(suite.counter ? c : suite.time ? t : 0)
+          }
+        }
+      }
+      placed.push({ index: i, first, deltas, code: value })
+    } catch (error) {
+      out[i] = asError(error, i)
+    } finally {
+      base.fill(0)
+    }
+  }
+  run()
+}
+
+/** Adds a small signed delta to the 8-byte big-endian value at `at`, carrying through all bytes. */
+function addAt(bytes: Uint8Array, at: number, delta: number): void {
+  let carry = delta
+  for (let b = at + 7; b >= at && carry !== 0; b--) {
+    const sum = bytes[b]! + carry
+    bytes[b] = sum & 0xff
+    carry = Math.floor(sum / 256)
+  }
+}
+
+/** The code as an integer, or -1 when it can never match. */
+function checkCode(suite: OcraSuite, code: unknown): number {
+  if (typeof code !== 'string') throw new OtpError('INVALID_CODE', `code must be a string of ${suite.digits} digits, got ${describe(code)}`)
+  return code.length === suite.digits && /^[0-9]+$/.test(code) ? Number(code) : -1
+}
+
+function asError(error: unknown, index: number): OtpError {
+  if (error instanceof OtpError) return error
+  return new OtpError('INVALID_RECORD', `record ${index}: ${(error as Error)?.message ?? String(error)}`)
+}
+
+/**
+ * Verifies the OCRA and Steam Guard records at `indexes` of `records` on `kernel`, writing each
+ * result at its index in `out`: OCRA records grouped by suite (each suite parsed once), Steam Guard
+ * records one by one.
+ */
+export function verifyKernelSideRecords(kernel: Kernel, records: readonly unknown[], indexes: readonly number[], out: Result[]): void {
+  const bySuite = new Map<unknown, number[]>()
+  const single = singleCodeApi(kernel)
+  for (const i of indexes) {
+    const record = records[i] as Record<string, unknown>
+    if ('suite' in record) {
+      let group = bySuite.get(record.suite)
+      if (group === undefined) bySuite.set(record.suite, (group = []))
+      group.push(i)
+      continue
+    }
+    const { secret, code, ...options } = record as unknown as SteamVerifyRecord
+    try {
+      out[i] = single.verifyTotp(secret, code, options)
+    } catch (error) {
+      out[i] = asError(error, i)
+    }
+  }
+  for (const [text, group] of bySuite) {
+    let suite: OcraSuite
+    try {
+      suite = parseOcraSuite(text as string)
+    } catch (error) {
+      for (const i of group) out[i] = asError(error, i)
+      continue
+    }
+    verifyOcraGroup(kernel, suite, records, group, out)
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * OCRA, the challenge-response algorithm of RFC 6287, over any Kernel: one-way challenge-response
+ * (section 7.1), signatures (section 7.2) and mutual challenge-response (section 7.3). Inputs are
+ * checked in message.ts; the kernel gets the key, the message and field offsets, and verification
+ * computes its whole window of counters and time steps in one kernel call, in constant time.
+ */
+import { OtpError, describe } from '../errors.js'
+import { NO_MATCH, windowDeltas, type Kernel, type MessageWindow } from '../kernel.js'
+import { toKey, type Secret } from '../secret.js'
+import { truncate } from '../truncate.js'
+import { MAX_WINDOW, checkWindow } from '../validate.js'
+import {
+  checkOcraInput,
+  checkQuestion,
+  layOcraMessage,
+  roomAbove,
+  type OcraInput,
+  type OcraMessage,
+  type VerifyOcraInput,
+} from './message.js'
+import { parseOcraSuite, type OcraSuite } from './suite.js'
+
+/** The most candidates one verifyOcra computes: (counterWindow + 1) x (2 timeWindow + 1). */
+export const MAX_OCRA_CANDIDATES = 2 * MAX_WINDOW + 1
+
+const DIGEST_BYTES = [20, 32, 64] as const
+
+/** The inputs of the mutual helpers: both questions instead of one (RFC 6287 section 7.3). */
+export type MutualOcraInput = Omit<OcraInput, 'question'> & { clientQuestion: string; serverQuestion: string }
+export type VerifyMutualOcraInput = Omit<VerifyOcraInput, 'question'> & { clientQuestion: string; serverQuestion: string }
+
+/** The OCRA functions bound to one kernel. */
+export interface OcraApi {
+  ocra(suite: string, secret: Secret, input: OcraInput): string
+  verifyOcra(suite: string, secret: Secret, code: string, input: VerifyOcraInput): number | null
+  ocraServerResponse(suite: string, secret: Secret, input: MutualOcraInput): string
+  ocraClientResponse(suite: string, secret: Secret, input: MutualOcraInput): string
+  verifyOcraServerResponse(suite: string, secret: Secret, code: string, input: VerifyMutualOcraInput): number | null
+  verifyOcraClientResponse(suite: string, secret: Secret, code: string, input: VerifyMutualOcraInput): number | null
+}
+
+/** The code of an HMAC: `digits` digits of its truncation, or for 0 the whole HMAC as lower-case hex. */
+export function ocraCode(mac: Uint8Array, digits: number): string {
+  if (digits === 0) return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('')
+  return String(truncate(mac, digits)).padStart(digits, '0')
+}
+
+function compute(kernel: Kernel, suite: OcraSuite, key: Uint8Array, message: OcraMessage): string {
+  const mac = new Uint8Array(DIGEST_BYTES[suite.alg])
+  kernel.mac(suite.alg, key, message.bytes, mac)
+  return ocraCode(mac, suite.digits)
+}
+
+/** A code as the kernel compares it: an integer below 2^31, or the HMAC bytes for suites with t = 0; undefined when it can never match. */
+function parseOcraCode(suite: OcraSuite, code: unknown): { value: number; expected?: Uint8Array } | undefined {
+  const { digits } = suite
+  if (typeof code !== 'string') {
+    const what = digits === 0 ? `${2 * DIGEST_BYTES[suite.alg]} hex digits` : `${digits} digits`
+    throw new OtpError('INVALID_CODE', `code must be a string of ${what}, got ${describe(code)}`)
+  }
+  if (digits === 0) {
+    const n = DIGEST_BYTES[suite.alg]
+    if (code.length !== 2 * n || !/^[0-9a-fA-F]+$/.test(code)) return undefined
+    const expected = new Uint8Array(n)
+    for (let i = 0; i < n; i++) expected[i] = parseInt(code.slice(2 * i, 2 * i + 2), 16)
+    return { value: 0, expected }
+  }
+  if (code.length !== digits || !/^[0-9]+$/.test(code)) return undefined
+  return { value: Number(code) }
+}
+
+/**
+ * The window of a verification: counters ahead (suites with C), time steps around (suites with T),
+ * each kept inside [0, 2^64), and at most MAX_OCRA_CANDIDATES in all.
+ */
+export function ocraWindow(suite: OcraSuite, message: OcraMessage, input: VerifyOcraInput): MessageWindow {
+  const { counterWindow, timeWindow } = input
+  if (!suite.counter && counterWindow !== undefined) throw new OtpError('INVALID_WINDOW', `${suite.suite} has no counter: counterWindow does not apply`)
+  if (suite.time === undefined && timeWindow !== undefined) throw new OtpError('INVALID_WINDOW', `${suite.suite} has no time step: timeWindow does not apply`)
+  const cw = checkWindow(counterWindow, 0, MAX_WINDOW, 'counterWindow')
+  const tw = checkWindow(timeWindow, 1, MAX_WINDOW, 'timeWindow')
+  const counter = message.counter
+  const step = message.step
+  const ahead = counter ? roomAbove(counter, cw) : 0
+  const behind = step ? Math.min(tw, step.hi > 0 ? tw : step.lo) : 0
+  const timeAhead = step ? roomAbove(step, tw) : 0
+  if ((ahead + 1) * (behind + timeAhead + 1) > MAX_OCRA_CANDIDATES) {
+    throw new OtpError(
+      'INVALID_WINDOW',
+      `counterWindow and timeWindow together reach ${(ahead + 1) * (behind + timeAhead + 1)} candidates, at most ${MAX_OCRA_CANDIDATES}`,
+    )
+  }
+  const { layout } = suite
+  return {
+    counterAt: counter ? layout.counterAt : -1,
+    counterHi: counter?.hi ?? 0,
+    counterLo: counter?.lo ?? 0,
+    ahead,
+    timeAt: step ? layout.timeAt : -1,
+    timeHi: step?.hi ?? 0,
+    timeLo: step?.lo ?? 0,
+    behind,
+    timeAhead,
+  }
+}
+
+/**
+ * verifyOcra's answer from the kernel's: the counter delta for suites with C, else the time delta
+ * for suites with T, else 0; null when nothing matched.
+ */
+export function ocraDelta(suite: OcraSuite, match: number): number | null {
+  if (match === NO_MATCH) return null
+  const { counter, time } = windowDeltas(match)
+  return suite.counter ? counter : suite.time ? time : 0
+}
+
+function verify(kernel: Kernel, suite: OcraSuite, key: Uint8Array, code: unknown, input: VerifyOcraInput, maxQuestion?: number): number | null {
+  const message = layOcraMessage(suite, input, maxQuestion)
+  const window = ocraWindow(suite, message, input)
+  const parsed = parseOcraCode(suite, code)
+  if (parsed === undefined) return null
+  return ocraDelta(suite, kernel.macWindow(suite.alg, key, message.bytes, window, parsed.value, suite.digits, parsed.expected))
+}
+
+/**
+ * The question of a mutual challenge-response (RFC 6287 section 7.3): the server's response hashes
+ * the client's question then the server's, the client's response the server's then the client's.
+ */
+function mutualInput<T extends MutualOcraInput>(suite: OcraSuite, input: T, serverFirst: boolean, where: string): { input: OcraInput & Partial<VerifyOcraInput>; max: number } {
+  if (input === null || typeof input !== 'object') throw new OtpError('INVALID_OPTIONS', `${where} input must be an object, got ${describe(input)}`)
+  const { clientQuestion, serverQuestion, ...rest } = input
+  const client = checkQuestion(suite, clientQuestion)
+  const server = checkQuestion(suite, serverQuestion)
+  return { input: { ...rest, question: serverFirst ? server + client : client + server }, max: 2 * suite.question.length }
+}
+
+/** Binds the OCRA functions to a kernel. */
+export function ocraApi(kernel: Kernel): OcraApi {
+  return {
+    ocra(suiteText, secret, input) {
+      const suite = parseOcraSuite(suiteText)
+      const checked = checkOcraInput(input, 'ocra')
+      const key = toKey(secret)
+      return compute(kernel, suite, key, layOcraMessage(suite, checked))
+    },
+
+    verifyOcra(suiteText, secret, code, input) {
+      const suite = parseOcraSuite(suiteText)
+      const checked = checkOcraInput(input, 'verifyOcra')
+      return verify(kernel, suite, toKey(secret), code, checked)
+    },
+
+    ocraServerResponse(suiteText, secret, input) {
+      const suite = parseOcraSuite(suiteText)
+      const { input: mutual, max } = mutualInput(suite, input, false, 'ocraServerResponse')
+      const key = toKey(secret)
+      return compute(kernel, suite, key, layOcraMessage(suite, checkOcraInput(mutual, 'ocra'), max))
+    },
+
+    ocraClientResponse(suiteText, secret, input) {
+      const suite = parseOcraSuite(suiteText)
+      const { input: mutual, max } = mutualInput(suite, input, true, 'ocraClientResponse')
+      const key = toKey(secret)
+      return compute(kernel, suite, key, layOcraMessage(suite, checkOcraInput(mutual, 'ocra'), max))
+    },
+
+    verifyOcraServerResponse(suiteText, secret, code, input) {
+      const suite = parseOcraSuite(suiteText)
+      const { input: mutual, max } = mutualInput(suite, input, false, 'verifyOcraServerResponse')
+      return verify(kernel, suite, toKey(secret), code, checkOcraInput(mutual, 'verifyOcra'), max)
+    },
+
+    verifyOcraClientResponse(suiteText, secret, code, input) {
+      const suite = parseOcraSuite(suiteText)
+      const { input: mutual, max } = mutualInput(suite, input, true, 'verifyOcraClientResponse')
+      return verify(kernel, suite, toKey(secret), code, checkOcraInput(mutual, 'verifyOcra'), max)
+    },
+  }
+}
