@@ -15,8 +15,8 @@ describe('without the optional packages', () => {
     const { result, failures } = JSON.parse(output)
     expect(result).toMatchObject({ ok: true, type: 'totp' })
     expect(failures).toEqual([
-      'INVALID_OPTIONS: the SQLite store needs the optional package better-sqlite3',
-      'INVALID_OPTIONS: the Redis store needs the optional package ioredis',
+      'STORE_DRIVER_MISSING: the SQLite store needs the package better-sqlite3, an optional peer dependency of otp-wasm: npm install better-sqlite3',
+      'STORE_DRIVER_MISSING: the Redis store needs the package ioredis, an optional peer dependency of otp-wasm: npm install ioredis',
     ])
   })
 })

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OtpError } from '../../src/index.js'
 import { createSqliteStore, createVerifier } from '../../src/verifier/index.js'
-import { KEY, SECRET, codeAt, describeStore } from './behaviour.js'
+import { KEY, SECRET, codeAt, describeStore, rejected } from './behaviour.js'
 import { scratchFiles } from './scratch.js'
 
 const file = scratchFiles('otp-sqlite')
@@ -29,6 +31,61 @@ describe('sqlite store: the file', () => {
   it('refuses a bad path or table name with an OtpError', async () => {
     await expect(createSqliteStore('')).rejects.toThrow(OtpError)
     await expect(createSqliteStore(nextFile(), { table: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' })
+  })
+
+  it('names the path of a database it cannot open: a folder, a missing folder, a file that is not a database', async () => {
+    const folder = dirname(nextFile())
+    const notDb = nextFile()
+    writeFileSync(notDb, 'not a database, but long enough to have a header of sorts....................................')
+    for (const path of [folder, join(folder, 'missing', 'tokens.db'), notDb]) {
+      const error = await rejected(createSqliteStore(path))
+      expect(error.code).toBe('STORE_UNAVAILABLE')
+      expect(error.message).toContain(path)
+    }
+  })
+
+  it.skipIf(process.getuid?.() === 0)('names the path of a database it may not write', async () => {
+    const folder = join(dirname(nextFile()), 'locked')
+    mkdirSync(folder, { mode: 0o500 })
+    const error = await rejected(createSqliteStore(join(folder, 'tokens.db')))
+    expect(error.code).toBe('STORE_UNAVAILABLE')
+    expect(error.message).toContain(folder)
+  })
+
+  it('waits for another connection\'s lock without blocking the event loop', async () => {
+    const file = nextFile()
+    const store = await createSqliteStore(file, { busyTimeout: 2000 })
+    const verifier = createVerifier({ store, key: KEY, clock: () => 1_700_000_015_000 })
+    await verifier.enroll('alice', SECRET, { type: 'totp' })
+    const other = new Database(file)
+    other.exec('BEGIN EXCLUSIVE')
+    // Only a timer can let the other connection go: the verification succeeds only if timers keep firing
+    // while it waits (a busy wait inside the driver would hold this thread until busyTimeout).
+    let ticks = 0
+    const timer = setInterval(() => {
+      if (++ticks === 5) other.exec('COMMIT')
+    }, 5)
+    try {
+      expect(await verifier.verify('alice', codeAt(0))).toMatchObject({ ok: true })
+      expect(ticks).toBeGreaterThanOrEqual(5)
+    } finally {
+      clearInterval(timer)
+      if (other.inTransaction) other.exec('ROLLBACK')
+      other.close()
+      await store.close()
+    }
+  })
+
+  it('fails the calls after close() with STORE_UNAVAILABLE, and a verifier with ownsStore closes it', async () => {
+    const store = await createSqliteStore(nextFile())
+    const verifier = createVerifier({ store, key: KEY, ownsStore: true })
+    await verifier.enroll('alice', SECRET, { type: 'totp' })
+    await verifier.close()
+    expect((await rejected(store.get('alice'))).code).toBe('STORE_UNAVAILABLE')
+    const kept = await createSqliteStore(nextFile())
+    await createVerifier({ store: kept, key: KEY }).close()
+    expect(await kept.get('alice')).toBeNull()
+    await kept.close()
   })
 
   it('reports a database another connection keeps locked as STORE_CONFLICT, and writes nothing', async () => {

@@ -15,6 +15,16 @@ return 1
 `
 
 /**
+ * KEYS[1] = token; ARGV as INSERT_SCRIPT's. Puts the token in the place of any token under its key,
+ * in one step. Returns 1 if a token was replaced, 0 if there was none.
+ */
+export const REPLACE_SCRIPT = `
+local existed = redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'version', ARGV[4], 'state', ARGV[3], 'params', ARGV[2], 'secret', ARGV[1])
+return existed
+`
+
+/**
  * The compare-and-set, for each key in turn: KEYS = tokens; ARGV[1] = for each key, its expected
  * version and its new state, each ended by a newline (one argument instead of two per token: the
  * client pays per argument). Writes the state and bumps the version only where the version is still

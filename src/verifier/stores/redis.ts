@@ -3,18 +3,38 @@
  * Every read and write is a Lua script (redis-scripts.ts), so the version check and the write are one
  * atomic step on the server, whichever client sends them. A batch goes as a few many-key script calls
  * sent back to back on one connection: one round trip, and one command per few hundred tokens.
+ *
+ * Outages: while Redis cannot be reached, every call fails at once with OtpError('STORE_UNAVAILABLE')
+ * (no queue of commands waiting for a server that may not come back, and no command sent twice: a
+ * compare-and-set resent after a reconnect would see its own write and report a lost race), and the
+ * connection comes back by itself when Redis does. Connection errors go to `onError`, if given, and
+ * are never printed. An idle store does not keep the process alive.
  */
 import type { Cluster, Redis, RedisOptions } from 'ioredis'
 import { OtpError, describe } from '../../core/errors.js'
-import type { StateUpdate, StoredToken, TokenStore } from '../store.js'
-import { CAS_SCRIPT, INSERT_SCRIPT, READ_SCRIPT } from './redis-scripts.js'
+import { checkStoreId, type StateUpdate, type StoredToken, type TokenStore } from '../store.js'
+import { loadOptionalDriver } from './driver.js'
+import { CAS_SCRIPT, INSERT_SCRIPT, READ_SCRIPT, REPLACE_SCRIPT } from './redis-scripts.js'
 
 export interface RedisStoreOptions {
-  /** A connected ioredis client (Redis or Cluster) to use; the store leaves it open on close(). */
+  /**
+   * A connected ioredis client (Redis or Cluster) to use; the store leaves it open on close(), and
+   * leaves its options and events (reconnection, error logging) to the caller.
+   */
   client?: Redis | Cluster
   /** Otherwise: a redis:// URL, or ioredis options, for a connection the store opens and closes. */
   url?: string
   redis?: RedisOptions
+  /**
+   * How long createRedisStore waits for its own connection to be ready, in milliseconds, before it
+   * fails with OtpError('STORE_UNAVAILABLE'). Default 2000. Also the limit of each reconnection attempt.
+   */
+  connectTimeout?: number
+  /**
+   * Called with each error of the store's own connection (refused, reset, timed out), for logging.
+   * Default: none, and nothing is printed. Calls fail with STORE_UNAVAILABLE either way.
+   */
+  onError?: (error: Error) => void
   /** Prefix of every token's key. Default 'otp:token:'. */
   prefix?: string
   /**
@@ -27,15 +47,32 @@ export interface RedisStoreOptions {
 /** The scripted commands, as ioredis's defineCommand adds them: the key count comes first. */
 interface Scripted {
   otpInsert(key: string, secret: Buffer, params: string, state: string, version: string): Promise<number>
+  otpReplace(key: string, secret: Buffer, params: string, state: string, version: string): Promise<number>
   otpCas(keyCount: number, ...keysThenArgs: string[]): Promise<number[]>
   otpReadBuffer(keyCount: number, ...keys: string[]): Promise<Array<Buffer | null>>
+}
+
+/** The parts of an ioredis client beyond its typings that the store's own connection uses. */
+interface Connection {
+  stream?: { ref(): void; unref(): void }
+  reconnectTimeout?: { unref(): void } | null
 }
 
 const NEWLINE = 0x0a
 
 /**
- * Creates a Redis token store. ioredis is loaded here, on first use, and only when the store has to
- * open its own connection.
+ * Creates a Redis token store. ioredis, an optional peer dependency, is loaded here, on first use,
+ * and only when the store has to open its own connection. Close the store with close() (or hand it
+ * to createVerifier with `ownsStore: true` and close the verifier).
+ *
+ * @example
+ * const store = await createRedisStore({ url: 'redis://10.0.0.5:6379' })
+ * const verifier = createVerifier({ store, ownsStore: true, key })
+ * try { await verifier.verify('alice', code) } finally { await verifier.close() }
+ *
+ * @throws OtpError STORE_UNAVAILABLE when Redis cannot be reached within `connectTimeout` (the
+ *   message names the host and port, never a password); STORE_DRIVER_MISSING when ioredis is not
+ *   installed; INVALID_OPTIONS for bad options.
  */
 export async function createRedisStore(options: RedisStoreOptions = {}): Promise<TokenStore> {
   if (options === null || typeof options !== 'object') {
@@ -47,16 +84,52 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   if (!Number.isInteger(scriptKeys) || scriptKeys < 1) {
     throw new OtpError('INVALID_OPTIONS', `keysPerScript must be a whole number above 0, got ${describe(scriptKeys)}`)
   }
+  const connectTimeout = options.connectTimeout ?? 2000
+  if (!Number.isInteger(connectTimeout) || connectTimeout < 1) {
+    throw new OtpError('INVALID_OPTIONS', `connectTimeout must be a whole number of milliseconds above 0, got ${describe(connectTimeout)}`)
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new OtpError('INVALID_OPTIONS', `onError must be a function, got ${describe(options.onError)}`)
+  }
   const owned = options.client === undefined
-  const client = options.client ?? (await connect(options))
+  const client = options.client ?? (await connect(options, connectTimeout))
   client.defineCommand('otpInsert', { numberOfKeys: 1, lua: INSERT_SCRIPT })
+  client.defineCommand('otpReplace', { numberOfKeys: 1, lua: REPLACE_SCRIPT })
   client.defineCommand('otpCas', { lua: CAS_SCRIPT })
   client.defineCommand('otpRead', { lua: READ_SCRIPT, readOnly: true })
   const scripted = client as unknown as Scripted
   // A script may only touch keys of one cluster node: on a cluster, each call names one token.
   const perCall = client.isCluster ? 1 : scriptKeys
+  const where = owned ? serverName(client as Redis) : 'Redis'
 
-  const key = (id: string) => prefix + id
+  // The store's own connection holds the process open only while a call is waiting for Redis.
+  let pending = 0
+  const connection = client as unknown as Connection
+  const settle = () => {
+    if (--pending === 0 && owned) connection.stream?.unref()
+  }
+  /** Runs one call to Redis: the connection held meanwhile, its failures as OtpError. */
+  const call = async <R>(run: () => Promise<R>): Promise<R> => {
+    if (pending++ === 0 && owned) connection.stream?.ref()
+    try {
+      return await run()
+    } catch (error) {
+      if (error instanceof OtpError) throw error
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new OtpError('STORE_UNAVAILABLE', `${where} is unavailable: ${reason}`, { cause: error })
+    } finally {
+      settle()
+    }
+  }
+  if (owned) {
+    // A connection made while nothing was pending (a reconnect) must not hold the process either;
+    // nor must the timer of the next reconnection attempt.
+    client.on('ready', () => pending === 0 && connection.stream?.unref())
+    client.on('reconnecting', () => queueMicrotask(() => connection.reconnectTimeout?.unref()))
+    connection.stream?.unref()
+  }
+
+  const key = (id: string) => prefix + checkStoreId(id)
 
   /** `version \n state \n params \n secret`, as READ_SCRIPT joins them. */
   const toToken = (id: string, reply: Buffer | null): StoredToken | null => {
@@ -74,11 +147,12 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   }
 
   /** Calls a many-key script over `items` in slices of perCall keys, all sent at once, in order. */
-  const sliced = async <T, R>(items: readonly T[], call: (slice: readonly T[]) => Promise<R[]>): Promise<R[]> => {
-    const calls: Array<Promise<R[]>> = []
-    for (let start = 0; start < items.length; start += perCall) calls.push(call(items.slice(start, start + perCall)))
-    return (await Promise.all(calls)).flat()
-  }
+  const sliced = <T, R>(items: readonly T[], run: (slice: readonly T[]) => Promise<R[]>): Promise<R[]> =>
+    call(async () => {
+      const calls: Array<Promise<R[]>> = []
+      for (let start = 0; start < items.length; start += perCall) calls.push(run(items.slice(start, start + perCall)))
+      return (await Promise.all(calls)).flat()
+    })
 
   const read = (ids: readonly string[]) =>
     sliced(ids, async (slice) => {
@@ -97,11 +171,14 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       return (await scripted.otpCas(slice.length, ...slice.map((u) => key(u.id)), packed)).map((done) => done === 1)
     })
 
+  /** The fields of a new token; ioredis sends a Buffer as bytes, but any other Uint8Array as its String() form. */
+  const fields = (token: StoredToken) =>
+    [key(token.id), Buffer.from(token.secret.buffer, token.secret.byteOffset, token.secret.byteLength), token.params, token.state, String(token.version)] as const
+
+  let closed = false
   return {
     async insert(token) {
-      // ioredis sends a Buffer as bytes, but any other Uint8Array as its String() form.
-      const secret = Buffer.from(token.secret.buffer, token.secret.byteOffset, token.secret.byteLength)
-      const added = await scripted.otpInsert(key(token.id), secret, token.params, token.state, String(token.version))
+      const added = await call(() => scripted.otpInsert(...fields(token)))
       if (added !== 1) {
         throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
       }
@@ -114,26 +191,66 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       return (await cas([update]))[0]!
     },
     compareAndSetMany: cas,
+    async replace(token) {
+      return (await call(() => scripted.otpReplace(...fields(token)))) === 1
+    },
     async delete(id) {
-      return (await client.del(key(id))) === 1
+      return (await call(() => client.del(key(id)))) === 1
     },
     async close() {
-      if (owned) await client.quit()
+      if (!owned || closed) return
+      closed = true
+      // QUIT lets the calls in flight finish; a connection that is down is simply dropped.
+      if ((client as Redis).status === 'ready') await client.quit().catch(() => client.disconnect())
+      else client.disconnect()
     },
   }
 }
 
-async function connect(options: RedisStoreOptions): Promise<Redis> {
-  // A computed specifier: bundlers and type checkers leave the optional package alone.
-  const name = 'ioredis'
-  let RedisClient: new (...args: unknown[]) => Redis
-  try {
-    RedisClient = ((await import(name)) as { default: new (...args: unknown[]) => Redis }).default
-  } catch (cause) {
-    throw new OtpError('INVALID_OPTIONS', 'the Redis store needs the optional package ioredis', { cause })
+/** `Redis at host:port` (or at its socket path): never the URL, which may hold a password. */
+function serverName(client: Redis): string {
+  const { host, port, path } = client.options
+  return path ? `Redis at ${path}` : `Redis at ${host ?? 'localhost'}:${port ?? 6379}`
+}
+
+/** Opens the store's own connection, ready within connectTimeout, or fails and leaves nothing running. */
+async function connect(options: RedisStoreOptions, connectTimeout: number): Promise<Redis> {
+  const RedisClient = await loadOptionalDriver<new (...args: unknown[]) => Redis>('ioredis', 'the Redis store')
+  const redisOptions: RedisOptions = {
+    connectTimeout,
+    // Fail calls at once while disconnected, and never send one twice (see the header).
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    ...options.redis,
+    lazyConnect: true,
   }
-  const redisOptions: RedisOptions = { lazyConnect: true, ...options.redis }
   const client = options.url !== undefined ? new RedisClient(options.url, redisOptions) : new RedisClient(redisOptions)
-  await client.connect()
+  let lastError: Error | undefined
+  // Without a listener, ioredis prints every connection error to the console.
+  client.on('error', (error: Error) => {
+    lastError = error
+    options.onError?.(error)
+  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(reject, connectTimeout)
+      const done = (error?: unknown) => {
+        clearTimeout(timer)
+        client.off('ready', done)
+        client.off('end', done)
+        if (client.status === 'ready') resolve()
+        else reject(error)
+      }
+      client.once('ready', done)
+      // A retryStrategy of the caller's that gives up ends the connection before the timeout.
+      client.once('end', done)
+      // connect() rejects at the first failed attempt; ioredis goes on trying until ready or given up.
+      client.connect().catch(() => {})
+    })
+  } catch {
+    client.disconnect()
+    const reason = lastError === undefined ? '' : ` (${(lastError as { code?: string }).code ?? lastError.message})`
+    throw new OtpError('STORE_UNAVAILABLE', `cannot reach ${serverName(client)} within ${connectTimeout} ms${reason}`, { cause: lastError })
+  }
   return client
 }
