@@ -88,15 +88,20 @@ export function checkWindow(window: unknown, fallback: number, max = MAX_WINDOW,
   return window
 }
 
+/** A TOTP period (RFC 6238 section 4.1 `X`): a whole number of seconds above 0. */
+export function checkPeriod(period: unknown = DEFAULT_PERIOD): number {
+  if (typeof period !== 'number' || !Number.isSafeInteger(period) || period <= 0) {
+    fail('INVALID_PERIOD', `period must be a whole number of seconds above 0, got ${describe(period)}`)
+  }
+  return period
+}
+
 /**
  * The TOTP time step of RFC 6238 section 4.2: T = floor((time - t0) / period), with time in unix
  * seconds (default: now), period a whole number of seconds (default 30) and t0 (default 0).
  */
 export function checkTimeStep(time: unknown, period: unknown, t0: unknown): number {
-  const p = period ?? DEFAULT_PERIOD
-  if (typeof p !== 'number' || !Number.isSafeInteger(p) || p <= 0) {
-    fail('INVALID_PERIOD', `period must be a whole number of seconds above 0, got ${describe(p)}`)
-  }
+  const p = checkPeriod(period ?? DEFAULT_PERIOD)
   const start = t0 ?? 0
   if (typeof start !== 'number' || !Number.isFinite(start)) {
     fail('INVALID_TIME', `t0 must be a finite number of unix seconds, got ${describe(start)}`)
