@@ -1,0 +1,170 @@
+/**
+ * A streaming reader of PSKC key containers, over the saxes XML parser.
+ *
+ * A container holds its header (EncryptionKey, MACMethod) and then any number of KeyPackages. Each
+ * child of the container is built as a small element tree and handed over when it closes, then
+ * dropped, so a file of 100,000 key packages is never one tree in memory.
+ *
+ * Safe against hostile files: a DOCTYPE is refused outright, so there is no DTD, no entity of our
+ * own (saxes knows only the five XML entities and character references, and refuses any other), no
+ * external entity and no billion laughs. Sizes are capped: the document (MAX_PSKC_BYTES), the text
+ * of one element (MAX_ELEMENT_TEXT, far above any key's base64), the elements in one child of the
+ * container (MAX_ELEMENTS_PER_PACKAGE) and the nesting depth (MAX_DEPTH).
+ *
+ * Elements are matched by local name, whatever their prefix: real files declare the PSKC namespace
+ * as the default, as `pskc:`, or under other prefixes, and no two PSKC elements share a local name.
+ */
+import { SaxesParser } from 'saxes'
+import { OtpError, describe } from '../../core/errors.js'
+
+/** The largest PSKC document read: 256 MiB (in bytes, or UTF-16 units for a string). */
+export const MAX_PSKC_BYTES = 256 * 1024 * 1024
+/** The longest text of one element, in characters: a 1024-byte secret, encrypted, is under 1.5 KB of base64. */
+export const MAX_ELEMENT_TEXT = 64 * 1024
+/** The most elements in one child of the container (a key package has about twenty). */
+export const MAX_ELEMENTS_PER_PACKAGE = 10_000
+/** The deepest nesting of elements (PSKC needs about eight). */
+export const MAX_DEPTH = 64
+
+/** The feed size: strings and bytes go to the parser in slices of this many units. */
+const CHUNK = 1 << 20
+
+/** One element: its local name, its attributes by local name, its text (trimmed) and its child elements. */
+export interface XmlElement {
+  name: string
+  attributes: Record<string, string>
+  text: string
+  children: XmlElement[]
+}
+
+/** What a container reader is told, in document order. */
+export interface ContainerHandlers {
+  /** A direct child of KeyContainer, other than a Signature, once it has closed. */
+  child(element: XmlElement): void
+  /** The container has a `<Signature>` (XML Signature, RFC 6030 section 7). */
+  signature(): void
+}
+
+/** The local part of a qualified name: `pskc:Key` and `Key` are both `Key`. */
+function localName(qualified: string): string {
+  return qualified.slice(qualified.indexOf(':') + 1)
+}
+
+/**
+ * Reads a PSKC document, handing each direct child of its KeyContainer to `handlers` as it closes.
+ *
+ * @throws OtpError INVALID_PSKC for anything that is not a well-formed container within the limits.
+ */
+export function readContainer(input: string | Uint8Array, handlers: ContainerHandlers): void {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
+    throw invalid(`expected the document as a string or a Uint8Array, got ${describe(input)}`)
+  }
+  if (input.length > MAX_PSKC_BYTES) {
+    throw invalid(`the document is ${input.length} bytes long, above the limit of ${MAX_PSKC_BYTES} (256 MiB)`)
+  }
+  const parser = new SaxesParser({ position: true })
+  const where = (): string => `line ${parser.line}, column ${parser.column}`
+
+  let depth = 0
+  let sawRoot = false
+  /** The open elements of the child being built (empty when not inside one, or inside a skipped one). */
+  const stack: XmlElement[] = []
+  /** The depth of a child whose content is skipped (Signature), or 0. */
+  let skipping = 0
+  let elements = 0
+
+  parser.on('doctype', () => {
+    throw invalid(`a DOCTYPE is not allowed (${where()}): PSKC needs no DTD, and entity declarations are how XML bombs work`)
+  })
+  parser.on('error', (error) => {
+    throw invalid(`not well-formed XML: ${error.message}`)
+  })
+  parser.on('opentag', (tag) => {
+    depth++
+    if (depth > MAX_DEPTH) throw invalid(`elements are nested more than ${MAX_DEPTH} deep (${where()})`)
+    const name = localName(tag.name)
+    if (depth === 1) {
+      if (name !== 'KeyContainer') throw invalid(`expected the root element KeyContainer, got ${short(name)}`)
+      sawRoot = true
+      return
+    }
+    if (skipping !== 0) return
+    if (depth === 2) {
+      if (name === 'Signature') {
+        handlers.signature()
+        skipping = depth
+        return
+      }
+      elements = 0
+    }
+    if (++elements > MAX_ELEMENTS_PER_PACKAGE) {
+      throw invalid(`a ${stack[0]?.name ?? name} holds more than ${MAX_ELEMENTS_PER_PACKAGE} elements (${where()})`)
+    }
+    const attributes: Record<string, string> = {}
+    for (const [key, value] of Object.entries(tag.attributes)) {
+      if (!key.startsWith('xmlns')) attributes[localName(key)] = value as string
+    }
+    const element: XmlElement = { name, attributes, text: '', children: [] }
+    stack[stack.length - 1]?.children.push(element)
+    stack.push(element)
+  })
+  const addText = (text: string): void => {
+    const open = stack[stack.length - 1]
+    if (open === undefined) return
+    if (open.text.length + text.length > MAX_ELEMENT_TEXT) {
+      throw invalid(`the text of a ${open.name} element is longer than ${MAX_ELEMENT_TEXT} characters (${where()})`)
+    }
+    open.text += text
+  }
+  parser.on('text', addText)
+  parser.on('cdata', addText)
+  parser.on('closetag', () => {
+    if (skipping !== 0) {
+      if (depth === skipping) skipping = 0
+      depth--
+      return
+    }
+    depth--
+    const element = stack.pop()
+    if (element === undefined) return
+    element.text = element.text.trim()
+    if (stack.length === 0) handlers.child(element)
+  })
+
+  if (typeof input === 'string') {
+    for (let at = 0; at < input.length; at += CHUNK) parser.write(input.slice(at, at + CHUNK))
+  } else {
+    const decoder = new TextDecoder('utf-8', { fatal: true })
+    try {
+      for (let at = 0; at < input.length; at += CHUNK) {
+        parser.write(decoder.decode(input.subarray(at, at + CHUNK), { stream: true }))
+      }
+      parser.write(decoder.decode())
+    } catch (error) {
+      if (error instanceof TypeError) throw invalid('the document is not valid UTF-8', error)
+      throw error
+    }
+  }
+  parser.close()
+  if (!sawRoot) throw invalid('expected a KeyContainer element, found none')
+}
+
+/** The only child element named `name`, or undefined; two of them are an error (which one is meant?). */
+export function child(element: XmlElement, name: string, where: string): XmlElement | undefined {
+  let found: XmlElement | undefined
+  for (const candidate of element.children) {
+    if (candidate.name !== name) continue
+    if (found !== undefined) throw invalid(`${where}: ${element.name} has more than one ${name}`)
+    found = candidate
+  }
+  return found
+}
+
+/** Keeps names read from a file short in messages. */
+export function short(text: string): string {
+  return `'${text.length > 80 ? `${text.slice(0, 80)}...` : text}'`
+}
+
+export function invalid(reason: string, cause?: unknown): OtpError {
+  return new OtpError('INVALID_PSKC', `parsePskc: ${reason}`, cause === undefined ? undefined : { cause })
+}

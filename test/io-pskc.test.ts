@@ -1,0 +1,319 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { OtpError, hotp, totp, verifyHotp, verifyTotp } from '../src/index.js'
+import { buildPskc, parsePskc, type Token } from '../src/pskc.js'
+import { hasPythonPskc, PYTHON_PSKC_FIXTURE, readWithPythonPskc, writePythonPskc, type PythonProtection, type PythonToken } from './helpers/python-pskc.js'
+import { referenceHotp, rng } from './helpers/reference.js'
+
+const VECTORS = new URL('./vectors/pskc/', import.meta.url)
+const fixture = (name: string): string => readFileSync(new URL(name, VECTORS), 'utf8')
+const ascii = (text: string): Uint8Array => new TextEncoder().encode(text)
+const FIGURE6_KEY = Buffer.from('12345678901234567890123456789012', 'hex')
+const hasPskctool = existsSync('/usr/bin/pskctool')
+
+function pskcError(run: () => unknown): OtpError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(OtpError)
+    return error as OtpError
+  }
+  throw new Error('expected an OtpError')
+}
+
+/** `pskctool --validate` prints OK or FAIL (and exits 0 either way). */
+function pskctoolValidates(xml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pskc-'))
+  try {
+    writeFileSync(join(dir, 'file.pskcxml'), xml)
+    return execFileSync('/usr/bin/pskctool', ['--validate', join(dir, 'file.pskcxml')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The code a token shows now-ish, computed by node:crypto (RFC 4226 / 6238), at a fixed time. */
+function referenceCode(token: Token, time = 1_700_000_000): string {
+  const counter = token.type === 'hotp' ? BigInt(token.counter!) : BigInt(Math.floor(time / token.period!))
+  return referenceHotp(token.algorithm, token.secret, counter, token.digits)
+}
+
+/** Every imported token verifies the code node:crypto computes for it. */
+function expectVerifies(tokens: Token[]): void {
+  const time = 1_700_000_000
+  for (const token of tokens) {
+    const code = referenceCode(token, time)
+    const options = { digits: token.digits, algorithm: token.algorithm }
+    if (token.type === 'hotp') expect(verifyHotp(token.secret, code, token.counter!, options)).toBe(0)
+    else expect(verifyTotp(token.secret, code, { ...options, time, period: token.period!, window: 0 })).toBe(0)
+  }
+}
+
+function fromPython(t: PythonToken): Token {
+  const token: Token = { type: t.type, secret: new Uint8Array(Buffer.from(t.secretHex, 'hex')), account: t.account ?? '', algorithm: t.algorithm, digits: t.digits, id: t.id }
+  for (const field of ['issuer', 'serial', 'manufacturer'] as const) if (t[field] !== undefined) token[field] = t[field]
+  if (t.type === 'hotp') token.counter = t.counter ?? 0
+  else {
+    token.period = t.period ?? 30
+    if (t.drift !== undefined) token.drift = t.drift
+  }
+  return token
+}
+
+describe('parsePskc: the examples of RFC 6030', () => {
+  it('Figure 2: the basic container, a plain HOTP secret', () => {
+    const tokens = parsePskc(fixture('rfc6030-figure2.pskcxml'))
+    expect([...tokens]).toEqual([
+      { type: 'hotp', secret: ascii('1234'), account: '', algorithm: 'SHA1', digits: 6, issuer: 'Issuer-A', id: '12345678', counter: 0 },
+    ])
+    expect(tokens.signed).toBe(false)
+    expectVerifies(tokens)
+  })
+
+  it('Figure 5: the HOTP key, not the PIN key that protects it', () => {
+    const tokens = parsePskc(fixture('rfc6030-figure5.pskcxml'))
+    expect([...tokens]).toEqual([
+      {
+        type: 'hotp', secret: ascii('12345678901234567890'), account: '', algorithm: 'SHA1', digits: 8,
+        issuer: 'Issuer', serial: '987654321', manufacturer: 'Manufacturer', id: '12345678', counter: 0,
+      },
+    ])
+    expectVerifies(tokens)
+  })
+
+  it('Figure 6: AES-128-CBC under a pre-shared key, HMAC-SHA1 MAC', () => {
+    const tokens = parsePskc(fixture('rfc6030-figure6.pskcxml'), { key: FIGURE6_KEY })
+    expect([...tokens]).toEqual([
+      {
+        type: 'hotp', secret: ascii('12345678901234567890'), account: '', algorithm: 'SHA1', digits: 8,
+        issuer: 'Issuer', serial: '987654321', manufacturer: 'Manufacturer', id: '12345678', counter: 0,
+      },
+    ])
+    // RFC 4226 Appendix D, 8 digits of counter 0: the secret is the RFC's own test key.
+    expect(hotp(tokens[0]!.secret, 0, { digits: 8 })).toBe('84755224')
+  })
+
+  it('Figure 7: AES-128-CBC under a PBKDF2 key from a password', () => {
+    const tokens = parsePskc(fixture('rfc6030-figure7.pskcxml'), { password: 'qwerty' })
+    expect(tokens).toHaveLength(1)
+    expect(tokens[0]).toMatchObject({ type: 'hotp', secret: ascii('12345678901234567890'), digits: 8, issuer: 'Example-Issuer', manufacturer: 'TokenVendorAcme', id: '123456' })
+    expectVerifies(tokens)
+  })
+
+  it('reads bytes as well as text', () => {
+    expect([...parsePskc(readFileSync(new URL('rfc6030-figure6.pskcxml', VECTORS)), { key: FIGURE6_KEY })]).toEqual([
+      ...parsePskc(fixture('rfc6030-figure6.pskcxml'), { key: FIGURE6_KEY }),
+    ])
+  })
+
+  it.skipIf(!hasPskctool)('the fixtures are valid PSKC for pskctool', () => {
+    for (const figure of [2, 5, 6, 7]) expect(pskctoolValidates(fixture(`rfc6030-figure${figure}.pskcxml`))).toBe('OK')
+  })
+})
+
+describe('parsePskc: keys, passwords and the MAC', () => {
+  it('a wrong password or key is DECRYPTION_FAILED, and the message holds neither', () => {
+    const wrongPassword = pskcError(() => parsePskc(fixture('rfc6030-figure7.pskcxml'), { password: 'qwertz' }))
+    expect(wrongPassword.code).toBe('DECRYPTION_FAILED')
+    expect(wrongPassword.message).not.toContain('qwert')
+    for (const key of [Buffer.alloc(16, 0x42), Buffer.from(FIGURE6_KEY).reverse()]) {
+      const error = pskcError(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { key }))
+      expect(error.code).toBe('DECRYPTION_FAILED')
+      expect(error.message).not.toContain(key.toString('hex'))
+    }
+  })
+
+  it('a key of the wrong length is DECRYPTION_FAILED', () => {
+    expect(pskcError(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { key: FIGURE6_KEY.subarray(0, 15) })).code).toBe('DECRYPTION_FAILED')
+  })
+
+  it('a tampered ciphertext or MAC is caught by the MAC: DECRYPTION_FAILED', () => {
+    const xml = fixture('rfc6030-figure6.pskcxml')
+    const tampered = [
+      xml.replace('AAECAwQFBgcICQoLDA0OD+cIHItl', 'AAECAwQFBgcICQoLDA0OD+cIHIt1'), // a ciphertext byte
+      xml.replace('AAECAwQFBgcICQoLDA0OD+cI', 'AAECAwQFBgcICQoLDA0OD+cJ'), // an IV byte
+      xml.replace('Su+NvtQfmvfJzF6bmQiJqoLRExc=', 'Tu+NvtQfmvfJzF6bmQiJqoLRExc='), // the MAC itself
+    ]
+    for (const file of tampered) {
+      expect(file).not.toBe(xml)
+      expect(pskcError(() => parsePskc(file, { key: FIGURE6_KEY })).code).toBe('DECRYPTION_FAILED')
+    }
+  })
+
+  it('a missing password or key is INVALID_OPTIONS naming the option', () => {
+    expect(pskcError(() => parsePskc(fixture('rfc6030-figure7.pskcxml'))).message).toMatch(/options\.password/)
+    const noKey = pskcError(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { password: 'x' }))
+    expect(noKey.code).toBe('INVALID_OPTIONS')
+    expect(noKey.message).toMatch(/options\.key.*|pre-shared key named 'Pre-shared-key'/)
+  })
+
+  it('an encrypted value without a ValueMAC is refused, not used unchecked', () => {
+    const xml = fixture('rfc6030-figure6.pskcxml').replace(/<ValueMAC>[^<]*<\/ValueMAC>/, '')
+    const error = pskcError(() => parsePskc(xml, { key: FIGURE6_KEY }))
+    expect(error.code).toBe('INVALID_PSKC')
+    expect(error.message).toMatch(/KeyPackage 1 \(Key Id '12345678'\).*ValueMAC/)
+  })
+
+  it('a file without a MACMethod cannot have its encrypted values checked: refused', () => {
+    const xml = fixture('rfc6030-figure6.pskcxml').replace(/<MACMethod[\s\S]*<\/MACMethod>/, '')
+    expect(pskcError(() => parsePskc(xml, { key: FIGURE6_KEY })).message).toMatch(/MACMethod/)
+  })
+
+  it('reports an XML Signature as signed: true on the array, without changing the tokens', () => {
+    const plain = fixture('rfc6030-figure2.pskcxml')
+    const signed = plain.replace(
+      '</KeyContainer>',
+      '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature></KeyContainer>',
+    )
+    const tokens = parsePskc(signed)
+    expect(tokens.signed).toBe(true)
+    expect([...tokens]).toEqual([...parsePskc(plain)])
+  })
+})
+
+describe('parsePskc: lenient where files differ harmlessly, strict where a code would change', () => {
+  const figure2 = fixture('rfc6030-figure2.pskcxml')
+  const expected = [...parsePskc(figure2)]
+
+  it('any namespace prefix, a missing Key Id, whitespace inside base64, CDATA', () => {
+    const prefixed = figure2.replace(/<(\/?)(KeyContainer|KeyPackage|Key|Issuer|Data|Secret|PlainValue)\b/g, '<$1x:$2').replace('xmlns=', 'xmlns:x=')
+    expect([...parsePskc(prefixed)]).toEqual(expected)
+    const { id: _, ...withoutId } = expected[0]!
+    expect([...parsePskc(figure2.replace('Id="12345678"', ''))]).toEqual([withoutId])
+    expect([...parsePskc(figure2.replace('MTIzNA==', ' MT\n Iz\tNA == '))]).toEqual(expected)
+    expect([...parsePskc(figure2.replace('MTIzNA==', '<![CDATA[MTIzNA==]]>'))]).toEqual(expected)
+  })
+
+  it('a ResponseFormat without Encoding is decimal; a TOTP key reads Suite, TimeInterval and TimeDrift', () => {
+    const totp = figure2
+      .replace('pskc:hotp', 'pskc:totp')
+      .replace('<Data>', '<AlgorithmParameters><Suite>HMAC-SHA256</Suite><ResponseFormat Length="8"/></AlgorithmParameters><Data>')
+      .replace('</Data>', '<TimeInterval><PlainValue>60</PlainValue></TimeInterval><TimeDrift><PlainValue>-2</PlainValue></TimeDrift></Data><UserId>alice</UserId>')
+    expect([...parsePskc(totp)]).toEqual([
+      { type: 'totp', secret: ascii('1234'), account: 'alice', algorithm: 'SHA256', digits: 8, issuer: 'Issuer-A', id: '12345678', period: 60, drift: -2 },
+    ])
+  })
+
+  const refused: Array<[string, string, RegExp]> = [
+    ['base64 with a stray character', figure2.replace('MTIzNA==', 'MTIz*NA=='), /Secret PlainValue: expected base64/],
+    ['an unknown Suite', figure2.replace('<Data>', '<AlgorithmParameters><Suite>HMAC-MD5</Suite></AlgorithmParameters><Data>'), /unsupported Suite 'HMAC-MD5'/],
+    ['hexadecimal codes', figure2.replace('<Data>', '<AlgorithmParameters><ResponseFormat Length="6" Encoding="HEXADECIMAL"/></AlgorithmParameters><Data>'), /Encoding 'HEXADECIMAL'/],
+    ['5 digits', figure2.replace('<Data>', '<AlgorithmParameters><ResponseFormat Length="5" Encoding="DECIMAL"/></AlgorithmParameters><Data>'), /digits must be a whole number from 6 to 10/],
+    ['two secrets', figure2.replace('</Secret>', '</Secret><Secret><PlainValue>MTIzNA==</PlainValue></Secret>'), /more than one Secret/],
+    ['an unknown key algorithm', figure2.replace('pskc:hotp', 'pskc:ocra'), /KeyPackage 1 \(Key Id '12345678'\): unsupported key Algorithm/],
+    ['no key algorithm', figure2.replace(/Algorithm="[^"]*"/, ''), /no Algorithm/],
+    ['a PIN sent with the code', figure2.replace('</Data>', '</Data><Policy><PINPolicy PINUsageMode="Append"/></Policy>'), /PINUsageMode 'Append'/],
+    ['a negative counter', figure2.replace('</Secret>', '</Secret><Counter><PlainValue>-1</PlainValue></Counter>'), /Counter: expected a whole number/],
+    ['no secret', figure2.replace(/<Secret>[\s\S]*<\/Secret>/, ''), /no Data\/Secret/],
+    ['another root element', '<KeyPackage/>', /root element KeyContainer/],
+    ['an unsupported cipher', fixture('rfc6030-figure6.pskcxml').replaceAll('aes128-cbc', 'kw-aes128'), /unsupported EncryptionMethod/],
+  ]
+  it.each(refused)('refuses %s: INVALID_PSKC naming the element', (_, xml, message) => {
+    const error = pskcError(() => parsePskc(xml, { key: FIGURE6_KEY }))
+    expect(error.code).toBe('INVALID_PSKC')
+    expect(error.message).toMatch(message)
+    expect(error.message).not.toContain('MTIzNA')
+  })
+})
+
+describe('PSKC files written by python-pskc', () => {
+  const expected = PYTHON_PSKC_FIXTURE.tokens.map(fromPython)
+  const { password, keyHex } = PYTHON_PSKC_FIXTURE
+  const protections: Array<[string, PythonProtection, { password?: string; key?: Uint8Array }]> = [
+    ['plain', { kind: 'plain' }, {}],
+    ['pbkdf2', { kind: 'password', password, iterations: PYTHON_PSKC_FIXTURE.iterations }, { password }],
+    ['preshared', { kind: 'key', keyHex }, { key: Buffer.from(keyHex, 'hex') }],
+  ]
+
+  it.each(protections)('reads the committed %s file (secret, counter and interval encrypted)', (name, _, options) => {
+    const tokens = parsePskc(fixture(`python-pskc-${name}.pskcxml`), options)
+    expect([...tokens]).toEqual(expected)
+    expectVerifies(tokens)
+  })
+
+  it.skipIf(!hasPythonPskc).each(protections)('reads a %s file python-pskc writes now', (_, protection, options) => {
+    const xml = writePythonPskc(PYTHON_PSKC_FIXTURE.tokens, { ...protection, ...(protection.kind === 'password' ? { iterations: 1000 } : {}) })
+    expect([...parsePskc(xml, options)]).toEqual(expected)
+  })
+
+  it.skipIf(!hasPythonPskc).each(protections)('python-pskc reads the %s file buildPskc writes', (_, protection, options) => {
+    const xml = buildPskc(expected, { ...options, ...(options.password ? { iterations: 1000 } : {}) })
+    const read = readWithPythonPskc(xml, protection)
+    expect(read).toEqual(
+      expected.map((t) => ({
+        id: t.id, algorithm: `urn:ietf:params:xml:ns:keyprov:pskc:${t.type}`, secretHex: Buffer.from(t.secret).toString('hex'),
+        digits: t.digits, suite: `HMAC-${t.algorithm}`, counter: t.counter ?? null, period: t.period ?? null,
+        drift: t.drift ?? null, serial: t.serial ?? null, manufacturer: t.manufacturer ?? null, issuer: t.issuer ?? null,
+        account: t.account === '' ? null : t.account,
+      })),
+    )
+  })
+})
+
+describe('buildPskc -> parsePskc', () => {
+  function randomTokens(seed: number, count: number): Token[] {
+    const r = rng(seed)
+    return Array.from({ length: count }, (_, i) => {
+      const algorithm = r.pick(['SHA1', 'SHA256', 'SHA512'] as const)
+      const base: Token = {
+        type: r.pick(['hotp', 'totp'] as const), secret: r.bytes(r.int(1, 128)), account: r.pick(['', `user${i}@example.com`, 'a<b>&"c\'', 'ünïcödé 🙂']),
+        algorithm, digits: r.int(6, 10), id: `key-${i}`,
+      }
+      if (r.next() < 0.5) base.issuer = r.pick(['Example', 'A & B <co>'])
+      if (r.next() < 0.5) base.serial = String(r.int(1, 1e9))
+      if (r.next() < 0.3) base.manufacturer = 'Acme'
+      if (base.type === 'hotp') base.counter = r.pick([0, r.int(1, 1e6), Number.MAX_SAFE_INTEGER, (1n << 63n) - 1n])
+      else {
+        base.period = r.pick([30, 60, r.int(1, 3600)])
+        if (r.next() < 0.5) base.drift = r.int(-5, 5)
+      }
+      return base
+    })
+  }
+
+  const protections: Array<[string, { password?: string; key?: Uint8Array; iterations?: number }]> = [
+    ['plain', {}],
+    ['PBKDF2', { password: 'pässwörd', iterations: 1000 }],
+    ['AES-128 key', { key: Buffer.alloc(16, 1) }],
+    ['AES-192 key', { key: Buffer.alloc(24, 2) }],
+    ['AES-256 key', { key: Buffer.alloc(32, 3) }],
+  ]
+  it.each(protections)('%s: the same tokens and the same codes', (_, options) => {
+    const tokens = randomTokens(options.key?.length ?? options.password?.length ?? 0, 40)
+    const xml = buildPskc(tokens, options)
+    const read = parsePskc(xml, { ...(options.password ? { password: options.password } : {}), ...(options.key ? { key: options.key } : {}) })
+    expect([...read]).toEqual(tokens)
+    for (let i = 0; i < tokens.length; i++) {
+      const [a, b] = [tokens[i]!, read[i]!]
+      const opts = { digits: a.digits, algorithm: a.algorithm }
+      if (a.type === 'hotp') expect(hotp(b.secret, b.counter!, opts)).toBe(hotp(a.secret, a.counter!, opts))
+      else expect(totp(b.secret, { ...opts, period: b.period!, time: 1_700_000_000 })).toBe(totp(a.secret, { ...opts, period: a.period!, time: 1_700_000_000 }))
+    }
+    expectVerifies(read)
+    if (options.password || options.key) expect(xml).not.toContain(Buffer.from(tokens[0]!.secret).toString('base64'))
+  })
+
+  it.skipIf(!hasPskctool).each(protections)('%s: pskctool --validate accepts the file', (_, options) => {
+    expect(pskctoolValidates(buildPskc(randomTokens(7, 5), options))).toBe('OK')
+  })
+
+  it('writes PBKDF2 with 200,000 iterations unless told otherwise, and a MAC on every secret', () => {
+    const xml = buildPskc(randomTokens(1, 3), { password: 'pw' })
+    expect(xml).toContain('<IterationCount>200000</IterationCount>')
+    expect(xml.match(/<pskc:ValueMAC>/g)).toHaveLength(3)
+  })
+
+  it('refuses what it cannot write: bad options, counters above 2^63 - 1, control characters', () => {
+    const [token] = randomTokens(2, 1)
+    expect(pskcError(() => buildPskc([token!], { password: 'a', key: Buffer.alloc(16) })).code).toBe('INVALID_OPTIONS')
+    expect(pskcError(() => buildPskc([token!], { key: Buffer.alloc(20) })).message).toMatch(/16, 24 or 32 bytes/)
+    expect(pskcError(() => buildPskc([token!], { password: 'a', iterations: 10 })).message).toMatch(/iterations/)
+    const hotpToken: Token = { type: 'hotp', secret: Buffer.alloc(20, 1), account: 'a', algorithm: 'SHA1', digits: 6, counter: 1n << 63n }
+    expect(pskcError(() => buildPskc([hotpToken])).code).toBe('INVALID_COUNTER')
+    expect(pskcError(() => buildPskc([{ ...hotpToken, counter: 0, account: 'a\u0001b' }])).message).toMatch(/tokens\[0\]\.account/)
+    expect(pskcError(() => buildPskc([{ ...hotpToken, digits: 11 }])).code).toBe('INVALID_DIGITS')
+  })
+})
