@@ -72,7 +72,7 @@ export async function gatherLineup(log: (line: string) => void): Promise<Lineup>
   lineup.otpWasmVersion = otpWasm.version
   const backend = otpWasm.module.defaultBackend?.()
   await admit(otpWasmContender('otp-wasm', otpWasm.module, false), lineup, log)
-  if (backend) log(`    (module-level functions on the ${backend} backend)`)
+  log(`    (${otpWasm.entry}${backend ? `, module-level functions on the ${backend} backend` : ''})`)
   if (otpWasm.module.createEngine) {
     try {
       const js = await otpWasm.module.createEngine({ backend: 'js', threads: 1 })

@@ -1,4 +1,4 @@
-/** Number formatting shared by the terminal table, the README section and the chart. */
+/** Number formatting shared by the terminal table, docs/benchmarks.md and the chart. */
 
 /** Operations per second with three significant digits and a unit prefix: 1.23 M, 456 k. */
 export function formatRate(opsPerSecond: number): string {

@@ -50,7 +50,7 @@ export interface PeerStatus {
   readonly note?: string
 }
 
-/** Everything a run produced. Written as JSON; the README section and the chart are made from it. */
+/** Everything a run produced. Written as JSON; docs/benchmarks.md and the chart are made from it. */
 export interface BenchReport {
   readonly schema: 1
   readonly mode: 'quick' | 'full'

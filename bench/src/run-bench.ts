@@ -1,13 +1,13 @@
-/** The whole benchmark run: lineup, ceiling, every workload, then the table, JSON, chart and README. */
+/** The whole benchmark run: lineup, ceiling, every workload, then the table, JSON, chart and docs/benchmarks.md. */
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { measureCeiling, type Ceiling } from './ceiling.js'
 import { renderChart } from './chart.js'
 import { closeLineup, gatherLineup, type Lineup } from './contenders.js'
+import { renderSummaryTable, writeBenchmarksDoc } from './benchmarks-doc.js'
 import { machineFacts } from './machine.js'
 import { loadBenchmark, type SampleBudget } from './micro.js'
-import { updateReadme } from './readme.js'
 import type { BenchReport, WorkloadResult } from './report.js'
 import { proveBaseline } from './rfc-proof.js'
 import { runLargeWorkload } from './run-large.js'
@@ -22,8 +22,8 @@ export interface BenchOptions {
   quick?: boolean
   /** Directory that receives `<mode>.json` and `<mode>.svg` (created if missing). Nothing is written when omitted. */
   out?: string
-  /** A README.md whose section between `<!-- bench:start -->` and `<!-- bench:end -->` is regenerated from this run. */
-  readme?: string
+  /** A markdown file (docs/benchmarks.md) written whole from this run: every table, the chart, the method. */
+  doc?: string
   /** Runs only the workloads whose id contains one of these strings (e.g. `['sha1', 'resync']`). */
   only?: readonly string[]
   /** Measures the openssl reference (one core's SHA rate) when openssl is installed. Default true. */
@@ -91,8 +91,8 @@ async function openEngines(lineup: Lineup, cores: number): Promise<{ engines: Ra
 
 /**
  * Runs the benchmark and answers its report. Prints a table per workload as it goes (through
- * `options.log`), then writes the JSON and SVG into `options.out` and the README section into
- * `options.readme` when those are given.
+ * `options.log`), then writes the JSON and SVG into `options.out` and the whole of `options.doc`
+ * when those are given, and prints the short table of the README.
  */
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
   const log = options.log ?? ((line: string) => console.log(line))
@@ -192,9 +192,15 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     await writeFile(join(directory, `${mode}.svg`), renderChart(report))
     log(`Wrote ${join(directory, `${mode}.json`)} and ${mode}.svg`)
   }
-  if (options.readme) {
-    await updateReadme(options.readme, report, options.out ? join(options.out, `${mode}.svg`) : null)
-    log(`Regenerated the bench section of ${options.readme}`)
+  if (options.doc) {
+    await writeBenchmarksDoc(options.doc, report, options.out ? join(resolve(options.out), `${mode}.svg`) : null)
+    log(`Wrote ${options.doc}`)
+  }
+  const summary = renderSummaryTable(report)
+  if (summary) {
+    log('')
+    log('In short (ratios to node:crypto, for the README):')
+    for (const line of summary.split('\n')) log(line)
   }
   return report
 }

@@ -1,16 +1,14 @@
 /**
- * The README's benchmark section, regenerated from a run's JSON so that every figure it shows comes
- * from a real run. Only the text between the markers is ever replaced.
+ * docs/benchmarks.md, written whole from a run's JSON so that every figure it shows comes from a real
+ * run: the machine, the chart, every table, the method and the peers. The README carries only the
+ * short table ({@link renderSummaryTable}), which the run prints for pasting.
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, relative, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Algorithm } from './contender.js'
 import { engineLabel, formatMargin, formatRate, formatRatio } from './format.js'
 import type { BenchReport, WorkloadResult } from './report.js'
-
-/** The markers around the README's benchmark section. */
-export const README_START = '<!-- bench:start -->'
-export const README_END = '<!-- bench:end -->'
 
 const HASH_NAME: Record<Algorithm, string> = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA512: 'SHA-512' }
 
@@ -85,8 +83,11 @@ function largeTable(report: BenchReport): string[] {
   return lines
 }
 
-/** The markdown between the markers. `chart` and `json` are paths relative to the README. */
-export function renderReadmeSection(report: BenchReport, chart: string | null, json: string | null): string {
+/**
+ * The figures of a run in markdown: machine, chart, tables, method and peers. `chart` and `json` are
+ * links relative to the document that shows it.
+ */
+export function renderBenchmarks(report: BenchReport, chart: string | null, json: string | null): string {
   const m = report.machine
   const backend = report.otpWasm.backend
     ? `otp-wasm backend \`${report.otpWasm.backend}\` (WebAssembly SIMD ${report.otpWasm.simdRan ? 'ran' : m.wasmSimdSupported ? 'supported but not used' : 'not supported'})`
@@ -124,15 +125,71 @@ export function renderReadmeSection(report: BenchReport, chart: string | null, j
   return lines.join('\n')
 }
 
-/** Replaces the section between the markers of `readmePath`; throws if the markers are missing. */
-export async function updateReadme(readmePath: string, report: BenchReport, chartPath: string | null): Promise<void> {
-  const text = await readFile(readmePath, 'utf8')
-  const start = text.indexOf(README_START)
-  const end = text.indexOf(README_END)
-  if (start < 0 || end < start) throw new Error(`${readmePath} has no ${README_START} … ${README_END} section`)
-  const toLink = (path: string): string => relative(dirname(readmePath), path).split(sep).join('/')
+/** The workloads of the short table, in its order, with the names it gives them. */
+const SUMMARY: ReadonlyArray<readonly [id: string, name: string]> = [
+  ['generate-sha1', 'generate one code'],
+  ['verify-totp-sha1', 'verify one TOTP code, window ±1'],
+  ['batch-verify', 'batch verify (verifyBatch, objects)'],
+  ['batch-verify-columnar', 'batch verify (verifyColumns)'],
+  ['resync-scan-100m', 'resync scan'],
+]
+
+/**
+ * The OTP libraries among the peers, which the short table compares with; the others are hash
+ * libraries with HOTP written by hand around them.
+ */
+const OTP_LIBRARIES = ['otplib', 'otpauth', 'speakeasy']
+
+/**
+ * The short table for the README: otp-wasm on one thread and on every core, and the fastest OTP
+ * library, each as a ratio to node:crypto, on a few workloads (HMAC-SHA-1). Empty when the run has
+ * none of them.
+ */
+export function renderSummaryTable(report: BenchReport): string {
+  const cores = report.machine.cores
+  const lines = [
+    `| HMAC-SHA-1, × node:crypto | otp-wasm, 1 thread | otp-wasm, ${cores} threads | fastest OTP library |`,
+    '| --- | ---: | ---: | --- |',
+  ]
+  for (const [id, name] of SUMMARY) {
+    const workload = report.workloads.find((w) => w.id === id && w.rows.length > 0)
+    if (!workload) continue
+    const otpWasm = (threads: number): string => {
+      const row = workload.rows.find((r) => r.engine === 'otp-wasm' && r.threads === threads)
+      return row ? `**${formatRatio(row.ratio)}**` : '—'
+    }
+    const peers = workload.rows.filter((r) => OTP_LIBRARIES.some((name) => r.engine === name || r.engine.startsWith(`${name} `)))
+    const best = peers.reduce<(typeof peers)[number] | null>((a, b) => (a && a.ratio >= b.ratio ? a : b), null)
+    // Large workloads name their size, which a quick run makes smaller.
+    const units = workload.rows.find((r) => r.engine === 'otp-wasm')?.unitsPerRun
+    const label = units ? `${name}, ${units.toLocaleString('en-US')} ${workload.unit}s` : name
+    lines.push(`| ${escapeCell(label)} | ${otpWasm(1)} | ${cores > 1 ? otpWasm(cores) : '—'} | ${best ? `${escapeCell(best.engine)} ${formatRatio(best.ratio)}` : 'no batch API'} |`)
+  }
+  return lines.length > 2 ? lines.join('\n') : ''
+}
+
+/** The header of the generated document. */
+const DOC_TITLE = '# Benchmarks'
+const DOC_NOTE =
+  '<!-- Generated by `npm run bench -- --update-docs` (or `--from bench/results/full.json`) from bench/src/benchmarks-doc.ts: edit that, not this file. -->'
+
+/**
+ * Writes the whole document at `docPath` (docs/benchmarks.md) from a full run: the short table, then
+ * every figure. `chartPath` is the run's SVG; its JSON lies next to it.
+ */
+export async function writeBenchmarksDoc(docPath: string, report: BenchReport, chartPath: string | null): Promise<void> {
+  const toLink = (path: string): string => relative(dirname(docPath), path).split(sep).join('/')
   const chart = chartPath ? toLink(chartPath) : null
   const json = chartPath ? toLink(chartPath.replace(/\.svg$/, '.json')) : null
-  const section = renderReadmeSection(report, chart, json)
-  await writeFile(readmePath, `${text.slice(0, start + README_START.length)}\n${section}\n${text.slice(end)}`)
+  const summary = renderSummaryTable(report)
+  const howTo = toLink(fileURLToPath(new URL('../README.md', import.meta.url)))
+  const parts = [
+    DOC_TITLE,
+    DOC_NOTE,
+    `otp-wasm raced against node:crypto and the OTP libraries in use today, in one process and one run. How to run it and how it measures: [bench/README.md](${howTo}).`,
+  ]
+  if (summary) parts.push(`In short (ratios to a node:crypto loop; higher is faster):\n\n${summary}`)
+  parts.push(renderBenchmarks(report, chart, json))
+  await mkdir(dirname(docPath), { recursive: true })
+  await writeFile(docPath, `${parts.join('\n\n')}\n`)
 }
