@@ -10,7 +10,7 @@
 // The library must not reach a Node module: for the browser platform, with nothing external,
 // esbuild fails on any import of a Node built-in, piscina's among them.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -74,11 +74,6 @@ const embedWasm = {
 const fetched = await buildLibrary('otp-wasm')
 for (const file of Object.values(WASM)) copyFileSync(file, `${LIB}/${basename(file)}`)
 await buildLibrary('otp-wasm-inline', [embedWasm])
-// The source map need not carry the base64 a second time.
-const inlineMap = `${LIB}/otp-wasm-inline.js.map`
-const map = JSON.parse(readFileSync(inlineMap, 'utf8'))
-map.sourcesContent = map.sourcesContent.map((content, i) => (map.sources[i].includes(EMBEDDED) ? null : content))
-writeFileSync(inlineMap, JSON.stringify(map))
 
 // The playground's scripts import the library as `otp-wasm`: at run time, its copy in lib/.
 const libraryInLib = {
