@@ -4,7 +4,8 @@
  * into the PackedBatch the kernels read, with no object per record.
  */
 import { OtpError, describe } from '../core/errors.js'
-import type { Algorithm, PackedBatch } from '../core/kernel.js'
+import { PREPARED_KEY, PREPARED_KEY_BYTES, type Algorithm, type PackedBatch } from '../core/kernel.js'
+import { isPrepared, preparedAlgorithm, preparedMaterial, type PreparedKey } from '../core/prepared.js'
 import { toKey, type Secret } from '../core/secret.js'
 import { checkAlgorithm, checkCounter, checkDigits, checkTimeStep, checkWindow, parseCode } from '../core/validate.js'
 import { checkKeyColumns, codeAt, columnsLength, type HotpColumns, type TotpColumns } from './column-input.js'
@@ -126,16 +127,22 @@ export class BatchBuilder {
   }
 
   /**
-   * Adds a key (a token's secret and its HMAC's hash) and returns its index. A bad secret or
-   * algorithm does not throw: every record that uses the key gets that error.
+   * Adds a key (a token's secret and its HMAC's hash, default SHA1) and returns its index. A bad
+   * secret or algorithm does not throw: every record that uses the key gets that error. A Totp or
+   * Hotp (a prepared key) adds its midstates, copied now, and its own algorithm; the kernels then
+   * skip its key setup. A disposed one gets OtpError('DISPOSED').
    */
-  addKey(secret: Secret, algorithm: Algorithm = 'SHA1'): number {
+  addKey(secret: Secret | PreparedKey, algorithm?: Algorithm): number {
     const k = this.keys++
     this.keyOffsets.ensure(k + 2)
     this.keyAlgorithms.ensure(k + 1)
     const start = this.keyOffsets.data[k]!
     this.keyOffsets.data[k + 1] = start
     try {
+      if (isPrepared(secret)) {
+        this.addPrepared(k, start, secret, algorithm)
+        return k
+      }
       const alg = checkAlgorithm(algorithm)
       const key = toKey(secret)
       this.keyBytes.ensure(start + key.length)
@@ -148,6 +155,19 @@ export class BatchBuilder {
       this.keyErrors.set(k, asOtpError(error))
     }
     return k
+  }
+
+  /**
+   * Key `k` from a prepared key (a Totp or Hotp): its midstates copied, flagged PREPARED_KEY, so that
+   * the kernels skip its key setup. An `algorithm` given too must be the token's.
+   */
+  private addPrepared(k: number, start: number, key: PreparedKey, algorithm: unknown): void {
+    const alg = preparedAlgorithm(key, algorithm)
+    const { state } = preparedMaterial(key)
+    this.keyBytes.ensure(start + PREPARED_KEY_BYTES)
+    this.keyBytes.data.set(state, start)
+    this.keyOffsets.data[k + 1] = start + PREPARED_KEY_BYTES
+    this.keyAlgorithms.data[k] = alg + PREPARED_KEY
   }
 
   /**

@@ -4,11 +4,16 @@
  */
 import { OtpError, describe } from '../core/errors.js'
 import type { Algorithm } from '../core/kernel.js'
+import { withTokenParams, type PreparedKey } from '../core/prepared.js'
 import type { Secret } from '../core/secret.js'
 import { BatchBuilder } from './columns.js'
 
 interface RecordBase {
-  secret: Secret
+  /**
+   * The key: bytes, base32, or a Totp / Hotp (its key prepared once; its digits, period and t0 apply
+   * where the record leaves them out).
+   */
+  secret: Secret | PreparedKey
   digits?: number
   algorithm?: Algorithm
 }
@@ -50,7 +55,7 @@ class KeyTable {
   private lastIndex = -1
   constructor(private readonly builder: BatchBuilder) {}
 
-  indexOf(secret: Secret, algorithm: Algorithm | undefined): number {
+  indexOf(secret: Secret | PreparedKey, algorithm: Algorithm | undefined): number {
     if (secret === this.lastSecret && algorithm === this.lastAlgorithm) return this.lastIndex
     const index = typeof secret === 'string' ? this.textIndex(secret, algorithm) : this.builder.addKey(secret, algorithm)
     this.lastSecret = secret
@@ -108,7 +113,8 @@ function packRecords<R extends RecordBase>(
 
 /** Packs verify records. */
 export function packVerifyRecords(range: RecordRange<VerifyRecord>, into?: BatchBuilder): BatchBuilder {
-  return packRecords(range, into, (builder, key, record) => {
+  return packRecords(range, into, (builder, key, given) => {
+    const record = withTokenParams(given)
     if ('counter' in record) builder.addHotp(key, record.code, record.counter, record)
     else builder.addTotp(key, record.code, record.time ?? Date.now() / 1000, record)
   })
@@ -116,7 +122,8 @@ export function packVerifyRecords(range: RecordRange<VerifyRecord>, into?: Batch
 
 /** Packs generate records: HOTP at a counter, or TOTP at a time. */
 export function packGenerateRecords(range: RecordRange<GenerateRecord>, into?: BatchBuilder): BatchBuilder {
-  return packRecords(range, into, (builder, key, record) => {
+  return packRecords(range, into, (builder, key, given) => {
+    const record = withTokenParams(given)
     if ('counter' in record) builder.addCounter(key, record.counter, record.digits)
     else builder.addTime(key, record.time ?? Date.now() / 1000, record)
   })

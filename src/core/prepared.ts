@@ -119,3 +119,21 @@ export function preparedAlgorithm(key: PreparedKey, algorithm: unknown): Algorit
   }
   return own
 }
+
+/** The parameters a token object keeps besides its key (Totp: digits, period, t0; Hotp: digits). */
+interface TokenParams {
+  readonly digits?: number
+  readonly period?: number
+  readonly t0?: number
+}
+
+/**
+ * A batch record whose secret is a token object, with the token's digits, period and t0 where the
+ * record leaves them out (a copy); any other record as it is.
+ */
+export function withTokenParams<R extends { secret: unknown; digits?: number; period?: number; t0?: number }>(record: R): R {
+  const token = record.secret
+  if (!(token instanceof PreparedKey)) return record
+  const own = token as TokenParams
+  return { ...record, digits: record.digits ?? own.digits, period: record.period ?? own.period, t0: record.t0 ?? own.t0 }
+}
