@@ -59,7 +59,7 @@ describe('otp: help, version, unknown commands', () => {
   it('rejects unknown commands and options with exit 2', async () => {
     await usageError(['frobnicate'], /unknown command 'frobnicate'/)
     await usageError(['help', 'frobnicate'], /unknown command 'frobnicate'/)
-    await usageError(['code', BASE32_KEY, '--frobnicate'], /Unknown option '--frobnicate'[\s\S]*otp code --help/)
+    await usageError(['code', BASE32_KEY, '--frobnicate'], /unknown option --frobnicate[\s\S]*otp code --help/)
     await usageError(['code', BASE32_KEY, '--digits'], /--digits/)
   })
 })
@@ -220,7 +220,7 @@ describe('otp code', () => {
     await usageError(['code', BASE32_KEY, '--digits', '11'], /6 to 10/)
     await usageError(['code'], /expected SECRET or URI, got 0/)
     await usageError(['code', `otpauth://totp/a?secret=${BASE32_KEY}`, '--secret-format', 'hex'], /does not apply to an otpauth/)
-    const uri = await usageError(['code', `otpauth://totp/a?secret=${BASE32_KEY}&digits=5`], /'digits' .* got '5' \(INVALID_URI\)/)
+    const uri = await usageError(['code', `otpauth://totp/a?secret=${BASE32_KEY}&digits=5`], /the URI: expected 'digits' to be an integer from 6 to 10 \(INVALID_URI\)/)
     expect(uri.stderr).not.toContain(BASE32_KEY)
   })
 })

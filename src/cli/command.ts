@@ -1,13 +1,12 @@
 /**
- * What every `otp` subcommand provides to the dispatcher in main.ts.
+ * What every `otp` subcommand provides to the dispatcher (dispatch.ts), which also holds each
+ * command's one-line summary for `otp --help`, so that the overview loads no command.
  */
 
 /** One subcommand. */
 export interface Command {
   /** The word after `otp`. */
   readonly name: string
-  /** One line for `otp --help`. */
-  readonly summary: string
   /** The full text of `otp NAME --help`. */
   readonly help: string
   /**

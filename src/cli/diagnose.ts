@@ -3,7 +3,7 @@
  * disagree most often read the secret differently (base32, hex or text), use another hash, or
  * disagree on the clock or the counter; each of these is checked and named when it explains the code.
  */
-import { ALGORITHMS } from '../index.js'
+import { ALGORITHMS } from '../core/kernel.js'
 import { verifyWith } from './compute.js'
 import type { OtpParams } from './otp-params.js'
 import { SECRET_FORMATS, decodeSecret, type SecretInput } from './secret-input.js'

@@ -4,7 +4,7 @@
  * value. This is a teaching path, not the engine: the result is compared with the library's hotp().
  */
 import { createHmac } from 'node:crypto'
-import type { Algorithm } from '../index.js'
+import type { Algorithm } from '../core/kernel.js'
 
 /** Every intermediate value of one HOTP computation. */
 export interface HotpSteps {

@@ -2,7 +2,7 @@
  * The OTP parameters of `code`, `verify` and `explain`: HOTP or TOTP, the counter or the time, digits,
  * algorithm, period and t0, taken from the flags, else from an otpauth:// URI, else the defaults.
  */
-import { ALGORITHMS, type Algorithm } from '../index.js'
+import { ALGORITHMS, type Algorithm } from '../core/kernel.js'
 import { parseChoice, parseCounter, parseInteger, parseTime } from './args.js'
 import { UsageError } from './exit.js'
 import type { SecretInput } from './secret-input.js'

@@ -7,7 +7,9 @@
  * messages to name.
  */
 import { readFileSync } from 'node:fs'
-import { MAX_SECRET_BYTES, base32Decode } from '../index.js'
+import { OtpError } from '../core/errors.js'
+import { base32Decode } from '../core/base32.js'
+import { MAX_SECRET_BYTES } from '../core/secret.js'
 import { parseUri, type OtpauthUri } from '../io/uri.js'
 import { parseChoice } from './args.js'
 import { UsageError } from './exit.js'
@@ -48,11 +50,12 @@ export function readSecret(argument: string, formatOption: string | undefined): 
 /** Reads a secret's text (or an otpauth:// URI) as readSecret does, without the '-' for stdin. */
 export function parseSecretText(text: string, formatOption: string | undefined): SecretInput {
   const explicit = formatOption === undefined ? undefined : parseChoice(formatOption, '--secret-format', SECRET_FORMATS)
+  if (/^otpauth-migration:/i.test(text.trimStart())) throw new UsageError(MIGRATION_URI)
   if (/^otpauth:\/\//i.test(text.trimStart())) {
     if (explicit !== undefined) {
       throw new UsageError('--secret-format does not apply to an otpauth:// URI, whose secret is base32')
     }
-    const uri = parseUri(text)
+    const uri = parseUriQuietly(text)
     return { key: uri.secret, format: 'uri', uri, text: '' }
   }
   let format: SecretFormat = explicit ?? 'base32'
@@ -63,6 +66,24 @@ export function parseSecretText(text: string, formatOption: string | undefined):
     body = text.slice(prefix[0].length)
   }
   return { key: decodeSecret(body, format), format, text: body }
+}
+
+/** What to say of a Google Authenticator export given where one secret goes. */
+export const MIGRATION_URI =
+  'the secret is an otpauth-migration:// URI: a Google Authenticator export, which holds a batch of ' +
+  "tokens rather than one secret; import its tokens with 'otp import URI', then use them one by one"
+
+/**
+ * parseUri, with the values its messages quote taken out: a URI given on a command line is a secret,
+ * and a value that parseUri finds wrong (a type, a digits or period parameter) may be part of one.
+ */
+function parseUriQuietly(text: string): OtpauthUri {
+  try {
+    return parseUri(text)
+  } catch (error) {
+    if (!(error instanceof OtpError)) throw error
+    throw new OtpError(error.code, error.message.replace(/, got '[^']*'(\.\.\.)?/g, '').replace(/^parseUri: /, 'the URI: '))
+  }
 }
 
 /** The key bytes of `text` read in `format`; a UsageError (never echoing the text) when it is not. */

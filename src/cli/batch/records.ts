@@ -3,7 +3,7 @@
  * A line that cannot be read becomes an OtpError for that line alone. Messages never quote the line,
  * which holds a secret.
  */
-import { OtpError } from '../../index.js'
+import { OtpError } from '../../core/errors.js'
 
 /** The input formats `otp batch` reads. */
 export const BATCH_FORMATS = ['ndjson', 'csv'] as const

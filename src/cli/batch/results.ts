@@ -1,7 +1,7 @@
 /**
  * Result lines of `otp batch`: one per record, NDJSON or CSV, each naming the input line it answers.
  */
-import type { OtpError } from '../../index.js'
+import type { OtpError } from '../../core/errors.js'
 import type { BatchFormat } from './records.js'
 
 /** Where a result came from: its input line, and the record's id when it had one. */

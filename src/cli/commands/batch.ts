@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
 import { ALGORITHMS, MAX_WINDOW, createEngine, OtpError } from '../../index.js'
 import { LoadedWorkers } from '../../pool/loading.js'
-import { parseChoice, parseCommandLine, parseInteger, parseTime } from '../args.js'
+import { parseChoice, parseCommandLine, parseInteger, parseTime, pathShown } from '../args.js'
 import { processChunk, type ChunkResult, type ChunkTask, type RecordDefaults } from '../batch/chunk.js'
 import { lineChunks } from '../batch/lines.js'
 import { Progress } from '../batch/progress.js'
@@ -41,7 +41,6 @@ const OPTIONS = {
 
 export const batchCommand: Command = {
   name: 'batch',
-  summary: 'verify records from an NDJSON or CSV file or stdin, on every core',
   help: `Usage: otp batch [FILE|-] [--format ndjson|csv] [options]
 
 Verifies one record per line of FILE (or standard input) and writes one result line per record,
@@ -224,11 +223,11 @@ function openInput(path: string): { stream: AsyncIterable<Uint8Array>; size: num
   let size: number | undefined
   try {
     const stats = statSync(path)
-    if (stats.isDirectory()) throw new UsageError(`cannot read ${path}: it is a directory`)
+    if (stats.isDirectory()) throw new UsageError(`cannot read ${pathShown(path)}: it is a directory`)
     size = stats.isFile() ? stats.size : undefined
   } catch (error) {
     if (error instanceof UsageError) throw error
-    throw new UsageError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`)
+    throw new UsageError(`cannot read ${pathShown(path)} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`)
   }
   return { stream: createReadStream(path, { highWaterMark: MAX_LINE_BYTES }), size }
 }

@@ -28,7 +28,6 @@ function row(figure: BenchFigure): string {
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'time otp-wasm against a node:crypto loop on this machine',
   help: `Usage: otp bench [--threads N] [--runs N]
 
 Times three HMAC-SHA-1 workloads, each against the node:crypto loop that does the same work

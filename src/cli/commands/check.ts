@@ -4,12 +4,13 @@
  * and locks a token after repeated failures. With --resync, finds the token's position again from
  * consecutive codes.
  */
-import { MAX_RESYNC_CODES } from '../../index.js'
+import { MAX_RESYNC_CODES } from '../../core/validate.js'
 import { DEFAULT_VERIFIER_POLICY, type ResyncResult, type VerifyResult } from '../../verifier/index.js'
 import { parseCommandLine } from '../args.js'
 import type { Command } from '../command.js'
-import { checkCodeText } from '../compute.js'
+import { checkCodeText, typedCode } from '../compute.js'
 import { EXIT_INVALID, EXIT_OK, UsageError } from '../exit.js'
+import { checkKeyFileOption } from '../key-file-option.js'
 import { DB_HELP, DB_OPTION, KEY_FILE_HELP, KEY_FILE_OPTION, dbPath, openVerifier } from '../token-db.js'
 
 const OPTIONS = { resync: { type: 'boolean' }, ...DB_OPTION, ...KEY_FILE_OPTION } as const
@@ -18,7 +19,6 @@ const POLICY = DEFAULT_VERIFIER_POLICY
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'check a code of an enrolled token, once: replays and repeated failures are refused',
   help: `Usage: otp check TOKEN_ID CODE [--db FILE] [--key-file FILE]
        otp check TOKEN_ID --resync CODE CODE... [--db FILE] [--key-file FILE]
 
@@ -43,8 +43,10 @@ unknown TOKEN_ID, or a store key that does not open the token's secret: DECRYPTI
 
   async run(argv) {
     const { values, positionals } = parseCommandLine(argv, OPTIONS)
-    const [id, ...codes] = positionals
+    const [id, ...typed] = positionals
+    const codes = typed.map(typedCode)
     if (id === undefined || codes.length === 0) throw new UsageError(`missing ${id === undefined ? 'TOKEN_ID and ' : ''}CODE`)
+    if (/^otpauth(-migration)?:/i.test(id)) throw new UsageError('TOKEN_ID is an otpauth URI (not shown): give the id the token was enrolled under')
     if (values.resync) {
       if (codes.length < POLICY.resyncCodes || codes.length > MAX_RESYNC_CODES) {
         throw new UsageError(`--resync expects ${POLICY.resyncCodes} to ${MAX_RESYNC_CODES} consecutive codes, got ${codes.length}`)
@@ -53,7 +55,7 @@ unknown TOKEN_ID, or a store key that does not open the token's secret: DECRYPTI
       throw new UsageError(`expected TOKEN_ID and one CODE, got ${positionals.length} arguments (for several codes, --resync)`)
     }
 
-    const open = await openVerifier({ db: dbPath(values.db), keyFile: values['key-file'], create: false })
+    const open = await openVerifier({ db: dbPath(values.db), keyFile: checkKeyFileOption(values['key-file']), create: false })
     try {
       const { verifier } = open
       // A code that cannot be one is an input error, as in 'otp verify', and costs the token no failure.

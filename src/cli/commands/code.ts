@@ -12,7 +12,6 @@ const OPTIONS = { ...OTP_OPTIONS, ...SECRET_FORMAT_OPTION, hotp: { type: 'string
 
 export const codeCommand: Command = {
   name: 'code',
-  summary: 'print the TOTP code now (or at --time), or the HOTP code of a counter',
   help: `Usage: otp code SECRET|URI [--hotp COUNTER | --time T] [options]
 
 Prints the code: TOTP (RFC 6238) at the current time or --time, or HOTP (RFC 4226) for --hotp

@@ -3,14 +3,16 @@
  * A generated secret is printed once, as base32 or as an otpauth:// URI, for the authenticator: the
  * database keeps it sealed and no other command ever shows it.
  */
-import { ALGORITHMS, OtpError, base32Encode } from '../../index.js'
+import { base32Encode } from '../../core/base32.js'
+import { OtpError } from '../../core/errors.js'
+import { ALGORITHMS } from '../../core/kernel.js'
 import type { EnrollParams } from '../../verifier/index.js'
-import { qrTerminal } from '../../io/qr.js'
 import { buildUri } from '../../io/uri.js'
 import { MAX_TOKEN_ID_LENGTH } from '../../verifier/token.js'
 import { expectPositionals, parseChoice, parseCommandLine, parseCounter, parseInteger, parseTime } from '../args.js'
 import type { Command } from '../command.js'
 import { EXIT_OK, UsageError } from '../exit.js'
+import { checkKeyFileOption } from '../key-file-option.js'
 import { SECRET_FORMAT_OPTION, SECRET_HELP, readSecret, type SecretInput } from '../secret-input.js'
 import { DB_HELP, DB_OPTION, KEY_FILE_HELP, KEY_FILE_OPTION, dbPath, openVerifier, type OpenVerifier } from '../token-db.js'
 import { BYTES_HELP, BYTES_OPTION, generateSecret } from './secret.js'
@@ -35,7 +37,6 @@ const OPTIONS = {
 
 export const enrollCommand: Command = {
   name: 'enroll',
-  summary: 'store a token (a new secret, or a given one) in the local token database',
   help: `Usage: otp enroll TOKEN_ID [SECRET|URI] [--hotp COUNTER | --period S --t0 T] [options]
                    [--uri [--issuer X] [--account Y]] [--qr [--light]] [--db FILE] [--replace]
 
@@ -73,6 +74,7 @@ Exit status: 0 enrolled, 2 on a usage or input error (TOKEN_EXISTS when the id i
     expectPositionals(positionals, ['TOKEN_ID', 'SECRET'], 1)
     if (positionals.length > 2) throw new UsageError(`expected TOKEN_ID and SECRET (or URI), got ${positionals.length} arguments`)
     const id = checkId(positionals[0]!)
+    const keyFile = checkKeyFileOption(values['key-file'])
     const showUri = values.uri === true || values.qr === true
     if (!showUri && (values.issuer !== undefined || values.account !== undefined)) {
       throw new UsageError('--issuer and --account label the URI: add --uri or --qr')
@@ -99,7 +101,7 @@ Exit status: 0 enrolled, 2 on a usage or input error (TOKEN_EXISTS when the id i
     const db = dbPath(values.db)
     let open: OpenVerifier | undefined
     try {
-      open = await openVerifier({ db, keyFile: values['key-file'], create: true })
+      open = await openVerifier({ db, keyFile, create: true })
       const replaced = values.replace === true && (await open.verifier.remove(id))
       try {
         await open.verifier.enroll(id, key, params)
@@ -110,7 +112,10 @@ Exit status: 0 enrolled, 2 on a usage or input error (TOKEN_EXISTS when the id i
         throw error
       }
       if (uri !== undefined) {
-        if (values.qr) process.stdout.write(`${await qrTerminal(uri, { darkBackground: !values.light })}\n`)
+        if (values.qr) {
+          const { qrTerminal } = await import('../../io/qr.js')
+          process.stdout.write(`${await qrTerminal(uri, { darkBackground: !values.light })}\n`)
+        }
         process.stdout.write(`${uri}\n`)
       } else if (secret === undefined) {
         process.stdout.write(`${base32Encode(key)}\n`)
@@ -126,6 +131,9 @@ Exit status: 0 enrolled, 2 on a usage or input error (TOKEN_EXISTS when the id i
 
 /** The verifier's own limit on ids, checked before anything is created. */
 function checkId(id: string): string {
+  if (/^otpauth(-migration)?:/i.test(id)) {
+    throw new UsageError('TOKEN_ID is an otpauth URI (not shown): the id comes first, as in otp enroll alice URI')
+  }
   if (id.length === 0 || id.length > MAX_TOKEN_ID_LENGTH) {
     throw new UsageError(`TOKEN_ID must be 1 to ${MAX_TOKEN_ID_LENGTH} characters, got ${id.length}`)
   }

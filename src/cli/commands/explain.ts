@@ -13,7 +13,6 @@ const OPTIONS = { ...OTP_OPTIONS, ...SECRET_FORMAT_OPTION, counter: { type: 'str
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'show the RFC 4226 steps of one code, for checking an implementation',
   help: `Usage: otp explain SECRET|URI (--counter N | --time T) [options]
 
 Shows how one code is computed, as RFC 4226 section 5.3 describes it: the counter as 8

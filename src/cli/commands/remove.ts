@@ -2,7 +2,7 @@
  * `otp remove`: deletes a token from the local token database. It needs no store key: deleting a row
  * opens no secret, and a token whose key is lost can still be cleared away.
  */
-import { OtpError } from '../../index.js'
+import { OtpError } from '../../core/errors.js'
 import { parseCommandLine } from '../args.js'
 import type { Command } from '../command.js'
 import { EXIT_OK, UsageError } from '../exit.js'
@@ -10,7 +10,6 @@ import { DB_HELP, DB_OPTION, dbPath, openStore } from '../token-db.js'
 
 export const removeCommand: Command = {
   name: 'remove',
-  summary: 'delete an enrolled token from the local token database',
   help: `Usage: otp remove TOKEN_ID [--db FILE]
 
 Deletes the token TOKEN_ID, its sealed secret and its state, from the token database.

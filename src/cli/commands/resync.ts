@@ -1,10 +1,12 @@
 /**
  * `otp resync`: finds the counter of an HOTP token that drifted ahead (RFC 4226 section 7.4).
  */
-import { ALGORITHMS, DEFAULT_LOOK_AHEAD, MAX_LOOK_AHEAD, MAX_RESYNC_CODES, resyncHotp } from '../../index.js'
+import { ALGORITHMS } from '../../core/kernel.js'
+import { DEFAULT_LOOK_AHEAD } from '../../core/otp.js'
+import { MAX_LOOK_AHEAD, MAX_RESYNC_CODES } from '../../core/validate.js'
 import { parseChoice, parseCommandLine, parseCounter, parseInteger } from '../args.js'
 import type { Command } from '../command.js'
-import { checkCodeText } from '../compute.js'
+import { checkCodeText, library, typedCode } from '../compute.js'
 import { EXIT_INVALID, EXIT_OK, UsageError } from '../exit.js'
 import { SECRET_FORMAT_OPTION, SECRET_HELP, describeSecret, readSecret } from '../secret-input.js'
 
@@ -18,7 +20,6 @@ const OPTIONS = {
 
 export const resyncCommand: Command = {
   name: 'resync',
-  summary: 'find the counter of an HOTP token from consecutive codes',
   help: `Usage: otp resync SECRET|URI CODE [CODE...] --from N [--look-ahead M] [options]
 
 Searches the counters from N to N + M - 1 for the one where the token produced CODE, and
@@ -42,7 +43,7 @@ Exit status: 0 found, 1 not found, 2 on a usage or input error.`,
   async run(argv) {
     const { values, positionals } = parseCommandLine(argv, OPTIONS)
     if (positionals.length < 2) throw new UsageError('expected SECRET (or URI) and at least one CODE')
-    const codes = positionals.slice(1)
+    const codes = positionals.slice(1).map(typedCode)
     if (codes.length > MAX_RESYNC_CODES) throw new UsageError(`expected at most ${MAX_RESYNC_CODES} codes, got ${codes.length}`)
     const secret = readSecret(positionals[0]!, values['secret-format'])
     const uri = secret.uri
@@ -56,7 +57,7 @@ Exit status: 0 found, 1 not found, 2 on a usage or input error.`,
       values['look-ahead'] !== undefined ? parseInteger(values['look-ahead'], '--look-ahead', 1, MAX_LOOK_AHEAD) : DEFAULT_LOOK_AHEAD
     codes.forEach((code, i) => checkCodeText(code, digits, `CODE ${i + 1}`))
 
-    const next = resyncHotp(secret.key, codes, from, { lookAhead, digits, algorithm })
+    const next = library().resyncHotp(secret.key, codes, from, { lookAhead, digits, algorithm })
     if (next !== null) {
       process.stdout.write(`${next}\n`)
       return EXIT_OK

@@ -1,7 +1,8 @@
 /**
  * `otp secret`: a new random secret, in base32.
  */
-import { MAX_SECRET_BYTES, MIN_GENERATED_SECRET_BYTES, base32Encode, randomSecret } from '../../index.js'
+import { base32Encode } from '../../core/base32.js'
+import { MAX_SECRET_BYTES, MIN_GENERATED_SECRET_BYTES, randomSecret } from '../../core/secret.js'
 import { parseCommandLine, parseInteger } from '../args.js'
 import type { Command } from '../command.js'
 import { EXIT_OK, UsageError } from '../exit.js'
@@ -26,7 +27,6 @@ export function generateSecret(bytesOption: string | undefined): Uint8Array {
 
 export const secretCommand: Command = {
   name: 'secret',
-  summary: 'print a new random secret in base32',
   help: `Usage: otp secret [--bytes N]
 
 Prints a new random secret from the system's CSPRNG as unpadded base32, for an otpauth:// URI

@@ -2,10 +2,9 @@
  * `otp uri`: the otpauth:// URI that enrols a secret in an authenticator app, optionally as a QR code.
  */
 import { writeFileSync } from 'node:fs'
-import { ALGORITHMS } from '../../index.js'
-import { qrPng, qrSvg, qrTerminal } from '../../io/qr.js'
+import { ALGORITHMS } from '../../core/kernel.js'
 import { buildUri } from '../../io/uri.js'
-import { parseChoice, parseCommandLine, parseCounter, parseInteger } from '../args.js'
+import { parseChoice, parseCommandLine, parseCounter, parseInteger, pathShown } from '../args.js'
 import type { Command } from '../command.js'
 import { EXIT_OK, UsageError } from '../exit.js'
 import { SECRET_FORMAT_OPTION, readSecret } from '../secret-input.js'
@@ -29,7 +28,6 @@ const OPTIONS = {
 
 export const uriCommand: Command = {
   name: 'uri',
-  summary: 'print an otpauth:// enrolment URI, optionally as a QR code',
   help: `Usage: otp uri --issuer X --account Y [--secret S | --bytes N] [options]
                 [--qr [--light]] [--svg FILE] [--png FILE]
 
@@ -88,9 +86,13 @@ Exit status: 0 on success, 2 on a usage or input error.`,
       uri = buildUri({ ...common, type: 'totp', period })
     }
 
-    if (values.svg !== undefined) writeQrFile(values.svg, await qrSvg(uri))
-    if (values.png !== undefined) writeQrFile(values.png, await qrPng(uri))
-    if (values.qr) process.stdout.write(`${await qrTerminal(uri, { darkBackground: !values.light })}\n`)
+    if (values.svg !== undefined || values.png !== undefined || values.qr) {
+      // The QR encoder loads only when a QR code is asked for.
+      const { qrPng, qrSvg, qrTerminal } = await import('../../io/qr.js')
+      if (values.svg !== undefined) writeQrFile(values.svg, await qrSvg(uri))
+      if (values.png !== undefined) writeQrFile(values.png, await qrPng(uri))
+      if (values.qr) process.stdout.write(`${await qrTerminal(uri, { darkBackground: !values.light })}\n`)
+    }
     process.stdout.write(`${uri}\n`)
     return EXIT_OK
   },
@@ -102,6 +104,6 @@ function writeQrFile(path: string, content: string | Uint8Array): void {
     writeFileSync(path, content, { mode: 0o600 })
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'write failed'
-    throw new UsageError(`cannot write the QR code to ${path} (${reason})`)
+    throw new UsageError(`cannot write the QR code to ${pathShown(path)} (${reason})`)
   }
 }

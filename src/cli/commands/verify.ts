@@ -1,10 +1,10 @@
 /**
  * `otp verify`: checks a code, and says why when it does not verify.
  */
-import { MAX_WINDOW } from '../../index.js'
+import { MAX_WINDOW } from '../../core/validate.js'
 import { parseCommandLine, parseInteger } from '../args.js'
 import type { Command } from '../command.js'
-import { checkCodeText, timeStep, verifyWith } from '../compute.js'
+import { checkCodeText, timeStep, typedCode, verifyWith } from '../compute.js'
 import { explainMismatch } from '../diagnose.js'
 import { EXIT_INVALID, EXIT_OK, UsageError } from '../exit.js'
 import { OTP_OPTIONS, OTP_OPTIONS_HELP, describeParams, resolveOtpParams } from '../otp-params.js'
@@ -14,7 +14,6 @@ const OPTIONS = { ...OTP_OPTIONS, ...SECRET_FORMAT_OPTION, hotp: { type: 'string
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'check a code; exit 0 when valid, 1 when not',
   help: `Usage: otp verify SECRET|URI CODE [--hotp COUNTER | --time T] [--window N] [options]
 
 Checks CODE: TOTP (RFC 6238) at the current time or --time, trying --window steps either way
@@ -39,7 +38,7 @@ Exit status: 0 valid, 1 invalid, 2 on a usage or input error (such as a CODE of 
     if (positionals.length !== 2) throw new UsageError(`expected SECRET (or URI) and CODE, got ${positionals.length} arguments`)
     const secret = readSecret(positionals[0]!, values['secret-format'])
     const params = resolveOtpParams(values, secret, { text: values.hotp, option: '--hotp' })
-    const code = positionals[1]!
+    const code = typedCode(positionals[1]!)
     checkCodeText(code, params.digits)
     const window =
       values.window !== undefined ? parseInteger(values.window, '--window', 0, MAX_WINDOW) : params.type === 'hotp' ? 0 : 1
