@@ -9,19 +9,22 @@
  */
 import { OtpError, describe } from '../core/errors.js'
 import type { Kernel, MessageBatch } from '../core/kernel.js'
-import { ocraApi, ocraWindow } from '../core/ocra/ocra.js'
+import { mutualInput, ocraApi, ocraWindow, type MutualRole, type VerifyMutualOcraInput } from '../core/ocra/ocra.js'
 import { checkOcraInput, ocraPrefix, writeOcraFields, type VerifyOcraInput } from '../core/ocra/message.js'
 import { parseOcraSuite, type OcraSuite } from '../core/ocra/suite.js'
 import { singleCodeApi } from '../core/otp.js'
 import { toKey, type Secret } from '../core/secret.js'
 import { equalMask, POWERS_OF_TEN } from '../core/truncate.js'
 
-/** An OCRA record: `code` checked as verifyOcra(suite, secret, code, rest of the record) checks it. */
-export interface OcraVerifyRecord extends VerifyOcraInput {
-  suite: string
-  secret: Secret
-  code: string
-}
+/**
+ * An OCRA record: `code` checked as verifyOcra(suite, secret, code, rest of the record) checks it;
+ * or, with `mutual` and both questions instead of `question`, as verifyOcraServerResponse ('server')
+ * or verifyOcraClientResponse ('client') check it (RFC 6287 section 7.3).
+ */
+export type OcraVerifyRecord = { suite: string; secret: Secret; code: string } & (
+  | VerifyOcraInput
+  | (VerifyMutualOcraInput & { mutual: MutualRole })
+)
 
 /** A Steam Guard record: `code` checked as verifyTotp(secret, code, { encoding: 'steam', ... }) checks it. */
 export interface SteamVerifyRecord {
@@ -103,9 +106,12 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
   const api = ocraApi(kernel)
   if (suite.digits === 0) {
     for (const i of indexes) {
-      const { suite: text, secret, code, ...input } = records[i] as OcraVerifyRecord
+      const { suite: text, secret, code, mutual, ...input } = records[i] as OcraVerifyRecord & { mutual?: MutualRole }
       try {
-        out[i] = api.verifyOcra(text, secret, code, input)
+        out[i] =
+          mutual === 'server' ? api.verifyOcraServerResponse(text, secret, code, input as VerifyMutualOcraInput)
+          : mutual === 'client' ? api.verifyOcraClientResponse(text, secret, code, input as VerifyMutualOcraInput)
+          : api.verifyOcra(text, secret, code, input as VerifyOcraInput)
       } catch (error) {
         out[i] = asError(error, i)
       }
@@ -154,12 +160,16 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
   }
   const base = new Uint8Array(patchLength)
   for (const i of indexes) {
-    const { suite: _suite, secret, code, ...input } = records[i] as OcraVerifyRecord
+    const { suite: _suite, secret, code, mutual, ...given } = records[i] as OcraVerifyRecord & { mutual?: MutualRole }
     try {
+      if (mutual !== undefined && mutual !== 'server' && mutual !== 'client') {
+        throw new OtpError('INVALID_RECORD', `record ${i}: mutual must be 'server' or 'client', got ${describe(mutual)}`)
+      }
+      const { input, max } = mutual ? mutualInput(suite, given as VerifyMutualOcraInput, mutual, 'verifyBatch') : { input: given as VerifyOcraInput, max: undefined }
       checkOcraInput(input, 'verifyOcra')
       const value = checkCode(suite, code)
       // One row for the record's own inputs, then its window's candidates (the fields copied and patched).
-      const fields = writeOcraFields(suite, input, base, prefix.length)
+      const fields = writeOcraFields(suite, input, base, prefix.length, max)
       const window = ocraWindow(suite, { bytes: base, ...fields }, input)
       if (value < 0) {
         out[i] = null

@@ -14,6 +14,7 @@ import { base32Decode, base32Encode } from '../core/base32.js'
 import { OtpError, describe } from '../core/errors.js'
 import { ALGORITHMS, type Algorithm } from '../core/kernel.js'
 import { MAX_SECRET_BYTES, toKey, type Secret } from '../core/secret.js'
+import { parseEncoder, steamParams } from './uri-steam.js'
 
 /** The largest HOTP counter: counters are 8-byte unsigned integers (RFC 4226 section 5.2). */
 const MAX_COUNTER = (1n << 64n) - 1n
@@ -39,6 +40,8 @@ export interface OtpauthUri {
   period?: number
   /** HOTP only: the counter of the next code; a bigint above 2^53 - 1. */
   counter?: number | bigint
+  /** 'steam' for a Steam Guard URI (`encoder=steam`): 5-character codes, digits 5. */
+  encoding?: 'steam'
 }
 
 /** What `buildUri` takes: an `OtpauthUri` whose secret may also be base32 text, with defaults. */
@@ -56,6 +59,8 @@ export interface OtpauthUriInput {
   period?: number
   /** HOTP only, and required there. */
   counter?: number | bigint
+  /** 'steam': a Steam Guard URI (`digits=5&encoder=steam`); digits then stays unset. */
+  encoding?: 'steam'
 }
 
 /**
@@ -84,13 +89,14 @@ export function buildUri(input: OtpauthUriInput): string {
       "buildUri: an account containing ':' needs an issuer, or readers take its first part as the issuer",
     )
   }
+  const steam = steamParams(input)
   const algorithm = checkAlgorithm(input.algorithm ?? 'SHA1')
-  const digits = checkDigits(input.digits ?? 6)
+  const digits = steam ? 0 : checkDigits(input.digits ?? 6)
 
   const label = issuer === undefined ? encode(account) : `${encode(issuer)}:${encode(account)}`
   const params = [`secret=${base32Encode(secret)}`]
   if (issuer !== undefined) params.push(`issuer=${encode(issuer)}`)
-  params.push(`algorithm=${algorithm}`, `digits=${digits}`)
+  params.push(`algorithm=${algorithm}`, ...(steam ?? [`digits=${digits}`]))
   if (type === 'totp') {
     if (input.counter !== undefined) {
       throw new OtpError('INVALID_OPTIONS', 'buildUri: a totp URI has a period, not a counter')
@@ -150,9 +156,11 @@ export function parseUri(text: string): OtpauthUri {
   const issuer = issuerParam !== undefined && issuerParam !== '' ? issuerParam : label.issuer
   const secret = parseSecret(params.get('secret'))
   const algorithm = parseAlgorithm(params.get('algorithm'))
-  const digits = parseDigits(params.get('digits'))
+  const encoding = parseEncoder(params.get('encoder'), params.get('digits'), type, algorithm)
+  const digits = encoding ? 5 : parseDigits(params.get('digits'))
 
   const result: OtpauthUri = { type, secret, account: label.account, algorithm, digits }
+  if (encoding) result.encoding = encoding
   if (issuer !== undefined) result.issuer = issuer
   if (type === 'totp') {
     result.period = parsePeriod(params.get('period'))

@@ -122,16 +122,20 @@ function verify(kernel: Kernel, suite: OcraSuite, key: Uint8Array, code: unknown
   return ocraDelta(suite, kernel.macWindow(suite.alg, key, message.bytes, window, parsed.value, suite.digits, parsed.expected))
 }
 
+/** Which response of a mutual challenge-response (RFC 6287 section 7.3) a batch record checks. */
+export type MutualRole = 'server' | 'client'
+
 /**
  * The question of a mutual challenge-response (RFC 6287 section 7.3): the server's response hashes
  * the client's question then the server's, the client's response the server's then the client's.
+ * Each question is checked against the suite alone; together they may be 2xx characters (`max`).
  */
-function mutualInput<T extends MutualOcraInput>(suite: OcraSuite, input: T, serverFirst: boolean, where: string): { input: OcraInput & Partial<VerifyOcraInput>; max: number } {
+export function mutualInput<T extends MutualOcraInput>(suite: OcraSuite, input: T, role: MutualRole, where: string): { input: OcraInput & Partial<VerifyOcraInput>; max: number } {
   if (input === null || typeof input !== 'object') throw new OtpError('INVALID_OPTIONS', `${where} input must be an object, got ${describe(input)}`)
   const { clientQuestion, serverQuestion, ...rest } = input
   const client = checkQuestion(suite, clientQuestion)
   const server = checkQuestion(suite, serverQuestion)
-  return { input: { ...rest, question: serverFirst ? server + client : client + server }, max: 2 * suite.question.length }
+  return { input: { ...rest, question: role === 'client' ? server + client : client + server }, max: 2 * suite.question.length }
 }
 
 /** Binds the OCRA functions to a kernel. */
@@ -152,27 +156,27 @@ export function ocraApi(kernel: Kernel): OcraApi {
 
     ocraServerResponse(suiteText, secret, input) {
       const suite = parseOcraSuite(suiteText)
-      const { input: mutual, max } = mutualInput(suite, input, false, 'ocraServerResponse')
+      const { input: mutual, max } = mutualInput(suite, input, 'server', 'ocraServerResponse')
       const key = toKey(secret)
       return compute(kernel, suite, key, layOcraMessage(suite, checkOcraInput(mutual, 'ocra'), max))
     },
 
     ocraClientResponse(suiteText, secret, input) {
       const suite = parseOcraSuite(suiteText)
-      const { input: mutual, max } = mutualInput(suite, input, true, 'ocraClientResponse')
+      const { input: mutual, max } = mutualInput(suite, input, 'client', 'ocraClientResponse')
       const key = toKey(secret)
       return compute(kernel, suite, key, layOcraMessage(suite, checkOcraInput(mutual, 'ocra'), max))
     },
 
     verifyOcraServerResponse(suiteText, secret, code, input) {
       const suite = parseOcraSuite(suiteText)
-      const { input: mutual, max } = mutualInput(suite, input, false, 'verifyOcraServerResponse')
+      const { input: mutual, max } = mutualInput(suite, input, 'server', 'verifyOcraServerResponse')
       return verify(kernel, suite, toKey(secret), code, checkOcraInput(mutual, 'verifyOcra'), max)
     },
 
     verifyOcraClientResponse(suiteText, secret, code, input) {
       const suite = parseOcraSuite(suiteText)
-      const { input: mutual, max } = mutualInput(suite, input, true, 'verifyOcraClientResponse')
+      const { input: mutual, max } = mutualInput(suite, input, 'client', 'verifyOcraClientResponse')
       return verify(kernel, suite, toKey(secret), code, checkOcraInput(mutual, 'verifyOcra'), max)
     },
   }

@@ -1,0 +1,119 @@
+// The kernels' HMAC of longer messages (Kernel.mac, macWindow, macBatch) on every backend against
+// node:crypto: message lengths around the block and padding edges, windows over counter and time
+// fields, and batches larger than one kernel call.
+import { createHmac } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { NO_MATCH, windowMatch, type AlgorithmId, type Kernel, type MessageWindow } from '../src/core/kernel.js'
+import { createJsKernel } from '../src/kernels/js.js'
+import { createWasmKernel } from '../src/kernels/wasm.js'
+import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
+import { BACKENDS } from './helpers/backends.js'
+import { EDGE_KEY_LENGTHS, rng } from './helpers/reference.js'
+
+const HASHES = ['sha1', 'sha256', 'sha512'] as const
+const kernelFor = (backend: (typeof BACKENDS)[number]): Kernel =>
+  backend === 'js' ? createJsKernel() : createWasmKernel(loadWasmModuleSync(backend), backend)
+const ref = (alg: AlgorithmId, key: Uint8Array, message: Uint8Array) => createHmac(HASHES[alg], key).update(message).digest()
+const value = (mac: Buffer) => mac.readUInt32BE(mac[mac.length - 1]! & 0xf) & 0x7fffffff
+const LENGTHS = [0, 1, 55, 56, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 200, 767, 4096]
+
+describe.each(BACKENDS)('message HMAC on %s', (backend) => {
+  const kernel = kernelFor(backend)
+  const r = rng(42)
+
+  it('mac agrees with node:crypto around every padding edge, and leaves its inputs alone', () => {
+    for (const alg of [0, 1, 2] as AlgorithmId[]) {
+      for (const length of LENGTHS) {
+        const key = r.bytes(r.pick(EDGE_KEY_LENGTHS))
+        const message = r.bytes(length)
+        const [keyCopy, messageCopy] = [key.slice(), message.slice()]
+        const out = new Uint8Array(64)
+        kernel.mac(alg, key, message, out)
+        expect(Buffer.from(out.subarray(0, [20, 32, 64][alg])).equals(ref(alg, key, message)), `${alg} ${length}`).toBe(true)
+        expect(key).toEqual(keyCopy)
+        expect(message).toEqual(messageCopy)
+      }
+    }
+  })
+
+  it('macWindow finds the preferred candidate of counter and time windows, or NO_MATCH', () => {
+    for (let i = 0; i < 60; i++) {
+      const alg = r.pick([0, 1, 2] as AlgorithmId[])
+      const key = r.bytes(r.pick(EDGE_KEY_LENGTHS))
+      const length = r.int(16, 900)
+      const message = r.bytes(length)
+      const counterAt = r.next() < 0.7 ? r.int(0, length - 8) : -1
+      let timeAt = r.next() < 0.7 ? r.int(0, length - 8) : -1
+      if (counterAt >= 0 && timeAt >= 0 && Math.abs(timeAt - counterAt) < 8) timeAt = -1
+      const counter = r.u64() >> 1n
+      const step = BigInt(r.int(10, 2 ** 40))
+      const window: MessageWindow = {
+        counterAt,
+        counterHi: Number(counter >> 32n),
+        counterLo: Number(counter & 0xffffffffn),
+        ahead: counterAt >= 0 ? r.int(0, 4) : 0,
+        timeAt,
+        timeHi: Number(step >> 32n),
+        timeLo: Number(step & 0xffffffffn),
+        behind: timeAt >= 0 ? r.int(0, 3) : 0,
+        timeAhead: timeAt >= 0 ? r.int(0, 3) : 0,
+      }
+      const digits = r.pick([0, 4, 6, 8, 10])
+      // The target: a random candidate (or none); a duplicate of it later in the order must not win.
+      const c = r.int(0, window.ahead)
+      const t = r.int(-window.behind, window.timeAhead)
+      const at = (cd: number, td: number) => {
+        const m = Buffer.from(message)
+        if (counterAt >= 0) m.writeBigUInt64BE(counter + BigInt(cd), counterAt)
+        if (timeAt >= 0) m.writeBigUInt64BE(step + BigInt(td), timeAt)
+        return ref(alg, key, m)
+      }
+      const mac = at(c, t)
+      const miss = r.next() < 0.2
+      const code = miss ? 0x7fffffff : digits === 0 ? 0 : value(mac) % 10 ** digits
+      const expected = digits === 0 ? (miss ? new Uint8Array(64) : mac) : undefined
+      const got = kernel.macWindow(alg, key, message, window, code, digits, expected)
+      // The rule by brute force: smallest c, then |t| with the negative first.
+      let want = NO_MATCH
+      search: for (let cd = 0; cd <= window.ahead; cd++) {
+        for (let m = 0; m <= Math.max(window.behind, window.timeAhead); m++) {
+          for (const td of m === 0 ? [0] : [-m, m]) {
+            if (td < -window.behind || td > window.timeAhead) continue
+            const h = at(cd, td)
+            const hit = digits === 0 ? h.equals(Buffer.from(expected!.subarray(0, h.length))) : value(h) % 10 ** digits === code
+            if (hit) {
+              want = windowMatch(cd, td)
+              break search
+            }
+          }
+        }
+      }
+      expect(got, `case ${i}`).toBe(want)
+      if (!miss) expect(got).not.toBe(NO_MATCH)
+    }
+  })
+
+  it('macBatch gives each row its own key and patch, across kernel chunks', () => {
+    const count = 70_000
+    const template = r.bytes(150)
+    const patchAt = 20
+    const patchLength = 17
+    const patches = r.bytes(count * patchLength)
+    const keys = 30_000
+    const keyLengths = Array.from({ length: keys }, () => r.pick([1, 20, 64, 65, 129]))
+    const keyOffsets = new Uint32Array(keys + 1)
+    for (let k = 0; k < keys; k++) keyOffsets[k + 1] = keyOffsets[k]! + keyLengths[k]!
+    const keyBytes = r.bytes(keyOffsets[keys]!)
+    const keyAlgorithms = Uint8Array.from({ length: keys }, () => r.int(0, 2))
+    const keyIndex = Uint32Array.from({ length: count }, (_, i) => (i < 1000 ? i % 7 : r.int(0, keys - 1)))
+    const out = new Uint32Array(count)
+    kernel.macBatch({ count, keyBytes, keyOffsets, keyAlgorithms, keyIndex, template, patchAt, patchLength, patches }, out)
+    for (const i of [0, 1, 6, 999, 1000, 32767, 32768, 61680, 65535, 65536, 69999, ...Array.from({ length: 200 }, () => r.int(0, count - 1))]) {
+      const k = keyIndex[i]!
+      const message = Buffer.from(template)
+      message.set(patches.subarray(i * patchLength, (i + 1) * patchLength), patchAt)
+      const key = keyBytes.subarray(keyOffsets[k], keyOffsets[k + 1])
+      expect(out[i], `row ${i}`).toBe(value(ref(keyAlgorithms[k] as AlgorithmId, key, message)))
+    }
+  })
+})
