@@ -57,4 +57,21 @@ export {
   type VerifyOcraInput,
 } from './core/ocra/index.js'
 export { STEAM_ALPHABET, STEAM_LENGTH, type CodeEncoding } from './core/steam.js'
+export type { Token } from './io/token.js'
+export {
+  buildMigrationUris,
+  parseMigrationUri,
+  DEFAULT_MIGRATION_BATCH_SIZE,
+  MAX_MIGRATION_URI_LENGTH,
+  type BuildMigrationOptions,
+  type MigrationBatch,
+} from './io/migration.js'
+export {
+  buildSeedCsv,
+  parseSeedCsv,
+  MAX_SEED_CSV_LENGTH,
+  type BuildSeedCsvOptions,
+  type ParseSeedCsvOptions,
+  type SecretEncoding,
+} from './io/seed-csv.js'
 export type { OcraVerifyRecord, SteamVerifyRecord } from './batch/ocra-records.js'
