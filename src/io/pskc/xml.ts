@@ -100,11 +100,8 @@ export function readContainer(input: string | Uint8Array, handlers: ContainerHan
     if (++elements > MAX_ELEMENTS_PER_PACKAGE) {
       throw invalid(`a ${stack[0]?.name ?? name} holds more than ${MAX_ELEMENTS_PER_PACKAGE} elements (${where()})`)
     }
-    const attributes: Record<string, string> = {}
-    for (const [key, value] of Object.entries(tag.attributes)) {
-      if (!key.startsWith('xmlns')) attributes[localName(key)] = value as string
-    }
-    const element: XmlElement = { name, attributes, text: '', children: [] }
+    // PSKC attributes are unqualified (Algorithm, Id, Length, ...): saxes's object is used as it is.
+    const element: XmlElement = { name, attributes: tag.attributes as Record<string, string>, text: '', children: [] }
     stack[stack.length - 1]?.children.push(element)
     stack.push(element)
   })
