@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { createCipheriv, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -139,7 +140,10 @@ describe('parsePskc: keys, passwords and the MAC', () => {
     ]
     for (const file of tampered) {
       expect(file).not.toBe(xml)
-      expect(pskcError(() => parsePskc(file, { key: FIGURE6_KEY })).code).toBe('DECRYPTION_FAILED')
+      const error = pskcError(() => parsePskc(file, { key: FIGURE6_KEY }))
+      expect(error.code).toBe('DECRYPTION_FAILED')
+      // The MAC is checked first: nothing of the tampered value was decrypted.
+      expect(error.message).toMatch(/the MAC of the encrypted Secret does not match/)
     }
   })
 
@@ -171,6 +175,54 @@ describe('parsePskc: keys, passwords and the MAC', () => {
     const tokens = parsePskc(signed)
     expect(tokens.signed).toBe(true)
     expect([...tokens]).toEqual([...parsePskc(plain)])
+  })
+})
+
+/**
+ * A PSKC file made here with node:crypto alone, as an independent writer: PBKDF2 with the given
+ * PRF, the given AES-CBC, the MAC key and the secret's ValueMAC under the given HMAC.
+ */
+function handMadePskc(password: string, secret: Uint8Array, cipher: 'aes128-cbc' | 'aes192-cbc' | 'aes256-cbc', mac: string, prf: string): string {
+  const keyLength = Number(cipher.slice(3, 6)) / 8
+  const salt = randomBytes(8)
+  const key = pbkdf2Sync(password, salt, 1000, keyLength, prf)
+  const encrypt = (plaintext: Uint8Array): Buffer => {
+    const iv = randomBytes(16)
+    const c = createCipheriv(`aes-${keyLength * 8}-cbc`, key, iv)
+    return Buffer.concat([iv, c.update(plaintext), c.final()])
+  }
+  const macKey = randomBytes(20)
+  const encryptedSecret = encrypt(secret)
+  const macUri = mac === 'sha1' ? 'http://www.w3.org/2000/09/xmldsig#hmac-sha1' : `http://www.w3.org/2001/04/xmldsig-more#hmac-${mac}`
+  const prfUri = prf === 'sha1' ? 'http://www.w3.org/2000/09/xmldsig#hmac-sha1' : `http://www.w3.org/2001/04/xmldsig-more#hmac-${prf}`
+  const cipherValue = (data: Buffer, wrapper: string): string =>
+    `<${wrapper}><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#${cipher}"/><xenc:CipherData><xenc:CipherValue>${data.toString('base64')}</xenc:CipherValue></xenc:CipherData></${wrapper}>`
+  return `<?xml version="1.0"?>
+<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" xmlns:xenc11="http://www.w3.org/2009/xmlenc11#" xmlns:pkcs5="http://www.rsasecurity.com/rsalabs/pkcs/schemas/pkcs-5v2-0#">
+  <EncryptionKey><xenc11:DerivedKey><xenc11:KeyDerivationMethod Algorithm="http://www.rsasecurity.com/rsalabs/pkcs/schemas/pkcs-5v2-0#pbkdf2">
+    <pkcs5:PBKDF2-params><Salt><Specified>${salt.toString('base64')}</Specified></Salt><IterationCount>1000</IterationCount><KeyLength>${keyLength}</KeyLength><PRF Algorithm="${prfUri}"/></pkcs5:PBKDF2-params>
+  </xenc11:KeyDerivationMethod></xenc11:DerivedKey></EncryptionKey>
+  <MACMethod Algorithm="${macUri}">${cipherValue(encrypt(macKey), 'MACKey')}</MACMethod>
+  <KeyPackage><Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp"><Data>
+    <Secret>${cipherValue(encryptedSecret, 'EncryptedValue')}<ValueMAC>${createHmac(mac, macKey).update(encryptedSecret).digest('base64')}</ValueMAC></Secret>
+  </Data></Key></KeyPackage>
+</KeyContainer>`
+}
+
+describe('parsePskc: every MAC, cipher and PBKDF2 PRF of a file made with node:crypto alone', () => {
+  const secret = randomBytes(20)
+  const cases: Array<[string, string, string]> = [
+    ['aes128-cbc', 'sha1', 'sha1'],
+    ['aes192-cbc', 'sha224', 'sha256'],
+    ['aes256-cbc', 'sha256', 'sha512'],
+    ['aes128-cbc', 'sha384', 'sha224'],
+    ['aes256-cbc', 'sha512', 'sha384'],
+  ]
+  it.each(cases)('%s, HMAC-%s MAC, PBKDF2-HMAC-%s', (cipher, mac, prf) => {
+    const xml = handMadePskc('pw', secret, cipher as 'aes128-cbc', mac, prf)
+    const [token] = parsePskc(xml, { password: 'pw' })
+    expect(token!.secret).toEqual(new Uint8Array(secret))
+    expect(pskcError(() => parsePskc(xml, { password: 'pW' })).code).toBe('DECRYPTION_FAILED')
   })
 })
 
