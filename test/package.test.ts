@@ -17,6 +17,17 @@ describe('package entry points', () => {
     expect(run(['-e', script])).toBe('287082 0 function')
   })
 
+  it('imports otp-wasm/pskc by name; the main entry reads transfer URIs and seed files', () => {
+    const script = [
+      `import { buildPskc, parsePskc } from 'otp-wasm/pskc'`,
+      `import { buildMigrationUris, parseMigrationUri, parseSeedCsv } from 'otp-wasm'`,
+      `const tokens = parseSeedCsv('seed,counter\\n3132333435363738393031323334353637383930,1\\n')`,
+      `const key = new Uint8Array(16)`,
+      `console.log(parsePskc(buildPskc(tokens, { key }), { key }).length, parseMigrationUri(buildMigrationUris(tokens)[0]).tokens[0].counter)`,
+    ].join('\n')
+    expect(run(['--input-type=module', '-e', script])).toBe('1 1')
+  })
+
   it('declares its types and its bin', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts')
