@@ -89,15 +89,6 @@ class Rows {
   }
 }
 
-/** A record placed in a chunk: its rows, in the order the window rule prefers them last-to-first. */
-interface Placed {
-  readonly index: number
-  readonly first: number
-  /** Candidates' deltas, row by row from `first`: the answer verifyOcra gives for each. */
-  readonly deltas: number[]
-  readonly code: number
-}
-
 /**
  * Verifies the OCRA records at `indexes` of `records`, writing each result at its index in `out`.
  * A bad record gets its own OtpError.
@@ -123,7 +114,13 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
   const template = new Uint8Array(suite.layout.length)
   template.set(prefix)
   const rows = new Rows(patchLength)
-  const placed: Placed[] = []
+  // Per record placed in the chunk: its index, first row, row count and code; per row: its delta.
+  const placedIndex = new Uint32Array(CHUNK_ROWS)
+  const placedFirst = new Uint32Array(CHUNK_ROWS)
+  const placedRows = new Uint32Array(CHUNK_ROWS)
+  const placedCode = new Uint32Array(CHUNK_ROWS)
+  const rowDelta = new Int32Array(CHUNK_ROWS)
+  let placed = 0
   const modulus = POWERS_OF_TEN[suite.digits]!
   // Consecutive records of one secret share a key, within a chunk.
   let lastSecret: unknown
@@ -143,61 +140,73 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
       patches: rows.patches.subarray(0, rows.count * patchLength),
     }
     kernel.macBatch(batch, rows.out)
-    for (const { index, first, deltas, code } of placed) {
+    for (let p = 0; p < placed; p++) {
       // Every row is compared; rows run from the least preferred candidate to the most.
+      const first = placedFirst[p]!
+      const code = placedCode[p]!
       let found = -1
       let hit = 0
-      for (let r = 0; r < deltas.length; r++) {
-        const match = equalMask(rows.out[first + r]! % modulus, code)
+      for (let r = first, end = first + placedRows[p]!; r < end; r++) {
+        const match = equalMask(rows.out[r]! % modulus, code)
         found = (found & ~match) | (r & match)
         hit |= match
       }
-      out[index] = hit ? deltas[found]! : null
+      out[placedIndex[p]!] = hit ? rowDelta[found]! : null
     }
     rows.out.fill(0, 0, rows.count)
     rows.reset()
-    placed.length = 0
+    placed = 0
   }
   const base = new Uint8Array(patchLength)
+  const counterField = suite.layout.counterAt - prefix.length
+  const timeField = suite.layout.timeAt - prefix.length
   for (const i of indexes) {
-    const { suite: _suite, secret, code, mutual, ...given } = records[i] as OcraVerifyRecord & { mutual?: MutualRole }
+    const record = records[i] as OcraVerifyRecord & { mutual?: unknown }
     try {
+      // The record is the input: the checks and the layout read its fields by name.
+      checkOcraInput(record, 'verifyBatch')
+      const { secret, code, mutual } = record
       if (mutual !== undefined && mutual !== 'server' && mutual !== 'client') {
         throw new OtpError('INVALID_RECORD', `record ${i}: mutual must be 'server' or 'client', got ${describe(mutual)}`)
       }
-      const { input, max } = mutual ? mutualInput(suite, given as VerifyMutualOcraInput, mutual, 'verifyBatch') : { input: given as VerifyOcraInput, max: undefined }
-      checkOcraInput(input, 'verifyOcra')
+      const { input, max } = mutual
+        ? mutualInput(suite, record as unknown as VerifyMutualOcraInput, mutual, 'verifyBatch')
+        : { input: record as VerifyOcraInput, max: undefined }
       const value = checkCode(suite, code)
-      // One row for the record's own inputs, then its window's candidates (the fields copied and patched).
+      // The record's own fields once; its window's candidates are copies with C and T patched.
       const fields = writeOcraFields(suite, input, base, prefix.length, max)
-      const window = ocraWindow(suite, { bytes: base, ...fields }, input)
+      const window = ocraWindow(suite, { bytes: base, counter: fields.counter, step: fields.step }, input)
       if (value < 0) {
         out[i] = null
         continue
       }
-      const candidates = (window.ahead + 1) * (window.behind + window.timeAhead + 1)
+      const { ahead, behind, timeAhead } = window
+      const candidates = (ahead + 1) * (behind + timeAhead + 1)
       if (!rows.fits(candidates)) run()
       if (!rows.fits(candidates)) throw new OtpError('INVALID_WINDOW', `record ${i}: its window has ${candidates} candidates, at most ${CHUNK_ROWS} in a batch`)
       const key = secret === lastSecret && lastKey >= 0 ? lastKey : rows.addKey(toKey(secret), suite.alg)
       lastSecret = secret
       lastKey = key
-      const first = rows.count
-      const deltas: number[] = []
-      for (let c = window.ahead; c >= 0; c--) {
-        for (let m = Math.max(window.behind, window.timeAhead); m >= 0; m--) {
-          for (const t of m === 0 ? [0] : [m, -m]) {
-            if (t > window.timeAhead || -t > window.behind) continue
+      placedIndex[placed] = i
+      placedFirst[placed] = rows.count
+      placedRows[placed] = candidates
+      placedCode[placed++] = value
+      for (let c = ahead; c >= 0; c--) {
+        for (let m = Math.max(behind, timeAhead); m >= 0; m--) {
+          // +m before -m, and 0 last: least preferred first.
+          for (let side = 1; side >= -1; side -= 2) {
+            const t = m * side
+            if ((m === 0 && side < 0) || t > timeAhead || -t > behind) continue
             const row = rows.count++
             const at = row * patchLength
             rows.patches.set(base, at)
-            if (window.counterAt >= 0) addAt(rows.patches, at + window.counterAt - prefix.length, c)
-            if (window.timeAt >= 0) addAt(rows.patches, at + window.timeAt - prefix.length, t)
+            if (c !== 0) addAt(rows.patches, at + counterField, c)
+            if (t !== 0) addAt(rows.patches, at + timeField, t)
             rows.keyIndex[row] = key
-            deltas.push(suite.counter ? c : suite.time ? t : 0)
+            rowDelta[row] = suite.counter ? c : suite.time ? t : 0
           }
         }
       }
-      placed.push({ index: i, first, deltas, code: value })
     } catch (error) {
       out[i] = asError(error, i)
     } finally {

@@ -44,12 +44,14 @@ export interface VerifyOcraInput extends OcraInput {
 /** A message laid out once, with where its C and T fields are and what they hold. */
 export interface OcraMessage {
   readonly bytes: Uint8Array
-  readonly counter?: CounterHalves
-  readonly step?: CounterHalves
+  readonly counter: CounterHalves | undefined
+  readonly step: CounterHalves | undefined
 }
 
 const INPUT_KEYS = new Set(['question', 'counter', 'password', 'passwordHash', 'session', 'time', 'timestamp'])
 const VERIFY_KEYS = new Set([...INPUT_KEYS, 'counterWindow', 'timeWindow'])
+/** A batch record: verifyOcra's input beside the record's own keys. */
+const RECORD_KEYS = new Set([...VERIFY_KEYS, 'suite', 'secret', 'code', 'mutual', 'clientQuestion', 'serverQuestion'])
 const PASSWORD_HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const
 /** The longest PIN or password text accepted. */
 const MAX_PASSWORD_LENGTH = 1024
@@ -59,12 +61,12 @@ function fail(code: OtpErrorCode, message: string): never {
 }
 
 /** The input argument: a plain object with only the keys `where` knows. */
-export function checkOcraInput(input: unknown, where: 'ocra' | 'verifyOcra'): VerifyOcraInput {
+export function checkOcraInput(input: unknown, where: 'ocra' | 'verifyOcra' | 'verifyBatch'): VerifyOcraInput {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     fail('INVALID_OPTIONS', `${where} input must be an object with a question, got ${describe(input)}`)
   }
-  const known = where === 'ocra' ? INPUT_KEYS : VERIFY_KEYS
-  for (const key of Object.keys(input)) {
+  const known = where === 'ocra' ? INPUT_KEYS : where === 'verifyOcra' ? VERIFY_KEYS : RECORD_KEYS
+  for (const key in input) {
     if (!known.has(key)) fail('INVALID_OPTIONS', `${where} input has an unknown option ${JSON.stringify(key.slice(0, 30))}; expected ${[...known].join(', ')}`)
   }
   return input as VerifyOcraInput
@@ -72,10 +74,13 @@ export function checkOcraInput(input: unknown, where: 'ocra' | 'verifyOcra'): Ve
 
 const isHex = (text: string): boolean => /^[0-9a-fA-F]*$/.test(text)
 
+/** The value of a hex digit's char code (checked hex only). */
+const nibble = (c: number): number => (c <= 57 ? c - 48 : (c | 32) - 87)
+
 /** Writes hex text into `out` from `at`, padded on the right with '0' to an even length. */
 function writeHex(hex: string, out: Uint8Array, at: number): void {
   for (let i = 0; i < hex.length; i += 2) {
-    out[at + (i >> 1)] = (parseInt(hex[i]!, 16) << 4) | (i + 1 < hex.length ? parseInt(hex[i + 1]!, 16) : 0)
+    out[at + (i >> 1)] = (nibble(hex.charCodeAt(i)) << 4) | (i + 1 < hex.length ? nibble(hex.charCodeAt(i + 1)) : 0)
   }
 }
 
@@ -212,7 +217,7 @@ export function writeOcraFields(
   out: Uint8Array,
   shift: number,
   maxQuestion?: number,
-): { counter?: CounterHalves; step?: CounterHalves } {
+): { counter: CounterHalves | undefined; step: CounterHalves | undefined } {
   const question = checkQuestion(suite, input.question, maxQuestion)
   const counter = counterOf(suite, input.counter)
   const password = passwordField(suite, input)
@@ -224,7 +229,7 @@ export function writeOcraFields(
   if (password) out.set(password, layout.passwordAt - shift)
   if (session) out.set(session, layout.sessionAt - shift)
   if (step) writeU64(out, layout.timeAt - shift, step)
-  return { ...(counter && { counter }), ...(step && { step }) }
+  return { counter, step }
 }
 
 /** The suite's ASCII bytes and the 0x00 separator: the part of the message every input shares. */
@@ -240,7 +245,8 @@ export function ocraPrefix(suite: OcraSuite, out = new Uint8Array(suite.suite.le
 export function layOcraMessage(suite: OcraSuite, input: OcraInput, maxQuestion?: number): OcraMessage {
   const bytes = new Uint8Array(suite.layout.length)
   ocraPrefix(suite, bytes)
-  return { bytes, ...writeOcraFields(suite, input, bytes, 0, maxQuestion) }
+  const { counter, step } = writeOcraFields(suite, input, bytes, 0, maxQuestion)
+  return { bytes, counter, step }
 }
 
 /** How far past `value` a window can reach before 2^64 - 1. */
