@@ -10,7 +10,7 @@
  * connection comes back by itself when Redis does. Connection errors go to `onError`, if given, and
  * are never printed. An idle store does not keep the process alive.
  */
-import type { Cluster, Redis, RedisOptions } from 'ioredis'
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis'
 import { OtpError, describe } from '../../core/errors.js'
 import { checkStoreId, type StateUpdate, type StoredToken, type TokenStore } from '../store.js'
 import { loadOptionalDriver } from './driver.js'
@@ -25,6 +25,12 @@ export interface RedisStoreOptions {
   /** Otherwise: a redis:// URL, or ioredis options, for a connection the store opens and closes. */
   url?: string
   redis?: RedisOptions
+  /**
+   * Or a Redis Cluster: redis:// URLs of some of its nodes (the rest are discovered), for a cluster
+   * connection (ioredis Cluster) the store opens and closes. `redis` then applies to each node's
+   * connection. Every script names the keys of one token only, so each runs on that token's node.
+   */
+  cluster?: readonly string[]
   /**
    * How long createRedisStore waits for its own connection to be ready, in milliseconds, before it
    * fails with OtpError('STORE_UNAVAILABLE'). Default 2000. Also the limit of each reconnection attempt.
@@ -91,6 +97,14 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new OtpError('INVALID_OPTIONS', `onError must be a function, got ${describe(options.onError)}`)
   }
+  if (options.cluster !== undefined) {
+    if (!Array.isArray(options.cluster) || options.cluster.length === 0 || options.cluster.some((node) => typeof node !== 'string' || node === '')) {
+      throw new OtpError('INVALID_OPTIONS', `cluster must be a non-empty list of redis:// node URLs, got ${describe(options.cluster)}`)
+    }
+    if (options.url !== undefined || options.client !== undefined) {
+      throw new OtpError('INVALID_OPTIONS', 'give one of client, url and cluster')
+    }
+  }
   const owned = options.client === undefined
   const client = options.client ?? (await connect(options, connectTimeout))
   client.defineCommand('otpInsert', { numberOfKeys: 1, lua: INSERT_SCRIPT })
@@ -100,7 +114,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   const scripted = client as unknown as Scripted
   // A script may only touch keys of one cluster node: on a cluster, each call names one token.
   const perCall = client.isCluster ? 1 : scriptKeys
-  const where = owned ? serverName(client as Redis) : 'Redis'
+  const where = owned ? serverName(client, options.cluster) : 'Redis'
 
   // The store's own connection holds the process open only while a call is waiting for Redis.
   let pending = 0
@@ -201,21 +215,33 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       if (!owned || closed) return
       closed = true
       // QUIT lets the calls in flight finish; a connection that is down is simply dropped.
-      if ((client as Redis).status === 'ready') await client.quit().catch(() => client.disconnect())
+      if (client.status === 'ready') await client.quit().catch(() => client.disconnect())
       else client.disconnect()
     },
   }
 }
 
-/** `Redis at host:port` (or at its socket path): never the URL, which may hold a password. */
-function serverName(client: Redis): string {
-  const { host, port, path } = client.options
+/** `Redis at host:port` (or at its socket path, or `Redis Cluster at host:port, ...`): never a URL, which may hold a password. */
+function serverName(client: Redis | Cluster, cluster?: readonly string[]): string {
+  if (cluster !== undefined) return `Redis Cluster at ${cluster.map(hostAndPort).join(', ')}`
+  const { host, port, path } = (client as Redis).options
   return path ? `Redis at ${path}` : `Redis at ${host ?? 'localhost'}:${port ?? 6379}`
 }
 
+/** `host:port` of a node URL, without its password. */
+function hostAndPort(url: string): string {
+  try {
+    const { hostname, port } = new URL(url)
+    return `${hostname}:${port || 6379}`
+  } catch {
+    return 'a node'
+  }
+}
+
 /** Opens the store's own connection, ready within connectTimeout, or fails and leaves nothing running. */
-async function connect(options: RedisStoreOptions, connectTimeout: number): Promise<Redis> {
-  const RedisClient = await loadOptionalDriver<new (...args: unknown[]) => Redis>('ioredis', 'the Redis store')
+async function connect(options: RedisStoreOptions, connectTimeout: number): Promise<Redis | Cluster> {
+  type ClusterConstructor = new (nodes: string[], options: ClusterOptions) => Cluster
+  const RedisClient = await loadOptionalDriver<(new (...args: unknown[]) => Redis) & { Cluster: ClusterConstructor }>('ioredis', 'the Redis store')
   const redisOptions: RedisOptions = {
     connectTimeout,
     // Fail calls at once while disconnected, and never send one twice (see the header).
@@ -224,7 +250,18 @@ async function connect(options: RedisStoreOptions, connectTimeout: number): Prom
     ...options.redis,
     lazyConnect: true,
   }
-  const client = options.url !== undefined ? new RedisClient(options.url, redisOptions) : new RedisClient(redisOptions)
+  const client =
+    options.cluster !== undefined
+      ? new RedisClient.Cluster([...options.cluster], {
+          // The cluster's own queue waits out slot moves and failovers; each node fails at once while down.
+          enableOfflineQueue: false,
+          lazyConnect: true,
+          slotsRefreshTimeout: connectTimeout,
+          redisOptions,
+        })
+      : options.url !== undefined
+        ? new RedisClient(options.url, redisOptions)
+        : new RedisClient(redisOptions)
   let lastError: Error | undefined
   // Without a listener, ioredis prints every connection error to the console.
   client.on('error', (error: Error) => {
@@ -250,7 +287,7 @@ async function connect(options: RedisStoreOptions, connectTimeout: number): Prom
   } catch {
     client.disconnect()
     const reason = lastError === undefined ? '' : ` (${(lastError as { code?: string }).code ?? lastError.message})`
-    throw new OtpError('STORE_UNAVAILABLE', `cannot reach ${serverName(client)} within ${connectTimeout} ms${reason}`, { cause: lastError })
+    throw new OtpError('STORE_UNAVAILABLE', `cannot reach ${serverName(client, options.cluster)} within ${connectTimeout} ms${reason}`, { cause: lastError })
   }
   return client
 }
