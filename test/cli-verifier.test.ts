@@ -2,14 +2,17 @@
  * `otp enroll`, `otp check` and `otp remove` as a user runs them: spawned processes over a token
  * database in a temporary folder, the store key from a key file, OTP_STORE_KEY or --key-file.
  */
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { base32Decode, hotp, parseUri, totp } from '../src/index.js'
 import { DEFAULT_VERIFIER_POLICY } from '../src/verifier/index.js'
-import { otp, type Run } from './helpers/cli.js'
+import { OTP_MAIN, otp, type Run } from './helpers/cli.js'
+import { UNBUILT_SQLITE_HOOK, unbuiltSqlite } from './stores/unbuilt-sqlite.js'
 
 const RFC_SECRET = '12345678901234567890' // RFC 4226 appendix D
 const RFC_BASE32 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
@@ -263,5 +266,84 @@ describe('otp enroll, check, remove: the database and input errors', () => {
     await expectRun(otp(['remove', 'ned', ...opt]), 0, /^removed "ned" from /)
     await expectRun(otp(['check', 'ned', totp(RFC_BASE32), ...opt]), 2, '', /UNKNOWN_TOKEN/)
     await expectRun(otp(['remove', 'ned', ...opt]), 2, '', /no token with id "ned"/)
+  })
+})
+
+describe('otp enroll: a first enrolment killed while it creates the store key', () => {
+  const STALL = new URL('./stores/workers/stall-key-link.mjs', import.meta.url).pathname
+
+  /** Starts `otp enroll` stalled between writing the key's temporary file and linking it into place. */
+  async function stalledEnroll(db: string, stallMs?: number) {
+    const env = { ...process.env, ...(stallMs === undefined ? {} : { OTP_TEST_STALL_MS: String(stallMs) }) }
+    const child = spawn(process.execPath, ['--import', STALL, OTP_MAIN, 'enroll', 'alice', '--db', db], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const exited = once(child, 'exit')
+    let stderr = ''
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk
+        if (stderr.includes('stalled\n')) resolve()
+      })
+      child.once('exit', () => reject(new Error(`otp enroll ended before it stalled: ${stderr}`)))
+    })
+    return { child, exited }
+  }
+
+  const temporaries = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.tmp'))
+
+  it('leaves no temporary key file on SIGTERM or SIGINT, and ends by that signal', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const { dir, db, opt } = makeDb()
+      // The signal comes while the key is half made; the process finishes that step first.
+      const { child, exited } = await stalledEnroll(db, 300)
+      expect(temporaries(dir)).toHaveLength(1)
+      child.kill(signal)
+      await exited
+      expect(child.signalCode).toBe(signal)
+      expect(temporaries(dir)).toEqual([])
+      // Whatever the signal left, the next enrolment works.
+      await expectRun(otp(['enroll', 'bob', ...opt]), 0, /^[A-Z2-7]{32}\n$/)
+    }
+  })
+
+  it('has the next enrolment remove the temporary key file of one killed outright (SIGKILL)', async () => {
+    const { dir, db, opt } = makeDb()
+    const { child, exited } = await stalledEnroll(db)
+    expect(temporaries(dir)).toHaveLength(1)
+    child.kill('SIGKILL')
+    await exited
+    expect(temporaries(dir)).toHaveLength(1)
+    const enrolled = await expectRun(otp(['enroll', 'bob', ...opt]), 0, /^[A-Z2-7]{32}\n$/)
+    expect(temporaries(dir)).toEqual([])
+    await expectRun(otp(['check', 'bob', totp(enrolled.stdout.trim()), ...opt]), 0, /^valid:/)
+  })
+})
+
+describe('otp enroll with better-sqlite3 installed but not built (install scripts off)', () => {
+  it('fails with the command that repairs it, leaving no key file and no database behind', async () => {
+    const { dir, db } = makeDb()
+    const child = spawn(process.execPath, ['--import', UNBUILT_SQLITE_HOOK, OTP_MAIN, 'enroll', 'alice', '--db', db], {
+      env: unbuiltSqlite(root),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const [status] = await once(child, 'close')
+    expect(status, stderr).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/npm rebuild better-sqlite3.*\(STORE_DRIVER_MISSING\)\n$/)
+    expect(readdirSync(dir)).toEqual([])
+  })
+})
+
+describe('otp check: a database SQLite cannot use', () => {
+  it('names the file and the reason (STORE_UNAVAILABLE), not a raw driver error', async () => {
+    const { db, opt } = makeDb()
+    writeFileSync(db, 'this is not a SQLite database, whatever its name says.......................................')
+    writeFileSync(`${db}.key`, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 })
+    const run = await expectRun(otp(['check', 'alice', '123456', ...opt]), 2, '')
+    expect(run.stderr).toContain(db)
+    expect(run.stderr).toMatch(/\(STORE_UNAVAILABLE\)\n$/)
   })
 })

@@ -1,11 +1,18 @@
 /**
- * better-sqlite3 and ioredis are optional: `import 'otp-wasm'` and the memory store work without
- * them, and the stores that need them fail with an OtpError naming the package.
+ * better-sqlite3 and ioredis are optional peer dependencies: `import 'otp-wasm'` and the memory store
+ * work without them, and the stores that need them fail with an OtpError naming the package, or the
+ * command that repairs it when the package is there but its native binding was never built.
  */
 import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { scratchFiles } from './stores/scratch.js'
+import { UNBUILT_SQLITE_HOOK, unbuiltSqlite } from './stores/unbuilt-sqlite.js'
 
 const worker = (name: string) => new URL(`./stores/workers/${name}`, import.meta.url).pathname
+const file = scratchFiles('otp-optional')
+
 
 describe('without the optional packages', () => {
   it('imports, verifies on the memory store, and names the missing package', () => {
@@ -18,5 +25,19 @@ describe('without the optional packages', () => {
       'STORE_DRIVER_MISSING: the SQLite store needs the package better-sqlite3, an optional peer dependency of otp-wasm: npm install better-sqlite3',
       'STORE_DRIVER_MISSING: the Redis store needs the package ioredis, an optional peer dependency of otp-wasm: npm install ioredis',
     ])
+  })
+})
+
+describe('better-sqlite3 installed without its native binding (install scripts off)', () => {
+  it('fails with one OtpError that says to rebuild it, and creates no database', () => {
+    const db = file('never.db')
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--import', UNBUILT_SQLITE_HOOK, worker('open-sqlite.mjs'), db], {
+      encoding: 'utf8',
+      env: unbuiltSqlite(dirname(db)),
+    })
+    const outcome = JSON.parse(output)
+    expect(outcome).toMatchObject({ name: 'OtpError', code: 'STORE_DRIVER_MISSING' })
+    expect(outcome.message).toContain('npm rebuild better-sqlite3')
+    expect(existsSync(db)).toBe(false)
   })
 })

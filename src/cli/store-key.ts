@@ -5,7 +5,8 @@
  * message names only where a key was looked for and how long the text found there was.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { UsageError } from './exit.js'
 
 /** The environment variable holding the key as text. */
@@ -41,6 +42,7 @@ export function loadStoreKey(sources: KeySources): StoreKey {
   const fromEnv = process.env[KEY_ENV]
   if (fromEnv !== undefined && fromEnv !== '') return { key: parseKeyText(fromEnv, KEY_ENV) }
   const path = defaultKeyFile(sources.dbPath)
+  removeStaleTemporaries(path)
   if (existsSync(path)) return { key: readKeyFile(path) }
   if (!sources.create) {
     throw new UsageError(
@@ -92,26 +94,102 @@ function warnIfShared(path: string): void {
 /**
  * A new random 256-bit key in a new file, 0600. It is written whole under a temporary name, then
  * linked into place, which fails if the name is taken: two first enrolments racing end up with one
- * key, the one linked first, and neither can read a half-written file.
+ * key, the one linked first, and neither can read a half-written file. The temporary file goes
+ * whatever happens: on an error, on SIGINT, SIGTERM or SIGHUP (handled until it is gone, then
+ * raised again), and after a SIGKILL, by the next enrolment (removeStaleTemporaries).
  */
 function createKeyFile(path: string): StoreKey {
   const key = Uint8Array.from(randomBytes(32))
-  const temporary = `${path}.${process.pid}.tmp`
+  const temporary = temporaryName(path, process.pid)
+  const release = holdSignals(() => removeQuietly(temporary))
   try {
-    writeFileSync(temporary, `${Buffer.from(key).toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
     try {
+      writeFileSync(temporary, `${Buffer.from(key).toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
       linkSync(temporary, path)
     } finally {
-      unlinkSync(temporary)
+      removeQuietly(temporary)
     }
   } catch (error) {
     key.fill(0)
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EEXIST' && existsSync(path)) return { key: readKeyFile(path) }
     throw new UsageError(`cannot create the key file ${path} (${code ?? 'write failed'})`)
+  } finally {
+    release()
   }
   return {
     key,
     created: `created the store key ${path} (mode 600): keep it with the database, whose secrets cannot be opened without it`,
+  }
+}
+
+/**
+ * Removes a key file `otp enroll` has just created, when the database it was made for could not be
+ * created after all: a key beside no database would only confuse the next enrolment. Only while no
+ * database exists: once one does, its secrets may be sealed with this key.
+ */
+export function removeCreatedKeyFile(dbPath: string): void {
+  if (!existsSync(dbPath)) removeQuietly(defaultKeyFile(dbPath))
+}
+
+function temporaryName(path: string, pid: number): string {
+  return `${path}.${pid}.tmp`
+}
+
+/** Removes the temporary key files of enrolments that were killed (their process is gone). */
+function removeStaleTemporaries(path: string): void {
+  const prefix = `${basename(path)}.`
+  let names: string[]
+  try {
+    names = readdirSync(dirname(path))
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? name.slice(prefix.length, -'.tmp'.length) : ''
+    if (/^\d+$/.test(pid) && Number(pid) !== process.pid && !isRunning(Number(pid))) removeQuietly(join(dirname(path), name))
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {
+    // Already gone (or never made).
+  }
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+/**
+ * Until release() is called, SIGINT, SIGTERM and SIGHUP run `cleanup` first and then end the process
+ * as the signal would have. A signal that arrives during the synchronous work reaches JavaScript only
+ * when the event loop next polls for I/O, and is lost if no handler is installed by then: so the
+ * handlers stay until a whole loop iteration has passed (two immediates: whatever phase release() is
+ * called in, a poll phase comes between them).
+ */
+function holdSignals(cleanup: () => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    cleanup()
+    for (const name of SIGNALS) process.off(name, handler)
+    process.kill(process.pid, signal)
+  }
+  for (const name of SIGNALS) process.on(name, handler)
+  return () => {
+    setImmediate(() => {
+      setImmediate(() => {
+        for (const name of SIGNALS) process.off(name, handler)
+      }).unref()
+    }).unref()
   }
 }

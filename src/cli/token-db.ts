@@ -4,10 +4,9 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { OtpError } from '../index.js'
 import { createSqliteStore, createVerifier, type TokenStore, type Verifier } from '../verifier/index.js'
 import { UsageError } from './exit.js'
-import { KEY_ENV, loadStoreKey } from './store-key.js'
+import { KEY_ENV, loadStoreKey, removeCreatedKeyFile } from './store-key.js'
 
 /** The environment variable naming the database file. */
 export const DB_ENV = 'OTP_DB'
@@ -33,18 +32,12 @@ export function dbPath(option: string | undefined): string {
 
 /**
  * Opens the database. Without `create`, a missing file is an error: SQLite would otherwise create an
- * empty one, and every token would seem unknown.
+ * empty one, and every token would seem unknown. The store's own failures are OtpErrors naming the
+ * path (STORE_UNAVAILABLE) or the package to install or rebuild (STORE_DRIVER_MISSING).
  */
 export async function openStore(path: string, create: boolean): Promise<TokenStore> {
   checkPath(path, create)
-  try {
-    return await createSqliteStore(path)
-  } catch (error) {
-    if (error instanceof OtpError) throw error
-    const code = (error as { code?: string }).code
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new UsageError(`cannot open the token database ${path}: ${reason}${code === undefined ? '' : ` (${code})`}`)
-  }
+  return createSqliteStore(path)
 }
 
 /** A verifier over the database, sealing with its store key. */
@@ -68,12 +61,14 @@ export async function openVerifier(options: { db: string; keyFile: string | unde
     store = await openStore(options.db, options.create)
   } catch (error) {
     key.fill(0)
+    // A driver that cannot load, or a file SQLite refuses: no database was made, so no key for it either.
+    if (created !== undefined) removeCreatedKeyFile(options.db)
     throw error
   }
   if (created !== undefined) process.stderr.write(`${created}\n`)
   let verifier: Verifier
   try {
-    verifier = createVerifier({ store, key })
+    verifier = createVerifier({ store, key, ownsStore: true })
   } catch (error) {
     await store.close()
     throw error
@@ -83,10 +78,8 @@ export async function openVerifier(options: { db: string; keyFile: string | unde
   }
   return {
     verifier,
-    async close() {
-      await verifier.close()
-      await store.close()
-    },
+    // The verifier owns the store: closing it closes the database.
+    close: () => verifier.close(),
   }
 }
 

@@ -102,9 +102,11 @@ Exit status: 0 enrolled, 2 on a usage or input error (TOKEN_EXISTS when the id i
     let open: OpenVerifier | undefined
     try {
       open = await openVerifier({ db, keyFile, create: true })
-      const replaced = values.replace === true && (await open.verifier.remove(id))
+      // --replace is one store operation: a process killed part way leaves the old token or the new one.
+      let replaced = false
       try {
-        await open.verifier.enroll(id, key, params)
+        if (values.replace === true) replaced = (await open.verifier.replace(id, key, params)).replaced
+        else await open.verifier.enroll(id, key, params)
       } catch (error) {
         if (error instanceof OtpError && error.code === 'TOKEN_EXISTS') {
           throw new OtpError('TOKEN_EXISTS', `${error.message} in ${db}; give --replace to replace it`)
