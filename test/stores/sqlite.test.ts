@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -74,6 +75,15 @@ describe('sqlite store: the file', () => {
       other.close()
       await store.close()
     }
+  })
+
+  it('leaves the process free to exit while the store is idle, never closed', () => {
+    const worker = new URL('./workers/idle-store.mjs', import.meta.url).pathname
+    const output = execFileSync(process.execPath, ['--import', 'tsx', worker, `sqlite:${nextFile()}`, Buffer.from(KEY).toString('hex')], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    })
+    expect(JSON.parse(output)).toMatchObject({ ok: false, reason: 'INVALID', failures: 1 })
   })
 
   it('fails the calls after close() with STORE_UNAVAILABLE, and a verifier with ownsStore closes it', async () => {
