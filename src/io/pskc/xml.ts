@@ -26,6 +26,8 @@ export const MAX_ELEMENTS_PER_PACKAGE = 10_000
 /** The deepest nesting of elements (PSKC needs about eight). */
 export const MAX_DEPTH = 64
 
+const NOT_WHITESPACE = /\S/
+
 /** The feed size: strings and bytes go to the parser in slices of this many units. */
 const CHUNK = 1 << 20
 
@@ -108,6 +110,8 @@ export function readContainer(input: string | Uint8Array, handlers: ContainerHan
   const addText = (text: string): void => {
     const open = stack[stack.length - 1]
     if (open === undefined) return
+    // Indentation before and between child elements: trimmed away anyway, so never concatenated.
+    if (open.text === '' && !NOT_WHITESPACE.test(text)) return
     if (open.text.length + text.length > MAX_ELEMENT_TEXT) {
       throw invalid(`the text of a ${open.name} element is longer than ${MAX_ELEMENT_TEXT} characters (${where()})`)
     }
