@@ -218,6 +218,11 @@ describe('parsePskc: every MAC, cipher and PBKDF2 PRF of a file made with node:c
     ['aes128-cbc', 'sha384', 'sha224'],
     ['aes256-cbc', 'sha512', 'sha384'],
   ]
+  it("a PBKDF2 key without a KeyLength takes the cipher's (AES-256: 32 bytes)", () => {
+    const xml = handMadePskc('pw', secret, 'aes256-cbc', 'sha256', 'sha1').replace('<KeyLength>32</KeyLength>', '')
+    expect(parsePskc(xml, { password: 'pw' })[0]!.secret).toEqual(new Uint8Array(secret))
+  })
+
   it.each(cases)('%s, HMAC-%s MAC, PBKDF2-HMAC-%s', (cipher, mac, prf) => {
     const xml = handMadePskc('pw', secret, cipher as 'aes128-cbc', mac, prf)
     const [token] = parsePskc(xml, { password: 'pw' })

@@ -148,25 +148,25 @@ function readRow(fields: string[], columns: Map<Column, number>, encoding: Secre
   if (secretText === undefined) return fail('the secret is empty')
   const secret = decodeSecret(secretText, (rowEncoding as SecretEncoding | undefined) ?? encoding, fail)
 
-  const fields_: Partial<Token> = { type, secret, account: get('account') ?? '' }
+  const partial: Partial<Token> = { type, secret, account: get('account') ?? '' }
   const algorithm = get('algorithm')
-  if (algorithm !== undefined) fields_.algorithm = algorithm.toUpperCase().replace(/^HMAC/, '').replace(/[-_ ]/g, '') as Token['algorithm']
+  if (algorithm !== undefined) partial.algorithm = algorithm.toUpperCase().replace(/^HMAC/, '').replace(/[-_ ]/g, '') as Token['algorithm']
   const digits = integer('digits')
-  if (digits !== undefined) fields_.digits = Number(digits)
+  if (digits !== undefined) partial.digits = Number(digits)
   for (const column of ['id', 'serial', 'issuer', 'manufacturer'] as const) {
     const value = get(column)
-    if (value !== undefined) fields_[column] = value
+    if (value !== undefined) partial[column] = value
   }
   if (type === 'hotp') {
-    fields_.counter = counter ?? 0
+    partial.counter = counter ?? 0
     if (period !== undefined) fail('an hotp row has a counter, not a period')
   } else {
     if (counter !== undefined) fail('a totp row has a period, not a counter')
-    if (period !== undefined) fields_.period = Number(period)
+    if (period !== undefined) partial.period = Number(period)
     const drift = integer('drift', true)
-    if (drift !== undefined) fields_.drift = Number(drift)
+    if (drift !== undefined) partial.drift = Number(drift)
   }
-  return readToken(fields_, 'INVALID_CSV', where)
+  return readToken(partial, 'INVALID_CSV', where)
 }
 
 const HEX = /^[0-9a-f]+$/i

@@ -90,13 +90,14 @@ export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = 
   let keys: { encryption: Uint8Array; mac: Uint8Array } | undefined
   let packages = 0
 
-  const unlock = (where: string): { encryption: Uint8Array; mac: Uint8Array } => {
+  /** `cipher`: the first encrypted value's, whose key length a PBKDF2 key takes when the file gives none. */
+  const unlock = (where: string, cipher: Cipher): { encryption: Uint8Array; mac: Uint8Array } => {
     if (keys !== undefined) return keys
     if (encryption === undefined) throw invalid(`${where}: an encrypted value, but the file has no EncryptionKey`)
     if (macMethod === undefined) {
       throw invalid(`${where}: an encrypted value, but the file has no MACMethod: it cannot be checked before use`)
     }
-    const encryptionKey = encryptionKeyOf(encryption, password, key)
+    const encryptionKey = encryptionKeyOf(encryption, password, key, cipher.keyLength)
     let macKey = encryptionKey
     if (macMethod.encryptedKey !== undefined) {
       const { cipher, data } = encryptedData(macMethod.encryptedKey, 'MACMethod')
@@ -124,7 +125,7 @@ export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = 
       throw invalid(`${where}: the encrypted ${element.name} has no ValueMAC: it cannot be checked before use`)
     }
     const given = base64(macElement.text, `${where}: ${element.name} ValueMAC`)
-    const unlocked = unlock(where)
+    const unlocked = unlock(where, cipher)
     if (!macEquals(hmac(macMethod!.hash, unlocked.mac, data), given)) {
       throw new OtpError(
         'DECRYPTION_FAILED',
@@ -218,7 +219,7 @@ export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = 
 }
 
 /** The encryption key: given (pre-shared, or an already derived PBKDF2 key) or derived from the password. */
-function encryptionKeyOf(encryption: Encryption, password: string | undefined, key: Uint8Array | undefined): Uint8Array {
+function encryptionKeyOf(encryption: Encryption, password: string | undefined, key: Uint8Array | undefined, keyLength: number): Uint8Array {
   if (encryption.kind === 'pre-shared') {
     if (key === undefined) {
       const name = encryption.keyName === undefined ? '' : ` named ${short(encryption.keyName)}`
@@ -227,7 +228,7 @@ function encryptionKeyOf(encryption: Encryption, password: string | undefined, k
     return key
   }
   if (password !== undefined) {
-    return pbkdf2(password, encryption.salt, encryption.iterations, encryption.keyLength ?? 16, encryption.prf)
+    return pbkdf2(password, encryption.salt, encryption.iterations, encryption.keyLength ?? keyLength, encryption.prf)
   }
   if (key !== undefined) return key
   throw new OtpError('INVALID_OPTIONS', 'parsePskc: the file is encrypted with a password (PBKDF2): pass it as options.password')
