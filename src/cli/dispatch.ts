@@ -34,6 +34,7 @@ const SECTIONS: readonly Section[] = [
       { name: 'verify', summary: 'check a code against a secret; exit 0 when valid, 1 when not, and say why', load: async () => (await import('./commands/verify.js')).verifyCommand },
       { name: 'resync', summary: 'find the counter of an HOTP token from consecutive codes', load: async () => (await import('./commands/resync.js')).resyncCommand },
       { name: 'explain', summary: 'show the RFC 4226 steps of one code, for checking another implementation', load: async () => (await import('./commands/explain.js')).explainCommand },
+      { name: 'ocra', summary: 'print the OCRA response (RFC 6287) of a suite to a challenge', load: async () => (await import('./commands/ocra.js')).ocraCommand },
     ],
   },
   {

@@ -29,9 +29,13 @@ ${OTP_OPTIONS_HELP}
   --show-key         also print the key bytes K in hex (they are the secret)
   -h, --help         show this help
 
+OCRA (RFC 6287): otp explain --ocra SUITE SECRET --question Q [...] shows the hashed message
+field by field (suite, C, Q, P, S, T) and the response (see otp ocra --help for the inputs).
+
 Exit status: 0 on success, 2 on a usage or input error.`,
 
   async run(argv) {
+    if (argv.some((arg) => arg === '--ocra' || arg.startsWith('--ocra='))) return (await import('./ocra.js')).explainOcraCommand(argv)
     const { values, positionals } = parseCommandLine(argv, OPTIONS)
     if (positionals.length !== 1) throw new UsageError(`expected SECRET or URI, got ${positionals.length} arguments`)
     const secret = readSecret(positionals[0]!, values['secret-format'])

@@ -31,9 +31,13 @@ ${OTP_OPTIONS_HELP}
   -h, --help         show this help
 
 Output: "valid" and where the code matched, or "invalid".
+
+OCRA (RFC 6287): otp verify --ocra SUITE SECRET CODE --question Q [--counter C] [--pin P]
+  [--time T] [--counter-window N] [--time-window N] (see otp ocra --help for the inputs).
 Exit status: 0 valid, 1 invalid, 2 on a usage or input error (such as a CODE of the wrong length).`,
 
   async run(argv) {
+    if (argv.some((arg) => arg === '--ocra' || arg.startsWith('--ocra='))) return (await import('./ocra.js')).verifyOcraCommand(argv)
     const { values, positionals } = parseCommandLine(argv, OPTIONS)
     if (positionals.length !== 2) throw new UsageError(`expected SECRET (or URI) and CODE, got ${positionals.length} arguments`)
     const secret = readSecret(positionals[0]!, values['secret-format'])
