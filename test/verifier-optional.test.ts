@@ -4,7 +4,7 @@
  * command that repairs it when the package is there but its native binding was never built.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { scratchFiles } from './stores/scratch.js'
@@ -13,6 +13,21 @@ import { UNBUILT_SQLITE_HOOK, unbuiltSqlite } from './stores/unbuilt-sqlite.js'
 const worker = (name: string) => new URL(`./stores/workers/${name}`, import.meta.url).pathname
 const file = scratchFiles('otp-optional')
 
+
+describe('the package manifest', () => {
+  it('declares the drivers as optional peer dependencies, so that installing otp-wasm compiles nothing', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+    for (const driver of ['better-sqlite3', 'ioredis']) {
+      expect(manifest.peerDependencies?.[driver]).toBeTypeOf('string')
+      expect(manifest.peerDependenciesMeta?.[driver]).toEqual({ optional: true })
+      // npm installs optionalDependencies (and builds them) unless told not to.
+      expect(manifest.dependencies?.[driver]).toBeUndefined()
+      expect(manifest.optionalDependencies?.[driver]).toBeUndefined()
+      // The tests need them.
+      expect(manifest.devDependencies?.[driver]).toBe(manifest.peerDependencies[driver])
+    }
+  })
+})
 
 describe('without the optional packages', () => {
   it('imports, verifies on the memory store, and names the missing package', () => {
