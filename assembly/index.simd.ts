@@ -8,6 +8,7 @@
 // single HOTP values, and clearKey.
 
 import { ONE_STATE } from './layout'
+import { clearKey } from './index'
 import { counterOf } from './otp'
 import { scanRangeLanes, verifyWindowLanes } from './simd/otp'
 
@@ -18,7 +19,7 @@ export {
 } from './layout'
 export { NO_MATCH } from './otp'
 export { KEY_STATE } from './prepared'
-export { setKey, clearKey, hotp } from './index'
+export { setKey, clearKey, hotp, hotpClear } from './index'
 export { verifyRecords as verifyBatch, generateRecords as generateBatch } from './simd/batch'
 
 /**
@@ -35,6 +36,13 @@ export function verify(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, behin
  */
 export function scan(alg: u32, hi: u32, lo: u32, count: u32, ncodes: u32, digits: u32): i32 {
   return scanRangeLanes(alg, ONE_STATE, counterOf(hi, lo), count, ncodes, digits)
+}
+
+/** verify, then clearKey: a prepared key's window check in one call (as index.ts verifyClear). */
+export function verifyClear(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, behind: u32, ahead: u32): i32 {
+  const delta = verify(alg, hi, lo, code, digits, behind, ahead)
+  clearKey()
+  return delta
 }
 
 // HMAC of longer messages (OCRA): scalar in this build too, one message after another.

@@ -56,6 +56,20 @@ export function scan(alg: u32, hi: u32, lo: u32, count: u32, ncodes: u32, digits
   return scanRange(alg, ONE_STATE, counterOf(hi, lo), count, ncodes, digits)
 }
 
+/** hotp, then clearKey: the code of a prepared key (written at KEY_STATE by the host) in one call. */
+export function hotpClear(alg: u32, hi: u32, lo: u32, digits: u32): u32 {
+  const value = hotp(alg, hi, lo, digits)
+  clearKey()
+  return value
+}
+
+/** verify, then clearKey: a prepared key's window check in one call. */
+export function verifyClear(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, behind: u32, ahead: u32): i32 {
+  const delta = verify(alg, hi, lo, code, digits, behind, ahead)
+  clearKey()
+  return delta
+}
+
 // HMAC of longer messages (OCRA, RFC 6287): one message, a window of counter / time candidates, or
 // a batch of rows with their own keys (message.ts).
 export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macWindow, macBatch } from './message'

@@ -202,11 +202,11 @@ describe('disposal', () => {
     const own = Object.getOwnPropertySymbols(token)
     expect(own).toHaveLength(0)
     // #material is private; the state view a kernel call receives shares its buffer.
-    let seen: Uint8Array | undefined
+    let seen: Uint32Array | undefined
     const spy: Kernel = new Proxy(createJsKernel(), {
       get(target, name, receiver) {
         if (name === 'hotpPrepared') {
-          return (alg: 0, state: Uint8Array, ...rest: [number, number, number]) => {
+          return (alg: 0, state: Uint32Array, ...rest: [number, number, number]) => {
             seen = state
             return target.hotpPrepared(alg, state, ...rest)
           }

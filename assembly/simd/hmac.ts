@@ -12,7 +12,7 @@ import { SHA256_IV } from '../generated/sha256'
 import { SHA512_IV } from '../generated/sha512'
 import {
   LANE_COUNTERS, LANE_DIGEST, LANE_INNER_BLOCK, LANE_KEY, LANE_KEY_LEN, LANE_OUTER, LANE_OUTER_BLOCK,
-  LANE_SCRATCH, LANE_SCRATCH_BYTES, LANE_SLOT, LANE_STATES, LANES_32, LANES_64,
+  LANE_SCRATCH, LANE_SCRATCH_BYTES, LANE_SLOT, LANE_STATE_BYTES, LANE_STATES, LANES_32, LANES_64,
 } from './layout'
 import { sha1x4Compress, sha1x4CompressCounter, sha1x4CompressDigest } from '../generated/simd/sha1x4'
 import { sha256x4Compress, sha256x4CompressCounter, sha256x4CompressDigest } from '../generated/simd/sha256x4'
@@ -44,6 +44,29 @@ const PLACE_64 = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7)
 /** Wipes the lanes' scratch: midstates, HMACs, padded keys, and the lanes' bookkeeping. */
 export function wipeLanes(): void {
   memory.fill(LANE_SCRATCH, 0, LANE_SCRATCH_BYTES)
+}
+
+/**
+ * Rows of a block that the hash's HMAC compressions write: SHA-1 keeps its schedule in registers and
+ * writes only the 5 digest rows (and the host its 2 counter rows); SHA-256 and SHA-512 overwrite the
+ * block with W[t] + K[t] of each of their 64 or 80 rounds.
+ */
+// @ts-ignore: decorator
+@inline function writtenRows(alg: u32): usize {
+  return alg == SHA1 ? 5 : alg == SHA256 ? 64 : 80
+}
+
+/**
+ * Wipes what one key's window check or scan (splatKey, hmacLanes) wrote: the splatted midstates and
+ * the HMACs (LANE_STATES and LANE_DIGEST, which follow each other), and the rows of the two blocks
+ * the hash writes. A fifth of wipeLanes' bytes for SHA-1, half for SHA-256, so that a single check
+ * pays for what it used only.
+ */
+export function wipeKeyLanes(alg: u32): void {
+  memory.fill(LANE_STATES, 0, 2 * LANE_STATE_BYTES + LANE_STATE_BYTES)
+  const rows = writtenRows(alg) << 4
+  memory.fill(LANE_INNER_BLOCK, 0, rows)
+  memory.fill(LANE_OUTER_BLOCK, 0, rows)
 }
 
 /** Copies the midstates of the key prepared in `slot` (../hmac.ts hmacKey) into every lane. */

@@ -5,7 +5,7 @@
 import { SHA1, SHA512 } from '../hmac'
 import { CODES } from '../layout'
 import { hotpAt, NO_MATCH, verifyWindow } from '../otp'
-import { hmacLanesFrom, lanesOf, splatKey, wipeLanes } from './hmac'
+import { hmacLanesFrom, lanesOf, splatKey, wipeKeyLanes } from './hmac'
 import { LANE_DIGEST } from './layout'
 
 /**
@@ -120,7 +120,7 @@ export function verifyWindowLanes(
     i += used
   }
   if (i < n) found = keepBest(found, <i32>i - <i32>behind, hotpAt(alg, slot, first + i, digits), code)
-  wipeLanes()
+  wipeKeyLanes(alg)
   return found
 }
 
@@ -156,7 +156,7 @@ export function scanRangeLanes(alg: u32, slot: usize, from: u64, count: u32, nco
   const lanes = lanesOf(alg)
   const vectors = count / lanes
   const found = scanVectors(alg, slot, from, vectors, ncodes, digits)
-  wipeLanes()
+  wipeKeyLanes(alg)
   if (found >= 0) return found
   const done = vectors * lanes
   const first = load<u32>(CODES)

@@ -33,6 +33,9 @@ export const NO_MATCH = 0x7fffffff
  */
 export const PREPARED_KEY_BYTES = 128
 
+/** A prepared key as the single-key entry points take it: its 32 little-endian words (a Uint32Array over its bytes). */
+export const PREPARED_KEY_WORDS = 32
+
 /**
  * Set in a batch's `keyAlgorithms[k]` (above the AlgorithmId) when key k's bytes are a prepared key
  * (PREPARED_KEY_BYTES of midstates) rather than the raw key: the kernel skips its key setup.
@@ -118,13 +121,16 @@ export interface Kernel {
    */
   prepareKey(alg: AlgorithmId, key: Uint8Array, out: Uint8Array): void
 
-  /** `hotp` with a prepared key (PREPARED_KEY_BYTES of midstates): exactly two compressions. */
-  hotpPrepared(alg: AlgorithmId, state: Uint8Array, hi: number, lo: number, digits: number): number
+  /**
+   * `hotp` with a prepared key, given as its PREPARED_KEY_WORDS words (so that a kernel copies only
+   * the words its hash uses): exactly two compressions.
+   */
+  hotpPrepared(alg: AlgorithmId, state: Uint32Array, hi: number, lo: number, digits: number): number
 
   /** `verify` with a prepared key. */
   verifyPrepared(
     alg: AlgorithmId,
-    state: Uint8Array,
+    state: Uint32Array,
     hi: number,
     lo: number,
     code: number,
@@ -136,7 +142,7 @@ export interface Kernel {
   /** `scan` with a prepared key. */
   scanPrepared(
     alg: AlgorithmId,
-    state: Uint8Array,
+    state: Uint32Array,
     hi: number,
     lo: number,
     count: number,

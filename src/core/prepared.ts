@@ -9,7 +9,7 @@
  * wipes the array; any use after it throws OtpError('DISPOSED').
  */
 import { OtpError } from './errors.js'
-import { ALGORITHMS, PREPARED_KEY_BYTES, type Algorithm, type AlgorithmId, type Kernel } from './kernel.js'
+import { ALGORITHMS, PREPARED_KEY_BYTES, PREPARED_KEY_WORDS, type Algorithm, type AlgorithmId, type Kernel } from './kernel.js'
 import { toKey, type Secret } from './secret.js'
 import { checkAlgorithm } from './validate.js'
 
@@ -26,6 +26,8 @@ export class PreparedKey {
   readonly #alg: AlgorithmId
   /** The midstates (PREPARED_KEY_BYTES), then the key bytes. */
   readonly #material: Uint8Array
+  /** The midstates as the kernels' single-key entry points take them: words over #material. */
+  readonly #words: Uint32Array
   #disposed = false
 
   static {
@@ -42,6 +44,7 @@ export class PreparedKey {
     this.algorithm = ALGORITHMS[this.#alg]
     const key = toKey(secret)
     this.#material = new Uint8Array(PREPARED_KEY_BYTES + key.length)
+    this.#words = new Uint32Array(this.#material.buffer, 0, PREPARED_KEY_WORDS)
     kernel.prepareKey(this.#alg, key, this.#material)
     this.#material.set(key, PREPARED_KEY_BYTES)
     if (typeof secret === 'string') key.fill(0)
@@ -75,8 +78,9 @@ export class PreparedKey {
   }
 
   /** The midstates, for a kernel's prepared entry points. */
-  protected get state(): Uint8Array {
-    return this.#live()
+  protected get state(): Uint32Array {
+    this.#live()
+    return this.#words
   }
 
   /** A copy of the key bytes (for a URI); the caller wipes it. */

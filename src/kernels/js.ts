@@ -7,7 +7,7 @@
  * (its midstates) is loaded into a keyed state without any key setup (js-midstates.ts).
  */
 import { hmac } from '@noble/hashes/hmac.js'
-import { NO_MATCH, PREPARED_KEY, type AlgorithmId, type Kernel, type PackedBatch } from '../core/kernel.js'
+import { NO_MATCH, PREPARED_KEY, PREPARED_KEY_BYTES, type AlgorithmId, type Kernel, type PackedBatch } from '../core/kernel.js'
 import { equalMask, truncate } from '../core/truncate.js'
 import { jsMessageKernel } from './js-message.js'
 import { HASHES, keyedShell, loadMidstates, storeMidstates, type Keyed } from './js-midstates.js'
@@ -105,6 +105,9 @@ function forEachKey(batch: PackedBatch, body: (keyed: KeyedHotp, record: number)
   }
 }
 
+/** The bytes of a prepared key given as words. */
+const bytesOf = (state: Uint32Array): Uint8Array => new Uint8Array(state.buffer, state.byteOffset, PREPARED_KEY_BYTES)
+
 /** Creates the JS kernel. It holds no state between calls. */
 export function createJsKernel(): Kernel {
   function withKey<T>(alg: AlgorithmId, key: Uint8Array, body: (keyed: KeyedHotp) => T, prepared = false): T {
@@ -128,11 +131,11 @@ export function createJsKernel(): Kernel {
       storeMidstates(alg, keyed, out)
       keyed.destroy()
     },
-    hotpPrepared: (alg, state, hi, lo, digits) => withKey(alg, state, (k) => k.value(hi, lo, 0, digits), true),
+    hotpPrepared: (alg, state, hi, lo, digits) => withKey(alg, bytesOf(state), (k) => k.value(hi, lo, 0, digits), true),
     verifyPrepared: (alg, state, hi, lo, code, digits, behind, ahead) =>
-      withKey(alg, state, (k) => verifyKeyed(k, hi, lo, code, digits, behind, ahead), true),
+      withKey(alg, bytesOf(state), (k) => verifyKeyed(k, hi, lo, code, digits, behind, ahead), true),
     scanPrepared: (alg, state, hi, lo, count, codes, digits) =>
-      withKey(alg, state, (k) => scanKeyed(k, hi, lo, count, codes, digits), true),
+      withKey(alg, bytesOf(state), (k) => scanKeyed(k, hi, lo, count, codes, digits), true),
     verifyBatch(batch, delta) {
       forEachKey(batch, (keyed, i) => {
         delta[i] = verifyKeyed(

@@ -44,6 +44,9 @@ export interface WasmExports {
   setKey(alg: number, len: number): void
   /** Wipes the prepared key. */
   clearKey(): void
+  /** hotp / verify, then clearKey, in one call: for a prepared key written at KEY_STATE. */
+  hotpClear(alg: number, hi: number, lo: number, digits: number): number
+  verifyClear(alg: number, hi: number, lo: number, code: number, digits: number, behind: number, ahead: number): number
   /** HOTP value with the prepared key (RFC 4226 section 5.3). */
   hotp(alg: number, hi: number, lo: number, digits: number): number
   /** Constant-time window check with the prepared key: the delta, or NO_MATCH. */
@@ -55,7 +58,7 @@ export interface WasmExports {
   generateBatch(nkeys: number, count: number): void
 }
 
-const FUNCTIONS = ['setKey', 'clearKey', 'hotp', 'verify', 'scan', 'verifyBatch', 'generateBatch'] as const
+const FUNCTIONS = ['setKey', 'clearKey', 'hotp', 'verify', 'scan', 'verifyBatch', 'generateBatch', 'hotpClear', 'verifyClear'] as const
 const GLOBALS = [
   'RECORD_CAPACITY', 'KEY_CAPACITY', 'KEY_BYTES_CAPACITY', 'CODES_CAPACITY', 'REC_KEY', 'REC_HI', 'REC_LO',
   'REC_CODE', 'REC_BEHIND', 'REC_AHEAD', 'REC_OUT', 'REC_DIGITS', 'KEY_OFFSETS', 'KEY_ALGORITHMS', 'KEY_BYTES',
@@ -90,6 +93,10 @@ export function instantiateWasm(module: WebAssembly.Module): WasmExports {
  */
 export const SCAN_CHUNK = 32768
 
+/** Words of a hash's midstate (SHA-1 5, SHA-256 8, SHA-512 8 u64), and where the outer one starts in a prepared key. */
+const STATE_WORDS = [5, 8, 16] as const
+const OUTER_WORD = 16
+
 /** A Kernel over one instance of the WASM kernel. */
 class WasmKernel implements Kernel {
   readonly backend: Backend
@@ -119,6 +126,9 @@ class WasmKernel implements Kernel {
 
   /** Rebuilds the views when the memory's buffer changed (after growth; never, with this kernel). */
   private views(): void {
+    // Growth detaches the old buffer, and views of it read length 0: only then is the (costly)
+    // memory.buffer getter worth asking.
+    if (this.u8.length !== 0) return
     const buffer = this.x.memory.buffer
     if (buffer === this.buffer) return
     this.buffer = buffer
@@ -134,10 +144,19 @@ class WasmKernel implements Kernel {
     this.x.setKey(alg, key.length)
   }
 
-  /** Writes a prepared key's midstates into the single-key slot. Pair with clearKey(). */
-  private setState(state: Uint8Array): void {
+  /**
+   * Writes a prepared key's midstates into the single-key slot, only the words its hash uses (the
+   * rest of the slot is zero: clearKey wiped it). Pair with clearKey().
+   */
+  private setState(alg: AlgorithmId, state: Uint32Array): void {
     this.views()
-    this.u8.set(state, this.at.KEY_STATE)
+    const u32 = this.u32
+    const at = this.at.KEY_STATE >>> 2
+    const words = STATE_WORDS[alg]
+    for (let i = 0; i < words; i++) {
+      u32[at + i] = state[i]!
+      u32[at + OUTER_WORD + i] = state[OUTER_WORD + i]!
+    }
   }
 
   prepareKey(alg: AlgorithmId, key: Uint8Array, out: Uint8Array): void {
@@ -150,18 +169,19 @@ class WasmKernel implements Kernel {
     }
   }
 
-  hotpPrepared(alg: AlgorithmId, state: Uint8Array, hi: number, lo: number, digits: number): number {
-    this.setState(state)
+  hotpPrepared(alg: AlgorithmId, state: Uint32Array, hi: number, lo: number, digits: number): number {
+    this.setState(alg, state)
     try {
-      return this.x.hotp(alg, hi, lo, digits)
-    } finally {
+      return this.x.hotpClear(alg, hi, lo, digits)
+    } catch (error) {
       this.x.clearKey()
+      throw error
     }
   }
 
   verifyPrepared(
     alg: AlgorithmId,
-    state: Uint8Array,
+    state: Uint32Array,
     hi: number,
     lo: number,
     code: number,
@@ -169,24 +189,25 @@ class WasmKernel implements Kernel {
     behind: number,
     ahead: number,
   ): number {
-    this.setState(state)
+    this.setState(alg, state)
     try {
-      return this.x.verify(alg, hi, lo, code, digits, behind, ahead)
-    } finally {
+      return this.x.verifyClear(alg, hi, lo, code, digits, behind, ahead)
+    } catch (error) {
       this.x.clearKey()
+      throw error
     }
   }
 
   scanPrepared(
     alg: AlgorithmId,
-    state: Uint8Array,
+    state: Uint32Array,
     hi: number,
     lo: number,
     count: number,
     codes: ArrayLike<number>,
     digits: number,
   ): number {
-    this.setState(state)
+    this.setState(alg, state)
     return this.scanSet(alg, hi, lo, count, codes, digits)
   }
 

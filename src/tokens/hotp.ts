@@ -68,8 +68,13 @@ export class Hotp extends PreparedKey {
   /** The code of `counter` (0 to 2^64 - 1; a bigint above 2^53 - 1): hotp(). */
   at(counter: number | bigint): string {
     const alg = this.alg
+    const digits = this.digits
+    // A safe integer counter, the usual kind, splits without the object checkCounter returns.
+    if (typeof counter === 'number' && Number.isSafeInteger(counter) && counter >= 0) {
+      return formatCode(tokenKernel().hotpPrepared(alg, this.state, Math.floor(counter / 0x1_0000_0000), counter >>> 0, digits), digits)
+    }
     const { hi, lo } = checkCounter(counter)
-    return formatCode(tokenKernel().hotpPrepared(alg, this.state, hi, lo, this.digits), this.digits)
+    return formatCode(tokenKernel().hotpPrepared(alg, this.state, hi, lo, digits), digits)
   }
 
   /**

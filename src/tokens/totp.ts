@@ -9,7 +9,7 @@ import { NO_MATCH } from '../core/kernel.js'
 import { formatCode } from '../core/otp.js'
 import { PreparedKey } from '../core/prepared.js'
 import type { Secret } from '../core/secret.js'
-import { DEFAULT_PERIOD, checkDigits, checkOptions, checkTimeStep, checkWindow } from '../core/validate.js'
+import { DEFAULT_PERIOD, MAX_WINDOW, checkDigits, checkOptions, checkTimeStep, checkWindow } from '../core/validate.js'
 import { buildUri } from '../io/uri.js'
 import { tokenKernel } from './kernel-source.js'
 import { parseTypedCode } from './typed-code.js'
@@ -39,6 +39,8 @@ export interface UriLabel {
   account: string
   issuer?: string
 }
+
+const NO_OPTIONS: TotpCheckOptions = Object.freeze({})
 
 /** Unix seconds of a Date, or the number given (checked by checkTimeStep). */
 function secondsOf(time: unknown): unknown {
@@ -83,9 +85,20 @@ export class Totp extends PreparedKey {
   /** The code of the time step of `time` (unix seconds, or a Date): totp() at that time. */
   at(time: number | Date): string {
     const alg = this.alg
-    const step = checkTimeStep(secondsOf(time), this.period, this.t0)
+    const step = this.stepOf(time)
     const value = tokenKernel().hotpPrepared(alg, this.state, Math.floor(step / 0x1_0000_0000), step >>> 0, this.digits)
     return formatCode(value, this.digits)
+  }
+
+  /**
+   * The time step of `time` (default now), as checkTimeStep answers: a finite number from t0 to below
+   * 2^53 is stepped at once (period and t0 were checked when the token was made); anything else goes
+   * through checkTimeStep, which throws what it should.
+   */
+  private stepOf(time: unknown): number {
+    const now = time === undefined ? Date.now() / 1000 : time
+    if (typeof now === 'number' && now >= this.t0 && now - this.t0 < 2 ** 53) return Math.floor((now - this.t0) / this.period)
+    return checkTimeStep(secondsOf(now), this.period, this.t0)
   }
 
   /**
@@ -95,9 +108,10 @@ export class Totp extends PreparedKey {
    */
   match(code: string, options?: TotpCheckOptions): number | null {
     const alg = this.alg
-    const o = checkOptions(options, 'Totp.match')
-    const step = checkTimeStep(secondsOf(o.time), this.period, this.t0)
-    const window = checkWindow(o.window, 1)
+    const o = options === undefined ? NO_OPTIONS : checkOptions(options, 'Totp.match')
+    const step = this.stepOf(o.time)
+    const w = o.window
+    const window = typeof w === 'number' && w >= 0 && w <= MAX_WINDOW && Number.isInteger(w) ? w : checkWindow(w, 1)
     const value = parseTypedCode(code, this.digits)
     if (value < 0) return null
     const hi = Math.floor(step / 0x1_0000_0000)
@@ -115,7 +129,7 @@ export class Totp extends PreparedKey {
   remaining(time?: number | Date): number {
     this.assertLive()
     const now = secondsOf(time ?? Date.now() / 1000)
-    const step = checkTimeStep(now, this.period, this.t0)
+    const step = this.stepOf(now)
     return this.t0 + (step + 1) * this.period - (now as number)
   }
 

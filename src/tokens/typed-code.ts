@@ -5,13 +5,23 @@
  * where a separator is more likely a bug than a habit.
  */
 import { OtpError, describe } from '../core/errors.js'
-import { parseCode } from '../core/validate.js'
 
 const SPACE = 0x20
 const HYPHEN = 0x2d
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39
+}
+
+/** parseCode of a code of exactly `digits` characters: the usual case, without separators. */
+function untypedCode(code: string, digits: number): number {
+  let value = 0
+  for (let i = 0; i < digits; i++) {
+    const d = code.charCodeAt(i) - 0x30
+    if (d < 0 || d > 9) return -1
+    value = value * 10 + d
+  }
+  return value <= 0x7fff_ffff ? value : -1
 }
 
 /**
@@ -24,7 +34,7 @@ export function parseTypedCode(code: unknown, digits: number): number {
     throw new OtpError('INVALID_CODE', `code must be a string of ${digits} digits, got ${describe(code)}`)
   }
   const length = code.length
-  if (length === digits) return parseCode(code, digits)
+  if (length === digits) return untypedCode(code, digits)
   // The longest typed form puts a separator between every two digits.
   if (length < digits || length > 2 * digits - 1) return -1
   let value = 0
