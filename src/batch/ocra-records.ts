@@ -69,7 +69,9 @@ class Rows {
       grown.set(this.keyBytes.subarray(0, at))
       this.keyBytes = grown
     }
-    this.keyBytes.set(key, at)
+    // A loop for short keys: a typed-array set costs more than copying 20 bytes.
+    if (key.length <= 64) for (let b = 0; b < key.length; b++) this.keyBytes[at + b] = key[b]!
+    else this.keyBytes.set(key, at)
     this.keyAlgorithms[this.keys] = alg
     this.keyOffsets[++this.keys] = at + key.length
     return this.keys - 1
@@ -169,18 +171,22 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
       if (mutual !== undefined && mutual !== 'server' && mutual !== 'client') {
         throw new OtpError('INVALID_RECORD', `record ${i}: mutual must be 'server' or 'client', got ${describe(mutual)}`)
       }
-      const { input, max } = mutual
-        ? mutualInput(suite, record as unknown as VerifyMutualOcraInput, mutual, 'verifyBatch')
-        : { input: record as VerifyOcraInput, max: undefined }
+      let input = record as VerifyOcraInput
+      let max: number | undefined
+      if (mutual) ({ input, max } = mutualInput(suite, record as unknown as VerifyMutualOcraInput, mutual, 'verifyBatch'))
       const value = checkCode(suite, code)
       // The record's own fields once; its window's candidates are copies with C and T patched.
       const fields = writeOcraFields(suite, input, base, prefix.length, max)
-      const window = ocraWindow(suite, { bytes: base, counter: fields.counter, step: fields.step }, input)
+      // A suite without C and T has one candidate; ocraWindow still refuses window options given to it.
+      const windowed = suite.counter || suite.time !== undefined || input.counterWindow !== undefined || input.timeWindow !== undefined
+      const window = windowed ? ocraWindow(suite, { bytes: base, counter: fields.counter, step: fields.step }, input) : undefined
       if (value < 0) {
         out[i] = null
         continue
       }
-      const { ahead, behind, timeAhead } = window
+      const ahead = window?.ahead ?? 0
+      const behind = window?.behind ?? 0
+      const timeAhead = window?.timeAhead ?? 0
       const candidates = (ahead + 1) * (behind + timeAhead + 1)
       if (!rows.fits(candidates)) run()
       if (!rows.fits(candidates)) throw new OtpError('INVALID_WINDOW', `record ${i}: its window has ${candidates} candidates, at most ${CHUNK_ROWS} in a batch`)

@@ -192,6 +192,9 @@ function counterOf(suite: OcraSuite, counter: unknown): CounterHalves | undefine
   return checkCounter(counter)
 }
 
+/** writeOcraFields' answer for a suite without C and T: one shared object, not one per call. */
+const NO_FIELDS = Object.freeze({ counter: undefined, step: undefined })
+
 /** Writes a 64-bit value as 8 big-endian bytes. */
 export function writeU64(out: Uint8Array, at: number, { hi, lo }: CounterHalves): void {
   out[at] = hi >>> 24
@@ -229,7 +232,7 @@ export function writeOcraFields(
   if (password) out.set(password, layout.passwordAt - shift)
   if (session) out.set(session, layout.sessionAt - shift)
   if (step) writeU64(out, layout.timeAt - shift, step)
-  return { counter, step }
+  return counter === undefined && step === undefined ? NO_FIELDS : { counter, step }
 }
 
 /** The suite's ASCII bytes and the 0x00 separator: the part of the message every input shares. */
