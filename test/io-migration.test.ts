@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { OtpError, buildMigrationUris, hotp, parseMigrationUri, verifyHotp, verifyTotp, type Token } from '../src/index.js'
+import { OtpError, hotp, verifyHotp, verifyTotp } from '../src/index.js'
+import { buildMigrationUris, parseMigrationUri, type Token } from '../src/io/formats.js'
 import { referenceHotp, rng } from './helpers/reference.js'
 
 /**
@@ -18,11 +19,23 @@ function varint(value: bigint): number[] {
   return out
 }
 const tagged = (field: number, wire: number): number[] => varint(BigInt((field << 3) | wire))
-const bytesField = (field: number, bytes: Uint8Array | number[]): number[] => [...tagged(field, 2), ...varint(BigInt(bytes.length)), ...bytes]
+const bytesField = (field: number, bytes: Uint8Array | number[]): number[] => [
+  ...tagged(field, 2),
+  ...varint(BigInt(bytes.length)),
+  ...bytes,
+]
 const stringField = (field: number, text: string): number[] => bytesField(field, new TextEncoder().encode(text))
 const intField = (field: number, value: number | bigint): number[] => [...tagged(field, 0), ...varint(BigInt(value))]
 
-interface Entry { secret: Uint8Array; name: string; issuer?: string; algorithm?: number; digits?: number; type: number; counter?: bigint }
+interface Entry {
+  secret: Uint8Array
+  name: string
+  issuer?: string
+  algorithm?: number
+  digits?: number
+  type: number
+  counter?: bigint
+}
 function payload(entries: Entry[], batch = { size: 1, index: 0, id: 42 }): number[] {
   const out: number[] = []
   for (const e of entries) {
@@ -78,13 +91,24 @@ describe('parseMigrationUri: a payload from an independent encoder', () => {
   })
 
   it('every imported token verifies a code computed by node:crypto', () => {
-    const { tokens } = parseMigrationUri(uriOf(payload([
-      { secret: RFC_KEY, name: 'a', algorithm: 2, digits: 2, type: 2 },
-      { secret: RFC_KEY, name: 'b', algorithm: 3, digits: 1, type: 1, counter: 99n },
-    ])))
+    const { tokens } = parseMigrationUri(
+      uriOf(
+        payload([
+          { secret: RFC_KEY, name: 'a', algorithm: 2, digits: 2, type: 2 },
+          { secret: RFC_KEY, name: 'b', algorithm: 3, digits: 1, type: 1, counter: 99n },
+        ]),
+      ),
+    )
     const time = 1_700_000_000
     const [t, h] = tokens as [Token, Token]
-    expect(verifyTotp(t.secret, referenceHotp('SHA256', RFC_KEY, BigInt(time / 30 | 0), 8), { time, digits: 8, algorithm: 'SHA256', window: 0 })).toBe(0)
+    expect(
+      verifyTotp(t.secret, referenceHotp('SHA256', RFC_KEY, BigInt((time / 30) | 0), 8), {
+        time,
+        digits: 8,
+        algorithm: 'SHA256',
+        window: 0,
+      }),
+    ).toBe(0)
     expect(verifyHotp(h.secret, referenceHotp('SHA512', RFC_KEY, 99n, 6), 99, { algorithm: 'SHA512' })).toBe(0)
   })
 
@@ -103,7 +127,11 @@ describe('parseMigrationUri: a payload from an independent encoder', () => {
     ['an unknown algorithm', uriOf(payload([{ secret: RFC_KEY, name: 'x', algorithm: 9, type: 2 }])), /unknown algorithm 9/],
     ['seven digits', uriOf(payload([{ secret: RFC_KEY, name: 'x', digits: 3, type: 2 }])), /unknown digits 3/],
     ['no type', uriOf(payload([{ secret: RFC_KEY, name: 'x', type: 0 }])), /unknown type 0/],
-    ['an empty secret', uriOf(payload([{ secret: new Uint8Array(0), name: 'x', type: 2 }])), /otp_parameters\[0\]: secret must be 1 to 1024 bytes/],
+    [
+      'an empty secret',
+      uriOf(payload([{ secret: new Uint8Array(0), name: 'x', type: 2 }])),
+      /otp_parameters\[0\]: secret must be 1 to 1024 bytes/,
+    ],
     ['a negative counter', uriOf(payload([{ secret: RFC_KEY, name: 'x', type: 1, counter: -1n }])), /negative counter/],
     ['truncated protobuf', uriOf(payload([{ secret: RFC_KEY, name: 'x', type: 2 }]).slice(0, 10)), /not a valid MigrationPayload/],
     ['not base64', 'otpauth-migration://offline?data=%%%', /percent-encoding/],
@@ -120,7 +148,9 @@ describe('parseMigrationUri: a payload from an independent encoder', () => {
   })
 
   it('refuses a URI above MAX_MIGRATION_URI_LENGTH before decoding it', () => {
-    expect(migrationError(() => parseMigrationUri(`otpauth-migration://offline?data=${'A'.repeat(300_000)}`)).message).toMatch(/above the limit/)
+    expect(migrationError(() => parseMigrationUri(`otpauth-migration://offline?data=${'A'.repeat(300_000)}`)).message).toMatch(
+      /above the limit/,
+    )
   })
 })
 
@@ -129,8 +159,11 @@ describe('buildMigrationUris -> parseMigrationUri', () => {
     const r = rng(seed)
     return Array.from({ length: count }, (_, i) => {
       const token: Token = {
-        type: r.pick(['hotp', 'totp'] as const), secret: r.bytes(r.pick([10, 20, 32, 64])), account: r.pick([`user${i}@example.com`, 'ünï 🙂', 'a&b=c?d']),
-        algorithm: r.pick(['SHA1', 'SHA256', 'SHA512'] as const), digits: r.pick([6, 8]),
+        type: r.pick(['hotp', 'totp'] as const),
+        secret: r.bytes(r.pick([10, 20, 32, 64])),
+        account: r.pick([`user${i}@example.com`, 'ünï 🙂', 'a&b=c?d']),
+        algorithm: r.pick(['SHA1', 'SHA256', 'SHA512'] as const),
+        digits: r.pick([6, 8]),
       }
       if (r.next() < 0.6) token.issuer = r.pick(['Example', 'A:B Corp', 'Ünïcode'])
       if (token.type === 'hotp') token.counter = r.pick([0, r.int(1, 1e9), (1n << 63n) - 1n])
@@ -159,7 +192,13 @@ describe('buildMigrationUris -> parseMigrationUri', () => {
 
   it('a default batch of typical tokens fits one QR code comfortably (under 2,000 characters)', () => {
     const tokens = Array.from({ length: 10 }, (_, i): Token => ({
-      type: 'totp', secret: new Uint8Array(32).fill(i), account: `someone.with.a.long.name${i}@example.com`, issuer: 'Example Corporation', algorithm: 'SHA1', digits: 6, period: 30,
+      type: 'totp',
+      secret: new Uint8Array(32).fill(i),
+      account: `someone.with.a.long.name${i}@example.com`,
+      issuer: 'Example Corporation',
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
     }))
     const [uri, ...rest] = buildMigrationUris(tokens)
     expect(rest).toHaveLength(0)

@@ -26,7 +26,8 @@ const keyPackage = (i: number): string =>
   `<KeyPackage><DeviceInfo><SerialNo>${i}</SerialNo></DeviceInfo><Key Id="k${i}" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp">` +
   `<AlgorithmParameters><ResponseFormat Length="6" Encoding="DECIMAL"/></AlgorithmParameters>` +
   `<Data><Secret><PlainValue>${SECRET_BASE64}</PlainValue></Secret><Counter><PlainValue>${i}</PlainValue></Counter></Data></Key></KeyPackage>\n`
-const container = (body: string): string => `<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">${body}</KeyContainer>`
+const container = (body: string): string =>
+  `<?xml version="1.0"?>\n<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">${body}</KeyContainer>`
 
 describe('parsePskc on hostile files', () => {
   it('a truncated file is INVALID_PSKC, wherever it is cut', () => {
@@ -38,7 +39,9 @@ describe('parsePskc on hostile files', () => {
   })
 
   it('billion laughs: the DOCTYPE is refused before any entity is declared, let alone expanded', () => {
-    const lol = ['<!ENTITY lol0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`)].join('')
+    const lol = ['<!ENTITY lol0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`)].join(
+      '',
+    )
     const error = pskcError(`<?xml version="1.0"?><!DOCTYPE KeyContainer [${lol}]>${container('<Issuer>&lol9;</Issuer>')}`)
     expect(error.code).toBe('INVALID_PSKC')
     expect(error.message).toMatch(/DOCTYPE is not allowed/)
@@ -65,7 +68,9 @@ describe('parsePskc on hostile files', () => {
 
   it('deep nesting and packages of endless elements are refused', () => {
     expect(pskcError(container(`${'<a>'.repeat(MAX_DEPTH + 10)}${'</a>'.repeat(MAX_DEPTH + 10)}`)).message).toMatch(/nested more than/)
-    expect(pskcError(container(`<KeyPackage>${'<x/>'.repeat(MAX_ELEMENTS_PER_PACKAGE + 1)}</KeyPackage>`)).message).toMatch(/more than 10000 elements/)
+    expect(pskcError(container(`<KeyPackage>${'<x/>'.repeat(MAX_ELEMENTS_PER_PACKAGE + 1)}</KeyPackage>`)).message).toMatch(
+      /more than 10000 elements/,
+    )
   })
 
   it('100,000 key packages: all read, in order', () => {
@@ -98,18 +103,21 @@ describe('parsePskc on hostile files', () => {
   it('random corruption of an encrypted file: a typed error or tokens, never anything else', () => {
     const xml = fixture('rfc6030-figure7.pskcxml')
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(xml.length - 1), fc.integer({ min: 32, max: 126 })), { minLength: 1, maxLength: 4 }), (edits) => {
-        const chars = [...xml]
-        for (const [at, code] of edits) chars[at] = String.fromCharCode(code)
-        try {
-          const tokens = parsePskc(chars.join(''), { password: 'qwerty' })
-          for (const token of tokens) expect(token.secret.length).toBeGreaterThan(0)
-        } catch (error) {
-          expect(error).toBeInstanceOf(OtpError)
-          expect(['INVALID_PSKC', 'DECRYPTION_FAILED', 'INVALID_OPTIONS']).toContain((error as OtpError).code)
-          expect((error as OtpError).message).not.toContain('qwerty')
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(xml.length - 1), fc.integer({ min: 32, max: 126 })), { minLength: 1, maxLength: 4 }),
+        (edits) => {
+          const chars = [...xml]
+          for (const [at, code] of edits) chars[at] = String.fromCharCode(code)
+          try {
+            const tokens = parsePskc(chars.join(''), { password: 'qwerty' })
+            for (const token of tokens) expect(token.secret.length).toBeGreaterThan(0)
+          } catch (error) {
+            expect(error).toBeInstanceOf(OtpError)
+            expect(['INVALID_PSKC', 'DECRYPTION_FAILED', 'INVALID_OPTIONS']).toContain((error as OtpError).code)
+            expect((error as OtpError).message).not.toContain('qwerty')
+          }
+        },
+      ),
       { numRuns: 300 },
     )
   })

@@ -6,7 +6,14 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OtpError, hotp, totp, verifyHotp, verifyTotp } from '../src/index.js'
 import { buildPskc, parsePskc, type Token } from '../src/pskc.js'
-import { hasPythonPskc, PYTHON_PSKC_FIXTURE, readWithPythonPskc, writePythonPskc, type PythonProtection, type PythonToken } from './helpers/python-pskc.js'
+import {
+  hasPythonPskc,
+  PYTHON_PSKC_FIXTURE,
+  readWithPythonPskc,
+  writePythonPskc,
+  type PythonProtection,
+  type PythonToken,
+} from './helpers/python-pskc.js'
 import { referenceHotp, rng } from './helpers/reference.js'
 
 const VECTORS = new URL('./vectors/pskc/', import.meta.url)
@@ -30,7 +37,10 @@ function pskctoolValidates(xml: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pskc-'))
   try {
     writeFileSync(join(dir, 'file.pskcxml'), xml)
-    return execFileSync('/usr/bin/pskctool', ['--validate', join(dir, 'file.pskcxml')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync('/usr/bin/pskctool', ['--validate', join(dir, 'file.pskcxml')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -54,7 +64,14 @@ function expectVerifies(tokens: Token[]): void {
 }
 
 function fromPython(t: PythonToken): Token {
-  const token: Token = { type: t.type, secret: new Uint8Array(Buffer.from(t.secretHex, 'hex')), account: t.account ?? '', algorithm: t.algorithm, digits: t.digits, id: t.id }
+  const token: Token = {
+    type: t.type,
+    secret: new Uint8Array(Buffer.from(t.secretHex, 'hex')),
+    account: t.account ?? '',
+    algorithm: t.algorithm,
+    digits: t.digits,
+    id: t.id,
+  }
   for (const field of ['issuer', 'serial', 'manufacturer'] as const) if (t[field] !== undefined) token[field] = t[field]
   if (t.type === 'hotp') token.counter = t.counter ?? 0
   else {
@@ -78,8 +95,16 @@ describe('parsePskc: the examples of RFC 6030', () => {
     const tokens = parsePskc(fixture('rfc6030-figure5.pskcxml'))
     expect([...tokens]).toEqual([
       {
-        type: 'hotp', secret: ascii('12345678901234567890'), account: '', algorithm: 'SHA1', digits: 8,
-        issuer: 'Issuer', serial: '987654321', manufacturer: 'Manufacturer', id: '12345678', counter: 0,
+        type: 'hotp',
+        secret: ascii('12345678901234567890'),
+        account: '',
+        algorithm: 'SHA1',
+        digits: 8,
+        issuer: 'Issuer',
+        serial: '987654321',
+        manufacturer: 'Manufacturer',
+        id: '12345678',
+        counter: 0,
       },
     ])
     expectVerifies(tokens)
@@ -89,8 +114,16 @@ describe('parsePskc: the examples of RFC 6030', () => {
     const tokens = parsePskc(fixture('rfc6030-figure6.pskcxml'), { key: FIGURE6_KEY })
     expect([...tokens]).toEqual([
       {
-        type: 'hotp', secret: ascii('12345678901234567890'), account: '', algorithm: 'SHA1', digits: 8,
-        issuer: 'Issuer', serial: '987654321', manufacturer: 'Manufacturer', id: '12345678', counter: 0,
+        type: 'hotp',
+        secret: ascii('12345678901234567890'),
+        account: '',
+        algorithm: 'SHA1',
+        digits: 8,
+        issuer: 'Issuer',
+        serial: '987654321',
+        manufacturer: 'Manufacturer',
+        id: '12345678',
+        counter: 0,
       },
     ])
     // RFC 4226 Appendix D, 8 digits of counter 0: the secret is the RFC's own test key.
@@ -100,7 +133,14 @@ describe('parsePskc: the examples of RFC 6030', () => {
   it('Figure 7: AES-128-CBC under a PBKDF2 key from a password', () => {
     const tokens = parsePskc(fixture('rfc6030-figure7.pskcxml'), { password: 'qwerty' })
     expect(tokens).toHaveLength(1)
-    expect(tokens[0]).toMatchObject({ type: 'hotp', secret: ascii('12345678901234567890'), digits: 8, issuer: 'Example-Issuer', manufacturer: 'TokenVendorAcme', id: '123456' })
+    expect(tokens[0]).toMatchObject({
+      type: 'hotp',
+      secret: ascii('12345678901234567890'),
+      digits: 8,
+      issuer: 'Example-Issuer',
+      manufacturer: 'TokenVendorAcme',
+      id: '123456',
+    })
     expectVerifies(tokens)
   })
 
@@ -128,7 +168,9 @@ describe('parsePskc: keys, passwords and the MAC', () => {
   })
 
   it('a key of the wrong length is DECRYPTION_FAILED', () => {
-    expect(pskcError(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { key: FIGURE6_KEY.subarray(0, 15) })).code).toBe('DECRYPTION_FAILED')
+    expect(pskcError(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { key: FIGURE6_KEY.subarray(0, 15) })).code).toBe(
+      'DECRYPTION_FAILED',
+    )
   })
 
   it('a tampered ciphertext or MAC is caught by the MAC: DECRYPTION_FAILED', () => {
@@ -182,7 +224,13 @@ describe('parsePskc: keys, passwords and the MAC', () => {
  * A PSKC file made here with node:crypto alone, as an independent writer: PBKDF2 with the given
  * PRF, the given AES-CBC, the MAC key and the secret's ValueMAC under the given HMAC.
  */
-function handMadePskc(password: string, secret: Uint8Array, cipher: 'aes128-cbc' | 'aes192-cbc' | 'aes256-cbc', mac: string, prf: string): string {
+function handMadePskc(
+  password: string,
+  secret: Uint8Array,
+  cipher: 'aes128-cbc' | 'aes192-cbc' | 'aes256-cbc',
+  mac: string,
+  prf: string,
+): string {
   const keyLength = Number(cipher.slice(3, 6)) / 8
   const salt = randomBytes(8)
   const key = pbkdf2Sync(password, salt, 1000, keyLength, prf)
@@ -236,7 +284,9 @@ describe('parsePskc: lenient where files differ harmlessly, strict where a code 
   const expected = [...parsePskc(figure2)]
 
   it('any namespace prefix, a missing Key Id, whitespace inside base64, CDATA', () => {
-    const prefixed = figure2.replace(/<(\/?)(KeyContainer|KeyPackage|Key|Issuer|Data|Secret|PlainValue)\b/g, '<$1x:$2').replace('xmlns=', 'xmlns:x=')
+    const prefixed = figure2
+      .replace(/<(\/?)(KeyContainer|KeyPackage|Key|Issuer|Data|Secret|PlainValue)\b/g, '<$1x:$2')
+      .replace('xmlns=', 'xmlns:x=')
     expect([...parsePskc(prefixed)]).toEqual(expected)
     const { id: _, ...withoutId } = expected[0]!
     expect([...parsePskc(figure2.replace('Id="12345678"', ''))]).toEqual([withoutId])
@@ -248,22 +298,59 @@ describe('parsePskc: lenient where files differ harmlessly, strict where a code 
     const totp = figure2
       .replace('pskc:hotp', 'pskc:totp')
       .replace('<Data>', '<AlgorithmParameters><Suite>HMAC-SHA256</Suite><ResponseFormat Length="8"/></AlgorithmParameters><Data>')
-      .replace('</Data>', '<TimeInterval><PlainValue>60</PlainValue></TimeInterval><TimeDrift><PlainValue>-2</PlainValue></TimeDrift></Data><UserId>alice</UserId>')
+      .replace(
+        '</Data>',
+        '<TimeInterval><PlainValue>60</PlainValue></TimeInterval><TimeDrift><PlainValue>-2</PlainValue></TimeDrift></Data><UserId>alice</UserId>',
+      )
     expect([...parsePskc(totp)]).toEqual([
-      { type: 'totp', secret: ascii('1234'), account: 'alice', algorithm: 'SHA256', digits: 8, issuer: 'Issuer-A', id: '12345678', period: 60, drift: -2 },
+      {
+        type: 'totp',
+        secret: ascii('1234'),
+        account: 'alice',
+        algorithm: 'SHA256',
+        digits: 8,
+        issuer: 'Issuer-A',
+        id: '12345678',
+        period: 60,
+        drift: -2,
+      },
     ])
   })
 
   const refused: Array<[string, string, RegExp]> = [
     ['base64 with a stray character', figure2.replace('MTIzNA==', 'MTIz*NA=='), /Secret PlainValue: expected base64/],
-    ['an unknown Suite', figure2.replace('<Data>', '<AlgorithmParameters><Suite>HMAC-MD5</Suite></AlgorithmParameters><Data>'), /unsupported Suite 'HMAC-MD5'/],
-    ['hexadecimal codes', figure2.replace('<Data>', '<AlgorithmParameters><ResponseFormat Length="6" Encoding="HEXADECIMAL"/></AlgorithmParameters><Data>'), /Encoding 'HEXADECIMAL'/],
-    ['5 digits', figure2.replace('<Data>', '<AlgorithmParameters><ResponseFormat Length="5" Encoding="DECIMAL"/></AlgorithmParameters><Data>'), /digits must be a whole number from 6 to 10/],
+    [
+      'an unknown Suite',
+      figure2.replace('<Data>', '<AlgorithmParameters><Suite>HMAC-MD5</Suite></AlgorithmParameters><Data>'),
+      /unsupported Suite 'HMAC-MD5'/,
+    ],
+    [
+      'hexadecimal codes',
+      figure2.replace('<Data>', '<AlgorithmParameters><ResponseFormat Length="6" Encoding="HEXADECIMAL"/></AlgorithmParameters><Data>'),
+      /Encoding 'HEXADECIMAL'/,
+    ],
+    [
+      '5 digits',
+      figure2.replace('<Data>', '<AlgorithmParameters><ResponseFormat Length="5" Encoding="DECIMAL"/></AlgorithmParameters><Data>'),
+      /digits must be a whole number from 6 to 10/,
+    ],
     ['two secrets', figure2.replace('</Secret>', '</Secret><Secret><PlainValue>MTIzNA==</PlainValue></Secret>'), /more than one Secret/],
-    ['an unknown key algorithm', figure2.replace('pskc:hotp', 'pskc:ocra'), /KeyPackage 1 \(Key Id '12345678'\): unsupported key Algorithm/],
+    [
+      'an unknown key algorithm',
+      figure2.replace('pskc:hotp', 'pskc:ocra'),
+      /KeyPackage 1 \(Key Id '12345678'\): unsupported key Algorithm/,
+    ],
     ['no key algorithm', figure2.replace(/Algorithm="[^"]*"/, ''), /no Algorithm/],
-    ['a PIN sent with the code', figure2.replace('</Data>', '</Data><Policy><PINPolicy PINUsageMode="Append"/></Policy>'), /PINUsageMode 'Append'/],
-    ['a negative counter', figure2.replace('</Secret>', '</Secret><Counter><PlainValue>-1</PlainValue></Counter>'), /Counter: expected a whole number/],
+    [
+      'a PIN sent with the code',
+      figure2.replace('</Data>', '</Data><Policy><PINPolicy PINUsageMode="Append"/></Policy>'),
+      /PINUsageMode 'Append'/,
+    ],
+    [
+      'a negative counter',
+      figure2.replace('</Secret>', '</Secret><Counter><PlainValue>-1</PlainValue></Counter>'),
+      /Counter: expected a whole number/,
+    ],
     ['no secret', figure2.replace(/<Secret>[\s\S]*<\/Secret>/, ''), /no Data\/Secret/],
     ['another root element', '<KeyPackage/>', /root element KeyContainer/],
     ['an unsupported cipher', fixture('rfc6030-figure6.pskcxml').replaceAll('aes128-cbc', 'kw-aes128'), /unsupported EncryptionMethod/],
@@ -292,7 +379,10 @@ describe('PSKC files written by python-pskc', () => {
   })
 
   it.skipIf(!hasPythonPskc).each(protections)('reads a %s file python-pskc writes now', (_, protection, options) => {
-    const xml = writePythonPskc(PYTHON_PSKC_FIXTURE.tokens, { ...protection, ...(protection.kind === 'password' ? { iterations: 1000 } : {}) })
+    const xml = writePythonPskc(PYTHON_PSKC_FIXTURE.tokens, {
+      ...protection,
+      ...(protection.kind === 'password' ? { iterations: 1000 } : {}),
+    })
     expect([...parsePskc(xml, options)]).toEqual(expected)
   })
 
@@ -301,9 +391,17 @@ describe('PSKC files written by python-pskc', () => {
     const read = readWithPythonPskc(xml, protection)
     expect(read).toEqual(
       expected.map((t) => ({
-        id: t.id, algorithm: `urn:ietf:params:xml:ns:keyprov:pskc:${t.type}`, secretHex: Buffer.from(t.secret).toString('hex'),
-        digits: t.digits, suite: `HMAC-${t.algorithm}`, counter: t.counter ?? null, period: t.period ?? null,
-        drift: t.drift ?? null, serial: t.serial ?? null, manufacturer: t.manufacturer ?? null, issuer: t.issuer ?? null,
+        id: t.id,
+        algorithm: `urn:ietf:params:xml:ns:keyprov:pskc:${t.type}`,
+        secretHex: Buffer.from(t.secret).toString('hex'),
+        digits: t.digits,
+        suite: `HMAC-${t.algorithm}`,
+        counter: t.counter ?? null,
+        period: t.period ?? null,
+        drift: t.drift ?? null,
+        serial: t.serial ?? null,
+        manufacturer: t.manufacturer ?? null,
+        issuer: t.issuer ?? null,
         account: t.account === '' ? null : t.account,
       })),
     )
@@ -316,8 +414,12 @@ describe('buildPskc -> parsePskc', () => {
     return Array.from({ length: count }, (_, i) => {
       const algorithm = r.pick(['SHA1', 'SHA256', 'SHA512'] as const)
       const base: Token = {
-        type: r.pick(['hotp', 'totp'] as const), secret: r.bytes(r.int(1, 128)), account: r.pick(['', `user${i}@example.com`, 'a<b>&"c\'', 'ünïcödé 🙂']),
-        algorithm, digits: r.int(6, 10), id: `key-${i}`,
+        type: r.pick(['hotp', 'totp'] as const),
+        secret: r.bytes(r.int(1, 128)),
+        account: r.pick(['', `user${i}@example.com`, 'a<b>&"c\'', 'ünïcödé 🙂']),
+        algorithm,
+        digits: r.int(6, 10),
+        id: `key-${i}`,
       }
       if (r.next() < 0.5) base.issuer = r.pick(['Example', 'A & B <co>'])
       if (r.next() < 0.5) base.serial = String(r.int(1, 1e9))
@@ -341,13 +443,19 @@ describe('buildPskc -> parsePskc', () => {
   it.each(protections)('%s: the same tokens and the same codes', (_, options) => {
     const tokens = randomTokens(options.key?.length ?? options.password?.length ?? 0, 40)
     const xml = buildPskc(tokens, options)
-    const read = parsePskc(xml, { ...(options.password ? { password: options.password } : {}), ...(options.key ? { key: options.key } : {}) })
+    const read = parsePskc(xml, {
+      ...(options.password ? { password: options.password } : {}),
+      ...(options.key ? { key: options.key } : {}),
+    })
     expect([...read]).toEqual(tokens)
     for (let i = 0; i < tokens.length; i++) {
       const [a, b] = [tokens[i]!, read[i]!]
       const opts = { digits: a.digits, algorithm: a.algorithm }
       if (a.type === 'hotp') expect(hotp(b.secret, b.counter!, opts)).toBe(hotp(a.secret, a.counter!, opts))
-      else expect(totp(b.secret, { ...opts, period: b.period!, time: 1_700_000_000 })).toBe(totp(a.secret, { ...opts, period: a.period!, time: 1_700_000_000 }))
+      else
+        expect(totp(b.secret, { ...opts, period: b.period!, time: 1_700_000_000 })).toBe(
+          totp(a.secret, { ...opts, period: a.period!, time: 1_700_000_000 }),
+        )
     }
     expectVerifies(read)
     if (options.password || options.key) expect(xml).not.toContain(Buffer.from(tokens[0]!.secret).toString('base64'))

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { OtpError, buildSeedCsv, parseSeedCsv, verifyHotp, verifyTotp, type Token } from '../src/index.js'
+import { OtpError, verifyHotp, verifyTotp } from '../src/index.js'
+import { buildSeedCsv, parseSeedCsv, type Token } from '../src/io/formats.js'
 import { referenceHotp, rng } from './helpers/reference.js'
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -23,20 +24,50 @@ describe('parseSeedCsv', () => {
     expect(tokens).toEqual([
       { type: 'hotp', secret: RFC_KEY, account: '', algorithm: 'SHA1', digits: 6, serial: 'SN1001', counter: 0 },
       { type: 'hotp', secret: RFC_KEY, account: '', algorithm: 'SHA1', digits: 8, serial: 'SN1002', counter: 5 },
-      { type: 'hotp', secret: ascii('12345678901234567890123456789012'), account: '', algorithm: 'SHA256', digits: 8, serial: 'SN1003', counter: 10 },
+      {
+        type: 'hotp',
+        secret: ascii('12345678901234567890123456789012'),
+        account: '',
+        algorithm: 'SHA256',
+        digits: 8,
+        serial: 'SN1003',
+        counter: 10,
+      },
     ])
     // Every imported token verifies a code computed by node:crypto.
     for (const t of tokens) {
-      expect(verifyHotp(t.secret, referenceHotp(t.algorithm, t.secret, BigInt(t.counter!), t.digits), t.counter!, { digits: t.digits, algorithm: t.algorithm })).toBe(0)
+      expect(
+        verifyHotp(t.secret, referenceHotp(t.algorithm, t.secret, BigInt(t.counter!), t.digits), t.counter!, {
+          digits: t.digits,
+          algorithm: t.algorithm,
+        }),
+      ).toBe(0)
     }
   })
 
   it('reads base32 secrets, quoted fields, a BOM, any header case, TOTP rows', () => {
-    const text = '\uFEFFACCOUNT,Issuer,KEY,Type,Period,Digits,Algorithm\n"Smith, Jane","Ex ""Corp""",GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ,TOTP,60,8,sha512\n'
+    const text =
+      '\uFEFFACCOUNT,Issuer,KEY,Type,Period,Digits,Algorithm\n"Smith, Jane","Ex ""Corp""",GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ,TOTP,60,8,sha512\n'
     const [token] = parseSeedCsv(text)
-    expect(token).toEqual({ type: 'totp', secret: RFC_KEY, account: 'Smith, Jane', issuer: 'Ex "Corp"', algorithm: 'SHA512', digits: 8, period: 60 })
+    expect(token).toEqual({
+      type: 'totp',
+      secret: RFC_KEY,
+      account: 'Smith, Jane',
+      issuer: 'Ex "Corp"',
+      algorithm: 'SHA512',
+      digits: 8,
+      period: 60,
+    })
     const time = 1_700_000_000
-    expect(verifyTotp(token!.secret, referenceHotp('SHA512', RFC_KEY, BigInt(Math.floor(time / 60)), 8), { time, period: 60, digits: 8, algorithm: 'SHA512', window: 0 })).toBe(0)
+    expect(
+      verifyTotp(token!.secret, referenceHotp('SHA512', RFC_KEY, BigInt(Math.floor(time / 60)), 8), {
+        time,
+        period: 60,
+        digits: 8,
+        algorithm: 'SHA512',
+        window: 0,
+      }),
+    ).toBe(0)
   })
 
   it('a secret that reads both as hex and as base32 is refused, unless something says which', () => {
@@ -46,7 +77,9 @@ describe('parseSeedCsv', () => {
     expect(parseSeedCsv(ambiguous, { secretEncoding: 'hex' })[0]!.secret).toEqual(new Uint8Array([0xab, 0xcd, 0xef, 0x23, 0x45, 0x67]))
     expect(parseSeedCsv('serial,secret_base32\nS1,abcdef234567\n')[0]!.secret.length).toBe(7)
     expect(parseSeedCsv('serial,seed-hex\nS1,abcdef234567\n')[0]!.secret).toEqual(new Uint8Array([0xab, 0xcd, 0xef, 0x23, 0x45, 0x67]))
-    expect(parseSeedCsv('serial,secret,encoding\nS1,abcdef234567,base32\nS2,abcdef234567,hex\n').map((t) => t.secret.length)).toEqual([7, 6])
+    expect(parseSeedCsv('serial,secret,encoding\nS1,abcdef234567,base32\nS2,abcdef234567,hex\n').map((t) => t.secret.length)).toEqual([
+      7, 6,
+    ])
   })
 
   it('one error for the file, each bad row by its line number, never a secret', () => {
@@ -62,7 +95,9 @@ describe('parseSeedCsv', () => {
     ].join('\n')
     const error = csvError(() => parseSeedCsv(text))
     expect(error.code).toBe('INVALID_CSV')
-    expect(error.message).toMatch(/5 invalid rows: line 3: .*; line 5: digits must be .*; line 6: type must be hotp or totp.*; line 7: a totp row has a period, not a counter; line 8: the secret is empty/)
+    expect(error.message).toMatch(
+      /5 invalid rows: line 3: .*; line 5: digits must be .*; line 6: type must be hotp or totp.*; line 7: a totp row has a period, not a counter; line 8: the secret is empty/,
+    )
     expect(error.message).not.toContain(RFC_KEY_HEX)
     expect((error.cause as AggregateError).errors).toHaveLength(5)
   })
@@ -79,8 +114,12 @@ describe('buildSeedCsv -> parseSeedCsv', () => {
     const r = rng(seed)
     return Array.from({ length: count }, (_, i) => {
       const token: Token = {
-        type: r.pick(['hotp', 'totp'] as const), secret: r.bytes(r.int(1, 64)), account: r.pick(['', `user${i}`, 'Smith, "Jo"', '=cmd()', ' spaced ']),
-        algorithm: r.pick(['SHA1', 'SHA256', 'SHA512'] as const), digits: r.int(6, 10), id: `id-${i}`,
+        type: r.pick(['hotp', 'totp'] as const),
+        secret: r.bytes(r.int(1, 64)),
+        account: r.pick(['', `user${i}`, 'Smith, "Jo"', '=cmd()', ' spaced ']),
+        algorithm: r.pick(['SHA1', 'SHA256', 'SHA512'] as const),
+        digits: r.int(6, 10),
+        id: `id-${i}`,
       }
       if (r.next() < 0.5) token.serial = `SN;${i}`
       if (r.next() < 0.5) token.issuer = 'Issuer\nwith a line break'
@@ -97,11 +136,15 @@ describe('buildSeedCsv -> parseSeedCsv', () => {
   it.each(['hex', 'base32'] as const)('%s secrets: the same tokens', (secretEncoding) => {
     const tokens = randomTokens(secretEncoding.length, 50)
     const text = buildSeedCsv(tokens, { secretEncoding })
-    expect(text.split('\r\n')[0]).toBe(`id,serial,manufacturer,issuer,account,type,algorithm,digits,counter,period,drift,secret_${secretEncoding}`)
+    expect(text.split('\r\n')[0]).toBe(
+      `id,serial,manufacturer,issuer,account,type,algorithm,digits,counter,period,drift,secret_${secretEncoding}`,
+    )
     expect(parseSeedCsv(text)).toEqual(tokens)
   })
 
   it('refuses a bad token with the code of its check', () => {
-    expect(csvError(() => buildSeedCsv([{ type: 'totp', secret: RFC_KEY, account: 'a', algorithm: 'MD5' as 'SHA1', digits: 6 }])).code).toBe('INVALID_ALGORITHM')
+    expect(
+      csvError(() => buildSeedCsv([{ type: 'totp', secret: RFC_KEY, account: 'a', algorithm: 'MD5' as 'SHA1', digits: 6 }])).code,
+    ).toBe('INVALID_ALGORITHM')
   })
 })

@@ -222,7 +222,8 @@ function readEntry(entry: OtpParameters, i: number): Token {
   if (algorithm === 'MD5') {
     throw invalid(`otp_parameters[${i}]: the algorithm is MD5, which RFC 4226 and RFC 6238 do not define and otp-wasm does not compute`)
   }
-  if (algorithm === undefined) throw invalid(`otp_parameters[${i}]: unknown algorithm ${entry.algorithm} (expected 1 SHA1, 2 SHA256, 3 SHA512)`)
+  if (algorithm === undefined)
+    throw invalid(`otp_parameters[${i}]: unknown algorithm ${entry.algorithm} (expected 1 SHA1, 2 SHA256, 3 SHA512)`)
   const digits = DIGIT_CODES[entry.digits]
   if (digits === undefined) throw invalid(`otp_parameters[${i}]: unknown digits ${entry.digits} (expected 1 for six, 2 for eight)`)
 
@@ -262,7 +263,8 @@ function splitName(name: string, issuerField: string): { issuer: string; account
  *   INVALID_DIGITS, INVALID_PERIOD, INVALID_COUNTER, and the codes of checkToken.
  */
 export function buildMigrationUris(tokens: readonly Token[], options: BuildMigrationOptions = {}): string[] {
-  if (!Array.isArray(tokens)) throw new OtpError('INVALID_OPTIONS', `buildMigrationUris: expected an array of tokens, got ${describe(tokens)}`)
+  if (!Array.isArray(tokens))
+    throw new OtpError('INVALID_OPTIONS', `buildMigrationUris: expected an array of tokens, got ${describe(tokens)}`)
   if (options === null || typeof options !== 'object') {
     throw new OtpError('INVALID_OPTIONS', `buildMigrationUris: options must be an object, got ${describe(options)}`)
   }
@@ -290,10 +292,14 @@ function writeEntry(token: Token, i: number): OtpParameters {
     throw new OtpError('INVALID_PERIOD', `${where}: the transfer format holds TOTP tokens of period 30 only, got ${token.period}`)
   }
   const counter = token.type === 'hotp' ? BigInt(token.counter!) : 0n
-  if (counter > MAX_INT64) throw new OtpError('INVALID_COUNTER', `${where}: the transfer format holds counters up to 2^63 - 1, got ${counter}`)
+  if (counter > MAX_INT64)
+    throw new OtpError('INVALID_COUNTER', `${where}: the transfer format holds counters up to 2^63 - 1, got ${counter}`)
   const issuer = token.issuer ?? ''
   if (issuer === '' && token.account.includes(':')) {
-    throw new OtpError('INVALID_OPTIONS', `${where}: an account containing ':' needs an issuer, or readers take its first part as the issuer`)
+    throw new OtpError(
+      'INVALID_OPTIONS',
+      `${where}: an account containing ':' needs an issuer, or readers take its first part as the issuer`,
+    )
   }
   return {
     secret: token.secret,

@@ -30,7 +30,20 @@ export interface BuildSeedCsvOptions {
   secretEncoding?: SecretEncoding
 }
 
-type Column = 'id' | 'serial' | 'issuer' | 'account' | 'type' | 'algorithm' | 'digits' | 'counter' | 'period' | 'drift' | 'secret' | 'encoding' | 'manufacturer'
+type Column =
+  | 'id'
+  | 'serial'
+  | 'issuer'
+  | 'account'
+  | 'type'
+  | 'algorithm'
+  | 'digits'
+  | 'counter'
+  | 'period'
+  | 'drift'
+  | 'secret'
+  | 'encoding'
+  | 'manufacturer'
 
 /** Header names (lowercase, without spaces, '-' or '_') and the column each means. */
 const ALIASES: Record<string, Column> = {}
@@ -65,7 +78,8 @@ for (const [column, names] of Object.entries({
  */
 export function parseSeedCsv(text: string, options: ParseSeedCsvOptions = {}): Token[] {
   if (typeof text !== 'string') throw invalid(`expected the file as a string, got ${describe(text)}`)
-  if (text.length > MAX_SEED_CSV_LENGTH) throw invalid(`the file is ${text.length} characters long, above the limit of ${MAX_SEED_CSV_LENGTH}`)
+  if (text.length > MAX_SEED_CSV_LENGTH)
+    throw invalid(`the file is ${text.length} characters long, above the limit of ${MAX_SEED_CSV_LENGTH}`)
   const fallback = options?.secretEncoding
   if (fallback !== undefined && fallback !== 'hex' && fallback !== 'base32') {
     throw new OtpError('INVALID_OPTIONS', `parseSeedCsv: secretEncoding must be 'hex' or 'base32', got ${describe(fallback)}`)
@@ -86,7 +100,10 @@ export function parseSeedCsv(text: string, options: ParseSeedCsvOptions = {}): T
     }
   }
   if (errors.length > 0) {
-    const listed = errors.slice(0, LISTED_ERRORS).map((error) => error.message).join('; ')
+    const listed = errors
+      .slice(0, LISTED_ERRORS)
+      .map((error) => error.message)
+      .join('; ')
     const more = errors.length > LISTED_ERRORS ? `; and ${errors.length - LISTED_ERRORS} more rows` : ''
     throw invalid(`${errors.length} invalid row${errors.length === 1 ? '' : 's'}: ${listed}${more}`, new AggregateError(errors))
   }
@@ -97,7 +114,10 @@ function readHeader(row: { line: number; fields: string[] }): { columns: Map<Col
   const columns = new Map<Column, number>()
   let secretEncoding: SecretEncoding | undefined
   row.fields.forEach((raw, i) => {
-    let name = raw.trim().toLowerCase().replace(/[\s_-]+/g, '')
+    let name = raw
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, '')
     const hint = /^(.+?)(hex|base32|b32)$/.exec(name)
     if (hint !== null && ALIASES[hint[1]!] === 'secret') {
       name = hint[1]!
@@ -105,7 +125,8 @@ function readHeader(row: { line: number; fields: string[] }): { columns: Map<Col
     }
     const column = ALIASES[name]
     if (column === undefined) return // unknown columns (notes, dates, ...) are carried by no token
-    if (columns.has(column)) throw invalid(`line ${row.line}: two columns mean ${column} (${JSON.stringify(raw.slice(0, 40))} and an earlier one)`)
+    if (columns.has(column))
+      throw invalid(`line ${row.line}: two columns mean ${column} (${JSON.stringify(raw.slice(0, 40))} and an earlier one)`)
     columns.set(column, i)
   })
   if (!columns.has('secret')) {
@@ -127,7 +148,8 @@ function readRow(fields: string[], columns: Map<Column, number>, encoding: Secre
   const integer = (column: Column, signed = false): number | bigint | undefined => {
     const value = get(column)
     if (value === undefined) return undefined
-    if (!(signed ? /^[-+]?\d{1,20}$/ : /^\d{1,20}$/).test(value)) fail(`${column} must be a whole number, got ${JSON.stringify(value.slice(0, 24))}`)
+    if (!(signed ? /^[-+]?\d{1,20}$/ : /^\d{1,20}$/).test(value))
+      fail(`${column} must be a whole number, got ${JSON.stringify(value.slice(0, 24))}`)
     const big = BigInt(value)
     return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big
   }
@@ -278,7 +300,20 @@ export function buildSeedCsv(tokens: readonly Token[], options: BuildSeedCsvOpti
   if (encoding !== 'hex' && encoding !== 'base32') {
     throw new OtpError('INVALID_OPTIONS', `buildSeedCsv: secretEncoding must be 'hex' or 'base32', got ${describe(encoding)}`)
   }
-  const header = ['id', 'serial', 'manufacturer', 'issuer', 'account', 'type', 'algorithm', 'digits', 'counter', 'period', 'drift', `secret_${encoding}`]
+  const header = [
+    'id',
+    'serial',
+    'manufacturer',
+    'issuer',
+    'account',
+    'type',
+    'algorithm',
+    'digits',
+    'counter',
+    'period',
+    'drift',
+    `secret_${encoding}`,
+  ]
   const lines = [header.join(',')]
   tokens.forEach((input, i) => {
     const t = checkToken(input, `buildSeedCsv: tokens[${i}]`)

@@ -34,14 +34,45 @@ export interface PythonToken {
   account?: string
 }
 
-export type PythonProtection = { kind: 'plain' } | { kind: 'password'; password: string; iterations: number } | { kind: 'key'; keyHex: string }
+export type PythonProtection =
+  { kind: 'plain' } | { kind: 'password'; password: string; iterations: number } | { kind: 'key'; keyHex: string }
 
 /** The tokens and keys of the committed python-pskc fixtures. */
 export const PYTHON_PSKC_FIXTURE = {
   tokens: [
-    { id: 'h1', type: 'hotp', secretHex: '3132333435363738393031323334353637383930', algorithm: 'SHA1', digits: 6, counter: 7, serial: 'SN-0001', manufacturer: 'Acme', issuer: 'Example', account: 'alice@example.com' },
-    { id: 't1', type: 'totp', secretHex: '3132333435363738393031323334353637383930313233343536373839303132', algorithm: 'SHA256', digits: 8, period: 60, drift: -3, serial: 'SN-0002', issuer: 'Example', account: 'bob' },
-    { id: 't2', type: 'totp', secretHex: '31323334353637383930313233343536373839303132333435363738393031323334353637383930313233343536373839303132333435363738393031323334', algorithm: 'SHA512', digits: 10, period: 30 },
+    {
+      id: 'h1',
+      type: 'hotp',
+      secretHex: '3132333435363738393031323334353637383930',
+      algorithm: 'SHA1',
+      digits: 6,
+      counter: 7,
+      serial: 'SN-0001',
+      manufacturer: 'Acme',
+      issuer: 'Example',
+      account: 'alice@example.com',
+    },
+    {
+      id: 't1',
+      type: 'totp',
+      secretHex: '3132333435363738393031323334353637383930313233343536373839303132',
+      algorithm: 'SHA256',
+      digits: 8,
+      period: 60,
+      drift: -3,
+      serial: 'SN-0002',
+      issuer: 'Example',
+      account: 'bob',
+    },
+    {
+      id: 't2',
+      type: 'totp',
+      secretHex:
+        '31323334353637383930313233343536373839303132333435363738393031323334353637383930313233343536373839303132333435363738393031323334',
+      algorithm: 'SHA512',
+      digits: 10,
+      period: 30,
+    },
   ] satisfies PythonToken[],
   password: 'correct horse battery staple',
   iterations: 12_000,
@@ -99,5 +130,7 @@ for k in p.keys:
                     manufacturer=k.manufacturer, issuer=k.issuer, account=k.key_userid))
 print(json.dumps(out))
 `
-  return JSON.parse(execFileSync(PYTHON, ['-c', program, JSON.stringify(protection)], { input: xml, encoding: 'utf8' })) as Array<Record<string, unknown>>
+  return JSON.parse(execFileSync(PYTHON, ['-c', program, JSON.stringify(protection)], { input: xml, encoding: 'utf8' })) as Array<
+    Record<string, unknown>
+  >
 }

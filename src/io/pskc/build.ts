@@ -36,7 +36,9 @@ const NAMESPACES = [
 ].join(' ')
 
 /** Code points XML 1.0 cannot carry, even escaped. */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /**
  * Writes tokens as an RFC 6030 PSKC file.
@@ -101,7 +103,10 @@ function protect(options: BuildPskcOptions): Protection | undefined {
     }
     const rounds = iterations ?? DEFAULT_PBKDF2_ITERATIONS
     if (!Number.isSafeInteger(rounds) || rounds < MIN_PBKDF2_ITERATIONS) {
-      throw new OtpError('INVALID_OPTIONS', `buildPskc: options.iterations must be a whole number of at least ${MIN_PBKDF2_ITERATIONS}, got ${describe(rounds)}`)
+      throw new OtpError(
+        'INVALID_OPTIONS',
+        `buildPskc: options.iterations must be a whole number of at least ${MIN_PBKDF2_ITERATIONS}, got ${describe(rounds)}`,
+      )
     }
     cipher = cipherForKeyLength(32)!
     const salt = random(16)
@@ -123,7 +128,10 @@ function protect(options: BuildPskcOptions): Protection | undefined {
   } else if (key !== undefined) {
     const found = key instanceof Uint8Array ? cipherForKeyLength(key.length) : undefined
     if (found === undefined) {
-      throw new OtpError('INVALID_OPTIONS', `buildPskc: options.key must be a Uint8Array of 16, 24 or 32 bytes (AES-128, -192, -256), got ${describe(key)}`)
+      throw new OtpError(
+        'INVALID_OPTIONS',
+        `buildPskc: options.key must be a Uint8Array of 16, 24 or 32 bytes (AES-128, -192, -256), got ${describe(key)}`,
+      )
     }
     cipher = found
     encryptionKey = new Uint8Array(key)
@@ -163,7 +171,8 @@ function keyPackage(token: Token, index: number, protection: Protection | undefi
   const lines = ['  <pskc:KeyPackage>']
   if (token.manufacturer !== undefined || token.serial !== undefined) {
     lines.push('    <pskc:DeviceInfo>')
-    if (token.manufacturer !== undefined) lines.push(`      <pskc:Manufacturer>${text(token.manufacturer, `${where}.manufacturer`)}</pskc:Manufacturer>`)
+    if (token.manufacturer !== undefined)
+      lines.push(`      <pskc:Manufacturer>${text(token.manufacturer, `${where}.manufacturer`)}</pskc:Manufacturer>`)
     if (token.serial !== undefined) lines.push(`      <pskc:SerialNo>${text(token.serial, `${where}.serial`)}</pskc:SerialNo>`)
     lines.push('    </pskc:DeviceInfo>')
   }
@@ -198,7 +207,10 @@ function keyPackage(token: Token, index: number, protection: Protection | undefi
 /** Escapes text for an element or a double-quoted attribute; refuses what XML 1.0 cannot carry. */
 function text(value: string, what: string): string {
   if (typeof value !== 'string' || NOT_XML.test(value)) {
-    throw new OtpError('INVALID_OPTIONS', `buildPskc: ${what} has a character XML 1.0 cannot carry (a control character or a lone surrogate)`)
+    throw new OtpError(
+      'INVALID_OPTIONS',
+      `buildPskc: ${what} has a character XML 1.0 cannot carry (a control character or a lone surrogate)`,
+    )
   }
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
 }

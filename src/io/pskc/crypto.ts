@@ -48,7 +48,10 @@ const MAC_HASHES: Record<string, MacHash> = {
 const BLOCK = 16
 
 function fragment(uri: string): string {
-  return uri.slice(uri.lastIndexOf('#') + 1).trim().toLowerCase()
+  return uri
+    .slice(uri.lastIndexOf('#') + 1)
+    .trim()
+    .toLowerCase()
 }
 
 /** The cipher a PSKC file names, or undefined if it is not one we support. */
@@ -78,7 +81,10 @@ export const HMAC_SHA256 = MAC_HASHES['hmac-sha256']!
  */
 export function decrypt(cipher: Cipher, key: Uint8Array, data: Uint8Array): Buffer {
   if (key.length !== cipher.keyLength) {
-    throw new OtpError('DECRYPTION_FAILED', `parsePskc: the key is ${key.length} bytes, but ${fragment(cipher.uri)} needs ${cipher.keyLength}`)
+    throw new OtpError(
+      'DECRYPTION_FAILED',
+      `parsePskc: the key is ${key.length} bytes, but ${fragment(cipher.uri)} needs ${cipher.keyLength}`,
+    )
   }
   if (data.length < 2 * BLOCK || data.length % BLOCK !== 0) {
     throw new OtpError('DECRYPTION_FAILED', `parsePskc: an encrypted value of ${data.length} bytes is not an IV and whole AES blocks`)

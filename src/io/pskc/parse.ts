@@ -39,8 +39,7 @@ export type PskcTokens = Token[] & { signed: boolean }
 const KEY_ALGORITHM = /^urn:ietf:params:xml:ns:keyprov:pskc[:#](hotp|totp|pin)$/i
 
 type Encryption =
-  | { kind: 'pre-shared'; keyName?: string }
-  | { kind: 'pbkdf2'; salt: Uint8Array; iterations: number; keyLength?: number; prf: MacHash }
+  { kind: 'pre-shared'; keyName?: string } | { kind: 'pbkdf2'; salt: Uint8Array; iterations: number; keyLength?: number; prf: MacHash }
 
 /**
  * Reads the tokens of an RFC 6030 PSKC file.
@@ -104,7 +103,9 @@ export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = 
       try {
         macKey = decrypt(cipher, encryptionKey, data)
       } catch (error) {
-        throw new OtpError('DECRYPTION_FAILED', 'parsePskc: the MACKey does not decrypt: a wrong password or key, or a tampered file', { cause: error })
+        throw new OtpError('DECRYPTION_FAILED', 'parsePskc: the MACKey does not decrypt: a wrong password or key, or a tampered file', {
+          cause: error,
+        })
       }
     }
     keys = { encryption: encryptionKey, mac: macKey }
@@ -204,7 +205,8 @@ export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = 
           if (macMethod !== undefined) throw invalid('the KeyContainer has more than one MACMethod')
           const uri = element.attributes.Algorithm ?? ''
           const hash = macByUri(uri)
-          if (hash === undefined) throw invalid(`MACMethod: unsupported Algorithm ${short(uri)} (expected hmac-sha1, -sha224, -sha256, -sha384 or -sha512)`)
+          if (hash === undefined)
+            throw invalid(`MACMethod: unsupported Algorithm ${short(uri)} (expected hmac-sha1, -sha224, -sha256, -sha384 or -sha512)`)
           macMethod = { hash }
           const macKey = child(element, 'MACKey', 'MACMethod')
           if (macKey !== undefined) macMethod.encryptedKey = macKey
@@ -309,7 +311,9 @@ function checkPinPolicy(keyElement: XmlElement, where: string): void {
   const pin = policy === undefined ? undefined : child(policy, 'PINPolicy', where)
   const mode = pin?.attributes.PINUsageMode?.trim()
   if (mode !== undefined && mode !== 'Local') {
-    throw invalid(`${where}: PINUsageMode ${short(mode)} combines a PIN with the code, which these tokens cannot express (only Local is supported)`)
+    throw invalid(
+      `${where}: PINUsageMode ${short(mode)} combines a PIN with the code, which these tokens cannot express (only Local is supported)`,
+    )
   }
 }
 
