@@ -46,6 +46,13 @@ const SECTIONS: readonly Section[] = [
     ],
   },
   {
+    title: 'A service (HTTP, for identity providers in any language):',
+    commands: [
+      { name: 'serve', summary: 'serve the verifier over HTTP: a JSON API, metrics, an OpenAPI document', load: async () => (await import('./commands/serve.js')).serveCommand },
+      { name: 'apikey', summary: 'make an API key for otp serve (printed once, its hash kept)', load: async () => (await import('./commands/apikey.js')).apikeyCommand },
+    ],
+  },
+  {
     title: 'In bulk:',
     commands: [
       { name: 'batch', summary: 'verify a file of records (NDJSON or CSV) on every core, one result line per record', load: async () => (await import('./commands/batch.js')).batchCommand },
