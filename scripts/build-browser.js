@@ -4,7 +4,8 @@
 //                     otp-wasm.js, which fetches the WASM builds from next to itself (copied there);
 //                     otp-wasm-inline.js (`otp-wasm/inline`), the same with both builds embedded as
 //                     base64, generated here from build/*.wasm, for bundlers that do not emit .wasm
-//                     files; and the qrcode chunk each imports on first use.
+//                     files; and the qrcode chunk each imports on first use. otp-wasm-formats.js
+//                     (`otp-wasm/formats`: transfer URIs, seed CSV) shares its chunks with otp-wasm.js.
 //   playground/dist/  the playground (playground/): a static folder any web server can serve, with
 //                     its own copy of the library under lib/. It is not part of the package.
 // The library must not reach a Node module: for the browser platform, with nothing external,
@@ -31,13 +32,13 @@ mkdirSync(LIB, { recursive: true })
 const BUNDLE_FILE = /^otp-wasm.*\.js(\.map)?$|\.wasm$/
 for (const name of readdirSync(LIB)) if (BUNDLE_FILE.test(name)) rmSync(`${LIB}/${name}`)
 
-/** One build of src/browser/index.ts into dist/browser/; resolves to the files it wrote. */
-async function buildLibrary(name, plugins = []) {
+/** One build of src/browser/index.ts (and `more` entries) into dist/browser/; resolves to the files it wrote. */
+async function buildLibrary(name, plugins = [], more = {}) {
   const { metafile } = await build({
-    entryPoints: { [name]: root('src/browser/index.ts') },
+    entryPoints: { [name]: root('src/browser/index.ts'), ...more },
     outdir: LIB,
     bundle: true,
-    splitting: true, // qrcode, imported on first use, becomes its own file
+    splitting: true, // qrcode, imported on first use, becomes its own file; so does code entries share
     chunkNames: 'otp-wasm-[name]-[hash]', // next to the entry, so that relative URLs hold in every chunk
     format: 'esm',
     platform: 'browser',
@@ -71,7 +72,7 @@ const embedWasm = {
   },
 }
 
-const fetched = await buildLibrary('otp-wasm')
+const fetched = await buildLibrary('otp-wasm', [], { 'otp-wasm-formats': root('src/browser/formats.ts') })
 for (const file of Object.values(WASM)) copyFileSync(file, `${LIB}/${basename(file)}`)
 await buildLibrary('otp-wasm-inline', [embedWasm])
 

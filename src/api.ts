@@ -1,7 +1,8 @@
 /**
  * The public API both entries share, the Node entry (src/index.ts) and the browser entry
  * (src/browser/index.ts): errors, constants, secrets, option types, batches, URIs, token objects
- * (Totp, Hotp) and SVG QR codes.
+ * (Totp, Hotp) and SVG QR codes. Token files and transfer URIs are in otp-wasm/formats
+ * (src/io/formats.ts), loaded only by those who use them.
  * Each entry adds its own module-level functions, createEngine, and what only its platform has.
  */
 export { OtpError, type OtpErrorCode } from './core/errors.js'
@@ -57,21 +58,4 @@ export {
   type VerifyOcraInput,
 } from './core/ocra/index.js'
 export { STEAM_ALPHABET, STEAM_LENGTH, type CodeEncoding } from './core/steam.js'
-export type { Token } from './io/token.js'
-export {
-  buildMigrationUris,
-  parseMigrationUri,
-  DEFAULT_MIGRATION_BATCH_SIZE,
-  MAX_MIGRATION_URI_LENGTH,
-  type BuildMigrationOptions,
-  type MigrationBatch,
-} from './io/migration.js'
-export {
-  buildSeedCsv,
-  parseSeedCsv,
-  MAX_SEED_CSV_LENGTH,
-  type BuildSeedCsvOptions,
-  type ParseSeedCsvOptions,
-  type SecretEncoding,
-} from './io/seed-csv.js'
 export type { OcraVerifyRecord, SteamVerifyRecord } from './batch/ocra-records.js'

@@ -17,15 +17,21 @@ describe('package entry points', () => {
     expect(run(['-e', script])).toBe('287082 0 function')
   })
 
-  it('imports otp-wasm/pskc by name; the main entry reads transfer URIs and seed files', () => {
+  it('imports otp-wasm/formats by name: PSKC, transfer URIs and seed files, which the main entry does not load', () => {
     const script = [
-      `import { buildPskc, parsePskc } from 'otp-wasm/pskc'`,
-      `import { buildMigrationUris, parseMigrationUri, parseSeedCsv } from 'otp-wasm'`,
+      `import { buildMigrationUris, buildPskc, parseMigrationUri, parsePskc, parseSeedCsv } from 'otp-wasm/formats'`,
+      `import * as main from 'otp-wasm'`,
+      `if ('parseSeedCsv' in main || 'parseMigrationUri' in main) throw new Error('the main entry carries the token formats')`,
       `const tokens = parseSeedCsv('seed,counter\\n3132333435363738393031323334353637383930,1\\n')`,
       `const key = new Uint8Array(16)`,
       `console.log(parsePskc(buildPskc(tokens, { key }), { key }).length, parseMigrationUri(buildMigrationUris(tokens)[0]).tokens[0].counter)`,
     ].join('\n')
     expect(run(['--input-type=module', '-e', script])).toBe('1 1')
+  })
+
+  it('imports otp-wasm/pskc by name', () => {
+    const script = `import { buildPskc, parsePskc } from 'otp-wasm/pskc'; const key = new Uint8Array(16); console.log(parsePskc(buildPskc([{ type: 'hotp', secret: new Uint8Array(20), algorithm: 'SHA1', digits: 6, counter: 3 }], { key }), { key })[0].counter)`
+    expect(run(['--input-type=module', '-e', script])).toBe('3')
   })
 
   it('declares its types and its bin', () => {
