@@ -15,8 +15,6 @@ const VALUES = (() => {
   return table
 })()
 
-/** Lengths (mod 8) that no whole number of bytes encodes to: 1, 3 and 6 characters. */
-const IMPOSSIBLE_TAIL = new Set([1, 3, 6])
 
 /**
  * Encodes bytes as base32 (RFC 4648 section 6), uppercase. Unpadded by default, as the Key URI
@@ -52,7 +50,21 @@ export function base32Decode(text: string): Uint8Array {
   if (typeof text !== 'string') {
     throw new OtpError('INVALID_SECRET', `base32Decode expected a string, got ${describe(text)}`)
   }
-  const out = new Uint8Array(Math.floor((text.length * 5) / 8))
+  const out = new Uint8Array(base32DecodedBound(text))
+  return out.subarray(0, base32DecodeInto(text, out))
+}
+
+/** The most bytes base32Decode can make of `text`: what base32DecodeInto's `out` must hold. */
+export function base32DecodedBound(text: string): number {
+  return Math.floor((text.length * 5) / 8)
+}
+
+/**
+ * base32Decode into `out` (at least base32DecodedBound(text) bytes, from its start), returning the
+ * length: the decoding without an array of its own, for callers that reuse one (and wipe it).
+ * @throws OtpError('INVALID_SECRET') as base32Decode.
+ */
+export function base32DecodeInto(text: string, out: Uint8Array): number {
   let length = 0
   let buffer = 0
   let bits = 0
@@ -78,11 +90,13 @@ export function base32Decode(text: string): Uint8Array {
       out[length++] = (buffer >>> bits) & 0xff
     }
   }
-  if (IMPOSSIBLE_TAIL.has(chars % 8)) {
+  // Lengths 1, 3 and 6 (mod 8): no whole number of bytes encodes to them.
+  const tail = chars & 7
+  if (tail === 1 || tail === 3 || tail === 6) {
     throw new OtpError(
       'INVALID_SECRET',
       `base32 secret has ${chars} characters; no whole number of bytes encodes to a length of 1, 3 or 6 (mod 8)`,
     )
   }
-  return out.subarray(0, length)
+  return length
 }

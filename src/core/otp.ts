@@ -4,7 +4,7 @@
  */
 import { NO_MATCH, type Algorithm, type AlgorithmId, type Kernel } from './kernel.js'
 import { steamTotp, verifySteamTotp, wantsEncoding, type CodeEncoding } from './steam.js'
-import { toKey, type Secret } from './secret.js'
+import { borrowKey, releaseKey, toKey, type Secret } from './secret.js'
 import {
   MAX_COUNTER,
   MAX_LOOK_AHEAD,
@@ -57,9 +57,13 @@ export interface ResyncOptions extends HotpOptions {
 /** The default resync look-ahead. */
 export const DEFAULT_LOOK_AHEAD = 10_000
 
-/** A code as a string of exactly `digits` digits, leading zeros kept. */
+/** Zeros to put before a code of `digits - n` digits: ZEROS[n]. */
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000', '000000000']
+
+/** A code as a string of exactly `digits` digits, leading zeros kept (a prefix from a table, not padStart). */
 export function formatCode(value: number, digits: number): string {
-  return String(value).padStart(digits, '0')
+  const text = '' + value
+  return text.length >= digits ? text : ZEROS[digits - text.length] + text
 }
 
 /** The single-code API bound to one kernel. */
@@ -76,52 +80,67 @@ export function singleCodeApi(kernel: Kernel): SingleCodeApi {
   return {
     hotp(secret, counter, options) {
       const o = checkOptions(options, 'hotp')
-      const key = toKey(secret)
-      const { hi, lo } = checkCounter(counter)
-      const digits = checkDigits(o.digits)
-      return formatCode(kernel.hotp(checkAlgorithm(o.algorithm), key, hi, lo, digits), digits)
+      const key = borrowKey(secret)
+      try {
+        const { hi, lo } = checkCounter(counter)
+        const digits = checkDigits(o.digits)
+        return formatCode(kernel.hotp(checkAlgorithm(o.algorithm), key, hi, lo, digits), digits)
+      } finally {
+        releaseKey(key)
+      }
     },
 
     totp(secret, options) {
       if (wantsEncoding(options)) return steamTotp(kernel, secret, options!)
       const o = checkOptions(options, 'totp')
-      const key = toKey(secret)
-      const step = checkTimeStep(o.time, o.period, o.t0)
-      const digits = checkDigits(o.digits)
-      const { hi, lo } = checkCounter(step)
-      return formatCode(kernel.hotp(checkAlgorithm(o.algorithm), key, hi, lo, digits), digits)
+      const key = borrowKey(secret)
+      try {
+        const step = checkTimeStep(o.time, o.period, o.t0)
+        const digits = checkDigits(o.digits)
+        const { hi, lo } = checkCounter(step)
+        return formatCode(kernel.hotp(checkAlgorithm(o.algorithm), key, hi, lo, digits), digits)
+      } finally {
+        releaseKey(key)
+      }
     },
 
     verifyHotp(secret, code, counter, options) {
       const o = checkOptions(options, 'verifyHotp')
-      const key = toKey(secret)
-      const { hi, lo } = checkCounter(counter)
-      const digits = checkDigits(o.digits)
-      const alg = checkAlgorithm(o.algorithm)
-      const window = checkWindow(o.window, 0)
-      const value = parseCode(code, digits)
-      if (value < 0) return null
-      // The look-ahead stops at 2^64 - 1: no counter lies past it.
-      const room = MAX_COUNTER - (BigInt(hi) << 32n) - BigInt(lo)
-      const ahead = room < BigInt(window) ? Number(room) : window
-      const delta = kernel.verify(alg, key, hi, lo, value, digits, 0, ahead)
-      return delta === NO_MATCH ? null : delta
+      const key = borrowKey(secret)
+      try {
+        const { hi, lo } = checkCounter(counter)
+        const digits = checkDigits(o.digits)
+        const alg = checkAlgorithm(o.algorithm)
+        const window = checkWindow(o.window, 0)
+        const value = parseCode(code, digits)
+        if (value < 0) return null
+        // The look-ahead stops at 2^64 - 1: no counter lies past it.
+        const ahead = hi < 0xffff_ffff ? window : Math.min(window, 0xffff_ffff - lo)
+        const delta = kernel.verify(alg, key, hi, lo, value, digits, 0, ahead)
+        return delta === NO_MATCH ? null : delta
+      } finally {
+        releaseKey(key)
+      }
     },
 
     verifyTotp(secret, code, options) {
       if (wantsEncoding(options)) return verifySteamTotp(kernel, secret, code, options!)
       const o = checkOptions(options, 'verifyTotp')
-      const key = toKey(secret)
-      const step = checkTimeStep(o.time, o.period, o.t0)
-      const digits = checkDigits(o.digits)
-      const alg = checkAlgorithm(o.algorithm)
-      const window = checkWindow(o.window, 1)
-      const value = parseCode(code, digits)
-      if (value < 0) return null
-      const { hi, lo } = checkCounter(step)
-      // No step lies before t0.
-      const delta = kernel.verify(alg, key, hi, lo, value, digits, Math.min(window, step), window)
-      return delta === NO_MATCH ? null : delta
+      const key = borrowKey(secret)
+      try {
+        const step = checkTimeStep(o.time, o.period, o.t0)
+        const digits = checkDigits(o.digits)
+        const alg = checkAlgorithm(o.algorithm)
+        const window = checkWindow(o.window, 1)
+        const value = parseCode(code, digits)
+        if (value < 0) return null
+        const { hi, lo } = checkCounter(step)
+        // No step lies before t0.
+        const delta = kernel.verify(alg, key, hi, lo, value, digits, Math.min(window, step), window)
+        return delta === NO_MATCH ? null : delta
+      } finally {
+        releaseKey(key)
+      }
     },
 
     resyncHotp(secret, codes, from, options) {

@@ -1,7 +1,7 @@
 /**
  * Secrets: the key bytes of RFC 4226, given as bytes or as base32 text.
  */
-import { base32Decode } from './base32.js'
+import { base32Decode, base32DecodeInto, base32DecodedBound } from './base32.js'
 import { OtpError, describe } from './errors.js'
 
 /** A secret: the key bytes, or their base32 text (case-insensitive, spaces and '=' padding allowed). */
@@ -34,6 +34,34 @@ export function toKey(secret: unknown): Uint8Array {
     )
   }
   return key
+}
+
+/** The one array base32 secrets of single-code calls are decoded into, wiped after each call. */
+const scratch = new Uint8Array(MAX_SECRET_BYTES)
+/** Views of the scratch by length, made once each, so that a call allocates none. */
+const scratchViews: Uint8Array[] = []
+
+/**
+ * The key bytes of `secret` for one synchronous call, as toKey checks them: bytes as given; base32
+ * decoded into one scratch array reused by every call (no array per call). Give it back with
+ * releaseKey before returning; never keep it.
+ */
+export function borrowKey(secret: unknown): Uint8Array {
+  if (typeof secret !== 'string' || base32DecodedBound(secret) > MAX_SECRET_BYTES) return toKey(secret)
+  let length: number
+  try {
+    length = base32DecodeInto(secret, scratch)
+  } catch (error) {
+    scratch.fill(0)
+    throw error
+  }
+  if (length === 0) return toKey(scratch.subarray(0, 0))
+  return (scratchViews[length] ??= scratch.subarray(0, length))
+}
+
+/** Wipes a key from borrowKey when it is the scratch (the caller's own bytes are never touched). */
+export function releaseKey(key: Uint8Array): void {
+  if (key.buffer === scratch.buffer) key.fill(0)
 }
 
 /**
