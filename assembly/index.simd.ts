@@ -45,5 +45,7 @@ export function verifyClear(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, 
   return delta
 }
 
-// HMAC of longer messages (OCRA): scalar in this build too, one message after another.
-export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macWindow, macBatch } from './message'
+// HMAC of longer messages (OCRA): one message and windows scalar, as in index.ts; batches of rows
+// 4 per vector for SHA-1 and SHA-256 (simd/message.ts).
+export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macWindow } from './message'
+export { macBatchLanes as macBatch } from './simd/message'

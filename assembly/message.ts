@@ -203,15 +203,23 @@ export function macBatch(nkeys: u32, count: u32, len: u32, patchAt: u32, patchLe
     hmacKey(load<u8>(KEY_ALGORITHMS + k), KEY_BYTES + start, end - start, KEY_STATES + <usize>k * STATE_SLOT)
   }
   memory.fill(KEY_BYTES, 0, load<u32>(KEY_OFFSETS + (<usize>nkeys << 2)))
-  for (let r: u32 = 0; r < count; r++) {
+  macRows(0, count, len, patchAt, patchLen)
+  memory.fill(KEY_STATES, 0, <usize>nkeys * STATE_SLOT)
+  memory.fill(PATCHES, 0, <usize>count * patchLen)
+  memory.fill(MESSAGE_MAC, 0, 64)
+  wipe(len)
+}
+
+/**
+ * Rows first .. first + n - 1 of macBatch, one at a time, with keys already prepared in their slots:
+ * REC_OUT[r] gets row r's truncated value. Also the SIMD build's path for rows it cannot put in lanes.
+ */
+export function macRows(first: u32, n: u32, len: u32, patchAt: u32, patchLen: u32): void {
+  for (let r = first; r < first + n; r++) {
     const key = load<u32>(REC_KEY + (<usize>r << 2))
     const alg = <u32>load<u8>(KEY_ALGORITHMS + key)
     memory.copy(MESSAGE + patchAt, PATCHES + <usize>r * patchLen, patchLen)
     macOf(alg, KEY_STATES + <usize>key * STATE_SLOT, len, MESSAGE_MAC)
     store<u32>(REC_OUT + (<usize>r << 2), truncated(alg, MESSAGE_MAC))
   }
-  memory.fill(KEY_STATES, 0, <usize>nkeys * STATE_SLOT)
-  memory.fill(PATCHES, 0, <usize>count * patchLen)
-  memory.fill(MESSAGE_MAC, 0, 64)
-  wipe(len)
 }

@@ -93,6 +93,29 @@ describe.each(BACKENDS)('message HMAC on %s', (backend) => {
     }
   })
 
+  it.each([0, 1, 2] as AlgorithmId[])('macBatch of one hash (%i): rows in lanes and the rows after them, keys short and long', (alg) => {
+    const count = 1003
+    const template = r.bytes(r.pick([40, 152, 300]))
+    const patchAt = r.int(0, 10)
+    const patchLength = template.length - patchAt
+    const patches = r.bytes(count * patchLength)
+    const lengths = Array.from({ length: count }, (_, i) => (i % 50 === 7 ? 200 : r.pick([1, 20, 32, 64])))
+    const keyOffsets = new Uint32Array(count + 1)
+    for (let k = 0; k < count; k++) keyOffsets[k + 1] = keyOffsets[k]! + lengths[k]!
+    const keyBytes = r.bytes(keyOffsets[count]!)
+    const keyAlgorithms = new Uint8Array(count).fill(alg)
+    // Records of one key next to each other too (a key used by several lanes of a vector).
+    const keyIndex = Uint32Array.from({ length: count }, (_, i) => (i >= 100 && i < 110 ? 100 : i))
+    const out = new Uint32Array(count)
+    kernel.macBatch({ count, keyBytes, keyOffsets, keyAlgorithms, keyIndex, template, patchAt, patchLength, patches }, out)
+    for (let i = 0; i < count; i++) {
+      const k = keyIndex[i]!
+      const message = Buffer.from(template)
+      message.set(patches.subarray(i * patchLength, (i + 1) * patchLength), patchAt)
+      expect(out[i], `row ${i}`).toBe(value(ref(alg, keyBytes.subarray(keyOffsets[k], keyOffsets[k + 1]), message)))
+    }
+  })
+
   it('macBatch gives each row its own key and patch, across kernel chunks', () => {
     const count = 70_000
     const template = r.bytes(150)

@@ -1,0 +1,134 @@
+// macBatch of the SIMD build (the meaning of ../message.ts macBatch): rows of one message layout, each
+// with its own key, 4 rows per vector for SHA-1 and SHA-256. Keys of at most a block are prepared
+// 4 at a time in lanes (./hmac.ts prepareKeyLanes), longer ones by the scalar hmacKey.
+//
+// Each lane keeps its row's whole padded message in its own buffer: the template, the padding and
+// the length are written once per call (the length is the same for every row), then per group of 4
+// rows only the patched bytes change. Block b of the 4 lanes is transposed into rows of big-endian
+// words (row i = word i of every lane) and compressed in place from the lanes' gathered midstates:
+//
+//   buffer of lane l:  template | 0x80 | 0 ... | bit length        (one per lane, LANE_BUFFER bytes)
+//   block b rows:      row i = [ w_i(lane 0), w_i(lane 1), w_i(lane 2), w_i(lane 3) ]
+//
+// SHA-512 rows (2 lanes of u64) and a group whose rows do not share one hash go through the scalar
+// path, row by row.
+
+import { KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, KEY_STATES, REC_KEY, REC_OUT, STATE_SLOT } from '../layout'
+import { SHA1, SHA512, blockBytes, hmacKey } from '../hmac'
+import { MESSAGE, MESSAGE_CAPACITY, MESSAGE_MAC, PATCHES, macRows } from '../message'
+import { gatherKeys, lanesOf, loadKeyLane, prepareKeyLanes, wipeLanes } from './hmac'
+import { LANE_DIGEST, LANE_INNER_BLOCK, LANE_OUTER, LANE_OUTER_BLOCK, LANE_STATES } from './layout'
+import { laneValue } from './otp'
+import { sha1x4Compress, sha1x4CompressDigest } from '../generated/simd/sha1x4'
+import { sha256x4Compress, sha256x4CompressDigest } from '../generated/simd/sha256x4'
+
+/** Bytes of a lane's padded message: the longest message and two blocks of padding. */
+const LANE_BUFFER: usize = <usize>MESSAGE_CAPACITY + 128
+const BUFFERS: usize = memory.data(<i32>(4 * LANE_BUFFER), 16)
+/** The 4 lanes' midstate slots, for gatherKeys. */
+const SLOTS: usize = memory.data(16, 16)
+/** Byte swap of every u32: little-endian loads to big-endian words. */
+const BSWAP_32 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12)
+
+// @ts-ignore: decorator
+@inline function u32At(column: usize, i: u32): u32 {
+  return load<u32>(column + (<usize>i << 2))
+}
+
+// @ts-ignore: decorator
+@inline function slotOf(key: u32): usize {
+  return KEY_STATES + <usize>key * STATE_SLOT
+}
+
+/** Prepares keys 0 .. nkeys - 1 (short keys in lanes, one hash per pass), then wipes their bytes. */
+function prepareKeys(nkeys: u32): void {
+  for (let alg: u32 = 0; alg < 3; alg++) {
+    const lanes = lanesOf(alg)
+    let n: u32 = 0
+    for (let k: u32 = 0; k < nkeys; k++) {
+      if (<u32>load<u8>(KEY_ALGORITHMS + k) != alg) continue
+      const start = u32At(KEY_OFFSETS, k)
+      const len = u32At(KEY_OFFSETS, k + 1) - start
+      if (<usize>len > blockBytes(alg)) {
+        hmacKey(alg, KEY_BYTES + start, len, slotOf(k))
+        continue
+      }
+      loadKeyLane(n, KEY_BYTES + start, len, slotOf(k))
+      if (++n == lanes) {
+        prepareKeyLanes(alg, n)
+        n = 0
+      }
+    }
+    if (n > 0) prepareKeyLanes(alg, n)
+  }
+  memory.fill(KEY_BYTES, 0, u32At(KEY_OFFSETS, nkeys))
+}
+
+/** Computes rows r .. r + 3 (one hash, 32-bit words) in lanes; REC_OUT gets their truncated values. */
+function macLanes(alg: u32, r: u32, blocks: usize, patchAt: usize, patchLen: usize): void {
+  for (let l: u32 = 0; l < 4; l++) {
+    store<usize>(SLOTS + (<usize>l << 2), slotOf(u32At(REC_KEY, r + l)))
+    memory.copy(BUFFERS + <usize>l * LANE_BUFFER + patchAt, PATCHES + <usize>(r + l) * patchLen, patchLen)
+  }
+  gatherKeys(alg, SLOTS, LANE_STATES)
+  const b0 = BUFFERS, b1 = BUFFERS + LANE_BUFFER, b2 = BUFFERS + 2 * LANE_BUFFER, b3 = BUFFERS + 3 * LANE_BUFFER
+  for (let b: usize = 0; b < blocks; b++) {
+    const at = b << 6
+    for (let i: usize = 0; i < 64; i += 4) {
+      let v = v128.load32_zero(b0 + at + i)
+      v = v128.load32_lane(b1 + at + i, v, 1)
+      v = v128.load32_lane(b2 + at + i, v, 2)
+      v = v128.load32_lane(b3 + at + i, v, 3)
+      v128.store(LANE_INNER_BLOCK + (i << 2), i8x16.swizzle(v, BSWAP_32))
+    }
+    if (alg == SHA1) sha1x4Compress(LANE_STATES, LANE_INNER_BLOCK, LANE_STATES)
+    else sha256x4Compress(LANE_STATES, LANE_INNER_BLOCK, LANE_STATES)
+  }
+  // The inner digests (transposed native words) are the outer block's first rows.
+  if (alg == SHA1) {
+    memory.copy(LANE_OUTER_BLOCK, LANE_STATES, 5 * 16)
+    sha1x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
+  } else {
+    memory.copy(LANE_OUTER_BLOCK, LANE_STATES, 8 * 16)
+    sha256x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
+  }
+  for (let l: u32 = 0; l < 4; l++) store<u32>(REC_OUT + (<usize>(r + l) << 2), laneValue(alg, l))
+}
+
+/**
+ * HMACs of `count` rows of one message layout (../message.ts macBatch): REC_OUT[r] gets the 31-bit
+ * truncated value of row r. Wipes keys, lanes, buffers, message and patches after.
+ */
+export function macBatchLanes(nkeys: u32, count: u32, len: u32, patchAt: u32, patchLen: u32): void {
+  prepareKeys(nkeys)
+  // Every lane's buffer: the template, then the padding of a message after the ipad block.
+  const padded = ((<usize>len + 9 + 63) >> 6) << 6
+  for (let l: usize = 0; l < 4; l++) {
+    const buffer = BUFFERS + l * LANE_BUFFER
+    memory.copy(buffer, MESSAGE, len)
+    store<u8>(buffer + len, 0x80)
+    memory.fill(buffer + len + 1, 0, padded - len - 1)
+    store<u64>(buffer + padded - 8, bswap<u64>(<u64>(64 + len) << 3))
+  }
+  const blocks = padded >> 6
+  let r: u32 = 0
+  while (r < count) {
+    const alg = <u32>load<u8>(KEY_ALGORITHMS + u32At(REC_KEY, r))
+    let same = alg != SHA512 && r + 4 <= count
+    for (let l: u32 = 1; same && l < 4; l++) same = <u32>load<u8>(KEY_ALGORITHMS + u32At(REC_KEY, r + l)) == alg
+    if (same) {
+      macLanes(alg, r, blocks, patchAt, patchLen)
+      r += 4
+    } else {
+      macRows(r, 1, len, patchAt, patchLen)
+      r++
+    }
+  }
+  memory.fill(KEY_STATES, 0, <usize>nkeys * STATE_SLOT)
+  memory.fill(BUFFERS, 0, 4 * LANE_BUFFER)
+  memory.fill(PATCHES, 0, <usize>count * patchLen)
+  memory.fill(MESSAGE, 0, len)
+  memory.fill(MESSAGE_MAC, 0, 64)
+  memory.fill(SLOTS, 0, 16)
+  wipeLanes()
+}
