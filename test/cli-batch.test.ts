@@ -2,7 +2,7 @@
  * `otp batch` as a user runs it: files and standard input, NDJSON and CSV, one result per record in
  * order, bad lines answered for themselves, and a million records checked against the library.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -68,7 +68,7 @@ describe('otp batch: NDJSON', () => {
       { line: 9, valid: true, delta: 0 },
       { line: 10, valid: true, delta: 0 },
       { line: 11, valid: true, delta: 0 },
-      { line: 12, valid: false, delta: null },
+      { line: 12, valid: false, error: { code: 'INVALID_CODE', message: expect.stringMatching(/^code has 5 digits where 6 are expected: a leading zero was probably lost/) } },
       { line: 13, valid: false, error: { code: 'INVALID_DIGITS', message: expect.stringMatching(/6 to 10/) } },
       { line: 14, valid: false, error: { code: 'INVALID_RECORD', message: expect.stringMatching(/JSON object/) } },
     ])
@@ -152,7 +152,55 @@ describe('otp batch: CSV', () => {
   })
 })
 
+describe('otp batch: mistakes made on the way to the file', () => {
+  it('says a code lost its leading zeros, as a spreadsheet does to 012345', async () => {
+    const code = totp(KEY, { time: 1000 })
+    const csv = ['id,secret,code,time,digits', `a,${KEY},12345,1000,`, `b,${KEY},123,1000,`, `c,${KEY},1234567,1000,8`, `d,${KEY},${code},1000,`, ''].join('\n')
+    const run = await otp(['batch', '--format', 'csv'], csv)
+    expect(run.status).toBe(0)
+    const lines = run.stdout.trimEnd().split('\n')
+    expect(lines[1]).toMatch(/^2,a,false,,INVALID_CODE,"code has 5 digits where 6 are expected: a leading zero was probably lost, as spreadsheets drop them; keep codes as text/)
+    expect(lines[2]).toMatch(/^3,b,false,,INVALID_CODE,"code has 3 digits where 6 are expected: 3 leading zeros were probably lost/)
+    expect(lines[3]).toMatch(/^4,c,false,,INVALID_CODE,"code has 7 digits where 8 are expected/)
+    expect(lines[4]).toBe('5,d,true,0,,')
+  })
+
+  it('keeps the id of a record whose line has an error', async () => {
+    const run = await otp(
+      ['batch'],
+      json([
+        { id: 'code-number', secret: KEY, code: 123456 },
+        { id: 42, secret: '', code: '123456' },
+        { id: 'bad-secret', secret: 'JBSWY3DP0', code: '123456', time: 1000 },
+        { id: 'bad-digits', secret: KEY, code: '123456', digits: 4 },
+        { id: 'bad-counter', secret: KEY, code: '123456', counter: 'ten' },
+        { id: 'ms', secret: KEY, code: '123456', time: 1733400000000 },
+      ]),
+    )
+    expect(results(run.stdout)).toEqual([
+      { line: 1, id: 'code-number', valid: false, error: { code: 'INVALID_CODE', message: expect.stringMatching(/must be a string/) } },
+      { line: 2, id: 42, valid: false, error: { code: 'INVALID_RECORD', message: expect.stringMatching(/needs "secret"/) } },
+      { line: 3, id: 'bad-secret', valid: false, error: { code: 'INVALID_SECRET', message: expect.stringMatching(/base32/) } },
+      { line: 4, id: 'bad-digits', valid: false, error: { code: 'INVALID_DIGITS', message: expect.stringMatching(/6 to 10/) } },
+      { line: 5, id: 'bad-counter', valid: false, error: { code: 'INVALID_COUNTER', message: expect.stringMatching(/counter/) } },
+      { line: 6, id: 'ms', valid: false, error: { code: 'INVALID_TIME', message: '"time" is unix seconds; 1733400000000 looks like milliseconds (divide it by 1000)' } },
+    ])
+  })
+})
+
 describe('otp batch: the command line', () => {
+  it.skipIf(!hasScript())('says it is reading a terminal, and how to end, when stdin is one', () => {
+    // script(1) gives the command a terminal for standard input; Ctrl-D (EOT) at once ends it.
+    const screen = execFileSync('script', ['-qec', `${process.execPath} ${MAIN} batch --no-progress`, '/dev/null'], {
+      encoding: 'utf8',
+      input: '\x04',
+      timeout: 30_000,
+    })
+    expect(screen).toMatch(/^otp batch: reading records from standard input \(the terminal\).*press Ctrl-D at the start of a line to end/)
+    const piped = spawnSync(process.execPath, [MAIN, 'batch'], { encoding: 'utf8', input: '' })
+    expect(piped.stderr).toBe('')
+  })
+
   it('rejects usage errors with exit 2', async () => {
     for (const [args, message] of [
       [['batch', join(DIR, 'missing.ndjson')], /cannot read .*missing\.ndjson \(ENOENT\)/],

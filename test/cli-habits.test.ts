@@ -147,6 +147,14 @@ describe('otp: loading', () => {
     expect(heavy).toEqual([])
   })
 
+  it("runs otp batch on the engine's worker pool, with no pool of its own", async () => {
+    const input = join(dir, 'one.ndjson')
+    writeFileSync(input, `${JSON.stringify({ secret: SECRET, code: '123456', time: 1000 })}\n`)
+    const files = await loaded(['batch', input, '--threads', '2'])
+    expect(files).toContain('dist/pool/pool.js')
+    expect(files.filter((file) => file.startsWith('dist/cli/batch/') && /worker|chunk/.test(file))).toEqual([])
+  })
+
   it('loads the QR encoder for otp uri only when a QR code is asked for', async () => {
     const plain = await loaded(['uri', '--issuer', 'I', '--account', 'a'])
     expect(plain.filter((file) => /io\/qr|qrcode/.test(file))).toEqual([])

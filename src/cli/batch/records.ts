@@ -1,7 +1,8 @@
 /**
  * One line of an `otp batch` input, NDJSON or CSV, read into the fields of a verification record.
- * A line that cannot be read becomes an OtpError for that line alone. Messages never quote the line,
- * which holds a secret.
+ * A line that cannot be read becomes a BadLine: an OtpError for that line alone, with the record's id
+ * when it has a readable one, so that its result can still be joined to it. Messages never quote the
+ * line, which holds a secret.
  */
 import { OtpError } from '../../core/errors.js'
 
@@ -12,7 +13,10 @@ export type BatchFormat = (typeof BATCH_FORMATS)[number]
 /** The fields a record may have; any other field or column is ignored. */
 export const RECORD_FIELDS = ['id', 'secret', 'code', 'counter', 'time', 'period', 't0', 'window', 'digits', 'algorithm'] as const
 
-/** A line's record, its values checked for type but not for range (the library does that). */
+/**
+ * A line's record, its values checked for type but not for range (the library does that). Fields
+ * not named here may be present too, and are ignored.
+ */
 export interface LineRecord {
   /** Echoed in the result, so that results can be joined to records without counting lines. */
   id?: string | number
@@ -29,6 +33,12 @@ export interface LineRecord {
   algorithm?: string
 }
 
+/** A line that is not a record: its error, and its id when it has a readable one. */
+export interface BadLine {
+  readonly error: OtpError
+  readonly id?: string | number
+}
+
 const NUMBER_FIELDS = ['time', 'period', 't0', 'window', 'digits'] as const
 
 function invalid(message: string): OtpError {
@@ -36,16 +46,16 @@ function invalid(message: string): OtpError {
 }
 
 /** Reads an NDJSON line: one JSON object. */
-export function readJsonLine(line: string): LineRecord | OtpError {
+export function readJsonLine(line: string): LineRecord | BadLine {
   let value: unknown
   try {
     value = JSON.parse(line)
   } catch {
     // JSON.parse's own message quotes the text, which holds the secret.
-    return invalid('line is not valid JSON')
+    return { error: invalid('line is not valid JSON') }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return invalid('line must be a JSON object with "secret" and "code"')
+    return { error: invalid('line must be a JSON object with "secret" and "code"') }
   }
   return toRecord(value as Record<string, unknown>)
 }
@@ -56,7 +66,7 @@ export function readJsonLine(line: string): LineRecord | OtpError {
  */
 export function readCsvHeader(line: string): Map<string, number> | OtpError {
   const cells = splitCsvLine(line)
-  if (cells instanceof OtpError) return cells
+  if (!Array.isArray(cells)) return cells.error
   const columns = new Map<string, number>()
   cells.forEach((cell, i) => {
     const name = cell.trim().toLowerCase()
@@ -71,9 +81,9 @@ export function readCsvHeader(line: string): Map<string, number> | OtpError {
 }
 
 /** Reads a CSV line with the columns of its header. Empty cells are absent fields. */
-export function readCsvLine(line: string, columns: ReadonlyMap<string, number>): LineRecord | OtpError {
+export function readCsvLine(line: string, columns: ReadonlyMap<string, number>): LineRecord | BadLine {
   const cells = splitCsvLine(line)
-  if (cells instanceof OtpError) return cells
+  if (!Array.isArray(cells)) return cells
   const fields: Record<string, unknown> = {}
   for (const [name, index] of columns) {
     const cell = cells[index]
@@ -83,7 +93,7 @@ export function readCsvLine(line: string, columns: ReadonlyMap<string, number>):
 }
 
 /** Splits one CSV line (RFC 4180: commas, double quotes, "" inside quotes). */
-export function splitCsvLine(line: string): string[] | OtpError {
+export function splitCsvLine(line: string): string[] | BadLine {
   const cells: string[] = []
   let i = 0
   for (;;) {
@@ -92,7 +102,7 @@ export function splitCsvLine(line: string): string[] | OtpError {
       i++
       for (;;) {
         const quote = line.indexOf('"', i)
-        if (quote < 0) return invalid('CSV line has a quoted field without its closing quote')
+        if (quote < 0) return { error: invalid('CSV line has a quoted field without its closing quote') }
         cell += line.slice(i, quote)
         i = quote + 1
         if (line[i] !== '"') break
@@ -100,7 +110,7 @@ export function splitCsvLine(line: string): string[] | OtpError {
         i++
       }
       cells.push(cell)
-      if (i < line.length && line[i] !== ',') return invalid('CSV line has text after a closing quote')
+      if (i < line.length && line[i] !== ',') return { error: invalid('CSV line has text after a closing quote') }
     } else {
       const comma = line.indexOf(',', i)
       cells.push(line.slice(i, comma < 0 ? line.length : comma).trim())
@@ -111,41 +121,46 @@ export function splitCsvLine(line: string): string[] | OtpError {
   }
 }
 
-/** Checks the types of a record's fields; numbers may be given as strings (CSV has nothing else). */
-function toRecord(fields: Record<string, unknown>): LineRecord | OtpError {
+/**
+ * Checks the types of a record's fields; numbers may be given as strings (CSV has nothing else). The
+ * id is read first, so that a record's error still names it. The fields are normalised in place
+ * (the object is the caller's own, fresh from JSON.parse or a CSV line): a record costs no copy.
+ */
+function toRecord(fields: Record<string, unknown>): LineRecord | BadLine {
   const { secret, code, id, algorithm } = fields
-  if (typeof secret !== 'string' || secret === '') return invalid('record needs "secret": a non-empty string')
-  if (code === undefined) return invalid('record needs "code": a string of digits')
+  if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') return { error: invalid('record "id" must be a string or a number') }
+  const bad = (error: OtpError): BadLine => (id === undefined ? { error } : { error, id })
+  if (typeof secret !== 'string' || secret === '') return bad(invalid('record needs "secret": a non-empty string'))
+  if (code === undefined) return bad(invalid('record needs "code": a string of digits'))
   if (typeof code !== 'string') {
-    return new OtpError('INVALID_CODE', 'record "code" must be a string, so that leading zeros survive')
+    return bad(new OtpError('INVALID_CODE', 'record "code" must be a string, so that leading zeros survive'))
   }
-  const record: LineRecord = { secret, code }
-  if (id !== undefined) {
-    if (typeof id !== 'string' && typeof id !== 'number') return invalid('record "id" must be a string or a number')
-    record.id = id
+  if (algorithm !== undefined && typeof algorithm !== 'string') {
+    return bad(invalid('record "algorithm" must be a string: SHA1, SHA256 or SHA512'))
   }
-  if (algorithm !== undefined) {
-    if (typeof algorithm !== 'string') return invalid('record "algorithm" must be a string: SHA1, SHA256 or SHA512')
-    record.algorithm = algorithm
-  }
-  if (fields.counter !== undefined && fields.counter !== null) {
-    const counter = toCounter(fields.counter)
-    if (counter instanceof OtpError) return counter
-    record.counter = counter
+  const counter = fields.counter
+  if (counter === null) delete fields.counter
+  else if (counter !== undefined && typeof counter !== 'number') {
+    const value = toCounter(counter)
+    if (value instanceof OtpError) return bad(value)
+    fields.counter = value
   }
   for (const name of NUMBER_FIELDS) {
     const value = fields[name]
-    if (value === undefined || value === null) continue
-    const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN
-    if (Number.isNaN(number)) return invalid(`record "${name}" must be a number`)
-    record[name] = number
+    if (value === undefined || typeof value === 'number') continue
+    if (value === null) {
+      delete fields[name]
+      continue
+    }
+    const number = typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN
+    if (Number.isNaN(number)) return bad(invalid(`record "${name}" must be a number`))
+    fields[name] = number
   }
-  return record
+  return fields as unknown as LineRecord
 }
 
-/** A counter: a number, or a decimal string (which keeps counters above 2^53 exact). */
+/** A counter: a decimal string (which keeps counters above 2^53 exact). */
 function toCounter(value: unknown): number | bigint | OtpError {
-  if (typeof value === 'number') return value
   if (typeof value === 'string' && /^\d{1,20}$/.test(value.trim())) {
     const big = BigInt(value.trim())
     return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big

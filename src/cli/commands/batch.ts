@@ -1,25 +1,30 @@
 /**
  * `otp batch`: verifies a stream of records (NDJSON or CSV) on every core and writes one result line
- * per record, in input order. The input streams through a bounded window of chunks in flight, so its
- * size is limited by nothing but time.
+ * per record, in input order. The calling thread reads the lines into records; the engine verifies
+ * them on its worker pool (createEngine, with its fault rules), a bounded number of pieces in flight,
+ * so the input's size is limited by nothing but time.
  */
 import { once } from 'node:events'
 import { createReadStream, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { Piscina } from 'piscina'
-import { ALGORITHMS, MAX_WINDOW, createEngine, OtpError } from '../../index.js'
-import { LoadedWorkers } from '../../pool/loading.js'
+import type { VerifyRecord } from '../../batch/records.js'
+import { OtpError } from '../../core/errors.js'
+import { ALGORITHMS } from '../../core/kernel.js'
+import { MAX_WINDOW } from '../../core/validate.js'
+import type { Engine } from '../../engine/engine.js'
 import { parseChoice, parseCommandLine, parseInteger, parseTime, pathShown } from '../args.js'
-import { processChunk, type ChunkResult, type ChunkTask, type RecordDefaults } from '../batch/chunk.js'
+import { LineReader, type RecordDefaults } from '../batch/line-records.js'
 import { lineChunks } from '../batch/lines.js'
+import { OrderedRows } from '../batch/ordered-rows.js'
 import { Progress } from '../batch/progress.js'
 import { BATCH_FORMATS, readCsvHeader, type BatchFormat } from '../batch/records.js'
-import { CSV_RESULT_HEADER, formatResult } from '../batch/results.js'
+import { CSV_RESULT_HEADER } from '../batch/results.js'
 import type { Command } from '../command.js'
 import { EXIT_OK, UsageError } from '../exit.js'
+import { PROGRAM } from '../program.js'
 import { SECRET_FORMATS } from '../secret-input.js'
 
-/** Input per task: large enough to amortise a worker round trip, small enough to keep memory flat. */
+/** Input read per piece of lines: large enough to parse in one stretch, small enough to keep memory flat. */
 const CHUNK_BYTES = 1 << 20
 /** The longest line read; a longer one gets an error result. Equal to the read size (see lineChunks). */
 const MAX_LINE_BYTES = 1 << 20
@@ -87,116 +92,135 @@ Exit status: 0 when every line was answered (valid or not), 2 on a usage or inpu
     const defaults = readDefaults(values)
 
     const input = openInput(path)
+    if (path === '-' && process.stdin.isTTY === true) {
+      // Waiting for a terminal that the user does not know is being read looks like a hang.
+      process.stderr.write(
+        `${PROGRAM} batch: reading records from standard input (the terminal): type or paste NDJSON or CSV lines, ` +
+          'then press Ctrl-D at the start of a line to end (Ctrl-C to stop). Give a FILE to read a file.\n',
+      )
+    }
     const showProgress = values.progress || (!values['no-progress'] && process.stderr.isTTY === true)
     const progress = showProgress ? new Progress(process.stderr, input.size) : undefined
 
-    const run = await startRunner(threads)
+    // The engine's pool: its workers, its shard sizes, and its fault rule (a shard lost twice to a
+    // failing worker answers each of its records with WORKER_FAILED).
+    const { createEngine } = await import('../../create-engine.js')
+    const engine = await createEngine({ backend: 'auto', threads })
     try {
-      await verifyStream(input.stream, { forcedFormat, forcedOutput, defaults, run, inFlight: threads * 2, progress })
+      await verifyInput(input.stream, engine, { forcedFormat, forcedOutput, defaults, progress })
     } finally {
-      await run.close()
+      await engine.close()
     }
     return EXIT_OK
   },
 }
 
-interface Runner {
-  run(task: ChunkTask): Promise<ChunkResult>
-  close(): Promise<void>
-}
-
-/** Worker threads over Piscina, each with its own engine; or the calling thread for --threads 1. */
-async function startRunner(threads: number): Promise<Runner> {
-  if (threads === 1) {
-    const engine = await createEngine({ backend: 'auto', threads: 1 })
-    return { run: (task) => processChunk(task, engine), close: () => engine.close() }
-  }
-  const pool = new Piscina<ChunkTask, ChunkResult>({
-    filename: new URL('../batch/worker.js', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-  })
-  const loaded = new LoadedWorkers(pool)
-  return {
-    run: (task) => pool.run(task, { transferList: [task.bytes.buffer as ArrayBuffer] }),
-    close: async () => {
-      await loaded.all()
-      await pool.destroy()
-    },
-  }
-}
-
-interface StreamOptions {
+interface InputOptions {
   forcedFormat: BatchFormat | undefined
   forcedOutput: BatchFormat | undefined
   defaults: RecordDefaults
-  run: Runner
-  inFlight: number
   progress: Progress | undefined
 }
 
-/** Reads, verifies and writes: chunks go out to the runner and their results are written in order. */
-async function verifyStream(stream: AsyncIterable<Uint8Array>, options: StreamOptions): Promise<void> {
-  const { run, progress } = options
-  const pending: Array<{ result: Promise<ChunkResult>; inputBytes: number }> = []
+/**
+ * Reads, verifies and writes: each piece of the input's lines becomes a verifyBatch call on the
+ * engine, a few pieces in flight (enough to keep every worker busy while the calling thread reads
+ * the next ones), and each piece's answers are written in input order as they come.
+ */
+async function verifyInput(stream: AsyncIterable<Uint8Array>, engine: Engine, options: InputOptions): Promise<void> {
+  const { progress } = options
+  const inFlight = PIECES_PER_THREAD * engine.threads
+  const pending: Array<Promise<Array<number | null | OtpError>>> = []
   let format = options.forcedFormat
-  let output = options.forcedOutput
-  let columns: Array<[string, number]> | undefined
+  let rows: OrderedRows | undefined
+  let reader: LineReader | undefined
   let doneBytes = 0
   let records = 0
 
-  async function writeOldest(): Promise<void> {
-    const next = pending.shift()!
-    const result = await next.result
-    await write(result.text)
-    doneBytes += next.inputBytes
-    records += result.records
+  async function flush(): Promise<void> {
+    if (rows === undefined) return
+    const settled = rows.take()
+    doneBytes += settled.inputBytes
+    records += settled.records
+    await write(settled.text)
     progress?.update(doneBytes, records)
+  }
+
+  /** Writes the answers of the oldest piece in flight, and the rows settled after them. */
+  async function writeOldest(): Promise<void> {
+    for (const outcome of await pending.shift()!) rows!.answer(outcome)
+    await flush()
+  }
+
+  /** The rows, once the output format is known; writes the CSV output's header first. */
+  async function startRows(): Promise<OrderedRows> {
+    if (rows === undefined) {
+      const output = options.forcedOutput ?? format!
+      if (output === 'csv') await write(CSV_RESULT_HEADER)
+      rows = new OrderedRows(output)
+    }
+    return rows
   }
 
   for await (const chunk of lineChunks(stream, CHUNK_BYTES, MAX_LINE_BYTES)) {
     if (chunk.kind === 'overlong') {
       format ??= 'ndjson'
-      if (output === undefined) {
-        output = format
-        if (output === 'csv') await write(CSV_RESULT_HEADER)
-      }
-      const error = new OtpError('INVALID_RECORD', `line is longer than ${MAX_LINE_BYTES} bytes`)
-      pending.push({ result: Promise.resolve({ text: formatResult(output, { line: chunk.line }, error), records: 1 }), inputBytes: chunk.inputBytes })
-    } else {
-      let { bytes, firstLine } = chunk
-      if (format === undefined || (format === 'csv' && columns === undefined)) {
-        // The first chunk: detect the format, and take the CSV header off the front.
-        const head = takeFirstLine(bytes)
-        if (head === undefined) {
-          pending.push({ result: Promise.resolve({ text: '', records: 0 }), inputBytes: chunk.inputBytes })
-          continue
-        }
-        format ??= head.text.trimStart().startsWith('{') ? 'ndjson' : 'csv'
-        if (format === 'csv') {
-          const header = readCsvHeader(head.text)
-          if (header instanceof OtpError) throw new UsageError(`line ${firstLine + head.linesBefore}: ${header.message}`)
-          columns = [...header]
-          bytes = bytes.subarray(head.end)
-          firstLine += head.linesBefore + 1
-        }
-      }
-      if (output === undefined) {
-        output = format
-        if (output === 'csv') await write(CSV_RESULT_HEADER)
-      }
-      // "Now" is taken per chunk, so that a run of hours checks late records against a late clock.
-      const task: ChunkTask = { bytes, firstLine, format, output, defaults: options.defaults, now: Date.now() / 1000 }
-      if (columns !== undefined) task.columns = columns
-      // Transferred to a worker: the bytes must own their buffer.
-      if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) task.bytes = bytes.slice()
-      pending.push({ result: run.run(task), inputBytes: chunk.inputBytes })
+      const out = await startRows()
+      out.addSettled(chunk.line, new OtpError('INVALID_RECORD', `line is longer than ${MAX_LINE_BYTES} bytes`), undefined)
+      out.addInputBytes(chunk.inputBytes)
+      if (pending.length === 0) await flush()
+      continue
     }
-    while (pending.length >= options.inFlight) await writeOldest()
+    let { bytes, firstLine } = chunk
+    if (reader === undefined) {
+      // The first lines: detect the format, and take the CSV header off the front.
+      const head = takeFirstLine(bytes)
+      if (head === undefined) {
+        doneBytes += chunk.inputBytes
+        continue
+      }
+      format ??= head.text.trimStart().startsWith('{') ? 'ndjson' : 'csv'
+      let columns: Map<string, number> | undefined
+      if (format === 'csv') {
+        const header = readCsvHeader(head.text)
+        if (header instanceof OtpError) throw new UsageError(`line ${firstLine + head.linesBefore}: ${header.message}`)
+        columns = header
+        bytes = bytes.subarray(head.end)
+        firstLine += head.linesBefore + 1
+      }
+      reader = new LineReader(format, columns, options.defaults)
+    }
+    const out = await startRows()
+    const piece: VerifyRecord[] = []
+    const lines = decoder.decode(bytes).split('\n')
+    if (lines[lines.length - 1] === '') lines.pop()
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!
+      if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim() === '')) continue
+      const read = reader.read(line)
+      if ('error' in read) out.addSettled(firstLine + i, read.error, read.id)
+      else {
+        out.addPending(firstLine + i, read.id)
+        piece.push(read)
+      }
+    }
+    out.addInputBytes(chunk.inputBytes)
+    if (piece.length > 0) pending.push(engine.verifyBatch(piece))
+    else if (pending.length === 0) await flush()
+    while (pending.length >= inFlight) await writeOldest()
   }
   while (pending.length > 0) await writeOldest()
+  await flush()
   progress?.finish(doneBytes, records)
 }
+
+/**
+ * Pieces in flight per worker thread: one being computed, one waiting, so that a worker finishing
+ * finds its next piece ready while the calling thread reads the one after.
+ */
+const PIECES_PER_THREAD = 2
+
+const decoder = new TextDecoder()
 
 /** The first non-blank line of a chunk: its text, where it ends, and how many blank lines precede it. */
 function takeFirstLine(bytes: Uint8Array): { text: string; end: number; linesBefore: number } | undefined {
