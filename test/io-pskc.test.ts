@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OtpError, hotp, totp, verifyHotp, verifyTotp } from '../src/index.js'
-import { buildPskc, parsePskc, type Token } from '../src/pskc.js'
+import { buildPskc, parsePskc, parsePskcStream, type Token } from '../src/pskc.js'
 import {
   hasPythonPskc,
   PYTHON_PSKC_FIXTURE,
@@ -480,5 +480,70 @@ describe('buildPskc -> parsePskc', () => {
     expect(pskcError(() => buildPskc([hotpToken])).code).toBe('INVALID_COUNTER')
     expect(pskcError(() => buildPskc([{ ...hotpToken, counter: 0, account: 'a\u0001b' }])).message).toMatch(/tokens\[0\]\.account/)
     expect(pskcError(() => buildPskc([{ ...hotpToken, digits: 11 }])).code).toBe('INVALID_DIGITS')
+  })
+})
+
+describe('parsePskcStream', () => {
+  const tokens: Token[] = Array.from({ length: 6 }, (_, i) => ({
+    type: 'hotp',
+    secret: new Uint8Array(20).fill(i + 1),
+    account: `ünïcödé-${i} 🙂`,
+    algorithm: 'SHA1',
+    digits: 6,
+    counter: i,
+    id: `k${i}`,
+  }))
+
+  it('reads bytes cut anywhere, even inside a character, to the tokens parsePskc reads', async () => {
+    const bytes = Buffer.from(buildPskc(tokens, { key: Buffer.alloc(16, 9) }))
+    const r = rng(5)
+    const pieces: Uint8Array[] = []
+    for (let at = 0; at < bytes.length;) {
+      const size = r.int(1, 97)
+      pieces.push(bytes.subarray(at, at + size))
+      at += size
+    }
+    const read: Token[] = []
+    const stream = parsePskcStream(pieces, { key: Buffer.alloc(16, 9) })
+    for await (const token of stream) read.push(token)
+    expect(read).toEqual(tokens)
+    expect(read).toEqual([...parsePskc(bytes, { key: Buffer.alloc(16, 9) })])
+  })
+
+  it('yields each token once its key package has arrived, before the rest of the file', async () => {
+    const xml = buildPskc(tokens)
+    const cut = xml.indexOf('<pskc:KeyPackage>', xml.indexOf('<pskc:KeyPackage>') + 1) // after the first package
+    let fedAll = false
+    async function* source(): AsyncGenerator<string> {
+      yield xml.slice(0, cut)
+      fedAll = true
+      yield xml.slice(cut)
+    }
+    const stream = parsePskcStream(source())
+    const first = await stream.next()
+    expect(first.value).toEqual(tokens[0])
+    expect(fedAll).toBe(false)
+    const rest: Token[] = []
+    let result = await stream.next()
+    while (!result.done) {
+      rest.push(result.value)
+      result = await stream.next()
+    }
+    expect(rest).toEqual(tokens.slice(1))
+    expect(result.value).toEqual({ signed: false })
+  })
+
+  it('fails from the iteration with the errors of parsePskc', async () => {
+    const xml = fixture('rfc6030-figure7.pskcxml')
+    const drain = async (pieces: string[], password: string): Promise<unknown> => {
+      try {
+        for await (const _ of parsePskcStream(pieces, { password })) void _
+      } catch (error) {
+        return error
+      }
+      return undefined
+    }
+    expect(await drain([xml], 'wrong')).toMatchObject({ code: 'DECRYPTION_FAILED' })
+    expect(await drain([xml.slice(0, 500)], 'qwerty')).toMatchObject({ code: 'INVALID_PSKC' })
   })
 })

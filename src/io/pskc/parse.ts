@@ -11,7 +11,7 @@ import { OtpError, describe } from '../../core/errors.js'
 import type { Algorithm } from '../../core/kernel.js'
 import { readToken, type Token } from '../token.js'
 import { cipherByUri, decrypt, hmac, HMAC_SHA1, macByUri, macEquals, pbkdf2, type Cipher, type MacHash } from './crypto.js'
-import { child, invalid, readContainer, short, type XmlElement } from './xml.js'
+import { child, containerReader, invalid, readContainer, short, type ContainerHandlers, type XmlElement } from './xml.js'
 
 /** The most key packages read from one file. */
 export const MAX_KEY_PACKAGES = 1_000_000
@@ -70,6 +70,45 @@ type Encryption =
  *   missing). No message contains a secret, a key or a password.
  */
 export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = {}): PskcTokens {
+  const tokens = [] as unknown as PskcTokens
+  const reader = pskcReader(options, (token) => tokens.push(token))
+  readContainer(xml, reader.handlers)
+  tokens.signed = reader.signed()
+  return tokens
+}
+
+/**
+ * parsePskc over a document that arrives in pieces (a file stream, an HTTP body): each token is
+ * yielded as soon as its key package has closed, so memory holds one key package, not the file nor
+ * its tokens. Pieces are strings or UTF-8 bytes of any size; the limits of parsePskc apply, with
+ * MAX_PSKC_BYTES counted over all pieces.
+ *
+ * The generator's return value says whether the container was signed (an enveloped XML Signature
+ * comes after the key packages, so this is known only at the end); `for await` ignores it.
+ *
+ * @example for await (const token of parsePskcStream(createReadStream('tokens.pskcxml'), { password })) enroll(token)
+ * @throws OtpError as parsePskc does, from the iteration, once the piece that has the fault arrives.
+ */
+export async function* parsePskcStream(
+  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  options: ParsePskcOptions = {},
+): AsyncGenerator<Token, { signed: boolean }, undefined> {
+  let ready: Token[] = []
+  const reader = pskcReader(options, (token) => ready.push(token))
+  const xml = containerReader(reader.handlers)
+  for await (const piece of source) {
+    xml.write(piece)
+    const batch = ready
+    ready = []
+    yield* batch
+  }
+  xml.close()
+  yield* ready
+  return { signed: reader.signed() }
+}
+
+/** The PSKC semantics over a container reader's events: keys, encryption, MAC, and each token to `emit`. */
+function pskcReader(options: ParsePskcOptions, emit: (token: Token) => void): { handlers: ContainerHandlers; signed: () => boolean } {
   if (options === null || typeof options !== 'object') {
     throw new OtpError('INVALID_OPTIONS', `parsePskc: options must be an object, got ${describe(options)}`)
   }
@@ -81,8 +120,7 @@ export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = 
     throw new OtpError('INVALID_OPTIONS', `parsePskc: options.key must be a Uint8Array, got ${describe(key)}`)
   }
 
-  const tokens = [] as unknown as PskcTokens
-  tokens.signed = false
+  let signed = false
   let encryption: Encryption | undefined
   let macMethod: { hash: MacHash; encryptedKey?: XmlElement } | undefined
   /** The encryption and MAC keys, derived or decrypted at the first encrypted value. */
@@ -184,12 +222,12 @@ export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = 
       const drift = integer('TimeDrift', true)
       if (drift !== undefined) fields.drift = safeNumber(drift, `${where}: TimeDrift`)
     }
-    tokens.push(readToken(fields, 'INVALID_PSKC', `parsePskc: ${where}`))
+    emit(readToken(fields, 'INVALID_PSKC', `parsePskc: ${where}`))
   }
 
-  readContainer(xml, {
+  const handlers: ContainerHandlers = {
     signature() {
-      tokens.signed = true
+      signed = true
     },
     child(element) {
       switch (element.name) {
@@ -216,8 +254,8 @@ export function parsePskc(xml: string | Uint8Array, options: ParsePskcOptions = 
           return // other header elements (Id, DeviceInfo extensions, ...) carry nothing a token needs
       }
     },
-  })
-  return tokens
+  }
+  return { handlers, signed: () => signed }
 }
 
 /** The encryption key: given (pre-shared, or an already derived PBKDF2 key) or derived from the password. */

@@ -52,6 +52,14 @@ function localName(qualified: string): string {
   return qualified.slice(qualified.indexOf(':') + 1)
 }
 
+/** A container reader that is fed the document in pieces: `write` each, then `close`. */
+export interface ContainerReader {
+  /** Feeds the next piece: text, or UTF-8 bytes (a character may be split across pieces). */
+  write(piece: string | Uint8Array): void
+  /** Ends the document: anything left open is an error. */
+  close(): void
+}
+
 /**
  * Reads a PSKC document, handing each direct child of its KeyContainer to `handlers` as it closes.
  *
@@ -61,12 +69,29 @@ export function readContainer(input: string | Uint8Array, handlers: ContainerHan
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     throw invalid(`expected the document as a string or a Uint8Array, got ${describe(input)}`)
   }
-  if (input.length > MAX_PSKC_BYTES) {
-    throw invalid(`the document is ${input.length} bytes long, above the limit of ${MAX_PSKC_BYTES} (256 MiB)`)
+  checkSize(input.length)
+  const reader = containerReader(handlers)
+  for (let at = 0; at < input.length; at += CHUNK) {
+    reader.write(typeof input === 'string' ? input.slice(at, at + CHUNK) : input.subarray(at, at + CHUNK))
   }
+  reader.close()
+}
+
+function checkSize(length: number): void {
+  if (length > MAX_PSKC_BYTES) {
+    throw invalid(`the document is ${length} bytes long or more, above the limit of ${MAX_PSKC_BYTES} (256 MiB)`)
+  }
+}
+
+/**
+ * A reader of a PSKC document fed in pieces, handing each direct child of its KeyContainer to
+ * `handlers` as it closes; the pieces may be any size, and count towards MAX_PSKC_BYTES.
+ */
+export function containerReader(handlers: ContainerHandlers): ContainerReader {
   const parser = new SaxesParser({ position: true })
   const where = (): string => `line ${parser.line}, column ${parser.column}`
-
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let fed = 0
   let depth = 0
   let sawRoot = false
   /** The open elements of the child being built (empty when not inside one, or inside a skipped one). */
@@ -132,22 +157,28 @@ export function readContainer(input: string | Uint8Array, handlers: ContainerHan
     if (stack.length === 0) handlers.child(element)
   })
 
-  if (typeof input === 'string') {
-    for (let at = 0; at < input.length; at += CHUNK) parser.write(input.slice(at, at + CHUNK))
-  } else {
-    const decoder = new TextDecoder('utf-8', { fatal: true })
+  const decode = (bytes: Uint8Array, stream: boolean): string => {
     try {
-      for (let at = 0; at < input.length; at += CHUNK) {
-        parser.write(decoder.decode(input.subarray(at, at + CHUNK), { stream: true }))
-      }
-      parser.write(decoder.decode())
+      return decoder.decode(bytes, { stream })
     } catch (error) {
-      if (error instanceof TypeError) throw invalid('the document is not valid UTF-8', error)
-      throw error
+      throw invalid('the document is not valid UTF-8', error)
     }
   }
-  parser.close()
-  if (!sawRoot) throw invalid('expected a KeyContainer element, found none')
+  return {
+    write(piece) {
+      if (typeof piece !== 'string' && !(piece instanceof Uint8Array)) {
+        throw invalid(`expected the document as strings or Uint8Arrays, got ${describe(piece)}`)
+      }
+      fed += piece.length
+      checkSize(fed)
+      parser.write(typeof piece === 'string' ? piece : decode(piece, true))
+    },
+    close() {
+      parser.write(decode(new Uint8Array(0), false))
+      parser.close()
+      if (!sawRoot) throw invalid('expected a KeyContainer element, found none')
+    },
+  }
 }
 
 /** The only child element named `name`, or undefined; two of them are an error (which one is meant?). */
