@@ -243,6 +243,30 @@ describe('the opened-secret cache', () => {
     await store.close()
   })
 
+  it('takes no state on trust: a state, secret or parameter changed under a cached token is TOKEN_TAMPERED', async () => {
+    const path = file('cached-state.db')
+    const store = await createSqliteStore(path)
+    const verifier = createVerifier({ store, key: KEY, secretCache: 8, clock: at(T) })
+    for (const id of ['hw', 'sec', 'par']) {
+      await verifier.enroll(id, SECRET, { type: 'hotp' })
+      // Read, checked and written by this verifier: all of it in its cache.
+      expect(await verifier.verify(id, hotp(SECRET, 0))).toMatchObject({ ok: true })
+      expect(await verifier.verifyMany([{ tokenId: id, code: hotp(SECRET, 1) }])).toMatchObject([{ ok: true }])
+    }
+    const db = new Database(path)
+    // Same version, other bytes: the counter moved back, a secret from another token, other parameters.
+    db.prepare(`UPDATE otp_tokens SET state = replace(state, '"2"', '"0"') WHERE id = 'hw'`).run()
+    await verifier.enroll('donor', new Uint8Array(20).fill(4), { type: 'hotp' })
+    db.prepare(`UPDATE otp_tokens SET secret = (SELECT secret FROM otp_tokens WHERE id = 'donor') WHERE id = 'sec'`).run()
+    db.prepare(`UPDATE otp_tokens SET params = replace(params, '6', '8') WHERE id = 'par'`).run()
+    db.close()
+    for (const id of ['hw', 'sec', 'par']) {
+      expect((await rejected(verifier.verify(id, hotp(SECRET, 2)))).code, id).toBe('TOKEN_TAMPERED')
+      expect((await verifier.verifyMany([{ tokenId: id, code: hotp(SECRET, 2) }]))[0]).toMatchObject({ code: 'TOKEN_TAMPERED' })
+    }
+    await store.close()
+  })
+
   it('never wipes a secret still in use when it drops the entry', async () => {
     const verifier = createVerifier({ secretCache: 1, clock: at(T) })
     const secrets = Array.from({ length: 6 }, (_, i) => new Uint8Array(20).fill(i + 1))

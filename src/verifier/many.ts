@@ -30,6 +30,8 @@ export interface ChunkContext {
   verify(tokenId: string, code: string): Promise<VerifyResult>
   /** The stored text of a token's new state, its MAC made for the version its compare-and-set gives it. */
   nextState(stored: StoredToken, state: TokenState): string
+  /** Told of each state written, by its expected version. */
+  wrote(id: string, version: number, state: string): void
 }
 
 /** One code to check in verifyMany. */
@@ -131,9 +133,9 @@ async function decideChunk(ctx: ChunkContext, chunk: Chunk, records: Array<Store
 async function writeChunk(ctx: ChunkContext, chunk: Chunk, decided: readonly Decided[], out: Outcome[]): Promise<void> {
   const { offset, requests } = chunk
   const writes = decided.filter((p) => p.decision.state !== null)
-  const written = await ctx.store.compareAndSetMany(
-    writes.map(({ token, decision }) => ({ id: token.stored.id, version: token.stored.version, state: ctx.nextState(token.stored, decision.state!) })),
-  )
+  const updates = writes.map(({ token, decision }) => ({ id: token.stored.id, version: token.stored.version, state: ctx.nextState(token.stored, decision.state!) }))
+  const written = await ctx.store.compareAndSetMany(updates)
+  updates.forEach((u, i) => written[i] && ctx.wrote(u.id, u.version, u.state))
   const lost = new Set(writes.filter((_, i) => !written[i]))
   for (const p of decided) {
     if (!lost.has(p)) out[offset + p.slot] = p.decision.result

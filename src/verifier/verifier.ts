@@ -145,7 +145,9 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const cache = cacheSize > 0 ? createSecretCache(cacheSize) : undefined
 
   /** The state of a stored token, once its MAC shows it is the one the verifier wrote. */
-  const stateOf = (stored: StoredToken): TokenState => decodeState(stored.id, sealer.openState(stored))
+  const stateOf = (stored: StoredToken): TokenState => decodeState(stored.id, sealer.openState(stored, cache?.knows(stored)))
+  /** A state written by compare-and-set: the cache may vouch for it at its new version. */
+  const wrote = (id: string, version: number, state: string): void => cache?.vouch(id, version + 1, state)
   /** The stored text of a token's next state: a compare-and-set puts it at one past the version read. */
   const nextState = (stored: StoredToken, state: TokenState): string => sealer.sealState(stored, stored.version + 1, encodeState(state))
 
@@ -157,6 +159,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       secret = sealer.open(stored.id, stored.params, stored.secret)
       cache?.set(stored.id, stored.params, stored.secret, secret)
     }
+    cache?.vouch(stored.id, stored.version, stored.state)
     return { stored, params, state, secret }
   }
 
@@ -187,7 +190,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       const decision = await settle(token, decide(token, clock()))
       if (decision.state === null) return decision.result
       const update = { id, version: token.stored.version, state: nextState(token.stored, decision.state) }
-      if (await store.compareAndSet(update)) return decision.result
+      if (await store.compareAndSet(update)) {
+        wrote(id, update.version, update.state)
+        return decision.result
+      }
       if (attempt >= policy.maxRetries) {
         throw new OtpError('STORE_CONFLICT', `token ${JSON.stringify(id)} kept changing under ${attempt + 1} attempts to update it`)
       }
@@ -202,7 +208,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return commit(id, (t, now) => planVerify({ params: t.params, state: t.state, now, policy }, code))
   }
 
-  const chunkContext: ChunkContext = { store, policy, clock, engine, open, verify, nextState }
+  const chunkContext: ChunkContext = { store, policy, clock, engine, open, verify, nextState, wrote }
 
   /** A new token as the store keeps it: its secret sealed, its state under a MAC, at a random first version. */
   const storedToken = (id: string, secret: Secret, params: EnrollParams): { stored: StoredToken; info: TokenInfo } => {
