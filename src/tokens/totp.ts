@@ -40,8 +40,6 @@ export interface UriLabel {
   issuer?: string
 }
 
-const NO_OPTIONS: TotpCheckOptions = Object.freeze({})
-
 /** Unix seconds of a Date, or the number given (checked by checkTimeStep). */
 function secondsOf(time: unknown): unknown {
   return time instanceof Date ? time.getTime() / 1000 : time
@@ -108,7 +106,7 @@ export class Totp extends PreparedKey {
    */
   match(code: string, options?: TotpCheckOptions): number | null {
     const alg = this.alg
-    const o = options === undefined ? NO_OPTIONS : checkOptions(options, 'Totp.match')
+    const o: TotpCheckOptions = typeof options === 'object' && options !== null ? options : checkOptions(options, 'Totp.match')
     const step = this.stepOf(o.time)
     const w = o.window
     const window = typeof w === 'number' && w >= 0 && w <= MAX_WINDOW && Number.isInteger(w) ? w : checkWindow(w, 1)
