@@ -51,7 +51,8 @@ type Encryption =
  *   counter from `<Counter>` (0 without one), the TOTP period from `<TimeInterval>` (30 without one),
  *   `drift` from `<TimeDrift>`; `account` is the Key's `<UserId>`, else the DeviceInfo's, else '';
  *   `issuer`, `serial`, `manufacturer` and `id` come from `<Issuer>`, `<SerialNo>`, `<Manufacturer>`
- *   and the Key's `Id`. `<Time>` (the token's clock at provisioning) is not read.
+ *   and the Key's `Id`. `<Time>` (the token's clock at provisioning) is not read. A PINPolicy whose
+ *   PINUsageMode is not Local (the PIN sent with the code) is refused: a Token cannot express it.
  * - Encryption: AES-128/192/256-CBC under a pre-shared key (`options.key`) or a PBKDF2 key
  *   (`options.password`; salt, iteration count, key length and PRF from the file, at most
  *   MAX_PBKDF2_ITERATIONS). Every encrypted value must carry a `<ValueMAC>`, the HMAC (SHA1, SHA224,
