@@ -6,9 +6,8 @@
  * Every input is checked here, once; the kernel gets bytes and field offsets only. Verification lays
  * the message out once and lets the kernel patch the C and T fields per candidate.
  */
-import { sha1 } from '@noble/hashes/legacy.js'
-import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { OtpError, describe, type OtpErrorCode } from '../errors.js'
+import { noble } from '../hashes.js'
 import { checkCounter, MAX_COUNTER, type CounterHalves } from '../validate.js'
 import { HASH_BYTES, QUESTION_BYTES, type OcraSuite } from './suite.js'
 
@@ -52,7 +51,8 @@ const INPUT_KEYS = new Set(['question', 'counter', 'password', 'passwordHash', '
 const VERIFY_KEYS = new Set([...INPUT_KEYS, 'counterWindow', 'timeWindow'])
 /** A batch record: verifyOcra's input beside the record's own keys. */
 const RECORD_KEYS = new Set([...VERIFY_KEYS, 'suite', 'secret', 'code', 'mutual', 'clientQuestion', 'serverQuestion'])
-const PASSWORD_HASHES = { SHA1: sha1, SHA256: sha256, SHA512: sha512 } as const
+/** Where each password hash is in noble().hashes. */
+const PASSWORD_HASHES = { SHA1: 0, SHA256: 1, SHA512: 2 } as const
 /** The longest PIN or password text accepted. */
 const MAX_PASSWORD_LENGTH = 1024
 
@@ -146,7 +146,7 @@ function passwordField(suite: OcraSuite, input: OcraInput): Uint8Array | undefin
     if (typeof password !== 'string' || password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
       fail('INVALID_PASSWORD', `password must be text of 1 to ${MAX_PASSWORD_LENGTH} characters, got ${describe(password)}`)
     }
-    return PASSWORD_HASHES[suite.password](new TextEncoder().encode(password))
+    return noble().hashes[PASSWORD_HASHES[suite.password]](new TextEncoder().encode(password))
   }
   if (passwordHash === undefined) fail('INVALID_PASSWORD', `${suite.suite} needs a password (or passwordHash, its P${suite.password})`)
   return bytesOf(passwordHash, HASH_BYTES[suite.password], `passwordHash (P${suite.password})`, 'INVALID_PASSWORD')
@@ -236,17 +236,18 @@ export function writeOcraFields(
 }
 
 /** The suite's ASCII bytes and the 0x00 separator: the part of the message every input shares. */
-export function ocraPrefix(suite: OcraSuite, out = new Uint8Array(suite.suite.length + 1)): Uint8Array {
+export function ocraPrefix(suite: OcraSuite, out: Uint8Array = new Uint8Array(suite.suite.length + 1)): Uint8Array {
   for (let i = 0; i < suite.suite.length; i++) out[i] = suite.suite.charCodeAt(i)
   return out
 }
 
 /**
- * The message of RFC 6287 section 5.1 for a suite and one set of inputs, checked (see writeOcraFields).
+ * The message of RFC 6287 section 5.1 for a suite and one set of inputs, checked (see writeOcraFields):
+ * in `into` when given (exactly the layout's length, all zero), else in new bytes.
  * @throws OtpError INVALID_CHALLENGE, INVALID_COUNTER, INVALID_PASSWORD, INVALID_SESSION, INVALID_TIME
  */
-export function layOcraMessage(suite: OcraSuite, input: OcraInput, maxQuestion?: number): OcraMessage {
-  const bytes = new Uint8Array(suite.layout.length)
+export function layOcraMessage(suite: OcraSuite, input: OcraInput, maxQuestion?: number, into?: Uint8Array): OcraMessage {
+  const bytes = into ?? new Uint8Array(suite.layout.length)
   ocraPrefix(suite, bytes)
   const { counter, step } = writeOcraFields(suite, input, bytes, 0, maxQuestion)
   return { bytes, counter, step }

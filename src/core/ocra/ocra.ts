@@ -5,7 +5,7 @@
  * computes its whole window of counters and time steps in one kernel call, in constant time.
  */
 import { OtpError, describe } from '../errors.js'
-import { NO_MATCH, windowDeltas, type Kernel, type MessageWindow } from '../kernel.js'
+import { MAX_MESSAGE_BYTES, NO_MATCH, windowDeltas, type Kernel, type MessageWindow } from '../kernel.js'
 import { toKey, type Secret } from '../secret.js'
 import { truncate } from '../truncate.js'
 import { MAX_WINDOW, checkWindow } from '../validate.js'
@@ -45,10 +45,33 @@ export function ocraCode(mac: Uint8Array, digits: number): string {
   return String(truncate(mac, digits)).padStart(digits, '0')
 }
 
-function compute(kernel: Kernel, suite: OcraSuite, key: Uint8Array, message: OcraMessage): string {
-  const mac = new Uint8Array(DIGEST_BYTES[suite.alg])
-  kernel.mac(suite.alg, key, message.bytes, mac)
-  return ocraCode(mac, suite.digits)
+/**
+ * Scratch for one call at a time (calls are synchronous): each suite's message is laid out in a view
+ * of one buffer, and the HMAC lands in one of three digests, all wiped after each use. A new buffer
+ * per call costs more than the two compressions of key setup.
+ */
+const SCRATCH = new Uint8Array(MAX_MESSAGE_BYTES)
+const VIEWS = new WeakMap<OcraSuite, Uint8Array>()
+const DIGESTS = DIGEST_BYTES.map((n) => new Uint8Array(n))
+
+/** The suite's view of the scratch, all zero. */
+function scratchFor(suite: OcraSuite): Uint8Array {
+  let view = VIEWS.get(suite)
+  if (view === undefined) VIEWS.set(suite, (view = SCRATCH.subarray(0, suite.layout.length)))
+  return view
+}
+
+function compute(kernel: Kernel, suite: OcraSuite, key: Uint8Array, input: OcraInput, maxQuestion?: number): string {
+  const bytes = scratchFor(suite)
+  const mac = DIGESTS[suite.alg]!
+  try {
+    layOcraMessage(suite, input, maxQuestion, bytes)
+    kernel.mac(suite.alg, key, bytes, mac)
+    return ocraCode(mac, suite.digits)
+  } finally {
+    bytes.fill(0)
+    mac.fill(0)
+  }
 }
 
 /** A code as the kernel compares it: an integer below 2^31, or the HMAC bytes for suites with t = 0; undefined when it can never match. */
@@ -115,11 +138,16 @@ export function ocraDelta(suite: OcraSuite, match: number): number | null {
 }
 
 function verify(kernel: Kernel, suite: OcraSuite, key: Uint8Array, code: unknown, input: VerifyOcraInput, maxQuestion?: number): number | null {
-  const message = layOcraMessage(suite, input, maxQuestion)
-  const window = ocraWindow(suite, message, input)
-  const parsed = parseOcraCode(suite, code)
-  if (parsed === undefined) return null
-  return ocraDelta(suite, kernel.macWindow(suite.alg, key, message.bytes, window, parsed.value, suite.digits, parsed.expected))
+  const bytes = scratchFor(suite)
+  try {
+    const message = layOcraMessage(suite, input, maxQuestion, bytes)
+    const window = ocraWindow(suite, message, input)
+    const parsed = parseOcraCode(suite, code)
+    if (parsed === undefined) return null
+    return ocraDelta(suite, kernel.macWindow(suite.alg, key, message.bytes, window, parsed.value, suite.digits, parsed.expected))
+  } finally {
+    bytes.fill(0)
+  }
 }
 
 /** Which response of a mutual challenge-response (RFC 6287 section 7.3) a batch record checks. */
@@ -145,7 +173,7 @@ export function ocraApi(kernel: Kernel): OcraApi {
       const suite = parseOcraSuite(suiteText)
       const checked = checkOcraInput(input, 'ocra')
       const key = toKey(secret)
-      return compute(kernel, suite, key, layOcraMessage(suite, checked))
+      return compute(kernel, suite, key, checked)
     },
 
     verifyOcra(suiteText, secret, code, input) {
@@ -158,14 +186,14 @@ export function ocraApi(kernel: Kernel): OcraApi {
       const suite = parseOcraSuite(suiteText)
       const { input: mutual, max } = mutualInput(suite, input, 'server', 'ocraServerResponse')
       const key = toKey(secret)
-      return compute(kernel, suite, key, layOcraMessage(suite, checkOcraInput(mutual, 'ocra'), max))
+      return compute(kernel, suite, key, checkOcraInput(mutual, 'ocra'), max)
     },
 
     ocraClientResponse(suiteText, secret, input) {
       const suite = parseOcraSuite(suiteText)
       const { input: mutual, max } = mutualInput(suite, input, 'client', 'ocraClientResponse')
       const key = toKey(secret)
-      return compute(kernel, suite, key, layOcraMessage(suite, checkOcraInput(mutual, 'ocra'), max))
+      return compute(kernel, suite, key, checkOcraInput(mutual, 'ocra'), max)
     },
 
     verifyOcraServerResponse(suiteText, secret, code, input) {
