@@ -46,8 +46,20 @@ async function freeClusterPort(): Promise<number> {
 
 function startNode(port: number, dir: string): Promise<ChildProcess> {
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-    '--save', '', '--appendonly', 'no', '--dir', dir,
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    `nodes-${port}.conf`,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
   ]
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
@@ -55,21 +67,30 @@ function startNode(port: number, dir: string): Promise<ChildProcess> {
     const timer = setTimeout(() => reject(new Error(`redis-server (cluster node ${port}) did not start within 10 s:\n${output}`)), 10_000)
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      reject(error.code === 'ENOENT' ? new Error('redis-server is not installed: these tests need a real Redis (Debian: apt-get install -y redis-server)') : error)
+      reject(
+        error.code === 'ENOENT'
+          ? new Error('redis-server is not installed: these tests need a real Redis (Debian: apt-get install -y redis-server)')
+          : error,
+      )
     })
-    child.once('exit', (code) => {
+    const onEarlyExit = (code: number | null) => {
       clearTimeout(timer)
       reject(new Error(`redis-server (cluster node ${port}) exited with code ${code} before it was ready:\n${output}`))
-    })
+    }
+    child.once('exit', onEarlyExit)
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onOutput = (chunk: Buffer) => {
       output += chunk.toString()
       if (output.includes('Ready to accept connections')) {
         clearTimeout(timer)
-        child.removeAllListeners('exit')
+        // Done listening: later output (the shutdown's) must not touch the exit listener stopNode adds.
+        child.stdout!.off('data', onOutput)
+        child.stdout!.resume()
+        child.removeListener('exit', onEarlyExit)
         resolve(child)
       }
-    })
+    }
+    child.stdout!.on('data', onOutput)
   })
 }
 
@@ -99,9 +120,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], { timeout: 20_000 })
     const deadline = Date.now() + 20_000
     for (;;) {
-      const states = await Promise.all(
-        ports.map(async (port) => (await run('redis-cli', ['-p', String(port), 'cluster', 'info'])).stdout),
-      )
+      const states = await Promise.all(ports.map(async (port) => (await run('redis-cli', ['-p', String(port), 'cluster', 'info'])).stdout))
       if (states.every((info) => info.includes('cluster_state:ok'))) break
       if (Date.now() > deadline) throw new Error(`the Redis Cluster did not reach cluster_state:ok within 20 s:\n${states.join('\n')}`)
       await new Promise((resolve) => setTimeout(resolve, 100))
