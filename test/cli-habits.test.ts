@@ -96,6 +96,27 @@ describe('otp: codes as apps display them', () => {
   })
 })
 
+describe('otp: help for a newcomer', () => {
+  it.each(['secret', 'uri', 'code', 'verify', 'resync', 'explain', 'enroll', 'check', 'remove', 'batch'])('shows an example of otp %s', async (name) => {
+    const run = await otp([name, '--help'])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(new RegExp(`\\nExamples?:\\n {2}otp ${name} `))
+  })
+
+  it('says that codes may be typed in groups, where codes are typed', async () => {
+    for (const name of ['verify', 'check']) {
+      expect((await otp([name, '--help'])).stdout).toContain("CODE may be typed as apps show it, in groups: '996 554' and '996-554'")
+    }
+  })
+
+  it('lists every command under a heading, with examples and both names', async () => {
+    const run = await otp(['--help'])
+    expect(run.stdout).toContain('One secret at a time (nothing is stored):')
+    expect(run.stdout).toMatch(/\nExamples:\n {2}otp secret /)
+    expect(run.stdout).toContain("The same program is installed as otp and as otp-wasm; 'npx otp-wasm' runs it")
+  })
+})
+
 describe('otp: its second name', () => {
   it('is installed as otp and as otp-wasm', () => {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))

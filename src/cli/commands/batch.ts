@@ -50,11 +50,13 @@ export const batchCommand: Command = {
 
 Verifies one record per line of FILE (or standard input) and writes one result line per record,
 in input order, to standard output. Blank lines are skipped; a line that cannot be read gets an
-error result of its own and the run goes on.
+error result of its own (with the record's id) and the run goes on. The records are verified on
+a pool of worker threads; the input streams through, so its size is limited by time alone.
 
 Records (NDJSON objects, or CSV with a header row naming the columns):
   secret      base32, hex:..., text:..., or an otpauth:// URI (its parameters apply)   required
-  code        the code, as a string (NDJSON) so that leading zeros survive             required
+  code        the code, as a string (NDJSON) so that leading zeros survive: a code with
+              fewer digits than expected is an error that says a zero was lost      required
   counter     HOTP: the expected counter (a decimal string above 2^53 - 1); else TOTP
   time        TOTP: unix seconds (default: --time, else now)
   window, digits, algorithm, period, t0   as for otp verify
@@ -77,6 +79,11 @@ Options:
   --time T, --window N, --digits N, --algorithm A, --period S, --t0 T
                      defaults for records that lack the field
   -h, --help         show this help
+
+Examples:
+  otp batch logins.ndjson > results.ndjson
+  otp batch seeds.csv --time 1733400000 --window 2 --output ndjson
+  producer | otp batch - | consumer          standard input (on a terminal, end it with Ctrl-D)
 
 Exit status: 0 when every line was answered (valid or not), 2 on a usage or input error.`,
 

@@ -37,7 +37,13 @@ ${DB_HELP}
 ${KEY_FILE_HELP}
   -h, --help         show this help
 
+CODE may be typed as apps show it, in groups: '996 554' and '996-554' are read as 996554.
+
 Output: "valid" and where the code matched; "invalid", "replayed" or "locked until TIME".
+
+Examples:
+  otp check alice 996554                      valid once; the same code again is a replay
+  otp check alice --resync 996554 123456      two codes in a row, after a lockout or drift
 Exit status: 0 valid, 1 invalid, replayed or locked, 2 on a usage or input error (such as an
 unknown TOKEN_ID, or a store key that does not open the token's secret: DECRYPTION_FAILED).`,
 

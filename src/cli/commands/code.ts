@@ -26,6 +26,12 @@ ${OTP_OPTIONS_HELP}
   --secret-format F  base32, hex or text: how SECRET is written
   -h, --help         show this help
 
+Examples:
+  otp code JBSWY3DPEHPK3PXP                  the code an app shows now for this secret
+  otp code JBSWY3DPEHPK3PXP --time 2025-01-01T00:00:00Z
+  otp code JBSWY3DPEHPK3PXP --hotp 7         the HOTP code of counter 7
+  otp code - < secret.txt                    the secret from a file, not the command line
+
 Exit status: 0 on success, 2 on a usage or input error.`,
 
   async run(argv) {

@@ -67,6 +67,11 @@ ${KEY_FILE_HELP}
 A new database without a key gets a new 32-byte key file beside it (FILE.key, mode 600); keep
 the two together. An existing database is never given a new key.
 
+Examples:
+  otp enroll alice --uri --issuer ACME --qr   a new TOTP secret, shown once as a QR code
+  otp enroll bob JBSWY3DPEHPK3PXP --hotp 0    a given secret, an HOTP token at counter 0
+  otp enroll carol - < carol.uri              a secret or URI from a file (kept out of ps)
+
 Exit status: 0 enrolled, 2 on a usage or input error (TOKEN_EXISTS when the id is taken).`,
 
   async run(argv) {

@@ -29,6 +29,9 @@ ${OTP_OPTIONS_HELP}
   --show-key         also print the key bytes K in hex (they are the secret)
   -h, --help         show this help
 
+Example:
+  otp explain text:12345678901234567890 --counter 1    RFC 4226 appendix D, counter 1: 287082
+
 OCRA (RFC 6287): otp explain --ocra SUITE SECRET --question Q [...] shows the hashed message
 field by field (suite, C, Q, P, S, T) and the response (see otp ocra --help for the inputs).
 

@@ -12,11 +12,15 @@ export const removeCommand: Command = {
   name: 'remove',
   help: `Usage: otp remove TOKEN_ID [--db FILE]
 
-Deletes the token TOKEN_ID, its sealed secret and its state, from the token database.
+Deletes the token TOKEN_ID, its sealed secret and its state, from the token database. It needs
+no store key, so a token whose key is lost can still be removed.
 
 Options:
 ${DB_HELP}
   -h, --help         show this help
+
+Example:
+  otp remove alice --db /var/lib/otp/tokens.db
 
 Exit status: 0 removed, 2 on a usage or input error (such as an unknown TOKEN_ID).`,
 

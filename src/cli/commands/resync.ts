@@ -37,7 +37,13 @@ Options:
   --secret-format F  base32, hex or text: how SECRET is written
   -h, --help         show this help
 
+An HOTP token counts a code each time its button is pressed; a service counts only the codes it
+receives, so the two drift apart. This finds where the token is.
+
 Output: the next counter, alone on a line.
+
+Example:
+  otp resync JBSWY3DPEHPK3PXP 123456 654321 --from 100 --look-ahead 100000
 Exit status: 0 found, 1 not found, 2 on a usage or input error.`,
 
   async run(argv) {

@@ -29,12 +29,17 @@ export const secretCommand: Command = {
   name: 'secret',
   help: `Usage: otp secret [--bytes N]
 
-Prints a new random secret from the system's CSPRNG as unpadded base32, for an otpauth:// URI
-or an authenticator app.
+Prints a new random secret from the system's CSPRNG as unpadded base32, the text that
+authenticator apps take when a secret is typed in. The secret is what the app and the service
+share: anyone who has it can make the codes. To give it to an app as a QR code, use 'otp uri'.
 
 Options:
 ${BYTES_HELP}
   -h, --help         show this help
+
+Examples:
+  otp secret                 e.g. JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP (20 bytes)
+  otp secret --bytes 32      a longer one, for SHA256
 
 Exit status: 0 on success, 2 on a usage error.`,
 

@@ -52,6 +52,11 @@ ${BYTES_HELP}
 
 The URI holds the secret: treat its output and QR files as secrets.
 
+Examples:
+  otp uri --issuer ACME --account alice@example.com --qr
+                     a new secret: scan the QR code with the app, keep the URI's secret
+  otp uri --issuer ACME --account alice --secret JBSWY3DPEHPK3PXP --png alice.png
+
 Exit status: 0 on success, 2 on a usage or input error.`,
 
   async run(argv) {

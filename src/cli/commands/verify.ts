@@ -30,7 +30,14 @@ ${OTP_OPTIONS_HELP}
   --secret-format F  base32, hex or text: how SECRET is written
   -h, --help         show this help
 
-Output: "valid" and where the code matched, or "invalid".
+CODE may be typed as apps show it, in groups: '996 554' and '996-554' are read as 996554.
+
+Output: "valid" and where the code matched, or "invalid" (and why, on stderr).
+
+Examples:
+  otp verify JBSWY3DPEHPK3PXP 996554         valid now, give or take 30 s?
+  otp verify JBSWY3DPEHPK3PXP 996554 --time 1733400000 --window 2
+  otp verify JBSWY3DPEHPK3PXP 123456 --hotp 0 --window 10    HOTP: counters 0 to 10
 
 OCRA (RFC 6287): otp verify --ocra SUITE SECRET CODE --question Q [--counter C] [--pin P]
   [--time T] [--counter-window N] [--time-window N] (see otp ocra --help for the inputs).
