@@ -190,6 +190,18 @@ describe('hostile OCRA inputs', () => {
       expect(results.map((r) => (r instanceof OtpError ? r.code : r))).toEqual([
         0, 'INVALID_OCRA_SUITE', 'INVALID_CHALLENGE', 'INVALID_SECRET', 'INVALID_WINDOW', 'INVALID_CODE', 'INVALID_RECORD', 0,
       ])
+      // A record that fails after its question was laid out (a bad secret) leaves nothing behind
+      // for the next record, whose shorter question takes the same place.
+      const text = 'OCRA-1:HOTP-SHA1-6:QA64'
+      const short = ocra(text, KEY, { question: 'ABCD' })
+      const wrong = String((Number(ocra(text, KEY, { question: 'ABCD' })) + 1) % 1e6).padStart(6, '0')
+      const after = await engine.verifyBatch([
+        { suite: text, secret: '1!', code: short, question: 'Z'.repeat(64) },
+        { suite: text, secret: KEY, code: short, question: 'ABCD' },
+        { suite: text, secret: KEY, code: wrong, question: 'Z'.repeat(64) },
+        { suite: text, secret: KEY, code: short, question: 'ABCD' },
+      ])
+      expect(after.map((r) => (r instanceof OtpError ? r.code : r))).toEqual(['INVALID_SECRET', 0, null, 0])
     } finally {
       await engine.close()
     }

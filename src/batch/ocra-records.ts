@@ -175,10 +175,38 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
       let max: number | undefined
       if (mutual) ({ input, max } = mutualInput(suite, record as unknown as VerifyMutualOcraInput, mutual, 'verifyBatch'))
       const value = checkCode(suite, code)
-      // The record's own fields once; its window's candidates are copies with C and T patched.
-      const fields = writeOcraFields(suite, input, base, prefix.length, max)
       // A suite without C and T has one candidate; ocraWindow still refuses window options given to it.
       const windowed = suite.counter || suite.time !== undefined || input.counterWindow !== undefined || input.timeWindow !== undefined
+      if (!windowed) {
+        // One row: its fields go straight to their place in the chunk, which is wiped again if the record fails.
+        if (!rows.fits(1)) run()
+        const at = rows.count * patchLength
+        try {
+          writeOcraFields(suite, input, rows.patches, prefix.length - at, max)
+          if (value < 0) {
+            out[i] = null
+          } else {
+            const key = secret === lastSecret && lastKey >= 0 ? lastKey : rows.addKey(toKey(secret), suite.alg)
+            lastSecret = secret
+            lastKey = key
+            const row = rows.count++
+            rows.keyIndex[row] = key
+            rowDelta[row] = 0
+            placedIndex[placed] = i
+            placedFirst[placed] = row
+            placedRows[placed] = 1
+            placedCode[placed++] = value
+            continue
+          }
+        } catch (error) {
+          rows.patches.fill(0, at, at + patchLength)
+          throw error
+        }
+        rows.patches.fill(0, at, at + patchLength)
+        continue
+      }
+      // The record's own fields once; its window's candidates are copies with C and T patched.
+      const fields = writeOcraFields(suite, input, base, prefix.length, max)
       const window = windowed ? ocraWindow(suite, { bytes: base, counter: fields.counter, step: fields.step }, input) : undefined
       if (value < 0) {
         out[i] = null
