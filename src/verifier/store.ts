@@ -33,6 +33,14 @@ export interface StateUpdate {
 export interface TokenStore {
   /** Adds a token; throws OtpError('TOKEN_EXISTS') if the id is taken. Durable once resolved. */
   insert(token: StoredToken): Promise<void>
+  /**
+   * Adds many tokens in few store writes (one transaction, or one round trip, per call): resolves, in
+   * order, true for each token added and false for each whose id was taken (before the call, or by
+   * an earlier token of the same call). Each token is added whole or not at all; a token refused for
+   * its id never stops the others. A store failure rejects the call, and may leave any subset of the
+   * tokens added (each one whole): a retry then reports those as taken.
+   */
+  insertMany(tokens: readonly StoredToken[]): Promise<boolean[]>
   /** The token, or null. */
   get(id: string): Promise<StoredToken | null>
   /** The tokens, in order, null where missing. Ids may repeat. */

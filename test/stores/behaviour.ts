@@ -73,6 +73,20 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       expect((await store.get('tok'))!.state).toBe('s0')
     })
 
+    it('insertMany adds a batch in order, each token whole, false for every id already taken', async () => {
+      const store = await fresh()
+      await store.insert(token)
+      const batch = Array.from({ length: 7 }, (_, i) => ({ ...token, id: `many-${i}`, secret: new Uint8Array([i, 0, 255]), state: `s${i}`, version: V + i }))
+      // The taken id, then a repeat within the batch: both refused, the others added.
+      const added = await store.insertMany([batch[0]!, { ...token, state: 'x' }, batch[1]!, { ...batch[0]!, state: 'again' }, ...batch.slice(2)])
+      expect(added).toEqual([true, false, true, false, true, true, true, true, true])
+      expect((await store.get('tok'))!.state).toBe('s0')
+      expect((await store.getMany(batch.map((t) => t.id))).map(plain)).toEqual(batch)
+      expect(await store.insertMany([])).toEqual([])
+      // Written versions are the given ones: compare-and-set works on them.
+      expect(await store.compareAndSet({ id: 'many-3', version: V + 3, state: 'next' })).toBe(true)
+    })
+
     it('compare-and-set writes only over the version it was given', async () => {
       const store = await fresh()
       await store.insert(token)

@@ -26,6 +26,15 @@ export function createMemoryStore(): TokenStore {
       }
       tokens.set(token.id, copy(token))
     },
+    async insertMany(batch) {
+      // Every id checked first: a bad one refuses the call before any token is added.
+      for (const token of batch) checkStoreId(token.id)
+      return batch.map((token) => {
+        if (tokens.has(checkStoreId(token.id))) return false
+        tokens.set(token.id, copy(token))
+        return true
+      })
+    },
     async get(id) {
       const token = tokens.get(checkStoreId(id))
       return token === undefined ? null : copy(token)

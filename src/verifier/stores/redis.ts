@@ -197,6 +197,23 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
         throw new OtpError('TOKEN_EXISTS', `a token with id ${JSON.stringify(token.id)} is already enrolled`)
       }
     },
+    async insertMany(tokens) {
+      const args = tokens.map(fields)
+      if (args.length === 0) return []
+      // A cluster: one script call per token, all sent at once (each goes to its token's node).
+      if (client.isCluster) return call(async () => (await Promise.all(args.map((a) => scripted.otpInsert(...a)))).map((added) => added === 1))
+      // One Redis: the calls in one pipeline, one round trip; each script stays atomic on its own.
+      return call(async () => {
+        const pipeline = client.pipeline() as unknown as Scripted & { exec(): Promise<Array<[Error | null, unknown]> | null> }
+        for (const a of args) pipeline.otpInsert(...a)
+        const replies = await pipeline.exec()
+        if (replies === null) throw new Error('the pipeline was discarded')
+        return replies.map(([error, added]) => {
+          if (error !== null) throw error
+          return added === 1
+        })
+      })
+    },
     async get(id) {
       return (await read([id]))[0]!
     },

@@ -149,6 +149,7 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
   }
 
   const insert = db.prepare(`INSERT INTO ${table} (id, secret, params, state, version) VALUES (?, ?, ?, ?, ?)`)
+  const insertNew = db.prepare(`INSERT OR IGNORE INTO ${table} (id, secret, params, state, version) VALUES (?, ?, ?, ?, ?)`)
   const select = db.prepare(`SELECT secret, params, state, version FROM ${table} WHERE id = ?`)
   const update = db.prepare(`UPDATE ${table} SET state = ?, version = version + 1 WHERE id = ? AND version = ?`)
   const remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`)
@@ -172,6 +173,10 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
   // One read transaction sees one snapshot; one write transaction commits a whole chunk, or nothing.
   const readMany = db.transaction((ids: readonly string[]) => ids.map(read))
   const writeMany = db.transaction((updates: readonly StateUpdate[]) => updates.map(compareAndSet))
+  // A whole batch of new tokens is one commit (one sync to disk), an id already taken skipped.
+  const addMany = db.transaction((tokens: readonly StoredToken[]) =>
+    tokens.map((token) => insertNew.run(checkStoreId(token.id), token.secret, token.params, token.state, token.version).changes === 1),
+  )
   // The old token goes and the new one comes in one commit: a crash between them loses neither.
   const swap = db.transaction((token: StoredToken) => {
     const replaced = remove.run(checkStoreId(token.id)).changes === 1
@@ -182,6 +187,9 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
   return {
     async insert(token) {
       await locking(() => add(token))
+    },
+    async insertMany(tokens) {
+      return locking(() => addMany.immediate(tokens))
     },
     async get(id) {
       return locking(() => read(id))
