@@ -12,7 +12,7 @@
 // esbuild fails on any import of a Node built-in, piscina's among them.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -34,6 +34,7 @@ for (const name of readdirSync(LIB)) if (BUNDLE_FILE.test(name)) rmSync(`${LIB}/
 
 /** One build of src/browser/index.ts (and `more` entries) into dist/browser/; resolves to the files it wrote. */
 async function buildLibrary(name, plugins = [], more = {}) {
+  plugins = [staticHashes, ...plugins]
   const { metafile } = await build({
     entryPoints: { [name]: root('src/browser/index.ts'), ...more },
     outdir: LIB,
@@ -50,6 +51,18 @@ async function buildLibrary(name, plugins = [], more = {}) {
     logLevel: 'warning',
   })
   return Object.keys(metafile.outputs).map((path) => basename(path))
+}
+
+// @noble/hashes goes into the bundle: src/core/hashes.ts, which Node requires on first use, is
+// replaced by src/core/hashes-static.ts, which imports it.
+const HASHES_MODULE = root('src/core/hashes.js')
+const staticHashes = {
+  name: 'static-hashes',
+  setup(builder) {
+    builder.onResolve({ filter: /\/hashes\.js$/ }, (args) =>
+      join(args.resolveDir, args.path) === HASHES_MODULE ? { path: root('src/core/hashes-static.ts') } : undefined,
+    )
+  },
 }
 
 // `otp-wasm/inline`: the module that fetches the builds is replaced by one that carries them.

@@ -4,14 +4,12 @@
  * opad blocks, and a window absorbs the blocks before its first patched field once too, then clones
  * that state per candidate.
  */
-import { hmac, type _HMAC } from '@noble/hashes/hmac.js'
-import { sha1 } from '@noble/hashes/legacy.js'
-import { sha256, sha512 } from '@noble/hashes/sha2.js'
+import type { _HMAC } from '@noble/hashes/hmac.js'
+import { noble } from '../core/hashes.js'
 import { NO_MATCH, windowMatch, type AlgorithmId, type Kernel, type MessageWindow } from '../core/kernel.js'
 import { POWERS_OF_TEN, equalMask, truncatedValue } from '../core/truncate.js'
 
 type Keyed = _HMAC<any>
-const HASHES = [sha1, sha256, sha512] as const
 const BLOCK = [64, 64, 128] as const
 
 /** Writes `hi:lo + delta` (kept inside [0, 2^64) by the caller) as 8 big-endian bytes at `at`. */
@@ -30,7 +28,8 @@ function digestMask(a: Uint8Array, b: Uint8Array): number {
 }
 
 function mac(alg: AlgorithmId, key: Uint8Array, message: Uint8Array, out: Uint8Array): void {
-  const keyed = hmac.create(HASHES[alg], key)
+  const { hmac, hashes } = noble()
+  const keyed = hmac.create(hashes[alg], key)
   keyed.update(message).digestInto(out)
 }
 
@@ -52,7 +51,8 @@ function macWindow(
   if (counterAt >= 0) first = Math.min(first, counterAt)
   if (timeAt >= 0) first = Math.min(first, timeAt)
   const prefix = first - (first % block)
-  const keyed: Keyed = hmac.create(HASHES[alg], key)
+  const { hmac, hashes } = noble()
+  const keyed: Keyed = hmac.create(hashes[alg], key)
   keyed.update(work.subarray(0, prefix))
   let state: Keyed = keyed.clone()
   const digest = new Uint8Array(keyed.outputLen)
@@ -94,13 +94,14 @@ export const jsMessageKernel: Pick<Kernel, 'mac' | 'macWindow' | 'macBatch'> = {
     const keyed: (Keyed | undefined)[] = []
     // One scratch state per hash: a clone goes into a state of the same hash only.
     const works: (Keyed | undefined)[] = []
+    const { hmac, hashes } = noble()
     try {
       for (let r = 0; r < batch.count; r++) {
         const k = batch.keyIndex[r]!
         let state = keyed[k]
         if (state === undefined) {
           const key = batch.keyBytes.subarray(batch.keyOffsets[k], batch.keyOffsets[k + 1])
-          state = keyed[k] = hmac.create(HASHES[batch.keyAlgorithms[k] as AlgorithmId], key)
+          state = keyed[k] = hmac.create(hashes[batch.keyAlgorithms[k] as AlgorithmId], key)
         }
         message.set(patches.subarray(r * patchLength, (r + 1) * patchLength), patchAt)
         const alg = batch.keyAlgorithms[k]!

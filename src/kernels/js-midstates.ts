@@ -6,13 +6,11 @@
  * noble's HMAC keeps the ipad and opad hashes (`iHash`, `oHash`) after one block each; their chaining
  * words are read and written with the hashes' own get() / set() (SHA-512 as 16 high, low halves).
  */
-import { hmac, type _HMAC } from '@noble/hashes/hmac.js'
-import { sha1 } from '@noble/hashes/legacy.js'
-import { sha256, sha512 } from '@noble/hashes/sha2.js'
+import type { _HMAC } from '@noble/hashes/hmac.js'
+import { noble } from '../core/hashes.js'
 import { PREPARED_KEY_BYTES, SHA512, type AlgorithmId } from '../core/kernel.js'
 
 export type Keyed = _HMAC<any>
-export const HASHES = [sha1, sha256, sha512] as const
 
 /** The chaining words of a noble hash (protected in its types, public at run time). */
 interface Chaining {
@@ -30,7 +28,8 @@ const templates: Array<Keyed | undefined> = []
  * secret), which has absorbed exactly one block into each hash, as every keyed state has.
  */
 export function keyedShell(alg: AlgorithmId): Keyed {
-  const template = (templates[alg] ??= hmac.create(HASHES[alg], new Uint8Array(1)))
+  const { hmac, hashes } = noble()
+  const template = (templates[alg] ??= hmac.create(hashes[alg], new Uint8Array(1)))
   return template._cloneInto()
 }
 

@@ -6,11 +6,11 @@
  * blocks, and each counter then clones that keyed state instead of re-deriving it. A prepared key
  * (its midstates) is loaded into a keyed state without any key setup (js-midstates.ts).
  */
-import { hmac } from '@noble/hashes/hmac.js'
+import { noble } from '../core/hashes.js'
 import { NO_MATCH, PREPARED_KEY, PREPARED_KEY_BYTES, type AlgorithmId, type Kernel, type PackedBatch } from '../core/kernel.js'
 import { equalMask, truncate } from '../core/truncate.js'
 import { jsMessageKernel } from './js-message.js'
-import { HASHES, keyedShell, loadMidstates, storeMidstates, type Keyed } from './js-midstates.js'
+import { keyedShell, loadMidstates, storeMidstates, type Keyed } from './js-midstates.js'
 
 /** A keyed HMAC state and the scratch to compute one counter's HOTP from it without allocating. */
 class KeyedHotp {
@@ -26,7 +26,8 @@ class KeyedHotp {
       this.keyed = keyedShell(alg)
       loadMidstates(alg, this.keyed, key)
     } else {
-      this.keyed = hmac.create(HASHES[alg], key)
+      const { hmac, hashes } = noble()
+      this.keyed = hmac.create(hashes[alg], key)
     }
     this.work = this.keyed.clone()
     this.mac = new Uint8Array(this.keyed.outputLen)
@@ -127,7 +128,8 @@ export function createJsKernel(): Kernel {
     scan: (alg, key, hi, lo, count, codes, digits) =>
       withKey(alg, key, (k) => scanKeyed(k, hi, lo, count, codes, digits)),
     prepareKey(alg, key, out) {
-      const keyed = hmac.create(HASHES[alg], key)
+      const { hmac, hashes } = noble()
+      const keyed = hmac.create(hashes[alg], key)
       storeMidstates(alg, keyed, out)
       keyed.destroy()
     },
