@@ -243,6 +243,40 @@ describe('disposal', () => {
     }
   })
 
+  it.each(['wasm-simd', 'wasm'] as const)('leaves neither key nor midstates in %s kernel memory', (backend) => {
+    const kernel = kernelFor(backend)
+    const memory = (kernel as unknown as { x: { memory: WebAssembly.Memory } }).x.memory
+    const restore = useTokenKernel(() => kernel)
+    try {
+      for (const algorithm of ALGORITHMS) {
+        const key = new Uint8Array(40).map((_, i) => (i * 37 + 11) & 0xff)
+        const totp = new Totp(key, { algorithm })
+        const hotp = new Hotp(key, { algorithm })
+        const state = materialOf(hotp).slice(0, 128)
+        totp.at(1_700_000_000)
+        totp.verify('123456', { time: 1_700_000_000, window: 3 })
+        hotp.match('123456', 5, { window: 4 })
+        hotp.resync(['123456', '654321'], 0, { lookAhead: 500 })
+        totp.dispose()
+        hotp.dispose()
+        const bytes = new Uint8Array(memory.buffer)
+        const found = (needle: Uint8Array) => {
+          for (let i = bytes.indexOf(needle[0]!); i >= 0; i = bytes.indexOf(needle[0]!, i + 1)) {
+            if (needle.every((b, j) => bytes[i + j] === b)) return true
+          }
+          return false
+        }
+        expect(found(key.subarray(0, 12)), `${algorithm} key`).toBe(false)
+        const words = algorithm === 'SHA1' ? 20 : algorithm === 'SHA256' ? 32 : 64
+        for (const half of [0, 64]) {
+          for (let w = half; w < half + words; w += 4) expect(found(state.subarray(w, w + 4)), `${algorithm} word ${w}`).toBe(false)
+        }
+      }
+    } finally {
+      useTokenKernel(restore)
+    }
+  })
+
   it('disposes at the end of a using block', () => {
     let kept: Totp
     let material: Uint8Array
