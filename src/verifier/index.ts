@@ -4,6 +4,7 @@
  */
 export { createVerifier, type Verifier, type VerifierOptions } from './verifier.js'
 export type { VerifyRequest } from './many.js'
+export type { EnrollEntry, EnrollManyOptions } from './bulk.js'
 export { DEFAULT_VERIFIER_POLICY, type VerifierPolicy } from './policy.js'
 export type { EnrollParams, RejectReason, ReplaceResult, ResyncResult, TokenInfo, TokenType, VerifyResult } from './types.js'
 export type { CodeEngine } from './engine.js'

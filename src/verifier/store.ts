@@ -62,6 +62,11 @@ export interface TokenStore {
    * replaced. Durable once resolved.
    */
   replace(token: StoredToken): Promise<boolean>
+  /**
+   * The ids of every token in the store, for an export of them all. Not a snapshot: a token enrolled
+   * or removed meanwhile may or may not be listed.
+   */
+  ids(): Promise<string[]>
   /** Removes a token; resolves whether it was there. */
   delete(id: string): Promise<boolean>
   /**

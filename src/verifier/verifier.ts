@@ -13,6 +13,7 @@ import { createEngine } from '../create-engine.js'
 import type { Engine } from '../engine/engine.js'
 import { toKey, type Secret } from '../core/secret.js'
 import { MAX_RESYNC_CODES } from '../core/validate.js'
+import { enrollAll, exportAll, type BulkContext, type EnrollEntry, type EnrollManyOptions } from './bulk.js'
 import { createSealer, type Sealer, type SealingKey } from './crypto.js'
 import { createSecretCache } from './secret-cache.js'
 import { isDone, planResync, planVerify, unlocked, type Decision, type Plan } from './decide.js'
@@ -22,6 +23,7 @@ import { resolvePolicy, type VerifierPolicy } from './policy.js'
 import type { StoredToken, TokenStore } from './store.js'
 import { createMemoryStore } from './stores/memory.js'
 import { checkTokenId, decodeParams, decodeState, encodeParams, encodeState, paramsFromEnroll, tokenInfo, type TokenState } from './token.js'
+import type { Token } from '../io/token.js'
 import type { EnrollParams, ReplaceResult, ResyncResult, TokenInfo, VerifyResult } from './types.js'
 
 export interface VerifierOptions {
@@ -70,6 +72,25 @@ export interface Verifier {
   readonly policy: VerifierPolicy
   /** Stores a new token, its secret sealed. Throws OtpError('TOKEN_EXISTS') if the id is taken. */
   enroll(tokenId: string, secret: Secret, params: EnrollParams): Promise<TokenInfo>
+  /**
+   * enroll() for many tokens (thousands: an import), sealed and written a chunk at a time, one store
+   * transaction or round trip per chunk (`batchSize`, default 512). Entries may come from an async
+   * iterable (a file being read). One result per entry, in order: the token, or the OtpError that
+   * refused it alone (TOKEN_EXISTS, INVALID_TOKEN_ID, INVALID_SECRET, bad parameters); no entry is
+   * dropped. `onProgress(done)` follows the entries decided. A failing store rejects the call: the
+   * entries reported by onProgress before are enrolled, the chunk in flight may be in part.
+   */
+  enrollMany(
+    entries: Iterable<EnrollEntry> | AsyncIterable<EnrollEntry>,
+    options?: EnrollManyOptions,
+  ): Promise<Array<TokenInfo | OtpError>>
+  /**
+   * The one way secrets leave the store: the tokens `ids` (all of them when not given), each with its
+   * secret opened, as the export formats (buildPskc, buildSeedCsv, buildMigrationUris) take them.
+   * Wipe each `secret` once written. For an explicit, protected export only (otp export).
+   * Throws OtpError UNKNOWN_TOKEN for an id not enrolled, INVALID_OPTIONS for a TOTP token with a t0.
+   */
+  exportTokens(ids?: readonly string[]): Promise<Token[]>
   /** Checks a code and records the outcome, atomically. Throws OtpError only for bad input or a broken store. */
   verify(tokenId: string, code: string): Promise<VerifyResult>
   /**
@@ -227,8 +248,19 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     }
   }
 
+  const bulk: BulkContext = {
+    store,
+    storedToken,
+    openSecret: (stored) => sealer.open(stored.id, stored.params, stored.secret),
+    stateOf,
+  }
+
   return {
     policy,
+
+    enrollMany: (entries, enrollOptions) => enrollAll(bulk, entries, enrollOptions),
+
+    exportTokens: (ids) => exportAll(bulk, ids),
 
     async enroll(tokenId, secret, params) {
       const { stored, info } = storedToken(checkTokenId(tokenId), secret, params)

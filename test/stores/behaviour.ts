@@ -87,6 +87,15 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       expect(await store.compareAndSet({ id: 'many-3', version: V + 3, state: 'next' })).toBe(true)
     })
 
+    it('lists the ids of its tokens, and of no other store', async () => {
+      const store = await fresh()
+      expect(await store.ids()).toEqual([])
+      const names = ['b', 'a*', 'c:d', 'ünï']
+      await store.insertMany(names.map((id) => ({ ...token, id })))
+      await store.delete('b')
+      expect((await store.ids()).sort()).toEqual(['a*', 'c:d', 'ünï'])
+    })
+
     it('compare-and-set writes only over the version it was given', async () => {
       const store = await fresh()
       await store.insert(token)

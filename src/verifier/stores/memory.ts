@@ -56,6 +56,9 @@ export function createMemoryStore(): TokenStore {
       tokens.set(token.id, copy(token))
       return replaced
     },
+    async ids() {
+      return [...tokens.keys()]
+    },
     async delete(id) {
       return tokens.delete(checkStoreId(id))
     },

@@ -225,6 +225,23 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     async replace(token) {
       return (await call(() => scripted.otpReplace(...fields(token)))) === 1
     },
+    async ids() {
+      return call(async () => {
+        // SCAN on each node that holds keys (each master of a cluster), matching the prefix as written.
+        const nodes = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis]
+        const match = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`
+        const found: string[] = []
+        for (const node of nodes) {
+          let cursor = '0'
+          do {
+            const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000)
+            cursor = next
+            for (const k of keys) found.push(k.slice(prefix.length))
+          } while (cursor !== '0')
+        }
+        return found.sort()
+      })
+    },
     async delete(id) {
       return (await call(() => client.del(key(id)))) === 1
     },

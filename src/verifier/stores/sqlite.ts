@@ -34,6 +34,7 @@ export interface SqliteStoreOptions {
 interface Statement {
   run(...params: unknown[]): { changes: number }
   get(...params: unknown[]): unknown
+  all(...params: unknown[]): unknown[]
 }
 interface Database {
   pragma(source: string): unknown
@@ -153,6 +154,7 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
   const select = db.prepare(`SELECT secret, params, state, version FROM ${table} WHERE id = ?`)
   const update = db.prepare(`UPDATE ${table} SET state = ?, version = version + 1 WHERE id = ? AND version = ?`)
   const remove = db.prepare(`DELETE FROM ${table} WHERE id = ?`)
+  const listIds = db.prepare(`SELECT id FROM ${table} ORDER BY id`)
 
   const read = (id: string): StoredToken | null => {
     const row = select.get(checkStoreId(id)) as Row | undefined
@@ -206,6 +208,9 @@ export async function createSqliteStore(path: string, options: SqliteStoreOption
     },
     async replace(token) {
       return locking(() => swap.immediate(token))
+    },
+    async ids() {
+      return locking(() => (listIds.all() as Array<{ id: string }>).map((row) => row.id))
     },
     async delete(id) {
       return locking(() => remove.run(checkStoreId(id)).changes === 1)
