@@ -125,6 +125,29 @@ describe.each(BACKENDS)('OCRA on %s', (backend) => {
     expect(await engine.verifyBatch(records)).toEqual(expected)
   })
 
+  it('verifyStream answers OCRA and Steam Guard records as verifyBatch does, in order', async () => {
+    const key = Buffer.from(FIXTURE.keys.seed20!, 'hex')
+    const suite = 'OCRA-1:HOTP-SHA1-6:QN08'
+    const records = [
+      { secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', code: '755224', counter: 0 },
+      { suite, secret: key, code: '237653', question: '00000000' },
+      { suite, secret: key, code: '237654', question: '00000000' },
+      { secret: key, code: engine.totp(key, { encoding: 'steam', time: 600 }), encoding: 'steam' as const, time: 630 },
+      { secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', code: '287082', counter: 1 },
+      { suite: 'OCRA-1', secret: key, code: '1', question: '1' },
+      { suite, secret: key, code: '243178', question: '11111111' },
+    ]
+    const expected = [0, 0, null, -1, 0, 'INVALID_OCRA_SUITE', 0]
+    const show = (r: unknown) => (r instanceof Error ? (r as { code: string }).code : r)
+    expect((await engine.verifyBatch(records)).map(show)).toEqual(expected)
+    const streamed: unknown[] = []
+    async function* slowly() {
+      for (const record of records) yield record
+    }
+    for await (const result of engine.verifyStream(slowly())) streamed.push(show(result))
+    expect(streamed).toEqual(expected)
+  })
+
   it('finds counters ahead and time steps around, closest first, in single calls and batches', async () => {
     const suite = 'OCRA-1:HOTP-SHA512-8:C-QN08-T1M'
     const key = Buffer.from(FIXTURE.keys.seed64!, 'hex')

@@ -13,7 +13,7 @@ import { inProcessExecutor, type Executor } from './executor.js'
 import { generateBuilt, generateRecords, verifyBuilt, verifyRecords } from './groups.js'
 import { verifyStreamOn, type Lifecycle } from './stream.js'
 import { ocraApi } from '../core/ocra/ocra.js'
-import { ocraMethods, verifyWithKernelSide } from './ocra-batch.js'
+import { ocraMethods, verifyWithKernelSide, withKernelSideStream } from './ocra-batch.js'
 import type { VerifyRecord } from '../batch/records.js'
 
 const closedError = (): OtpError => new OtpError('ENGINE_CLOSED', 'this engine was closed')
@@ -122,7 +122,8 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
       cancellable(options, 'generateColumns', (cancel) => generateBuilt(executor, checkBuilder(batch).build(), cancel)),
     ),
 
-    verifyStream: (records, options) => verifyStreamOn(executor, records, options, lifecycle),
+    verifyStream: (records, options) =>
+      withKernelSideStream(kernel, records, (plain) => verifyStreamOn(executor, plain, options, lifecycle)),
 
     close() {
       closed = true

@@ -67,7 +67,7 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
    * options, a closed engine and an abort reject the pending next().
    */
   verifyStream(
-    records: Iterable<VerifyRecord> | AsyncIterable<VerifyRecord>,
+    records: Iterable<VerifyRecord | OcraVerifyRecord | SteamVerifyRecord> | AsyncIterable<VerifyRecord | OcraVerifyRecord | SteamVerifyRecord>,
     options?: StreamOptions,
   ): AsyncIterable<number | null | OtpError>
   /**
