@@ -212,7 +212,12 @@ async function verifyInput(stream: AsyncIterable<Uint8Array>, engine: Engine, op
       }
     }
     out.addInputBytes(chunk.inputBytes)
-    if (piece.length > 0) pending.push(engine.verifyBatch(piece))
+    if (piece.length > 0) {
+      const answers = engine.verifyBatch(piece)
+      // Awaited in order below; until then a rejection must not count as unhandled.
+      answers.catch(() => {})
+      pending.push(answers)
+    }
     else if (pending.length === 0) await flush()
     while (pending.length >= inFlight) await writeOldest()
   }
