@@ -34,11 +34,13 @@ describe('sqlite store: the file', () => {
     await expect(createSqliteStore(nextFile(), { table: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' })
   })
 
-  it('names the path of a database it cannot open: a folder, a missing folder, a file that is not a database', async () => {
+  it('names the path of a database it cannot open: a folder, a missing folder, not a database, no permission', async () => {
     const folder = dirname(nextFile())
     const notDb = nextFile()
     writeFileSync(notDb, 'not a database, but long enough to have a header of sorts....................................')
-    for (const path of [folder, join(folder, 'missing', 'tokens.db'), notDb]) {
+    // /proc takes no new files, whoever asks (root included, who may write anywhere else).
+    const unwritable = process.platform === 'linux' ? ['/proc/otp-tokens.db'] : []
+    for (const path of [folder, join(folder, 'missing', 'tokens.db'), notDb, ...unwritable]) {
       const error = await rejected(createSqliteStore(path))
       expect(error.code).toBe('STORE_UNAVAILABLE')
       expect(error.message).toContain(path)
