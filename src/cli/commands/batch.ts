@@ -101,9 +101,10 @@ Exit status: 0 when every line was answered (valid or not), 2 on a usage or inpu
     const input = openInput(path)
     if (path === '-' && process.stdin.isTTY === true) {
       // Waiting for a terminal that the user does not know is being read looks like a hang.
+      const end = process.platform === 'win32' ? 'Ctrl-Z then Enter' : 'Ctrl-D at the start of a line'
       process.stderr.write(
         `${PROGRAM} batch: reading records from standard input (the terminal): type or paste NDJSON or CSV lines, ` +
-          'then press Ctrl-D at the start of a line to end (Ctrl-C to stop). Give a FILE to read a file.\n',
+          `then press ${end} to end (Ctrl-C to stop). Give a FILE to read a file.\n`,
       )
     }
     const showProgress = values.progress || (!values['no-progress'] && process.stderr.isTTY === true)
