@@ -9,8 +9,7 @@ import { createRedisStore, createVerifier, type TokenStore, type Verifier } from
 import { expectPositionals, parseChoice, parseCommandLine, parseInteger } from '../args.js'
 import type { Command } from '../command.js'
 import { EXIT_OK, UsageError } from '../exit.js'
-import { checkKeyFileOption } from '../key-file-option.js'
-import { KEY_ENV, loadStoreKey, removeCreatedKeyFile } from '../store-key.js'
+import { KEY_ENV, loadStoreKey, parseKeyText, removeCreatedKeyFile } from '../store-key.js'
 import { DB_HELP, DB_OPTION, KEY_FILE_HELP, KEY_FILE_OPTION, dbPath, openStore } from '../token-db.js'
 
 /** The environment variable naming the API key file. */
@@ -74,7 +73,7 @@ Exit status: 0 after a graceful stop, 2 on a usage or start-up error.`,
     const level = values['log-level'] === undefined ? 'info' : parseChoice(values['log-level'], '--log-level', LOG_LEVELS)
     const stores = [values.db, values.redis, values['redis-cluster']].filter((value) => value !== undefined)
     if (stores.length > 1) throw new UsageError('give one of --db, --redis and --redis-cluster')
-    const keyFile = checkKeyFileOption(values['key-file'])
+    const keyFile = keyFileOption(values['key-file'])
     const apiKeys = values['api-keys'] ?? process.env[API_KEYS_ENV]
     if (apiKeys === undefined || apiKeys === '') {
       throw new UsageError(
@@ -102,6 +101,24 @@ Exit status: 0 after a graceful stop, 2 on a usage or start-up error.`,
     })
     return EXIT_OK
   },
+}
+
+/** --key-file names a file that exists; a key pasted there instead is refused without being shown. */
+function keyFileOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (existsSync(value)) return value
+  let isKey = false
+  try {
+    parseKeyText(value, '--key-file')
+    isKey = true
+  } catch {
+    // Not a key: a file name, which may be shown.
+  }
+  throw new UsageError(
+    isKey
+      ? `--key-file expects the name of a file holding the store key, not the key itself (not shown); to give the key as text, set ${KEY_ENV}`
+      : `--key-file: no key file at ${JSON.stringify(value.slice(0, 200))}`,
+  )
 }
 
 interface StoreValues {

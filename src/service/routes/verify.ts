@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { OtpError } from '../../core/errors.js'
 import type { RouteContext } from '../app.js'
 import { verifyLines } from '../batch.js'
+import { createCoalescer } from '../coalesce.js'
 import { verifyJson } from '../json.js'
 import { verifyBatchSchema, verifySchema } from '../schemas.js'
 
@@ -14,13 +15,14 @@ const NDJSON = ['application/x-ndjson', 'application/jsonl']
 
 export function verifyRoutes(ctx: RouteContext) {
   const { verifier, metrics } = ctx
+  const single = createCoalescer(verifier)
   return async (app: FastifyInstance) => {
     app.post<{ Body: { id: string; code: string } }>(
       '/v1/verify',
       { schema: verifySchema, config: { scope: 'verify' } },
       async (request) => {
         try {
-          const result = await verifier.verify(request.body.id, request.body.code)
+          const result = await single.verify(request.body.id, request.body.code)
           metrics.verified(result.ok ? 'ok' : result.reason)
           return verifyJson(result)
         } catch (error) {
