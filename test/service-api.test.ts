@@ -182,6 +182,14 @@ describe('otp serve: tokens and verification', () => {
       failed: 2,
       tokens: [{ ok: false, id: 'pskc:SN3', error: { code: 'TOKEN_EXISTS' } }, { ok: false }],
     })
+    const replaced = await call('POST', '/v1/tokens/import', {
+      format: 'pskc',
+      data: pskc,
+      password: 'import-pass',
+      prefix: 'pskc:',
+      replace: true,
+    })
+    expect(replaced.json).toMatchObject({ imported: 2, failed: 0 })
     const wrongPassword = await curlJson('/v1/tokens/import', JSON.stringify({ format: 'pskc', data: pskc, password: 'not-it' }))
     expect(wrongPassword).toMatchObject({ status: 400, json: { error: { code: 'DECRYPTION_FAILED' } } })
 
