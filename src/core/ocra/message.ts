@@ -74,6 +74,9 @@ export function checkOcraInput(input: unknown, where: 'ocra' | 'verifyOcra' | 'v
 
 const isHex = (text: string): boolean => /^[0-9a-fA-F]*$/.test(text)
 
+/** Scratch for a numeric question's hex nibbles, least significant first (15 digits make at most 13). */
+const NIBBLES = new Uint8Array(16)
+
 /** The value of a hex digit's char code (checked hex only). */
 const nibble = (c: number): number => (c <= 57 ? c - 48 : (c | 32) - 87)
 
@@ -113,9 +116,22 @@ export function writeQuestion(format: OcraSuite['question']['format'], question:
     for (let i = 0; i < question.length; i++) out[at + i] = question.charCodeAt(i)
   } else if (format === 'H') {
     writeHex(question, out, at)
+  } else if (question.length <= 15) {
+    // Below 2^53 a number is exact: its hex nibbles are written straight, with no string between.
+    let value = Number(question)
+    let n = 0
+    do {
+      NIBBLES[n++] = value % 16
+      value = Math.floor(value / 16)
+    } while (value > 0)
+    // Most significant nibble first, padded on the right like the hex text of RFC 6287's reference code.
+    for (let i = 0; i < n; i++) {
+      const nib = NIBBLES[n - 1 - i]!
+      out[at + (i >> 1)] |= i & 1 ? nib : nib << 4
+    }
+    NIBBLES.fill(0, 0, n)
   } else {
-    // Below 2^53 a number converts exactly, and far faster than a bigint.
-    writeHex(question.length <= 15 ? Number(question).toString(16) : BigInt(question).toString(16), out, at)
+    writeHex(BigInt(question).toString(16), out, at)
   }
 }
 
