@@ -90,5 +90,7 @@ describe('otp: error messages never quote a secret', () => {
     await refused(['batch', SECRET], /cannot read the file given \(16 characters; the name is not shown.*\(ENOENT\)/, [SECRET])
     await refused(['uri', '--issuer', 'I', '--account', 'a', '--svg', join(dir, 'no', SECRET)], /cannot write the QR code to the file given/, [SECRET])
     await refused(['enroll', `otpauth://totp/a?secret=${SECRET}`], /TOKEN_ID is an otpauth URI \(not shown\)/, [SECRET])
+    await refused(['check', 'bob', '123456', '--db', SECRET], /no token database at the file given \(16 characters; the name is not shown/, [SECRET])
+    await refused(['remove', 'bob', '--db', SECRET], /no token database at the file given/, [SECRET])
   })
 })

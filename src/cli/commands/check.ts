@@ -10,6 +10,7 @@ import { parseCommandLine } from '../args.js'
 import type { Command } from '../command.js'
 import { checkCodeText, typedCode } from '../compute.js'
 import { EXIT_INVALID, EXIT_OK, UsageError } from '../exit.js'
+import { existingDatabase } from '../db-option.js'
 import { checkKeyFileOption } from '../key-file-option.js'
 import { DB_HELP, DB_OPTION, KEY_FILE_HELP, KEY_FILE_OPTION, dbPath, openVerifier } from '../token-db.js'
 
@@ -61,7 +62,7 @@ unknown TOKEN_ID, or a store key that does not open the token's secret: DECRYPTI
       throw new UsageError(`expected TOKEN_ID and one CODE, got ${positionals.length} arguments (for several codes, --resync)`)
     }
 
-    const open = await openVerifier({ db: dbPath(values.db), keyFile: checkKeyFileOption(values['key-file']), create: false })
+    const open = await openVerifier({ db: existingDatabase(dbPath(values.db)), keyFile: checkKeyFileOption(values['key-file']), create: false })
     try {
       const { verifier } = open
       // A code that cannot be one is an input error, as in 'otp verify', and costs the token no failure.

@@ -7,6 +7,7 @@ import { parseCommandLine } from '../args.js'
 import type { Command } from '../command.js'
 import { EXIT_OK, UsageError } from '../exit.js'
 import { DB_HELP, DB_OPTION, dbPath, openStore } from '../token-db.js'
+import { existingDatabase } from '../db-option.js'
 
 export const removeCommand: Command = {
   name: 'remove',
@@ -28,7 +29,7 @@ Exit status: 0 removed, 2 on a usage or input error (such as an unknown TOKEN_ID
     const { values, positionals } = parseCommandLine(argv, DB_OPTION)
     if (positionals.length !== 1) throw new UsageError(`expected TOKEN_ID, got ${positionals.length} arguments`)
     const id = positionals[0]!
-    const db = dbPath(values.db)
+    const db = existingDatabase(dbPath(values.db))
     const store = await openStore(db, false)
     try {
       if (!(await store.delete(id))) throw new OtpError('UNKNOWN_TOKEN', `no token with id ${JSON.stringify(id)} is enrolled in ${db}`)
