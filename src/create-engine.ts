@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os'
 import { OtpError, describe } from './core/errors.js'
 import type { Engine, EngineOptions } from './engine/engine.js'
 import { checkBackendChoice, loadKernel } from './kernels/select.js'
+import { checkKnownKeys } from './core/validate.js'
 
 /**
  * Creates an engine with an explicit backend. `backend: 'wasm'` rejects with
@@ -16,6 +17,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   if (options === null || typeof options !== 'object') {
     throw new OtpError('INVALID_OPTIONS', `createEngine options must be an object, got ${describe(options)}`)
   }
+  checkKnownKeys(options, 'createEngine', ['backend', 'threads'])
   const choice = checkBackendChoice(options.backend ?? 'auto')
   const threads = options.threads ?? availableParallelism()
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 1024) {

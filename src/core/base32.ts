@@ -2,6 +2,7 @@
  * Base32 of RFC 4648 section 6, the way otpauth URIs and authenticator apps write secrets.
  */
 import { OtpError, describe } from './errors.js'
+import { checkOptions } from './validate.js'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
@@ -20,9 +21,13 @@ const VALUES = (() => {
  * Encodes bytes as base32 (RFC 4648 section 6), uppercase. Unpadded by default, as the Key URI
  * format writes secrets; `{ padding: true }` adds the '=' padding of the RFC.
  */
-export function base32Encode(bytes: Uint8Array, options: { padding?: boolean } = {}): string {
+export function base32Encode(bytes: Uint8Array, options?: { padding?: boolean }): string {
   if (!(bytes instanceof Uint8Array)) {
     throw new OtpError('INVALID_SECRET', `base32Encode expected a Uint8Array, got ${describe(bytes)}`)
+  }
+  const padding = checkOptions(options, 'base32Encode', ['padding']).padding
+  if (padding !== undefined && typeof padding !== 'boolean') {
+    throw new OtpError('INVALID_OPTIONS', `base32Encode padding must be a boolean, got ${describe(padding)}`)
   }
   let out = ''
   let buffer = 0
@@ -36,7 +41,7 @@ export function base32Encode(bytes: Uint8Array, options: { padding?: boolean } =
     }
   }
   if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31]
-  if (options.padding) out += '='.repeat((8 - (out.length % 8)) % 8)
+  if (padding) out += '='.repeat((8 - (out.length % 8)) % 8)
   return out
 }
 

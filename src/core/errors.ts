@@ -29,6 +29,8 @@ export type OtpErrorCode =
   | 'WASM_UNAVAILABLE'
   | 'ENGINE_CLOSED'
   | 'DISPOSED'
+  | 'BUILDER_BUSY'
+  | 'INTERNAL'
   | 'ABORTED'
   | 'WORKER_FAILED'
   | 'REPLAYED'

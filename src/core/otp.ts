@@ -4,7 +4,7 @@
  */
 import { NO_MATCH, type Algorithm, type AlgorithmId, type Kernel } from './kernel.js'
 import { steamTotp, verifySteamTotp, wantsEncoding, type CodeEncoding } from './steam.js'
-import { borrowKey, releaseKey, toKey, type Secret } from './secret.js'
+import { borrowKey, ownKey, releaseKey, type Secret } from './secret.js'
 import {
   MAX_COUNTER,
   MAX_LOOK_AHEAD,
@@ -54,6 +54,13 @@ export interface ResyncOptions extends HotpOptions {
   lookAhead?: number
 }
 
+/** The options each single-code function knows: any other key is OtpError('INVALID_OPTIONS'). */
+export const HOTP_OPTION_KEYS: readonly string[] = ['digits', 'algorithm']
+export const TOTP_OPTION_KEYS: readonly string[] = [...HOTP_OPTION_KEYS, 'time', 'period', 't0']
+export const VERIFY_HOTP_OPTION_KEYS: readonly string[] = [...HOTP_OPTION_KEYS, 'window']
+export const VERIFY_TOTP_OPTION_KEYS: readonly string[] = [...TOTP_OPTION_KEYS, 'window']
+export const RESYNC_OPTION_KEYS: readonly string[] = [...HOTP_OPTION_KEYS, 'lookAhead']
+
 /** The default resync look-ahead. */
 export const DEFAULT_LOOK_AHEAD = 10_000
 
@@ -79,7 +86,7 @@ export interface SingleCodeApi {
 export function singleCodeApi(kernel: Kernel): SingleCodeApi {
   return {
     hotp(secret, counter, options) {
-      const o = checkOptions(options, 'hotp')
+      const o = checkOptions(options, 'hotp', HOTP_OPTION_KEYS)
       const key = borrowKey(secret)
       try {
         const { hi, lo } = checkCounter(counter)
@@ -92,7 +99,7 @@ export function singleCodeApi(kernel: Kernel): SingleCodeApi {
 
     totp(secret, options) {
       if (wantsEncoding(options)) return steamTotp(kernel, secret, options!)
-      const o = checkOptions(options, 'totp')
+      const o = checkOptions(options, 'totp', TOTP_OPTION_KEYS)
       const key = borrowKey(secret)
       try {
         const step = checkTimeStep(o.time, o.period, o.t0)
@@ -105,7 +112,7 @@ export function singleCodeApi(kernel: Kernel): SingleCodeApi {
     },
 
     verifyHotp(secret, code, counter, options) {
-      const o = checkOptions(options, 'verifyHotp')
+      const o = checkOptions(options, 'verifyHotp', VERIFY_HOTP_OPTION_KEYS)
       const key = borrowKey(secret)
       try {
         const { hi, lo } = checkCounter(counter)
@@ -125,7 +132,7 @@ export function singleCodeApi(kernel: Kernel): SingleCodeApi {
 
     verifyTotp(secret, code, options) {
       if (wantsEncoding(options)) return verifySteamTotp(kernel, secret, code, options!)
-      const o = checkOptions(options, 'verifyTotp')
+      const o = checkOptions(options, 'verifyTotp', VERIFY_TOTP_OPTION_KEYS)
       const key = borrowKey(secret)
       try {
         const step = checkTimeStep(o.time, o.period, o.t0)
@@ -147,7 +154,11 @@ export function singleCodeApi(kernel: Kernel): SingleCodeApi {
       const { scan, answer } = planResync(secret, codes, from, options)
       if (scan === undefined) return answer(-1)
       const { alg, key, hi, lo, count, codes: values, digits } = scan
-      return answer(kernel.scan(alg, key, hi, lo, count, values, digits))
+      try {
+        return answer(kernel.scan(alg, key, hi, lo, count, values, digits))
+      } finally {
+        key.fill(0)
+      }
     },
   }
 }
@@ -173,27 +184,41 @@ export interface ResyncPlan {
 
 /**
  * Checks resyncHotp's inputs (RFC 4226 section 7.4) and plans its scan, so that an engine can run
- * the scan elsewhere (in workers) and still answer exactly as resyncHotp does. The plan's key is
- * the caller's own array when the secret was given as bytes.
+ * the scan elsewhere (in workers) and still answer exactly as resyncHotp does. The plan's key is its
+ * own copy (ownKey), never the caller's array: the scan may outlive the call, and whoever runs it
+ * wipes it after. `known` are the option keys accepted (an engine adds its `signal`).
  * @throws OtpError for a bad input.
  */
-export function planResync(secret: Secret, codes: string[], from: number | bigint, options?: ResyncOptions): ResyncPlan {
-  const o = checkOptions(options, 'resyncHotp')
-  const key = toKey(secret)
-  const { hi, lo } = checkCounter(from, 'from')
-  const digits = checkDigits(o.digits)
-  const alg = checkAlgorithm(o.algorithm)
-  const values = checkResyncCodes(codes, digits)
-  const lookAhead = checkWindow(o.lookAhead, DEFAULT_LOOK_AHEAD, MAX_LOOK_AHEAD, 'lookAhead')
-  const start = (BigInt(hi) << 32n) + BigInt(lo)
-  // The last code's counter must still be a 64-bit counter.
-  const room = MAX_COUNTER - start - BigInt(values.length - 1) + 1n
-  const count = room < BigInt(lookAhead) ? Math.max(0, Number(room)) : lookAhead
-  const asBigint = typeof from === 'bigint'
-  const scan = count === 0 || values.includes(-1) ? undefined : { alg, key, hi, lo, count, codes: values, digits }
-  return {
-    scan,
-    answer: (offset) => (offset < 0 ? null : counterResult(start + BigInt(offset + values.length), asBigint)),
+export function planResync(
+  secret: Secret,
+  codes: string[],
+  from: number | bigint,
+  options?: ResyncOptions,
+  known: readonly string[] = RESYNC_OPTION_KEYS,
+): ResyncPlan {
+  const o = checkOptions(options, 'resyncHotp', known)
+  const key = ownKey(secret)
+  try {
+    const { hi, lo } = checkCounter(from, 'from')
+    const digits = checkDigits(o.digits)
+    const alg = checkAlgorithm(o.algorithm)
+    const values = checkResyncCodes(codes, digits)
+    const lookAhead = checkWindow(o.lookAhead, DEFAULT_LOOK_AHEAD, MAX_LOOK_AHEAD, 'lookAhead')
+    const start = (BigInt(hi) << 32n) + BigInt(lo)
+    // The answer, the counter after the last code's, must still be a 64-bit counter: a match whose
+    // last code sits at 2^64 - 1 has no next counter to answer, so it is not looked for.
+    const room = MAX_COUNTER - start - BigInt(values.length) + 1n
+    const count = room < BigInt(lookAhead) ? Math.max(0, Number(room)) : lookAhead
+    const asBigint = typeof from === 'bigint'
+    const answer = (offset: number) => (offset < 0 ? null : counterResult(start + BigInt(offset + values.length), asBigint))
+    if (count === 0 || values.includes(-1)) {
+      key.fill(0)
+      return { scan: undefined, answer }
+    }
+    return { scan: { alg, key, hi, lo, count, codes: values, digits }, answer }
+  } catch (error) {
+    key.fill(0)
+    throw error
   }
 }
 

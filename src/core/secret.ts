@@ -36,6 +36,17 @@ export function toKey(secret: unknown): Uint8Array {
   return key
 }
 
+/**
+ * The key bytes as the library's own copy: a fresh Uint8Array over a fresh ArrayBuffer, whatever the
+ * caller gave (a Buffer, a slice of Node's shared Buffer pool, a view with an offset, a view of a
+ * SharedArrayBuffer). Read once: the length is checked on the copy. Calls that keep a key past
+ * their return, or wipe it after use, work on this copy and never on the caller's memory.
+ */
+export function ownKey(secret: unknown): Uint8Array {
+  // Uint8Array.prototype.slice would do too, but not Buffer.prototype.slice, which returns a view.
+  return toKey(secret instanceof Uint8Array ? new Uint8Array(secret) : secret)
+}
+
 /** The one array base32 secrets of single-code calls are decoded into, wiped after each call. */
 const scratch = new Uint8Array(MAX_SECRET_BYTES)
 /** Views of the scratch by length, made once each, so that a call allocates none. */

@@ -30,13 +30,30 @@ function fail(code: OtpErrorCode, message: string): never {
   throw new OtpError(code, message)
 }
 
-/** The options argument: undefined or a plain object. */
-export function checkOptions<T extends object>(options: T | undefined, where: string): Partial<T> {
-  if (options === undefined) return {}
+const NO_OPTIONS = Object.freeze({})
+
+/**
+ * The options argument: undefined or an object whose every enumerable key is one of `known` (when
+ * given), so that a misspelt option (`{ tim: 59 }`) throws instead of quietly taking its default.
+ * @throws OtpError('INVALID_OPTIONS') naming the unknown key.
+ */
+export function checkOptions<T extends object>(options: T | undefined, where: string, known?: readonly string[]): Partial<T> {
+  if (options === undefined) return NO_OPTIONS
   if (options === null || typeof options !== 'object') {
     fail('INVALID_OPTIONS', `${where} options must be an object, got ${describe(options)}`)
   }
+  if (known !== undefined) checkKnownKeys(options, where, known)
   return options
+}
+
+/** Throws OtpError('INVALID_OPTIONS') for the first enumerable key of `options` not in `known`. */
+export function checkKnownKeys(options: object, where: string, known: readonly string[]): void {
+  for (const key in options) {
+    if (!known.includes(key)) {
+      const name = key.length > 24 ? `${key.slice(0, 24)}...` : key
+      fail('INVALID_OPTIONS', `${where} has no option ${JSON.stringify(name)}; its options are ${known.join(', ')}`)
+    }
+  }
 }
 
 /** Digits: a whole number from 6 to 10 (RFC 4226 section 5.3 asks for at least 6; 31 bits fill at most 10). */
@@ -47,13 +64,18 @@ export function checkDigits(digits: unknown = DEFAULT_DIGITS): number {
   return digits
 }
 
-/** The algorithm's kernel number; names are SHA1, SHA256, SHA512 (any letter case). */
+/** Uppercases ASCII letters only: String.prototype.toUpperCase maps 'ſ' (U+017F) to 'S', and 'ſha256' is no algorithm name. */
+export function asciiUpper(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase())
+}
+
+/** The algorithm's kernel number; names are SHA1, SHA256, SHA512 (any ASCII letter case). */
 export function checkAlgorithm(algorithm: unknown = 'SHA1'): AlgorithmId {
   // The exact names first: this runs once per key of every batch.
   if (algorithm === 'SHA1') return 0
   if (algorithm === 'SHA256') return 1
   if (algorithm === 'SHA512') return 2
-  const id = typeof algorithm === 'string' ? ALGORITHMS.indexOf(algorithm.toUpperCase() as Algorithm) : -1
+  const id = typeof algorithm === 'string' ? ALGORITHMS.indexOf(asciiUpper(algorithm) as Algorithm) : -1
   if (id < 0) {
     const given = typeof algorithm === 'string' ? JSON.stringify(algorithm.slice(0, 20)) : describe(algorithm)
     fail('INVALID_ALGORITHM', `algorithm must be one of ${ALGORITHMS.join(', ')}, got ${given}`)
@@ -137,14 +159,21 @@ export function parseCode(code: unknown, digits: number): number {
 
 /** Resync codes: 1 to 16 well-formed codes, as integers (-1 where one can never match). */
 export function checkResyncCodes(codes: unknown, digits: number): number[] {
-  if (!Array.isArray(codes) || codes.length === 0 || codes.length > MAX_RESYNC_CODES) {
-    const got = Array.isArray(codes) ? `${codes.length} codes` : describe(codes)
+  const count = Array.isArray(codes) ? codes.length : -1
+  if (count < 1 || count > MAX_RESYNC_CODES) {
+    const got = count >= 0 ? `${count} codes` : describe(codes)
     fail('INVALID_CODES', `codes must be an array of 1 to ${MAX_RESYNC_CODES} consecutive codes, got ${got}`)
   }
-  return codes.map((code, i) => {
+  // Each code read once, by index: a hole (a sparse array) reads as undefined and is refused, where
+  // map() would skip it and leave a hole that the kernels read as a code.
+  const list = codes as readonly unknown[]
+  const values: number[] = []
+  for (let i = 0; i < count; i++) {
+    const code = list[i]
     if (typeof code !== 'string') {
       fail('INVALID_CODES', `codes[${i}] must be a string of ${digits} digits, got ${describe(code)}`)
     }
-    return parseCode(code, digits)
-  })
+    values.push(parseCode(code, digits))
+  }
+  return values
 }

@@ -14,6 +14,7 @@ import { base32Decode, base32Encode } from '../core/base32.js'
 import { OtpError, describe } from '../core/errors.js'
 import { ALGORITHMS, type Algorithm } from '../core/kernel.js'
 import { MAX_SECRET_BYTES, toKey, type Secret } from '../core/secret.js'
+import { asciiUpper, checkKnownKeys } from '../core/validate.js'
 import { parseEncoder, steamParams } from './uri-steam.js'
 
 /** The largest HOTP counter: counters are 8-byte unsigned integers (RFC 4226 section 5.2). */
@@ -21,6 +22,12 @@ const MAX_COUNTER = (1n << 64n) - 1n
 /** Digits that a 31-bit truncated value can fill (RFC 4226 section 5.3 allows 6 and more). */
 const MIN_DIGITS = 6
 const MAX_DIGITS = 10
+
+/** The keys buildUri takes: any other is OtpError('INVALID_OPTIONS'). */
+const INPUT_KEYS: readonly string[] = ['type', 'secret', 'account', 'issuer', 'algorithm', 'digits', 'period', 'counter', 'encoding']
+
+/** The parameters parseUri reads: the only names its messages may quote (any other may be a pasted secret). */
+const KNOWN_PARAMETERS: ReadonlySet<string> = new Set(['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter', 'image', 'encoder'])
 
 /** What `buildUri` writes and `parseUri` returns. */
 export interface OtpauthUri {
@@ -71,13 +78,17 @@ export interface OtpauthUriInput {
  * percent-encoded, so spaces, '@', ':' and any unicode survive. The secret is written as unpadded
  * uppercase base32 (RFC 4648 section 6). Every parameter is written, defaults included.
  *
- * @throws OtpError INVALID_OPTIONS (type, account, issuer), INVALID_SECRET, INVALID_ALGORITHM,
- *   INVALID_DIGITS, INVALID_PERIOD, INVALID_COUNTER.
+ * It writes only what parseUri reads back as given: an account that starts with a space after an
+ * issuer (readers drop the spaces after the label's ':'), for one, is refused.
+ *
+ * @throws OtpError INVALID_OPTIONS (type, account, issuer, an unknown key), INVALID_SECRET,
+ *   INVALID_ALGORITHM, INVALID_DIGITS, INVALID_PERIOD, INVALID_COUNTER.
  */
 export function buildUri(input: OtpauthUriInput): string {
   if (input === null || typeof input !== 'object') {
     throw new OtpError('INVALID_OPTIONS', `buildUri: expected an options object, got ${describe(input)}`)
   }
+  checkKnownKeys(input, 'buildUri', INPUT_KEYS)
   const type = checkType(input.type)
   const secret = toKey(input.secret)
   const account = checkName('account', input.account)
@@ -88,6 +99,10 @@ export function buildUri(input: OtpauthUriInput): string {
       'INVALID_OPTIONS',
       "buildUri: an account containing ':' needs an issuer, or readers take its first part as the issuer",
     )
+  }
+  if (issuer !== undefined && account.startsWith(' ')) {
+    // The Key URI format lets readers drop spaces after the label's separator.
+    throw new OtpError('INVALID_OPTIONS', 'buildUri: an account that follows an issuer must not start with a space: readers drop it')
   }
   const steam = steamParams(input)
   const algorithm = checkAlgorithm(input.algorithm ?? 'SHA1')
@@ -132,7 +147,7 @@ export function parseUri(text: string): OtpauthUri {
   }
   const uri = text.trim()
   const scheme = 'otpauth://'
-  if (uri.slice(0, scheme.length).toLowerCase() !== scheme) {
+  if (asciiLower(uri.slice(0, scheme.length)) !== scheme) {
     throw invalid(`expected it to start with ${scheme}`)
   }
   const withoutFragment = uri.split('#', 1)[0]!
@@ -141,7 +156,7 @@ export function parseUri(text: string): OtpauthUri {
   const query = queryStart < 0 ? '' : withoutFragment.slice(queryStart + 1)
 
   const slash = path.indexOf('/')
-  const typeText = (slash < 0 ? path : path.slice(0, slash)).toLowerCase()
+  const typeText = asciiLower(slash < 0 ? path : path.slice(0, slash))
   if (typeText !== 'totp' && typeText !== 'hotp') {
     throw invalid(`expected the type totp or hotp after ${scheme}, got '${truncateForMessage(typeText)}'`)
   }
@@ -211,12 +226,22 @@ function parseQuery(query: string): Map<string, string> {
     if (pair === '') continue
     const equals = pair.indexOf('=')
     const rawName = equals < 0 ? pair : pair.slice(0, equals)
-    const name = decode(rawName, 'parameter name').toLowerCase()
-    const value = equals < 0 ? '' : decode(pair.slice(equals + 1).replace(/\+/g, ' '), `parameter '${name}'`)
-    if (params.has(name)) throw invalid(`the parameter '${truncateForMessage(name)}' is given twice`)
+    const name = asciiLower(decode(rawName, 'parameter name'))
+    const value = equals < 0 ? '' : decode(pair.slice(equals + 1).replace(/\+/g, ' '), parameterName(name))
+    if (params.has(name)) throw invalid(`the ${parameterName(name)} is given twice`)
     params.set(name, value)
   }
   return params
+}
+
+/** Names a parameter in a message: a known name as it is, any other unquoted (it may be a pasted secret). */
+function parameterName(name: string): string {
+  return KNOWN_PARAMETERS.has(name) ? `parameter '${name}'` : 'parameter of an unknown name'
+}
+
+/** Lowercases ASCII letters only (String.prototype.toLowerCase maps the Kelvin sign to 'k'). */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
 }
 
 function parseSecret(value: string | undefined): Uint8Array {
@@ -236,10 +261,10 @@ function parseSecret(value: string | undefined): Uint8Array {
 
 function parseAlgorithm(value: string | undefined): Algorithm {
   if (value === undefined) return 'SHA1'
-  const upper = value.toUpperCase()
+  const upper = asciiUpper(value)
   const found = ALGORITHMS.find((name) => name === upper)
   if (found === undefined) {
-    throw invalid(`expected 'algorithm' to be one of ${ALGORITHMS.join(', ')}, got '${truncateForMessage(value)}'`)
+    throw invalid(`expected 'algorithm' to be one of ${ALGORITHMS.join(', ')} (any letter case)`)
   }
   return found
 }
@@ -248,16 +273,17 @@ function parseDigits(value: string | undefined): number {
   if (value === undefined) return 6
   const digits = /^\d{1,2}$/.test(value) ? Number(value) : NaN
   if (!(digits >= MIN_DIGITS && digits <= MAX_DIGITS)) {
-    throw invalid(`expected 'digits' to be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}, got '${truncateForMessage(value)}'`)
+    throw invalid(`expected 'digits' to be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}`)
   }
   return digits
 }
 
 function parsePeriod(value: string | undefined): number {
   if (value === undefined) return 30
-  const period = /^\d{1,15}$/.test(value) ? Number(value) : NaN
-  if (!(period >= 1)) {
-    throw invalid(`expected 'period' to be a whole number of seconds of at least 1, got '${truncateForMessage(value)}'`)
+  // Any period buildUri writes: a safe integer of seconds.
+  const period = /^\d{1,16}$/.test(value) ? Number(value) : NaN
+  if (!(period >= 1 && Number.isSafeInteger(period))) {
+    throw invalid(`expected 'period' to be a whole number of seconds from 1 to 2^53 - 1`)
   }
   return period
 }
@@ -266,7 +292,7 @@ function parseCounter(value: string | undefined): number | bigint {
   if (value === undefined) throw invalid("an hotp URI needs a 'counter' parameter, found none")
   const counter = /^\d{1,20}$/.test(value) ? BigInt(value) : -1n
   if (counter < 0n || counter > MAX_COUNTER) {
-    throw invalid(`expected 'counter' to be an integer from 0 to 2^64 - 1, got '${truncateForMessage(value)}'`)
+    throw invalid(`expected 'counter' to be an integer from 0 to 2^64 - 1`)
   }
   return counter <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(counter) : counter
 }
