@@ -3,12 +3,12 @@
  * the calling thread or across the worker pool. The engine (src/pool/engine-api.ts) sees only this
  * interface, so both kinds of engine share every line above it.
  */
-import { counterChunks } from '../core/counter-chunks.js'
-import type { OtpError } from '../core/errors.js'
+import { OtpError } from '../core/errors.js'
 import type { Kernel, PackedBatch } from '../core/kernel.js'
 import type { ResyncScan } from '../core/otp.js'
 import { yieldTurn, type Cancel } from './abort.js'
-import { batchWork, planShards, sliceRows, SHARD_WORK } from './rows-plan.js'
+import { Pacer } from './pace.js'
+import { rowsWithin, sliceRows, SHARD_WORK } from './rows-plan.js'
 
 export type RowsKind = 'verify' | 'generate'
 
@@ -43,22 +43,23 @@ export interface Executor {
   close(): Promise<void>
 }
 
-/** Counters the calling thread scans between two looks for an abort (about 0.1 s). */
-const COUNTERS_PER_TURN = 1 << 20
+/** Counters in the first piece of a scan: a few milliseconds even for the JS kernel's SHA-512. */
+const FIRST_COUNTERS = 2048
+
+/** Counters per piece at most, however fast the kernel. */
+const MOST_COUNTERS = 1 << 22
+
+/** Batch work (HMACs) in the first piece of a batch: a few milliseconds even for the JS kernel's SHA-512. */
+const FIRST_WORK = 2048
 
 /**
- * Batch work the calling thread runs at once, without a turn of the event loop first: a quarter of
- * a shard, about a millisecond. A call's groups are each about a shard, so a large call gets a turn
- * per group.
- */
-const WORK_WITHOUT_TURN = SHARD_WORK / 4
-
-/**
- * Runs everything on `kernel` in the calling thread. Work of more than a millisecond goes in pieces
- * of at most a few shards, yielding to the event loop before each, so that an abort (a timer, say)
- * can land.
+ * Runs everything on `kernel` in the calling thread. Long work goes in pieces of about PIECE_MS
+ * each (see Pacer), with a turn of the event loop before every piece after the first, so that an
+ * abort (a timer, say) lands within about that long on every kernel.
  */
 export function inProcessExecutor(kernel: Kernel): Executor {
+  const rowsPace = new Pacer(FIRST_WORK, SHARD_WORK * 4)
+  const scanPace = new Pacer(FIRST_COUNTERS, MOST_COUNTERS)
   function runRows(kind: RowsKind, batch: PackedBatch, out: Int32Array | Uint32Array): void {
     if (kind === 'verify') kernel.verifyBatch(batch, out as Int32Array)
     else kernel.generateBatch(batch, out as Uint32Array)
@@ -69,28 +70,48 @@ export function inProcessExecutor(kernel: Kernel): Executor {
       cancel?.throwIfAborted()
       const values = kind === 'verify' ? new Int32Array(batch.count) : new Uint32Array(batch.count)
       const verify = kind === 'verify'
-      const work = batchWork(batch, verify)
-      if (work < WORK_WITHOUT_TURN) runRows(kind, batch, values)
-      else {
-        for (const [start, end] of planShards(batch, verify, SHARD_WORK * 4, work)) {
+      for (let start = 0; start < batch.count; ) {
+        if (start > 0) {
           await yieldTurn()
           cancel?.throwIfAborted()
-          runRows(kind, sliceRows(batch, start, end), values.subarray(start, end))
         }
+        const [end, work] = rowsWithin(batch, start, verify, rowsPace.next())
+        if (!(end > start)) throw noProgress('rows')
+        const whole = start === 0 && end === batch.count
+        runRows(kind, whole ? batch : sliceRows(batch, start, end), whole ? values : values.subarray(start, end))
+        rowsPace.done(work)
+        start = end
       }
       return { values, failed: [] }
     },
     async scan({ alg, key, hi, lo, count, codes, digits }, cancel) {
       cancel?.throwIfAborted()
-      if (count <= COUNTERS_PER_TURN) return kernel.scan(alg, key, hi, lo, count, codes, digits)
-      for (const chunk of counterChunks(hi, lo, count, COUNTERS_PER_TURN)) {
-        await yieldTurn()
-        cancel?.throwIfAborted()
-        const found = kernel.scan(alg, key, chunk.hi, chunk.lo, chunk.n, codes, digits)
-        if (found >= 0) return chunk.offset + found
+      let chunkHi = hi >>> 0
+      let chunkLo = lo >>> 0
+      for (let offset = 0; offset < count; ) {
+        if (offset > 0) {
+          await yieldTurn()
+          cancel?.throwIfAborted()
+        }
+        const n = Math.min(scanPace.next(), count - offset)
+        if (!(n > 0)) throw noProgress('scan')
+        const found = kernel.scan(alg, key, chunkHi, chunkLo, n, codes, digits)
+        scanPace.done(n)
+        if (found >= 0) return offset + found
+        offset += n
+        chunkLo += n
+        if (chunkLo >= 0x1_0000_0000) {
+          chunkLo -= 0x1_0000_0000
+          chunkHi = (chunkHi + 1) >>> 0
+        }
       }
       return -1
     },
     async close() {},
   }
+}
+
+/** A loop that cuts work into pieces made none: a broken invariant, thrown rather than spun on. */
+function noProgress(what: string): OtpError {
+  return new OtpError('INTERNAL', `the ${what} loop made no progress (a piece of no work)`)
 }

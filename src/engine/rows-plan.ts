@@ -47,6 +47,26 @@ export function planShards(batch: PackedBatch, verify: boolean, target = SHARD_W
   return shards
 }
 
+/**
+ * A piece of rows from `start`: at least one row, and rows up to about `work` HMACs. Answers where
+ * it ends, and its work.
+ */
+export function rowsWithin(batch: PackedBatch, start: number, verify: boolean, work: number): [end: number, work: number] {
+  if (!verify) {
+    const end = Math.min(batch.count, start + Math.max(1, Math.floor(work / 2)))
+    return [end, 2 * (end - start)]
+  }
+  let end = start
+  let sum = 0
+  while (end < batch.count) {
+    const row = rowWork(batch, end, true)
+    if (end > start && sum + row > work) break
+    sum += row
+    end++
+  }
+  return [end, sum]
+}
+
 /** The total work of a batch, in HMACs (see SHARD_WORK). */
 export function batchWork(batch: PackedBatch, verify: boolean): number {
   if (!verify) return 2 * batch.count

@@ -285,6 +285,8 @@ class WasmKernel implements Kernel {
     const { u8, u32, at } = this
     for (let start = 0; start < batch.count; ) {
       const { end, keys } = this.writeKeys(batch, start)
+      // A key longer than KEY_BYTES_CAPACITY would make a chunk of no records: thrown, never spun on.
+      if (!(end > start)) throw new OtpError('INTERNAL', `a key of the batch does not fit the kernel's key region (${this.at.KEY_BYTES_CAPACITY} bytes)`)
       u32.set(batch.counterHi.subarray(start, end), at.REC_HI >>> 2)
       u32.set(batch.counterLo.subarray(start, end), at.REC_LO >>> 2)
       u8.set(batch.digits.subarray(start, end), at.REC_DIGITS)

@@ -1,0 +1,53 @@
+/**
+ * Pacing: the calling thread runs long work (a resync scan, a batch) in pieces, with a turn of the
+ * event loop between two, so that an abort can land. A piece is sized by time, not by a fixed count
+ * of counters or records: the JS kernel computes SHA-512 some twenty times slower than the WASM
+ * kernel computes SHA-1, and a count that suits the one keeps the other from looking for seconds.
+ */
+
+/** The clock pieces are timed with, in milliseconds (replaceable, for tests that simulate time). */
+export const clock = { now: (): number => performance.now() }
+
+/** How long one piece should take: an abort lands within about this long (and a turn after). */
+export const PIECE_MS = 10
+
+/** Growth of a piece over the one before at most, so that one badly timed piece cannot overshoot far. */
+const MOST_GROWTH = 4
+
+/**
+ * Sizes the pieces of long work in units of work (counters, HMACs) so that each takes about
+ * PIECE_MS, from the speed measured on the pieces before. It starts at `first`, small enough for
+ * the slowest kernel, and remembers the speed between calls.
+ */
+export class Pacer {
+  private size: number
+  private started = 0
+
+  constructor(
+    private readonly first: number,
+    private readonly most: number,
+  ) {
+    this.size = first
+  }
+
+  /** The units of work the next piece should hold (at least 1); starts its timing. */
+  next(): number {
+    this.started = clock.now()
+    return this.size
+  }
+
+  /** Tells the pacer that the piece started by next() did `units` of work. */
+  done(units: number): void {
+    const elapsed = clock.now() - this.started
+    if (!(units > 0)) return
+    // A piece too quick to time (a coarse clock) only grows the next one, by MOST_GROWTH at most.
+    const fitting = elapsed > 0 ? Math.floor((units / elapsed) * PIECE_MS) : Infinity
+    const limit = Math.max(units, this.size) * MOST_GROWTH
+    this.size = Math.max(1, Math.min(fitting, limit, this.most))
+  }
+
+  /** Forgets the speed measured (a new kind of work), back to the first size. */
+  reset(): void {
+    this.size = this.first
+  }
+}
