@@ -69,31 +69,64 @@ export function codeAt(codes: CodeColumn, i: number, digits: number): number {
 }
 
 /**
- * Checks keys stored back to back (key i is `bytes.subarray(offsets[i], offsets[i + 1])`) and
- * answers the problem of each bad key by its index: empty, longer than MAX_SECRET_BYTES, or outside
- * `bytes`.
- * @throws OtpError when `bytes` is not a Uint8Array or `offsets` not at least one whole number each.
+ * Reads key offsets once into the library's own array: a typed array in one copy, a plain array
+ * element by element (each read once, each checked to be a whole number).
+ * @throws OtpError('INVALID_RECORD') when `offsets` is not a non-empty column of whole numbers.
  */
-export function checkKeyColumns(bytes: unknown, offsets: unknown): Map<number, OtpError> {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new OtpError('INVALID_SECRET', `keys' bytes must be a Uint8Array, got ${describe(bytes)}`)
-  }
-  if (!isColumn(offsets) || offsets.length === 0) {
+export function readOffsets(offsets: unknown): Float64Array {
+  if (!isColumn(offsets)) {
     throw new OtpError('INVALID_RECORD', `key offsets must be a non-empty array or typed array (n keys take n + 1), got ${describe(offsets)}`)
   }
-  for (let i = 0; i < offsets.length; i++) {
-    const offset = offsets[i]
-    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+  let own: Float64Array
+  if (Array.isArray(offsets)) {
+    const count = offsets.length
+    own = new Float64Array(count)
+    for (let i = 0; i < count; i++) {
+      const offset: unknown = offsets[i]
+      if (typeof offset !== 'number') {
+        throw new OtpError('INVALID_RECORD', `key offsets[${i}] must be a whole number, got ${describe(offset)}`)
+      }
+      own[i] = offset
+    }
+  } else if (offsets instanceof BigInt64Array || offsets instanceof BigUint64Array) {
+    throw new OtpError('INVALID_RECORD', `key offsets must hold numbers, got ${describe(offsets)}`)
+  } else {
+    own = new Float64Array(offsets as ArrayLike<number>)
+  }
+  if (own.length === 0) {
+    throw new OtpError('INVALID_RECORD', 'key offsets must be a non-empty array or typed array (n keys take n + 1), got an empty one')
+  }
+  for (let i = 0; i < own.length; i++) {
+    const offset = own[i]!
+    if (!Number.isSafeInteger(offset) || offset < 0) {
       throw new OtpError('INVALID_RECORD', `key offsets[${i}] must be a whole number, got ${describe(offset)}`)
     }
   }
-  const at = offsets as ArrayLike<number>
+  return own
+}
+
+/** The bytes of keys stored back to back: a Uint8Array. */
+export function checkKeyBytes(bytes: unknown): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new OtpError('INVALID_SECRET', `keys' bytes must be a Uint8Array, got ${describe(bytes)}`)
+  }
+  return bytes
+}
+
+/**
+ * Checks keys stored back to back (key i is `bytes.subarray(offsets[i], offsets[i + 1])`, with the
+ * offsets the library's own copy, readOffsets) and answers the problem of each bad key by its index:
+ * empty, longer than MAX_SECRET_BYTES, or outside `bytes`.
+ * @throws OtpError when `bytes` is not a Uint8Array.
+ */
+export function checkKeyColumns(bytes: unknown, at: Float64Array): Map<number, OtpError> {
+  const length = checkKeyBytes(bytes).length
   const problems = new Map<number, OtpError>()
   for (let i = 0; i + 1 < at.length; i++) {
     const start = at[i]!
     const end = at[i + 1]!
-    if (end > bytes.length || start > end) {
-      problems.set(i, new OtpError('INVALID_SECRET', `key ${i} of the call spans bytes ${start} to ${end} of ${bytes.length}`))
+    if (end > length || start > end) {
+      problems.set(i, new OtpError('INVALID_SECRET', `key ${i} of the call spans bytes ${start} to ${end} of ${length}`))
     } else if (end === start || end - start > MAX_SECRET_BYTES) {
       problems.set(i, new OtpError('INVALID_SECRET', `secret must be 1 to ${MAX_SECRET_BYTES} bytes, got ${end - start} bytes`))
     }

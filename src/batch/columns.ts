@@ -7,8 +7,8 @@ import { OtpError, describe } from '../core/errors.js'
 import { PREPARED_KEY, PREPARED_KEY_BYTES, type Algorithm, type PackedBatch } from '../core/kernel.js'
 import { isPrepared, preparedAlgorithm, preparedMaterial, type PreparedKey } from '../core/prepared.js'
 import { toKey, type Secret } from '../core/secret.js'
-import { checkAlgorithm, checkCounter, checkDigits, checkTimeStep, checkWindow, parseCode } from '../core/validate.js'
-import { checkKeyColumns, codeAt, columnsLength, type HotpColumns, type TotpColumns } from './column-input.js'
+import { checkAlgorithm, checkCounter, checkDigits, checkOptions, checkTimeStep, checkWindow, parseCode } from '../core/validate.js'
+import { checkKeyBytes, checkKeyColumns, codeAt, columnsLength, readOffsets, type HotpColumns, type TotpColumns } from './column-input.js'
 
 /** What a record came to before any kernel ran: an error, or a code that can never match. */
 export type Settled = OtpError | null
@@ -61,6 +61,12 @@ export interface BatchSizeHint {
   keyBytes?: number
 }
 
+/** The option keys of each BatchBuilder call: any other key is OtpError('INVALID_OPTIONS'). */
+const HINT_KEYS: readonly string[] = ['records', 'keys', 'keyBytes']
+const HOTP_RECORD_KEYS: readonly string[] = ['window', 'digits']
+const TOTP_RECORD_KEYS: readonly string[] = ['window', 'digits', 'period', 't0']
+const TIME_KEYS: readonly string[] = ['digits', 'period', 't0']
+
 const hinted = (n: number | undefined, fallback: number) =>
   Number.isSafeInteger(n) && n! > 0 ? Math.min(n!, 1 << 28) : fallback
 
@@ -78,6 +84,13 @@ export interface PreparedBatch {
 
 /**
  * Builds a columnar batch. Add each key once (`addKey`), then records that point at it.
+ *
+ * Ownership: the builder keeps nothing of the caller's. Each add copies what it needs (key bytes,
+ * codes, counters) into the builder's own columns when it is called, reading each input once; the
+ * caller's arrays are never written and may be reused at once. While an engine call runs over the
+ * builder (verifyColumns, generateColumns), the builder is held: any change to it (add, reset, wipe)
+ * throws OtpError('BUILDER_BUSY') until the call settles, so a call always uses the keys and records
+ * the builder held when it was made.
  * @example
  * const batch = new BatchBuilder({ records: logins.length, keys: users.length })
  * const alice = batch.addKey(aliceSecret)
@@ -103,9 +116,12 @@ export class BatchBuilder {
   private readonly ahead: Column<Uint32Array>
   private readonly rowRecord: Column<Uint32Array>
   private readonly settled = new Map<number, Settled>()
+  /** Engine calls running over this builder (see hold). */
+  private holds = 0
 
   /** `expected` sizes the columns at once, so that a large batch is not copied as it grows. */
-  constructor(expected: BatchSizeHint = {}) {
+  constructor(expected?: BatchSizeHint) {
+    expected = checkOptions(expected, 'BatchBuilder', HINT_KEYS)
     const rows = (this.capacity = hinted(expected.records, 1024))
     const keys = hinted(expected.keys, Math.min(rows, 1024))
     this.keyBytes = u8(hinted(expected.keyBytes, keys * 20))
@@ -133,6 +149,7 @@ export class BatchBuilder {
    * skip its key setup. A disposed one gets OtpError('DISPOSED').
    */
   addKey(secret: Secret | PreparedKey, algorithm?: Algorithm): number {
+    this.assertIdle()
     const k = this.keys++
     this.keyOffsets.ensure(k + 2)
     this.keyAlgorithms.ensure(k + 1)
@@ -178,29 +195,34 @@ export class BatchBuilder {
    * numbers, throw before any key is added.
    */
   addKeys(bytes: Uint8Array, offsets: ArrayLike<number>, algorithm: Algorithm = 'SHA1'): number {
+    this.assertIdle()
     const alg = checkAlgorithm(algorithm)
-    const problems = checkKeyColumns(bytes, offsets)
-    const n = offsets.length - 1
+    checkKeyBytes(bytes)
+    // The offsets are read once, into the builder's own array, and only that copy is checked and
+    // used: offsets that change between two reads (a getter, a Proxy) cannot let a bad key through.
+    const at = readOffsets(offsets)
+    const problems = checkKeyColumns(bytes, at)
+    const n = at.length - 1
     const first = this.keys
-    this.keys += n
-    this.keyOffsets.ensure(this.keys + 1)
-    this.keyAlgorithms.ensure(this.keys)
-    this.keyAlgorithms.data.fill(alg, first, this.keys)
     const base = this.keyOffsets.data[first]!
     if (problems.size === 0) {
       // Good keys lie back to back already: one copy, and offsets moved to the builder's.
-      this.keyBytes.ensure(base + offsets[n]! - offsets[0]!)
-      this.keyBytes.data.set(bytes.subarray(offsets[0], offsets[n]), base)
-      const shift = base - offsets[0]!
-      for (let i = 1; i <= n; i++) this.keyOffsets.data[first + i] = offsets[i]! + shift
+      const keys = bytes.subarray(at[0], at[n])
+      if (keys.length !== at[n]! - at[0]!) throw new OtpError('INVALID_SECRET', `keys' bytes changed length while they were read`)
+      this.growKeys(n, alg)
+      this.keyBytes.ensure(base + keys.length)
+      this.keyBytes.data.set(keys, base)
+      const shift = base - at[0]!
+      for (let i = 1; i <= n; i++) this.keyOffsets.data[first + i] = at[i]! + shift
       return first
     }
+    this.growKeys(n, alg)
     let end = base
     for (let i = 0; i < n; i++) {
       const problem = problems.get(i)
       if (problem) this.keyErrors.set(first + i, problem)
       else {
-        const key = bytes.subarray(offsets[i], offsets[i + 1])
+        const key = bytes.subarray(at[i], at[i + 1])
         this.keyBytes.ensure(end + key.length)
         this.keyBytes.data.set(key, end)
         end += key.length
@@ -210,10 +232,30 @@ export class BatchBuilder {
     return first
   }
 
+  /** Makes room for `n` more keys of one algorithm. */
+  private growKeys(n: number, alg: number): void {
+    const first = this.keys
+    this.keys += n
+    this.keyOffsets.ensure(this.keys + 1)
+    this.keyAlgorithms.ensure(this.keys)
+    this.keyAlgorithms.data.fill(alg, first, this.keys)
+  }
+
   /** Adds an HOTP record: `code` against `counter ... counter + window`. Returns its record index. */
-  addHotp(key: number, code: string, counter: number | bigint, options: HotpRecordOptions = NO_OPTIONS): number {
+  addHotp(key: number, code: string, counter: number | bigint, options?: HotpRecordOptions): number {
+    return this.hotpRecord(key, code, counter, options, HOTP_RECORD_KEYS)
+  }
+
+  /**
+   * addHotp, with the option keys it knows (`known`); none checked when undefined, as for the
+   * records of verifyBatch, which are their own options.
+   * @internal
+   */
+  hotpRecord(key: number, code: string, counter: number | bigint, options: HotpRecordOptions | undefined, known?: readonly string[]): number {
+    this.assertIdle()
     const record = this.records++
     try {
+      options = checkOptions(options, 'addHotp', known)
       this.checkKey(key)
       const digits = checkDigits(options.digits)
       const { hi, lo } = checkCounter(counter)
@@ -225,9 +267,16 @@ export class BatchBuilder {
   }
 
   /** Adds a TOTP record: `code` against the steps around `time`. Returns its record index. */
-  addTotp(key: number, code: string, time: number, options: TotpRecordOptions = NO_OPTIONS): number {
+  addTotp(key: number, code: string, time: number, options?: TotpRecordOptions): number {
+    return this.totpRecord(key, code, time, options, TOTP_RECORD_KEYS)
+  }
+
+  /** addTotp, with the option keys it knows (see hotpRecord). @internal */
+  totpRecord(key: number, code: string, time: number, options: TotpRecordOptions | undefined, known?: readonly string[]): number {
+    this.assertIdle()
     const record = this.records++
     try {
+      options = checkOptions(options, 'addTotp', known)
       this.checkKey(key)
       const digits = checkDigits(options.digits)
       const step = checkTimeStep(time, options.period, options.t0)
@@ -245,10 +294,12 @@ export class BatchBuilder {
    * OtpError, as addHotp keeps it; bad options or columns of different lengths throw before any
    * record is added.
    */
-  addHotpColumns(columns: HotpColumns, options: HotpRecordOptions = NO_OPTIONS): number {
+  addHotpColumns(columns: HotpColumns, options?: HotpRecordOptions): number {
+    this.assertIdle()
+    const o = checkOptions(options, 'addHotpColumns', HOTP_RECORD_KEYS)
     const n = columnsLength(columns, 'counters')
-    const digits = checkDigits(options.digits)
-    const window = checkWindow(options.window, 0)
+    const digits = checkDigits(o.digits)
+    const window = checkWindow(o.window, 0)
     const { keys, codes, counters } = columns
     return this.addRecords(n, (i, record) => {
       const key = keys[i]!
@@ -267,11 +318,13 @@ export class BatchBuilder {
    * const first = batch.addKeys(secretBytes, secretOffsets)           // n keys back to back
    * batch.addTotpColumns({ keys: keyOfLogin, codes, times }, { window: 1 })
    */
-  addTotpColumns(columns: TotpColumns, options: TotpRecordOptions = NO_OPTIONS): number {
+  addTotpColumns(columns: TotpColumns, options?: TotpRecordOptions): number {
+    this.assertIdle()
+    const o = checkOptions(options, 'addTotpColumns', TOTP_RECORD_KEYS)
     const n = columnsLength(columns, 'times')
-    const digits = checkDigits(options.digits)
-    const window = checkWindow(options.window, 1)
-    const { period, t0 } = options
+    const digits = checkDigits(o.digits)
+    const window = checkWindow(o.window, 1)
+    const { period, t0 } = o
     checkTimeStep(t0 ?? 0, period, t0)
     const { keys, codes, times } = columns
     return this.addRecords(n, (i, record) => {
@@ -285,6 +338,7 @@ export class BatchBuilder {
 
   /** Adds a record to generate a code for (generateColumns): `hotp(key, counter)`. */
   addCounter(key: number, counter: number | bigint, digits?: number): number {
+    this.assertIdle()
     const record = this.records++
     try {
       this.checkKey(key)
@@ -298,9 +352,16 @@ export class BatchBuilder {
   }
 
   /** Adds a record to generate the TOTP code at `time` for (generateColumns). */
-  addTime(key: number, time: number, options: Omit<TotpRecordOptions, 'window'> = NO_OPTIONS): number {
+  addTime(key: number, time: number, options?: Omit<TotpRecordOptions, 'window'>): number {
+    return this.timeRecord(key, time, options, TIME_KEYS)
+  }
+
+  /** addTime, with the option keys it knows (see hotpRecord). @internal */
+  timeRecord(key: number, time: number, options: Omit<TotpRecordOptions, 'window'> | undefined, known?: readonly string[]): number {
+    this.assertIdle()
     const record = this.records++
     try {
+      options = checkOptions(options, 'addTime', known)
       this.checkKey(key)
       const digits = checkDigits(options.digits)
       const step = checkTimeStep(time, options.period, options.t0)
@@ -313,6 +374,7 @@ export class BatchBuilder {
 
   /** Adds a record that is already settled: an error found before it could be packed. */
   addSettled(outcome: Settled): number {
+    this.assertIdle()
     const record = this.records++
     this.settled.set(record, outcome)
     return record
@@ -344,7 +406,31 @@ export class BatchBuilder {
 
   /** Wipes the key bytes held by the builder. */
   wipe(): void {
+    this.assertIdle()
     this.keyBytes.data.fill(0)
+  }
+
+  /**
+   * Holds the builder busy for an engine call that reads it (see the class comment); returns the
+   * function that releases this hold. Several calls may hold it at once.
+   * @internal
+   */
+  hold(): () => void {
+    this.holds++
+    let released = false
+    return () => {
+      if (!released) {
+        released = true
+        this.holds--
+      }
+    }
+  }
+
+  /** Throws OtpError('BUILDER_BUSY') while an engine call holds the builder. */
+  private assertIdle(): void {
+    if (this.holds !== 0) {
+      throw new OtpError('BUILDER_BUSY', 'this BatchBuilder is in use by an engine call: await the call before changing the builder')
+    }
   }
 
   /**
@@ -430,7 +516,6 @@ export class BatchBuilder {
   }
 }
 
-const NO_OPTIONS = Object.freeze({})
 
 function asOtpError(error: unknown): OtpError {
   if (error instanceof OtpError) return error

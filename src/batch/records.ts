@@ -42,10 +42,13 @@ export type GenerateRecord =
   | (RecordBase & { time?: number; period?: number; t0?: number })
 
 /**
- * Finds or adds each record's key. A secret repeated by the next record is found without a lookup.
- * Base32 text is also remembered by value, since decoding it costs more than a lookup; bytes are not
- * looked up by identity, since a map of them costs more than the key setup it would save. Text is
- * remembered for the last KEY_MEMORY records only: kernels prepare keys per chunk of records anyway.
+ * Finds or adds each record's key. A secret repeated by the next record is found without a lookup:
+ * text always (a string cannot change), bytes only when `sameBytes` says that the records are all
+ * read in one stretch (a stream's source may refill one Buffer for every record, and the same array
+ * then holds another key). Base32 text is also remembered by value, since decoding it costs more
+ * than a lookup; bytes are not looked up by identity, since a map of them costs more than the key
+ * setup it would save. Text is remembered for the last KEY_MEMORY records only: kernels prepare keys
+ * per chunk of records anyway.
  */
 class KeyTable {
   private readonly byAlgorithm = new Map<unknown, Map<string, number>>()
@@ -53,14 +56,23 @@ class KeyTable {
   private lastSecret: unknown = undefined
   private lastAlgorithm: unknown = undefined
   private lastIndex = -1
-  constructor(private readonly builder: BatchBuilder) {}
+  constructor(
+    private readonly builder: BatchBuilder,
+    private readonly sameBytes: boolean,
+  ) {}
 
   indexOf(secret: Secret | PreparedKey, algorithm: Algorithm | undefined): number {
     if (secret === this.lastSecret && algorithm === this.lastAlgorithm) return this.lastIndex
-    const index = typeof secret === 'string' ? this.textIndex(secret, algorithm) : this.builder.addKey(secret, algorithm)
-    this.lastSecret = secret
-    this.lastAlgorithm = algorithm
-    return (this.lastIndex = index)
+    const text = typeof secret === 'string'
+    const index = text ? this.textIndex(secret, algorithm) : this.builder.addKey(secret, algorithm)
+    if (text || this.sameBytes) {
+      this.lastSecret = secret
+      this.lastAlgorithm = algorithm
+      this.lastIndex = index
+    } else {
+      this.lastSecret = undefined
+    }
+    return index
   }
 
   private textIndex(secret: string, algorithm: Algorithm | undefined): number {
@@ -89,42 +101,96 @@ export interface RecordRange<R> {
   readonly first: number
 }
 
+type AddRecord<R> = (builder: BatchBuilder, key: number, record: R) => void
+
 /**
- * Packs a range of records into a builder (an empty one given, or a new one), each distinct secret
- * once; a record that is not even an object is settled with its error, and `add` packs the others.
+ * Packs records into a builder one at a time, each distinct secret once, reading each record once,
+ * when it is taken: what a record refers to (its secret's bytes) is copied into the builder then,
+ * so the caller may reuse its objects and buffers at once. A record that is not an object, or whose
+ * reading throws (a getter, a Proxy trap), is settled with OtpError('INVALID_RECORD'); the others
+ * are packed.
  */
-function packRecords<R extends RecordBase>(
-  { records, start, end, first }: RecordRange<R>,
-  builder: BatchBuilder | undefined,
-  add: (builder: BatchBuilder, key: number, record: R) => void,
-): BatchBuilder {
-  builder ??= new BatchBuilder({ records: end - start, keys: Math.min(end - start, KEY_MEMORY) })
-  const keys = new KeyTable(builder)
-  for (let i = start; i < end; i++) {
-    const record = records[i]!
-    if (record === null || typeof record !== 'object') {
-      builder.addSettled(new OtpError('INVALID_RECORD', `record ${first + i - start} must be an object, got ${describe(record)}`))
-      continue
-    }
-    add(builder, keys.indexOf(record.secret, record.algorithm), record)
+export class RecordPacker<R extends RecordBase> {
+  private readonly keys: KeyTable
+
+  constructor(
+    readonly builder: BatchBuilder,
+    private readonly add: AddRecord<R>,
+    sameBytes: boolean,
+  ) {
+    this.keys = new KeyTable(builder, sameBytes)
   }
+
+  /** Packs `record`, number `number` of the caller's batch or stream (for messages). */
+  take(record: R, number: number): void {
+    const builder = this.builder
+    if (record === null || typeof record !== 'object') {
+      builder.addSettled(new OtpError('INVALID_RECORD', `record ${number} must be an object, got ${describe(record)}`))
+      return
+    }
+    const before = builder.size
+    try {
+      this.add(builder, this.keys.indexOf(record.secret, record.algorithm), record)
+    } catch (error) {
+      // The builder keeps its own errors; a throw here came from reading the record itself.
+      if (builder.size !== before) throw error
+      builder.addSettled(unreadable(number, error))
+    }
+  }
+
+  /** Packs `records[i]`; an element whose reading throws is settled as take() settles a record. */
+  takeAt(records: readonly R[], i: number, number: number): void {
+    let record: R
+    try {
+      record = records[i]!
+    } catch (error) {
+      this.builder.addSettled(unreadable(number, error))
+      return
+    }
+    this.take(record, number)
+  }
+}
+
+/** The error of a record whose reading threw; the thrown error's message is not echoed. */
+function unreadable(number: number, error: unknown): OtpError {
+  const kind = error instanceof Error ? error.name : typeof error
+  return new OtpError('INVALID_RECORD', `record ${number} could not be read (reading it threw ${kind})`)
+}
+
+/** Adds a verify record: HOTP with a counter, else TOTP. The record is its own options. */
+const addVerify: AddRecord<VerifyRecord> = (builder, key, given) => {
+  const record = withTokenParams(given)
+  if ('counter' in record) builder.hotpRecord(key, record.code, record.counter, record)
+  else builder.totpRecord(key, record.code, record.time ?? Date.now() / 1000, record)
+}
+
+/** Adds a generate record: HOTP at a counter, or TOTP at a time. */
+const addGenerate: AddRecord<GenerateRecord> = (builder, key, given) => {
+  const record = withTokenParams(given)
+  if ('counter' in record) builder.addCounter(key, record.counter, record.digits)
+  else builder.timeRecord(key, record.time ?? Date.now() / 1000, record)
+}
+
+/** A packer of verify records into `builder`; `sameBytes`, see KeyTable. */
+export function verifyPacker(builder: BatchBuilder, sameBytes: boolean): RecordPacker<VerifyRecord> {
+  return new RecordPacker(builder, addVerify, sameBytes)
+}
+
+/** Packs a range of records into a builder (an empty one given, or a new one), in one stretch. */
+function packRecords<R extends RecordBase>(range: RecordRange<R>, builder: BatchBuilder | undefined, add: AddRecord<R>): BatchBuilder {
+  const { records, start, end, first } = range
+  builder ??= new BatchBuilder({ records: end - start, keys: Math.min(end - start, KEY_MEMORY) })
+  const packer = new RecordPacker(builder, add, true)
+  for (let i = start; i < end; i++) packer.takeAt(records, i, first + i - start)
   return builder
 }
 
 /** Packs verify records. */
 export function packVerifyRecords(range: RecordRange<VerifyRecord>, into?: BatchBuilder): BatchBuilder {
-  return packRecords(range, into, (builder, key, given) => {
-    const record = withTokenParams(given)
-    if ('counter' in record) builder.addHotp(key, record.code, record.counter, record)
-    else builder.addTotp(key, record.code, record.time ?? Date.now() / 1000, record)
-  })
+  return packRecords(range, into, addVerify)
 }
 
 /** Packs generate records: HOTP at a counter, or TOTP at a time. */
 export function packGenerateRecords(range: RecordRange<GenerateRecord>, into?: BatchBuilder): BatchBuilder {
-  return packRecords(range, into, (builder, key, given) => {
-    const record = withTokenParams(given)
-    if ('counter' in record) builder.addCounter(key, record.counter, record.digits)
-    else builder.addTime(key, record.time ?? Date.now() / 1000, record)
-  })
+  return packRecords(range, into, addGenerate)
 }

@@ -5,10 +5,10 @@
  */
 import { OtpError, describe } from '../core/errors.js'
 import type { Kernel } from '../core/kernel.js'
-import { planResync, singleCodeApi } from '../core/otp.js'
-import { BatchBuilder } from '../batch/columns.js'
+import { RESYNC_OPTION_KEYS, planResync, singleCodeApi } from '../core/otp.js'
+import { BatchBuilder, type PreparedBatch } from '../batch/columns.js'
 import type { Engine } from './engine.js'
-import { Cancel, checkSignal, type CallOptions } from './abort.js'
+import { CALL_OPTION_KEYS, Cancel, checkSignal, type CallOptions } from './abort.js'
 import { inProcessExecutor, type Executor } from './executor.js'
 import { generateBuilt, generateRecords, verifyBuilt, verifyRecords } from './groups.js'
 import { verifyStreamOn, type Lifecycle } from './stream.js'
@@ -32,9 +32,35 @@ function checkBuilder(batch: BatchBuilder): BatchBuilder {
   return batch
 }
 
-/** Runs one call with its own Cancel over the signal of its options, checked first. */
-async function cancellable<T>(options: CallOptions | undefined, where: string, body: (cancel: Cancel) => Promise<T>): Promise<T> {
-  const cancel = new Cancel(checkSignal(options, where))
+/**
+ * Runs a columnar call over `builder`, which is held busy until the call settles: the call reads
+ * the builder's columns as it goes, without copying them, and any change to the builder meanwhile
+ * throws OtpError('BUILDER_BUSY') instead of changing the keys or records the call uses.
+ */
+async function whileHeld<T>(builder: BatchBuilder, run: (prepared: PreparedBatch) => Promise<T>): Promise<T> {
+  const release = builder.hold()
+  try {
+    return await run(builder.build())
+  } finally {
+    release()
+  }
+}
+
+/** The options engine.resyncHotp takes: resyncHotp's and a signal. */
+const ENGINE_RESYNC_KEYS: readonly string[] = [...RESYNC_OPTION_KEYS, ...CALL_OPTION_KEYS]
+
+/**
+ * Runs one call with its own Cancel over the signal of its options, checked first (`known`: every
+ * option key the call takes). The body starts at once, in the caller's turn: whatever it reads of
+ * the call's input, it reads before the call returns.
+ */
+async function cancellable<T>(
+  options: CallOptions | undefined,
+  where: string,
+  body: (cancel: Cancel) => Promise<T>,
+  known: readonly string[] = CALL_OPTION_KEYS,
+): Promise<T> {
+  const cancel = new Cancel(checkSignal(options, where, known))
   try {
     cancel.throwIfAborted()
     return await body(cancel)
@@ -93,17 +119,22 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
     ...ocraMethods(ocraApi(kernel), sync),
 
     resyncHotp: call((secret, codes, from, options) =>
-      cancellable(options, 'resyncHotp', async (cancel) => {
-        const { scan, answer } = planResync(secret, codes, from, options)
-        if (scan === undefined) return answer(-1)
-        // A copy: the caller's own bytes may change while the scan runs, and are not ours to wipe.
-        const key = scan.key.slice()
-        try {
-          return answer(await executor.scan({ ...scan, key }, cancel))
-        } finally {
-          key.fill(0)
-        }
-      }),
+      cancellable(
+        options,
+        'resyncHotp',
+        async (cancel) => {
+          // The plan's key is its own copy (the caller's bytes may change while the scan runs, and
+          // are not ours to wipe): wiped here once the scan is over.
+          const { scan, answer } = planResync(secret, codes, from, options, ENGINE_RESYNC_KEYS)
+          if (scan === undefined) return answer(-1)
+          try {
+            return answer(await executor.scan(scan, cancel))
+          } finally {
+            scan.key.fill(0)
+          }
+        },
+        ENGINE_RESYNC_KEYS,
+      ),
     ),
 
     verifyBatch: call((records, options) =>
@@ -115,11 +146,11 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
     ),
 
     verifyColumns: call((batch, options) =>
-      cancellable(options, 'verifyColumns', (cancel) => verifyBuilt(executor, checkBuilder(batch).build(), cancel)),
+      cancellable(options, 'verifyColumns', (cancel) => whileHeld(checkBuilder(batch), (prepared) => verifyBuilt(executor, prepared, cancel))),
     ),
 
     generateColumns: call((batch, options) =>
-      cancellable(options, 'generateColumns', (cancel) => generateBuilt(executor, checkBuilder(batch).build(), cancel)),
+      cancellable(options, 'generateColumns', (cancel) => whileHeld(checkBuilder(batch), (prepared) => generateBuilt(executor, prepared, cancel))),
     ),
 
     verifyStream: (records, options) =>

@@ -32,6 +32,12 @@ export interface EngineOptions {
  * An engine: single codes are computed in the calling thread, synchronously; resync scans and
  * batches return promises, since they may run on worker threads. Every async call takes an
  * AbortSignal: aborting stops its work (in the workers too) and rejects with OtpError('ABORTED').
+ *
+ * No call takes ownership of anything the caller passes: each reads its input once, at the call
+ * (before it returns its promise), copies what it keeps, and never writes, wipes or transfers the
+ * caller's memory (Buffers, views, shared arrays). A caller may change or reuse its inputs as soon
+ * as a call returns; verifyStream reads each record when it takes it from the source. Options with
+ * a key the call does not know throw OtpError('INVALID_OPTIONS').
  */
 export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
   /** The kernel computing the codes. */
@@ -56,9 +62,14 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
   verifyBatch(records: readonly (VerifyRecord | OcraVerifyRecord | SteamVerifyRecord)[], options?: CallOptions): Promise<Array<number | null | OtpError>>
   /** Generates many codes: one per record, in order, or the record's own OtpError. */
   generateBatch(records: readonly GenerateRecord[], options?: CallOptions): Promise<Array<string | OtpError>>
-  /** The hot path: verifies a columnar batch; typed arrays in, typed arrays out. */
+  /**
+   * The hot path: verifies a columnar batch; typed arrays in, typed arrays out. The batch is read as
+   * the call goes, without a copy, so the builder is held busy until the call settles: changing it
+   * meanwhile (an add, reset, wipe) throws OtpError('BUILDER_BUSY'), and the call always uses what
+   * the builder held when it was made.
+   */
   verifyColumns(batch: BatchBuilder, options?: CallOptions): Promise<VerifyColumnsResult>
-  /** Generates the codes of a columnar batch built with addCounter. */
+  /** Generates the codes of a columnar batch built with addCounter; holds the builder busy as verifyColumns does. */
   generateColumns(batch: BatchBuilder, options?: CallOptions): Promise<GenerateColumnsResult>
   /**
    * verifyBatch as a stream: records from any iterable or async iterable, results in order, one per

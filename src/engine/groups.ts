@@ -4,7 +4,7 @@
  * batch whole before computing any of it would keep every worker idle meanwhile.
  */
 import type { OtpError } from '../core/errors.js'
-import type { BatchBuilder, PreparedBatch } from '../batch/columns.js'
+import { BatchBuilder, type PreparedBatch } from '../batch/columns.js'
 import { packGenerateRecords, packVerifyRecords, type GenerateRecord, type RecordRange, type VerifyRecord } from '../batch/records.js'
 import {
   INVALID_STATUS,
@@ -54,53 +54,47 @@ export async function generateBuilt(executor: Executor, prepared: PreparedBatch,
 }
 
 /**
- * Builders kept between the groups of one call (or stream): a group's builder is emptied and taken
- * by a later group, so that a large batch does not allocate columns per group. Allocations outside
- * the JS heap still count towards its collections, which a large heap makes slow.
+ * Builders kept between the shards of one stream: a shard's builder is emptied (its keys wiped) and
+ * taken by a later shard, so that a long stream does not allocate columns per shard. Allocations
+ * outside the JS heap still count towards its collections, which a large heap makes slow.
  */
 export class BuilderShelf {
   private readonly kept: BatchBuilder[] = []
 
-  /** Packs with a kept builder (or a new one), runs `run` on the result, then empties the builder and keeps it. */
-  async use<R>(pack: (into: BatchBuilder | undefined) => BatchBuilder, run: (prepared: PreparedBatch) => Promise<R>): Promise<R> {
-    const builder = pack(this.kept.pop())
-    try {
-      return await run(builder.build())
-    } finally {
-      builder.reset()
-      this.kept.push(builder)
-    }
+  /** A kept builder, or a new one sized for `records`. */
+  take(records: number): BatchBuilder {
+    return this.kept.pop() ?? new BatchBuilder({ records, keys: Math.min(records, 65_536) })
+  }
+
+  /** Empties a builder (wiping its key bytes) and keeps it. */
+  give(builder: BatchBuilder): void {
+    builder.reset()
+    this.kept.push(builder)
   }
 }
 
 /** What the groups of one call (or stream) share. */
 export interface Groups {
   readonly executor: Executor
-  readonly shelf: BuilderShelf
   /** Workers each group is cut for (see Executor.rows): fewer when other groups are in flight. */
   readonly spread: number
   readonly cancel?: Cancel
 }
 
 /**
- * Verifies a range of records, writing each result at the record's place in `out()`: asked for
+ * Verifies a packed group, writing each record's result at `at` + its place in `out()`: asked for
  * only once the results are in, so that a call's array is not made before its first shards leave.
  */
-export function verifyGroup(groups: Groups, range: RecordRange<VerifyRecord>, out: () => Array<number | null | OtpError>): Promise<void> {
-  const { executor, shelf, cancel, spread } = groups
-  return shelf.use(
-    (into) => packVerifyRecords(range, into),
-    async (prepared) => verifyResults(await verifyBuilt(executor, prepared, cancel, spread), out(), range.start),
-  )
+export async function verifyPacked(groups: Groups, builder: BatchBuilder, at: number, out: () => Array<number | null | OtpError>): Promise<void> {
+  const { executor, cancel, spread } = groups
+  verifyResults(await verifyBuilt(executor, builder.build(), cancel, spread), out(), at)
 }
 
-/** Generates a range of records, writing each code at the record's place in `out()`. */
-function generateGroup(groups: Groups, range: RecordRange<GenerateRecord>, out: () => Array<string | OtpError>): Promise<void> {
-  const { executor, shelf, cancel, spread } = groups
-  return shelf.use(
-    (into) => packGenerateRecords(range, into),
-    async (prepared) => generateResults(await generateBuilt(executor, prepared, cancel, spread), prepared, out(), range.start),
-  )
+/** Generates a packed group, writing each record's code at `at` + its place in `out()`. */
+async function generatePacked(groups: Groups, builder: BatchBuilder, at: number, out: () => Array<string | OtpError>): Promise<void> {
+  const { executor, cancel, spread } = groups
+  const prepared = builder.build()
+  generateResults(await generateBuilt(executor, prepared, cancel, spread), prepared, out(), at)
 }
 
 /**
@@ -111,36 +105,61 @@ function generateGroup(groups: Groups, range: RecordRange<GenerateRecord>, out: 
 export const GROUPS_PER_THREAD = 3
 
 /**
- * Runs `group` over consecutive ranges of `records` of about equal size, a few at once, each
- * writing its results at their places in one array. Ranges, not copies: a group costs no array of
- * its own.
+ * Runs `run` over consecutive ranges of `records` of about equal size, a few at once, each writing
+ * its results at their places in one array.
+ *
+ * Every record is read at the call, before it returns: the first groups are packed and started,
+ * and the others packed while the executor computes those, all in the caller's turn, so that a
+ * record changed after the call (or a buffer refilled) changes no result. Each group's builder is
+ * wiped once its results are in.
  */
 async function inGroups<T, R>(
   executor: Executor,
   records: readonly T[],
   cancel: Cancel | undefined,
-  group: (groups: Groups, range: RecordRange<T>, out: () => R[]) => Promise<void>,
+  pack: (range: RecordRange<T>) => BatchBuilder,
+  run: (groups: Groups, builder: BatchBuilder, at: number, out: () => R[]) => Promise<void>,
 ): Promise<R[]> {
-  const count = Math.ceil(records.length / GROUP_RECORDS)
-  const size = Math.ceil(records.length / count)
+  const length = records.length
+  const count = Math.ceil(length / GROUP_RECORDS)
+  const size = Math.ceil(length / count)
   const limit = GROUPS_PER_THREAD * executor.threads
-  const groups: Groups = { executor, shelf: new BuilderShelf(), cancel, spread: Math.ceil(executor.threads / Math.min(count, limit)) }
+  const groups: Groups = { executor, cancel, spread: Math.ceil(executor.threads / Math.min(count, limit)) }
+  const builders: Array<BatchBuilder | undefined> = new Array(count)
+  const packGroup = (g: number): void => {
+    const start = g * size
+    builders[g] = pack({ records, start, end: Math.min(length, start + size), first: start })
+  }
   // A million-entry array takes milliseconds to make: the first groups are packed and sent first.
   let out: R[] | undefined
-  const results = () => (out ??= new Array<R>(records.length))
-  await forEachLimited(count, limit, (g) => {
-    const start = g * size
-    return group(groups, { records, start, end: Math.min(records.length, start + size), first: start }, results)
-  })
+  const results = () => (out ??= new Array<R>(length))
+  const first = Math.min(count, limit)
+  for (let g = 0; g < first; g++) packGroup(g)
+  try {
+    const done = forEachLimited(count, limit, async (g) => {
+      const builder = builders[g]!
+      try {
+        await run(groups, builder, g * size, results)
+      } finally {
+        builder.wipe()
+        builders[g] = undefined
+      }
+    })
+    // forEachLimited starts no group past the first ones before this turn ends.
+    for (let g = first; g < count; g++) packGroup(g)
+    await done
+  } finally {
+    for (const builder of builders) builder?.wipe()
+  }
   return results()
 }
 
 /** verifyBatch over the executor: one result per record, in order. */
 export function verifyRecords(executor: Executor, records: readonly VerifyRecord[], cancel?: Cancel): Promise<Array<number | null | OtpError>> {
-  return inGroups(executor, records, cancel, verifyGroup)
+  return inGroups(executor, records, cancel, (range) => packVerifyRecords(range), verifyPacked)
 }
 
 /** generateBatch over the executor: one code per record, in order. */
 export function generateRecords(executor: Executor, records: readonly GenerateRecord[], cancel?: Cancel): Promise<Array<string | OtpError>> {
-  return inGroups(executor, records, cancel, generateGroup)
+  return inGroups(executor, records, cancel, (range) => packGenerateRecords(range), generatePacked)
 }

@@ -4,11 +4,11 @@
  * so a stream of any length runs in the memory of `maxInFlight + 1` shards.
  */
 import { OtpError, describe } from '../core/errors.js'
-import type { VerifyRecord } from '../batch/records.js'
+import { verifyPacker, type RecordPacker, type VerifyRecord } from '../batch/records.js'
 import { Cancel, checkSignal, type CallOptions } from './abort.js'
 import { inOrder } from './flight.js'
 import type { Executor } from './executor.js'
-import { BuilderShelf, GROUP_RECORDS, GROUPS_PER_THREAD, verifyGroup, type Groups } from './groups.js'
+import { BuilderShelf, GROUP_RECORDS, GROUPS_PER_THREAD, verifyPacked, type Groups } from './groups.js'
 
 /** Options of engine.verifyStream. */
 export interface StreamOptions extends CallOptions {
@@ -25,6 +25,7 @@ interface StreamSettings {
 }
 
 const MAX_SHARD_SIZE = 1 << 20
+const STREAM_OPTION_KEYS: readonly string[] = ['signal', 'shardSize', 'maxInFlight']
 const MAX_IN_FLIGHT = 1024
 
 function wholeNumber(value: unknown, fallback: number, max: number, what: string): number {
@@ -48,7 +49,7 @@ function checkStream(
   if (!iterable) {
     throw new OtpError('INVALID_RECORD', `records must be an iterable or an async iterable of records, got ${describe(records)}`)
   }
-  const signal = checkSignal(options, 'verifyStream')
+  const signal = checkSignal(options, 'verifyStream', STREAM_OPTION_KEYS)
   return {
     shardSize: wholeNumber(options?.shardSize, GROUP_RECORDS, MAX_SHARD_SIZE, 'shardSize'),
     maxInFlight: wholeNumber(options?.maxInFlight, GROUPS_PER_THREAD * threads, MAX_IN_FLIGHT, 'maxInFlight'),
@@ -78,29 +79,36 @@ export async function* verifyStreamOn(
   const { shardSize, maxInFlight, signal } = checkStream(source, options, executor.threads)
   // The caller's signal, and the consumer stopping early, end the shards in flight.
   const cancel = new Cancel(signal)
-  const groups: Groups = { executor, shelf: new BuilderShelf(), cancel, spread: Math.ceil(executor.threads / maxInFlight) }
+  const groups: Groups = { executor, cancel, spread: Math.ceil(executor.threads / maxInFlight) }
+  const shelf = new BuilderShelf()
 
+  // Each record is packed when it is taken from the source, so that a source which refills one
+  // object or Buffer for every record has each record read (and its secret copied) before the next.
   async function* shards(): AsyncGenerator<() => Promise<Array<number | null | OtpError>>> {
-    let group: VerifyRecord[] = []
+    let packer: RecordPacker<VerifyRecord> | undefined
     let first = 0
     const job = () => {
-      const part = group
-      const at = first
-      group = []
-      first += part.length
+      const builder = packer!.builder
+      packer = undefined
+      first += builder.size
       return () =>
         engine.track(async () => {
-          const out = new Array<number | null | OtpError>(part.length)
-          await verifyGroup(groups, { records: part, start: 0, end: part.length, first: at }, () => out)
+          const out = new Array<number | null | OtpError>(builder.size)
+          try {
+            await verifyPacked(groups, builder, 0, () => out)
+          } finally {
+            shelf.give(builder)
+          }
           return out
         })
     }
     for await (const record of source) {
       cancel.throwIfAborted()
-      group.push(record)
-      if (group.length === shardSize) yield job()
+      packer ??= verifyPacker(shelf.take(shardSize), false)
+      packer.take(record, first + packer.builder.size)
+      if (packer.builder.size === shardSize) yield job()
     }
-    if (group.length > 0) yield job()
+    if (packer !== undefined && packer.builder.size > 0) yield job()
   }
 
   try {
