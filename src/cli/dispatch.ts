@@ -43,6 +43,8 @@ const SECTIONS: readonly Section[] = [
       { name: 'enroll', summary: 'store a token under an id (a new secret, or a given one)', load: async () => (await import('./commands/enroll.js')).enrollCommand },
       { name: 'check', summary: 'check a code of a stored token, once: replays and repeated failures are refused', load: async () => (await import('./commands/check.js')).checkCommand },
       { name: 'remove', summary: 'delete a stored token', load: async () => (await import('./commands/remove.js')).removeCommand },
+      { name: 'import', summary: 'enrol every token of a PSKC file, transfer URIs, otpauth:// URIs or a seed CSV file', load: async () => (await import('./commands/import.js')).importCommand },
+      { name: 'export', summary: 'write stored tokens as encrypted PSKC, QR codes on this terminal, or (--plain) a private file', load: async () => (await import('./commands/export.js')).exportCommand },
     ],
   },
   {

@@ -77,7 +77,7 @@ export const MIGRATION_URI =
  * parseUri, with the values its messages quote taken out: a URI given on a command line is a secret,
  * and a value that parseUri finds wrong (a type, a digits or period parameter) may be part of one.
  */
-function parseUriQuietly(text: string): OtpauthUri {
+export function parseUriQuietly(text: string): OtpauthUri {
   try {
     return parseUri(text)
   } catch (error) {

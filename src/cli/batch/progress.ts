@@ -15,6 +15,8 @@ export class Progress {
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly totalBytes: number | undefined,
+    /** What is counted: 'records' for otp batch, 'tokens' for otp import. */
+    private readonly unit = 'records',
   ) {}
 
   /** Shows `doneBytes` of the input and `records` answered so far. */
@@ -24,7 +26,7 @@ export class Progress {
     this.lastDraw = now
     const seconds = Math.max((now - this.started) / 1000, 1e-3)
     const rate = records / seconds
-    let line = `${records.toLocaleString('en-US')} records  ${Math.round(rate).toLocaleString('en-US')}/s`
+    let line = `${records.toLocaleString('en-US')} ${this.unit}  ${Math.round(rate).toLocaleString('en-US')}/s`
     if (this.totalBytes !== undefined && this.totalBytes > 0) {
       const share = Math.min(doneBytes / this.totalBytes, 1)
       const filled = Math.round(share * BAR_WIDTH)
