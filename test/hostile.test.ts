@@ -52,6 +52,12 @@ const cases: Array<[string, string, () => unknown]> = [
   ['randomSecret below 160 bits', 'INVALID_SECRET', () => randomSecret(10)],
   ['randomSecret above 1024 bytes', 'INVALID_SECRET', () => randomSecret(2048)],
   ['base32Encode of a string', 'INVALID_SECRET', () => base32Encode('abc' as never)],
+  ['base32Encode with null options', 'INVALID_OPTIONS', () => base32Encode(bytes(5), null as never)],
+  ['an option name no function knows', 'INVALID_OPTIONS', () => totp(SECRET, { tim: 59 } as never)],
+  ['a TOTP option given to hotp', 'INVALID_OPTIONS', () => hotp(SECRET, 0, { period: 30 } as never)],
+  ['an algorithm name with a non-ASCII letter', 'INVALID_ALGORITHM', () => hotp(SECRET, 0, { algorithm: 'ſha1' as never })],
+  ['resync codes with a hole', 'INVALID_CODES', () => resyncHotp(SECRET, [, '123456'] as never, 0)],
+  ['a resync code that is undefined', 'INVALID_CODES', () => resyncHotp(SECRET, [undefined] as never, 0)],
 ]
 
 describe('hostile inputs', () => {
