@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the system programs the test suite runs for real: redis-server (the Redis token store, also
-// as a cluster), chromium (the browser builds end to end), zbarimg (reads the QR codes back), and the
-// independent implementations the codes and token files are checked against: oathtool, pyotp,
+// as a cluster), curl (a client of the HTTP service), chromium (the browser builds end to end), zbarimg
+// (reads the QR codes back), and the independent implementations the codes and token files are checked against: oathtool, pyotp,
 // pskctool and python-pskc. On a fresh Debian machine as root it installs what is missing with
 // apt-get; elsewhere it names what is missing, and those suites say they skip.
 import { execFileSync } from 'node:child_process'
@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process'
 const PROGRAMS = {
   'command -v redis-server': 'redis-server',
   'command -v redis-cli': 'redis-tools',
+  'command -v curl': 'curl',
   'command -v chromium': 'chromium',
   'command -v zbarimg': 'zbar-tools',
   'command -v oathtool': 'oathtool',
