@@ -12,13 +12,18 @@ export interface CounterChunk {
   readonly n: number
 }
 
-/** Cuts `count` counters from (hi, lo) into pieces of at most `size`, carrying the low half into the high one. */
-export function* counterChunks(hi: number, lo: number, count: number, size: number): Generator<CounterChunk> {
+/**
+ * Cuts `count` counters from (hi, lo) into pieces of at most `size` (a number, or a function asked
+ * before each piece, for pieces sized by time), carrying the low half into the high one.
+ * @throws OtpError('INTERNAL') for a size below 1: a piece of no counters would never end the loop.
+ */
+export function* counterChunks(hi: number, lo: number, count: number, size: number | (() => number)): Generator<CounterChunk> {
   hi >>>= 0
   lo >>>= 0
-  if (!(size >= 1)) throw new OtpError('INTERNAL', `counter chunks of ${size} counters make no progress`)
   for (let offset = 0; offset < count; ) {
-    const n = Math.min(size, count - offset)
+    const most = typeof size === 'number' ? size : size()
+    if (!(most >= 1)) throw new OtpError('INTERNAL', `counter chunks of ${most} counters make no progress`)
+    const n = Math.min(Math.floor(most), count - offset)
     yield { offset, hi, lo, n }
     offset += n
     lo += n

@@ -3,6 +3,7 @@
  * the calling thread or across the worker pool. The engine (src/pool/engine-api.ts) sees only this
  * interface, so both kinds of engine share every line above it.
  */
+import { counterChunks } from '../core/counter-chunks.js'
 import { OtpError } from '../core/errors.js'
 import type { Kernel, PackedBatch } from '../core/kernel.js'
 import type { ResyncScan } from '../core/otp.js'
@@ -78,32 +79,20 @@ export function inProcessExecutor(kernel: Kernel): Executor {
         const [end, work] = rowsWithin(batch, start, verify, rowsPace.next())
         if (!(end > start)) throw noProgress('rows')
         const whole = start === 0 && end === batch.count
-        runRows(kind, whole ? batch : sliceRows(batch, start, end), whole ? values : values.subarray(start, end))
-        rowsPace.done(work)
+        rowsPace.run(work, () => runRows(kind, whole ? batch : sliceRows(batch, start, end), whole ? values : values.subarray(start, end)))
         start = end
       }
       return { values, failed: [] }
     },
     async scan({ alg, key, hi, lo, count, codes, digits }, cancel) {
       cancel?.throwIfAborted()
-      let chunkHi = hi >>> 0
-      let chunkLo = lo >>> 0
-      for (let offset = 0; offset < count; ) {
-        if (offset > 0) {
+      for (const chunk of counterChunks(hi, lo, count, () => scanPace.next())) {
+        if (chunk.offset > 0) {
           await yieldTurn()
           cancel?.throwIfAborted()
         }
-        const n = Math.min(scanPace.next(), count - offset)
-        if (!(n > 0)) throw noProgress('scan')
-        const found = kernel.scan(alg, key, chunkHi, chunkLo, n, codes, digits)
-        scanPace.done(n)
-        if (found >= 0) return offset + found
-        offset += n
-        chunkLo += n
-        if (chunkLo >= 0x1_0000_0000) {
-          chunkLo -= 0x1_0000_0000
-          chunkHi = (chunkHi + 1) >>> 0
-        }
+        const found = scanPace.run(chunk.n, () => kernel.scan(alg, key, chunk.hi, chunk.lo, chunk.n, codes, digits))
+        if (found >= 0) return chunk.offset + found
       }
       return -1
     },

@@ -21,33 +21,34 @@ const MOST_GROWTH = 4
  */
 export class Pacer {
   private size: number
-  private started = 0
 
   constructor(
-    private readonly first: number,
+    first: number,
     private readonly most: number,
   ) {
     this.size = first
   }
 
-  /** The units of work the next piece should hold (at least 1); starts its timing. */
+  /** The units of work the next piece should hold (at least 1). */
   next(): number {
-    this.started = clock.now()
     return this.size
   }
 
-  /** Tells the pacer that the piece started by next() did `units` of work. */
-  done(units: number): void {
-    const elapsed = clock.now() - this.started
+  /** Runs one piece of `units` of work, timing it to size the pieces after it. */
+  run<T>(units: number, piece: () => T): T {
+    const started = clock.now()
+    try {
+      return piece()
+    } finally {
+      this.learn(units, clock.now() - started)
+    }
+  }
+
+  private learn(units: number, elapsed: number): void {
     if (!(units > 0)) return
     // A piece too quick to time (a coarse clock) only grows the next one, by MOST_GROWTH at most.
     const fitting = elapsed > 0 ? Math.floor((units / elapsed) * PIECE_MS) : Infinity
     const limit = Math.max(units, this.size) * MOST_GROWTH
     this.size = Math.max(1, Math.min(fitting, limit, this.most))
-  }
-
-  /** Forgets the speed measured (a new kind of work), back to the first size. */
-  reset(): void {
-    this.size = this.first
   }
 }

@@ -12,7 +12,7 @@ export interface WorkerData {
   readonly backend: BackendChoice
 }
 
-/** Counters a worker scans per kernel call, between two looks at the cutoff. */
+/** Counters a worker scans per kernel call at most, between two looks at the cutoff (pieces are sized by time below it). */
 export const COUNTERS_PER_CALL = 1 << 18
 
 /**

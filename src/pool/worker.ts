@@ -19,6 +19,7 @@ import {
   type WorkerData,
 } from './protocol.js'
 import { yieldTurn } from '../engine/abort.js'
+import { Pacer } from '../engine/pace.js'
 import { announceLoaded } from './loading.js'
 import { decodeShard, shardResults } from './shard.js'
 
@@ -47,6 +48,13 @@ function lowerOwnPriority(): void {
 
 const STOPPED: Answer = { stopped: true }
 
+/**
+ * Sizes a scan's pieces by time (about PIECE_MS each, at most COUNTERS_PER_CALL counters), so that a
+ * worker looks at its cutoff as often on the JS kernel's SHA-512 as on the WASM kernel's SHA-1, and
+ * an aborted or outrun scan frees its worker soon.
+ */
+const scanPace = new Pacer(4096, COUNTERS_PER_CALL)
+
 /** The test hook: end this thread mid-task, as a crash would (internal; see PoolHooks). */
 function crashIfTold(task: Task): void {
   if (task.crash) process.exit(70)
@@ -73,10 +81,10 @@ function runRows(task: RowsTask): Answer {
 function runScan(task: ScanTask): Answer {
   const { alg, key, codes, digits } = task
   try {
-    for (const { offset, hi, lo, n } of counterChunks(task.hi, task.lo, task.count, COUNTERS_PER_CALL)) {
+    for (const { offset, hi, lo, n } of counterChunks(task.hi, task.lo, task.count, () => scanPace.next())) {
       if (isCut(task.cutoff, task.index)) return STOPPED
       // The kernel reads past the n first positions for the confirming codes.
-      const found = kernel.scan(alg, key, hi, lo, n, codes, digits)
+      const found = scanPace.run(n, () => kernel.scan(alg, key, hi, lo, n, codes, digits))
       if (found >= 0) {
         // The ranges after this one stop; the ones before go on.
         lowerCutoff(task.cutoff, task.index)
