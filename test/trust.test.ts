@@ -189,6 +189,22 @@ describe('caller columns are read once', () => {
     expect(Object.values(reads).every((n) => n === 1)).toBe(true)
     expect(Object.keys(reads)).toHaveLength(12)
   })
+
+  it('the column calls read each column of their columns object once', () => {
+    const batch = new BatchBuilder()
+    const key = batch.addKey(KEY)
+    const reads: Record<string, number> = {}
+    const once = <T,>(columns: T): T =>
+      new Proxy(columns as object, {
+        get(target, property, receiver) {
+          if (typeof property === 'string') reads[property] = (reads[property] ?? 0) + 1
+          return Reflect.get(target, property, receiver)
+        },
+      }) as T
+    batch.addHotpColumns(once({ keys: Uint32Array.of(key, key), codes: ['123456', '654321'], counters: new Float64Array([1, 2]) }))
+    batch.addTotpColumns(once({ keys: [key], codes: Uint32Array.of(123456), times: [59] }))
+    expect(reads).toEqual({ keys: 2, codes: 2, counters: 1, times: 1 })
+  })
 })
 
 describe('loops that cut work into pieces throw rather than spin', () => {

@@ -35,28 +35,51 @@ export interface TotpColumns {
 const isColumn = (value: unknown): value is ArrayLike<unknown> =>
   Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))
 
+/** A call's columns, each read once from the caller's object: `values` are its counters or times. */
+export interface ReadColumns {
+  readonly n: number
+  readonly keys: ArrayLike<number>
+  readonly codes: CodeColumn
+  readonly values: ArrayLike<number> | ArrayLike<bigint>
+}
+
 /**
- * The number of records in `columns`: its `keys`, `codes` and `values` columns (counters or times)
- * must be arrays or typed arrays of one length.
+ * A typed column as the library's own copy (one copy, not a loop), so that nothing another thread
+ * writes into shared memory meanwhile, or the caller after the call, is read; a plain array as it
+ * is, since its entries are each read once, and checked, as its records are added.
+ */
+function own<T>(column: T): T {
+  return ArrayBuffer.isView(column) ? ((column as unknown as Uint8Array).slice() as unknown as T) : column
+}
+
+/**
+ * Reads `columns` once: its `keys`, `codes` and `values` columns (counters or times) must be arrays
+ * or typed arrays of one length; typed ones are copied.
  * @throws OtpError('INVALID_RECORD') when a column is missing or the lengths differ.
  */
-export function columnsLength(columns: object, values: 'counters' | 'times'): number {
+export function readColumns(columns: object, values: 'counters' | 'times'): ReadColumns {
   if (columns === null || typeof columns !== 'object') {
     throw new OtpError('INVALID_RECORD', `columns must be an object of keys, codes and ${values}, got ${describe(columns)}`)
   }
   const named = columns as Record<string, unknown>
   const names = ['keys', 'codes', values]
-  for (const name of names) {
-    if (!isColumn(named[name])) {
-      throw new OtpError('INVALID_RECORD', `columns.${name} must be an array or a typed array, got ${describe(named[name])}`)
+  const read = names.map((name) => {
+    const column = named[name]
+    if (!isColumn(column)) {
+      throw new OtpError('INVALID_RECORD', `columns.${name} must be an array or a typed array, got ${describe(column)}`)
     }
+    return own(column)
+  })
+  const n = read[0]!.length
+  read.forEach((column, i) => {
+    if (column.length !== n) throw new OtpError('INVALID_RECORD', `columns.${names[i]} has ${column.length} entries, columns.keys has ${n}`)
+  })
+  return {
+    n,
+    keys: read[0] as ArrayLike<number>,
+    codes: read[1] as unknown as CodeColumn,
+    values: read[2] as ArrayLike<number> | ArrayLike<bigint>,
   }
-  const n = (named.keys as ArrayLike<unknown>).length
-  for (const name of names) {
-    const length = (named[name] as ArrayLike<unknown>).length
-    if (length !== n) throw new OtpError('INVALID_RECORD', `columns.${name} has ${length} entries, columns.keys has ${n}`)
-  }
-  return n
 }
 
 /** Record i's code as an integer, or -1 when it can never match (as parseCode answers). */

@@ -8,7 +8,7 @@ import { PREPARED_KEY, PREPARED_KEY_BYTES, type Algorithm, type PackedBatch } fr
 import { isPrepared, preparedAlgorithm, preparedMaterial, type PreparedKey } from '../core/prepared.js'
 import { toKey, type Secret } from '../core/secret.js'
 import { checkAlgorithm, checkCounter, checkDigits, checkOptions, checkTimeStep, checkWindow, parseCode } from '../core/validate.js'
-import { checkKeyBytes, checkKeyColumns, codeAt, columnsLength, readOffsets, type HotpColumns, type TotpColumns } from './column-input.js'
+import { checkKeyBytes, checkKeyColumns, codeAt, readColumns, readOffsets, type HotpColumns, type TotpColumns } from './column-input.js'
 
 /** What a record came to before any kernel ran: an error, or a code that can never match. */
 export type Settled = OtpError | null
@@ -297,10 +297,10 @@ export class BatchBuilder {
   addHotpColumns(columns: HotpColumns, options?: HotpRecordOptions): number {
     this.assertIdle()
     const o = checkOptions(options, 'addHotpColumns', HOTP_RECORD_KEYS)
-    const n = columnsLength(columns, 'counters')
+    // Each column read once (typed ones copied), and each entry once, as its record is added.
+    const { n, keys, codes, values: counters } = readColumns(columns, 'counters')
     const digits = checkDigits(o.digits)
     const window = checkWindow(o.window, 0)
-    const { keys, codes, counters } = columns
     return this.addRecords(n, (i, record) => {
       const key = keys[i]!
       this.checkKey(key)
@@ -321,12 +321,11 @@ export class BatchBuilder {
   addTotpColumns(columns: TotpColumns, options?: TotpRecordOptions): number {
     this.assertIdle()
     const o = checkOptions(options, 'addTotpColumns', TOTP_RECORD_KEYS)
-    const n = columnsLength(columns, 'times')
+    const { n, keys, codes, values: times } = readColumns(columns, 'times')
     const digits = checkDigits(o.digits)
     const window = checkWindow(o.window, 1)
     const { period, t0 } = o
     checkTimeStep(t0 ?? 0, period, t0)
-    const { keys, codes, times } = columns
     return this.addRecords(n, (i, record) => {
       const key = keys[i]!
       this.checkKey(key)
