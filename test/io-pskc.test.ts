@@ -533,6 +533,21 @@ describe('parsePskcStream', () => {
     expect(result.value).toEqual({ signed: false })
   })
 
+  it('yields every token before a fault, even one that arrived in the same piece as the fault, then throws', async () => {
+    const xml = buildPskc(tokens)
+    const at = xml.lastIndexOf('keyprov:pskc:hotp')
+    const broken = `${xml.slice(0, at)}keyprov:pskc:nope${xml.slice(at + 'keyprov:pskc:hotp'.length)}`
+    const read: Token[] = []
+    let fault: unknown
+    try {
+      for await (const token of parsePskcStream([broken])) read.push(token)
+    } catch (error) {
+      fault = error
+    }
+    expect(fault).toMatchObject({ code: 'INVALID_PSKC' })
+    expect(read).toEqual(tokens.slice(0, 5))
+  })
+
   it('fails from the iteration with the errors of parsePskc', async () => {
     const xml = fixture('rfc6030-figure7.pskcxml')
     const drain = async (pieces: string[], password: string): Promise<unknown> => {

@@ -97,14 +97,27 @@ export async function* parsePskcStream(
   let ready: Token[] = []
   const reader = pskcReader(options, (token) => ready.push(token))
   const xml = containerReader(reader.handlers)
+  // A piece that holds a fault may also hold whole key packages before it: those are yielded first,
+  // so that every token before the fault reaches the caller, then the fault is thrown.
+  let fault: unknown
   for await (const piece of source) {
-    xml.write(piece)
+    try {
+      xml.write(piece)
+    } catch (error) {
+      fault = error
+    }
     const batch = ready
     ready = []
     yield* batch
+    if (fault !== undefined) throw fault
   }
-  xml.close()
+  try {
+    xml.close()
+  } catch (error) {
+    fault = error
+  }
   yield* ready
+  if (fault !== undefined) throw fault
   return { signed: reader.signed() }
 }
 
