@@ -6,6 +6,7 @@
  * the checks of many tokens into one engine batch.
  */
 import { MAX_COUNTER } from '../core/validate.js'
+import { parseTypedCode } from '../tokens/typed-code.js'
 import { lockMillis, type VerifierPolicy } from './policy.js'
 import { asCounter, type TokenParams, type TokenState } from './token.js'
 import type { ResyncResult, VerifyResult } from './types.js'
@@ -43,7 +44,7 @@ export interface Needs<R> {
 
 export type Plan<R> = Done<R> | Needs<R>
 
-interface Attempt {
+export interface Attempt {
   readonly params: TokenParams
   readonly state: TokenState
   /** Date.now() milliseconds. */
@@ -58,8 +59,19 @@ interface Attempt {
 export function planVerify(a: Attempt, code: string): Plan<VerifyResult> {
   const { state, now } = a
   if (state.lockedUntil > now) return { done: { result: { ok: false, reason: 'LOCKED', until: state.lockedUntil }, state: null } }
-  if (!isWellFormed(code, a.params.digits)) return { done: failure(a) }
-  return a.params.type === 'totp' ? planTotp(a, code) : planHotp(a, code)
+  const digits = typedDigits(code, a.params.digits)
+  if (digits === undefined) return { done: failure(a) }
+  return a.params.type === 'totp' ? planTotp(a, digits) : planHotp(a, digits)
+}
+
+/**
+ * A code as people type it ('996 554', '9965-54': one ASCII space or hyphen between digit groups,
+ * tokens/typed-code.ts) as its `digits` ASCII digits, or undefined when it can never match.
+ */
+export function typedDigits(code: string, digits: number): string | undefined {
+  if (code.length === digits) return isWellFormed(code, digits) ? code : undefined
+  const value = parseTypedCode(code, digits)
+  return value < 0 ? undefined : String(value).padStart(digits, '0')
 }
 
 /**
@@ -126,7 +138,9 @@ export function planResync(a: Attempt, codes: string[]): Plan<ResyncResult> {
   // Throttled like any attempt (RFC 4226 section 7.3): were a resync looked at on a locked token,
   // guesses at it would go on, unthrottled, until one unlocked the token.
   if (state.lockedUntil > a.now) return { done: { result: { ok: false, reason: 'LOCKED', until: state.lockedUntil }, state: null } }
-  if (!codes.every((code) => isWellFormed(code, params.digits))) return { done: failure(a) }
+  const typed = codes.map((code) => typedDigits(code, params.digits))
+  if (typed.some((code) => code === undefined)) return { done: failure(a) }
+  codes = typed as string[]
   if (params.type === 'hotp') {
     if (state.next > MAX_COUNTER) return { done: failure(a) }
     return {
@@ -157,7 +171,7 @@ export function planResync(a: Attempt, codes: string[]): Plan<ResyncResult> {
  * A failed attempt: one more consecutive failure, and a lock once policy.maxFailures is reached,
  * doubling with each failure after (RFC 4226 section 7.3).
  */
-function failure(a: Attempt): Decision<{ ok: false; reason: 'INVALID'; failures: number; until?: number }> {
+export function failure(a: Attempt): Decision<{ ok: false; reason: 'INVALID'; failures: number; until?: number }> {
   const failures = a.state.failures + 1
   const lock = lockMillis(a.policy, failures)
   const lockedUntil = lock > 0 ? a.now + lock : 0
@@ -180,16 +194,16 @@ function isWellFormed(code: string, digits: number): boolean {
 }
 
 /** The time step of RFC 6238 section 4.2 at `now` (milliseconds); negative before t0. */
-function currentStep(params: TokenParams, now: number): number {
+export function currentStep(params: TokenParams, now: number): number {
   return Math.floor((now / 1000 - params.t0) / params.period)
 }
 
 /** A time inside `step` (its middle), so that rounding never lands it in a neighbour. */
-function stepTime(params: TokenParams, step: number): number {
+export function stepTime(params: TokenParams, step: number): number {
   return params.t0 + (step + 0.5) * params.period
 }
 
-function clampDrift(drift: number, policy: VerifierPolicy): number {
+export function clampDrift(drift: number, policy: VerifierPolicy): number {
   return Math.max(-policy.maxDrift, Math.min(policy.maxDrift, drift))
 }
 

@@ -1,12 +1,16 @@
 /**
  * How the verifier has its codes computed: through an engine (createEngine) or anything with the same
- * functions, such as the module API itself. The verifier never computes an HMAC of its own.
+ * functions, such as the module API itself. A token whose key is held prepared (the verifier's
+ * keyCache) is checked on that key: in the engine's columns when it has verifyColumns, else by the
+ * kernel's prepared entry points in this thread (two compressions a code, no key setup).
  */
 import { BatchBuilder } from '../batch/columns.js'
 import { MATCH_STATUS, NO_MATCH_STATUS, type VerifyColumnsResult } from '../batch/run.js'
 import { OtpError } from '../core/errors.js'
-import type { Algorithm } from '../core/kernel.js'
+import { NO_MATCH, type Algorithm } from '../core/kernel.js'
+import { tokenKernel } from '../tokens/kernel-source.js'
 import type { Check } from './decide.js'
+import { VerifierKey } from './key-cache.js'
 import { asCounter, type TokenParams } from './token.js'
 
 type Awaitable<T> = T | Promise<T>
@@ -43,9 +47,9 @@ export interface CodeEngine {
   verifyColumns?(batch: BatchBuilder): Promise<VerifyColumnsResult>
 }
 
-/** A check bound to the token it is for. */
+/** A check bound to the token it is for: its opened secret, or its prepared key. */
 export interface Job {
-  readonly secret: Uint8Array
+  readonly secret: Uint8Array | VerifierKey
   readonly params: TokenParams
   readonly check: Check
 }
@@ -53,6 +57,7 @@ export interface Job {
 /** Runs one check. */
 export function runCheck(engine: CodeEngine, job: Job): Awaitable<number | bigint | null> {
   const { secret, params, check } = job
+  if (secret instanceof VerifierKey) return runPrepared(engine, secret, params, check)
   const options = { digits: params.digits, algorithm: params.algorithm }
   switch (check.kind) {
     case 'totp':
@@ -64,6 +69,38 @@ export function runCheck(engine: CodeEngine, job: Job): Awaitable<number | bigin
   }
 }
 
+/** A check on a prepared key: verify checks on the kernel, a resync through the engine on a copy of the key. */
+function runPrepared(engine: CodeEngine, key: VerifierKey, params: TokenParams, check: Check): Awaitable<number | bigint | null> {
+  if (check.kind === 'resync') {
+    const secret = key.secret()
+    let match: Awaitable<number | bigint | null>
+    try {
+      match = runCheck(engine, { secret, params, check })
+    } catch (error) {
+      secret.fill(0)
+      throw error
+    }
+    if (!(match instanceof Promise)) {
+      secret.fill(0)
+      return match
+    }
+    return match.finally(() => secret.fill(0))
+  }
+  // The plan has checked the code's digits; a value of 31 bits or more can never match.
+  const code = Number(check.code)
+  if (!(code <= 0x7fff_ffff)) return null
+  let delta: number
+  if (check.kind === 'totp') {
+    const step = Math.floor((check.time - params.t0) / params.period)
+    const hi = Math.floor(step / 0x1_0000_0000)
+    delta = tokenKernel().verifyPrepared(key.id, key.words, hi, step >>> 0, code, params.digits, Math.min(check.window, step), check.window)
+  } else {
+    const counter = check.counter
+    delta = tokenKernel().verifyPrepared(key.id, key.words, Number(counter >> 32n), Number(counter & 0xffff_ffffn), code, params.digits, 0, check.window)
+  }
+  return delta === NO_MATCH ? null : delta
+}
+
 /**
  * Runs many verify checks: one verifyBatch call when the engine has it, else one call each (awaited
  * only when the engine returns promises). A failed check yields its OtpError; the others still run.
@@ -71,7 +108,9 @@ export function runCheck(engine: CodeEngine, job: Job): Awaitable<number | bigin
 export async function runChecks(engine: CodeEngine, jobs: readonly Job[]): Promise<Array<number | bigint | null | OtpError>> {
   const batchable = jobs.every((job) => job.check.kind !== 'resync')
   if (engine.verifyColumns !== undefined && batchable) return runColumns(engine.verifyColumns.bind(engine), jobs)
-  if (engine.verifyBatch !== undefined && batchable) return engine.verifyBatch(jobs.map(batchRecord))
+  if (engine.verifyBatch !== undefined && batchable && !jobs.some((job) => job.secret instanceof VerifierKey)) {
+    return engine.verifyBatch(jobs.map(batchRecord))
+  }
   const out: Array<number | bigint | null | OtpError> = new Array(jobs.length)
   for (let i = 0; i < jobs.length; i++) {
     try {
@@ -110,6 +149,7 @@ async function runColumns(verifyColumns: NonNullable<CodeEngine['verifyColumns']
 }
 
 function batchRecord({ secret, params, check }: Job): BatchRecord {
+  if (secret instanceof VerifierKey) throw new OtpError('INVALID_RECORD', 'a prepared key is checked on the kernel')
   const options = { digits: params.digits, algorithm: params.algorithm }
   if (check.kind === 'totp') {
     return { secret, code: check.code, time: check.time, period: params.period, t0: params.t0, window: check.window, ...options }

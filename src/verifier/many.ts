@@ -4,19 +4,26 @@
  * compare-and-set; a token whose write lost a race is decided again through verify() alone.
  */
 import { OtpError, describe } from '../core/errors.js'
-import { isDone, planVerify, type Decision, type Needs, type Plan } from './decide.js'
+import { BatchBuilder } from '../batch/columns.js'
+import { MATCH_STATUS, NO_MATCH_STATUS, type VerifyColumnsResult } from '../batch/run.js'
+import { PREPARED_KEY_BYTES } from '../core/kernel.js'
+import { clampDrift, currentStep, failure, isDone, planVerify, stepTime, typedDigits, type Decision, type Needs, type Plan } from './decide.js'
 import { asOtpError, runChecks, type CodeEngine } from './engine.js'
+import { releaseSecret, type VerifierKey } from './key-cache.js'
 import type { VerifierPolicy } from './policy.js'
-import type { StoredToken, TokenStore } from './store.js'
-import { checkTokenId, type TokenParams, type TokenState } from './token.js'
+import type { StateUpdate, StoredToken, TokenStore } from './store.js'
+import { checkTokenId, decodeParams, encodeState, type TokenParams, type TokenState } from './token.js'
 import type { VerifyResult } from './types.js'
 
-/** A token read from the store and opened. The secret is wiped once its checks are done. */
+/**
+ * A token read from the store and opened: its secret, or its prepared key from the verifier's
+ * keyCache (pinned). Either is released (releaseSecret) once its checks are done.
+ */
 export interface OpenToken {
   readonly stored: StoredToken
   readonly params: TokenParams
   readonly state: TokenState
-  readonly secret: Uint8Array
+  readonly secret: Uint8Array | VerifierKey
 }
 
 /** What a chunk needs of its verifier. */
@@ -25,13 +32,21 @@ export interface ChunkContext {
   readonly policy: VerifierPolicy
   readonly clock: () => number
   engine(): Promise<CodeEngine>
-  open(stored: StoredToken): OpenToken
   /** The one-token path, for lost races. */
   verify(tokenId: string, code: string): Promise<VerifyResult>
   /** The stored text of a token's new state, its MAC made for the version its compare-and-set gives it. */
   nextState(stored: StoredToken, state: TokenState): string
   /** Told of each state written, by its expected version. */
   wrote(id: string, version: number, state: string): void
+  /** A token's checked state (its MAC verified, or vouched for). */
+  stateOf(stored: StoredToken): TokenState
+  /**
+   * The token's key for the chunk's columns: its prepared key from the key cache (pinned), or its
+   * opened secret (the caller wipes it once copied).
+   */
+  keyOf(stored: StoredToken, params: TokenParams): Uint8Array | VerifierKey
+  /** The stored text of a token's next state given as its text (token.ts encodeState). */
+  sealNext(stored: StoredToken, state: string): string
 }
 
 /** One code to check in verifyMany. */
@@ -73,6 +88,7 @@ interface Chunk {
  */
 export async function verifyAll(ctx: ChunkContext, requests: readonly VerifyRequest[], size: number): Promise<Outcome[]> {
   const out: Outcome[] = new Array(requests.length)
+  const columns = new ChunkColumns()
   const start = (offset: number) => (offset < requests.length ? readChunk(ctx, requests.slice(offset, offset + size), offset, out) : undefined)
   let next = start(0)
   let writing: Promise<void> = Promise.resolve()
@@ -80,9 +96,9 @@ export async function verifyAll(ctx: ChunkContext, requests: readonly VerifyRequ
     const chunk = next
     const records = await chunk.records
     next = start(chunk.offset + size)
-    const decided = await decideChunk(ctx, chunk, records, out)
+    const writes = await decideChunk(ctx, chunk, records, out, columns)
     const previous = writing
-    writing = writeChunk(ctx, chunk, decided, out)
+    writing = writeChunk(ctx, chunk, writes, out)
     // Settle in order, and never leave a rejection unobserved while the next chunk is decided.
     writing.catch(() => {})
     await previous
@@ -108,44 +124,206 @@ function readChunk(ctx: ChunkContext, requests: readonly VerifyRequest[], offset
   return { requests, offset, slots, ids, records }
 }
 
-/** Opens the chunk's tokens and decides each request; bad ones get their error in `out`. */
-async function decideChunk(ctx: ChunkContext, chunk: Chunk, records: Array<StoredToken | null>, out: Outcome[]): Promise<Decided[]> {
-  const { offset, slots, ids, requests } = chunk
-  // The engine first: once secrets are opened, only settleAll's finally stands between them and a leak.
-  const engine = await ctx.engine()
-  const now = ctx.clock()
-  const pending: Pending[] = []
-  records.forEach((record, k) => {
-    const slot = slots[k]!
-    try {
-      if (record === null) throw unknownToken(ids[k]!)
-      const token = ctx.open(record)
-      const plan = planVerify({ params: token.params, state: token.state, now, policy: ctx.policy }, requests[slot]!.code)
-      pending.push({ slot, token, plan })
-    } catch (error) {
-      out[offset + slot] = asOtpError(error)
-    }
-  })
-  return settleAll(engine, pending, (slot, error) => (out[offset + slot] = error))
+/**
+ * The writes a chunk decided: parallel lists, one entry per token whose state changes. Its result
+ * goes out only once its compare-and-set succeeds.
+ */
+interface Writes {
+  readonly slots: number[]
+  readonly updates: StateUpdate[]
+  readonly results: VerifyResult[]
 }
 
-/** Writes the chunk's new states, each by compare-and-set, and fills in its results. */
-async function writeChunk(ctx: ChunkContext, chunk: Chunk, decided: readonly Decided[], out: Outcome[]): Promise<void> {
+/**
+ * What one verifyAll call reuses from chunk to chunk: the batch its TOTP checks are written into (keys
+ * copied in, wiped after each chunk), and per row, the chunk slot and the step the check is centred on.
+ */
+class ChunkColumns {
+  readonly batch = new BatchBuilder({ records: 512, keys: 512, keyBytes: 512 * PREPARED_KEY_BYTES })
+  slot = new Int32Array(512)
+  centre = new Float64Array(512)
+  step = new Float64Array(512)
+  /** The record of each row, for its token and state. */
+  readonly stored: StoredToken[] = []
+  readonly states: TokenState[] = []
+  /** The options object of each row's check, reused (the builder copies what it reads). */
+  readonly options = { window: 1, digits: 6, period: 30, t0: 0 }
+
+  ensure(n: number): void {
+    if (n <= this.slot.length) return
+    this.slot = new Int32Array(n)
+    this.centre = new Float64Array(n)
+    this.step = new Float64Array(n)
+  }
+}
+
+/**
+ * Opens the chunk's tokens and decides each request; bad ones get their error in `out`, and decisions
+ * that change nothing (LOCKED, REPLAYED) their result. With an engine that takes columns, a TOTP
+ * request on an unlocked token goes straight into the batch, as one row (its prepared key, or its
+ * secret copied in and wiped), and its result and new state come out of one pass over the answers;
+ * anything else goes through the plans of decide.ts.
+ */
+async function decideChunk(
+  ctx: ChunkContext,
+  chunk: Chunk,
+  records: Array<StoredToken | null>,
+  out: Outcome[],
+  columns: ChunkColumns,
+): Promise<Writes> {
+  const { offset, slots, ids, requests } = chunk
+  // The engine first: once secrets are opened, only the finally blocks stand between them and a leak.
+  const engine = await ctx.engine()
+  const now = ctx.clock()
+  const { policy } = ctx
+  const writes: Writes = { slots: [], updates: [], results: [] }
+  const pending: Pending[] = []
+  const fast = engine.verifyColumns !== undefined
+  const { batch, options, stored: rowStored, states } = columns
+  columns.ensure(records.length)
+  batch.reset()
+  let rows = 0
+  try {
+    for (let k = 0; k < records.length; k++) {
+      const record = records[k]!
+      const slot = slots[k]!
+      try {
+        if (record === null) throw unknownToken(ids[k]!)
+        const params = decodeParams(record.id, record.params)
+        const state = ctx.stateOf(record)
+        const code = requests[slot]!.code
+        const step = params.type === 'totp' ? currentStep(params, now) : -1
+        const digits = fast && step >= 0 && state.lockedUntil <= now ? typedDigits(code, params.digits) : undefined
+        if (digits === undefined) {
+          // The general path: HOTP, a lock, a malformed code, a time before t0, an engine without columns.
+          const secret = ctx.keyOf(record, params)
+          const token: OpenToken = { stored: record, params, state, secret }
+          try {
+            pending.push({ slot, token, plan: planVerify({ params, state, now, policy }, code) })
+          } catch (error) {
+            releaseSecret(secret)
+            throw error
+          }
+          continue
+        }
+        const secret = ctx.keyOf(record, params)
+        let key: number
+        try {
+          key = batch.addKey(secret, params.algorithm)
+        } finally {
+          // The batch holds its own copy now: an opened secret is wiped, a cached key released.
+          releaseSecret(secret)
+        }
+        const centre = Math.max(0, step + state.drift)
+        options.window = policy.window
+        options.digits = params.digits
+        options.period = params.period
+        options.t0 = params.t0
+        batch.totpRecord(key, digits, stepTime(params, centre), options)
+        columns.slot[rows] = slot
+        columns.centre[rows] = centre
+        columns.step[rows] = step
+        rowStored[rows] = record
+        states[rows] = state
+        rows++
+      } catch (error) {
+        out[offset + slot] = asOtpError(error)
+      }
+    }
+    if (rows > 0) await settleRows(ctx, engine, columns, rows, now, chunk, writes, out)
+  } finally {
+    batch.reset()
+    rowStored.length = 0
+    states.length = 0
+  }
+  const decided = await settleAll(engine, pending, (slot, error) => (out[offset + slot] = error))
+  for (const { slot, token, decision } of decided) {
+    if (decision.state === null) out[offset + slot] = decision.result
+    else {
+      writes.slots.push(slot)
+      writes.updates.push({ id: token.stored.id, version: token.stored.version, state: ctx.nextState(token.stored, decision.state) })
+      writes.results.push(decision.result)
+    }
+  }
+  return writes
+}
+
+/** Verifies the chunk's TOTP rows in one engine call, and decides each as planVerify would. */
+async function settleRows(
+  ctx: ChunkContext,
+  engine: CodeEngine,
+  columns: ChunkColumns,
+  rows: number,
+  now: number,
+  chunk: Chunk,
+  writes: Writes,
+  out: Outcome[],
+): Promise<void> {
+  const { policy } = ctx
+  const { offset } = chunk
+  let answer: VerifyColumnsResult
+  try {
+    answer = await engine.verifyColumns!(columns.batch)
+  } catch (error) {
+    const failed = asOtpError(error)
+    for (let r = 0; r < rows; r++) out[offset + columns.slot[r]!] = failed
+    return
+  }
+  const { status, delta } = answer
+  for (let r = 0; r < rows; r++) {
+    const slot = columns.slot[r]!
+    const stored = columns.stored[r]!
+    const state = columns.states[r]!
+    const s = status[r]
+    if (s !== MATCH_STATUS && s !== NO_MATCH_STATUS) {
+      out[offset + slot] = answer.errors.get(r) ?? new OtpError('INVALID_RECORD', 'the engine refused the record')
+      continue
+    }
+    let result: VerifyResult
+    let text: string
+    if (s === NO_MATCH_STATUS) {
+      const params = decodeParams(stored.id, stored.params)
+      const { result: failed, state: next } = failure({ params, state, now, policy })
+      result = failed
+      text = encodeState(next!)
+    } else {
+      const step = columns.step[r]!
+      const matched = columns.centre[r]! + delta[r]!
+      if (matched < Number(state.next)) {
+        out[offset + slot] = REPLAYED
+        continue
+      }
+      result = { ok: true, type: 'totp', delta: matched - step, step: matched }
+      text = `"${matched + 1}",${clampDrift(matched - step, policy)},0,0`
+    }
+    writes.slots.push(slot)
+    writes.updates.push({ id: stored.id, version: stored.version, state: ctx.sealNext(stored, text) })
+    writes.results.push(result)
+  }
+}
+
+const REPLAYED: VerifyResult = Object.freeze({ ok: false, reason: 'REPLAYED' })
+
+/** Writes the chunk's new states, each by compare-and-set, and fills in their results. */
+async function writeChunk(ctx: ChunkContext, chunk: Chunk, writes: Writes, out: Outcome[]): Promise<void> {
   const { offset, requests } = chunk
-  const writes = decided.filter((p) => p.decision.state !== null)
-  const updates = writes.map(({ token, decision }) => ({ id: token.stored.id, version: token.stored.version, state: ctx.nextState(token.stored, decision.state!) }))
+  const { slots, updates, results } = writes
   const written = await ctx.store.compareAndSetMany(updates)
-  updates.forEach((u, i) => written[i] && ctx.wrote(u.id, u.version, u.state))
-  const lost = new Set(writes.filter((_, i) => !written[i]))
-  for (const p of decided) {
-    if (!lost.has(p)) out[offset + p.slot] = p.decision.result
+  const lost: number[] = []
+  for (let i = 0; i < updates.length; i++) {
+    if (written[i]) {
+      const u = updates[i]!
+      ctx.wrote(u.id, u.version, u.state)
+      out[offset + slots[i]!] = results[i]!
+    } else lost.push(i)
   }
   // A concurrent writer won, or the same token came twice: decide again, alone.
-  for (const p of lost) {
+  for (const i of lost) {
+    const slot = slots[i]!
     try {
-      out[offset + p.slot] = await ctx.verify(p.token.stored.id, requests[p.slot]!.code)
+      out[offset + slot] = await ctx.verify(updates[i]!.id, requests[slot]!.code)
     } catch (error) {
-      out[offset + p.slot] = asOtpError(error)
+      out[offset + slot] = asOtpError(error)
     }
   }
 }
@@ -182,7 +360,7 @@ async function settleAll(
       })
     }
   } finally {
-    for (const { token } of pending) token.secret.fill(0)
+    for (const { token } of pending) releaseSecret(token.secret)
   }
   return decided
 }

@@ -133,6 +133,55 @@ export function encodeState(s: TokenState): string {
 
 /** The state from its text, as encodeState wrote it (once its MAC has been checked). */
 export function decodeState(id: string, text: string): TokenState {
+  return quickState(text) ?? parseState(id, text)
+}
+
+/**
+ * The state of encodeState's own text, read in one pass without JSON.parse: a position of 1 to 15
+ * digits and three integers of at most 15 digits, canonical JSON (no leading zero, no '-0'). Any
+ * other text, valid or not, is left to parseState (undefined).
+ */
+function quickState(text: string): TokenState | undefined {
+  if (text.charCodeAt(0) !== 0x22) return undefined
+  let i = 1
+  let next = 0
+  for (; i < text.length && i <= 16; i++) {
+    const d = text.charCodeAt(i) - 0x30
+    if (d < 0 || d > 9) break
+    next = next * 10 + d
+  }
+  if (i === 1 || i > 16 || text.charCodeAt(i) !== 0x22) return undefined
+  cursor = i + 1
+  const drift = quickInteger(text)
+  const failures = quickInteger(text)
+  const lockedUntil = quickInteger(text)
+  if (lockedUntil === undefined || drift === undefined || failures === undefined || cursor !== text.length) return undefined
+  return { next: BigInt(next), drift, failures, lockedUntil }
+}
+
+/** Where quickInteger reads next (module state: quickState is synchronous). */
+let cursor = 0
+
+/** `,` then a canonical JSON integer of at most 15 digits at `cursor`, or undefined. */
+function quickInteger(text: string): number | undefined {
+  let i = cursor
+  if (text.charCodeAt(i++) !== 0x2c) return undefined
+  const negative = text.charCodeAt(i) === 0x2d
+  if (negative) i++
+  const first = i
+  let value = 0
+  for (; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 0x30
+    if (d < 0 || d > 9) break
+    value = value * 10 + d
+  }
+  const digits = i - first
+  if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(first) === 0x30) || (negative && value === 0)) return undefined
+  cursor = i
+  return negative ? -value : value
+}
+
+function parseState(id: string, text: string): TokenState {
   const fields = parseJson(id, `[${text}]`, 'state')
   const [next, drift, failures, lockedUntil] = Array.isArray(fields) && fields.length === 4 ? fields : []
   if (
