@@ -49,8 +49,11 @@ export interface ReadColumns {
  * is, since its entries are each read once, and checked, as its records are added.
  */
 function own<T>(column: T): T {
-  return ArrayBuffer.isView(column) ? ((column as unknown as Uint8Array).slice() as unknown as T) : column
+  // %TypedArray%.prototype.slice, not the column's own: Buffer.prototype.slice returns a view.
+  return ArrayBuffer.isView(column) ? (typedSlice.call(column as unknown as Uint8Array) as unknown as T) : column
 }
+
+const typedSlice = (Object.getPrototypeOf(Uint8Array.prototype) as Uint8Array).slice
 
 /**
  * Reads `columns` once: its `keys`, `codes` and `values` columns (counters or times) must be arrays
