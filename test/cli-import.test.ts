@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMigrationUris } from '../src/io/migration.js'
+import { buildPskc } from '../src/io/pskc/build.js'
 import { buildSeedCsv } from '../src/io/seed-csv.js'
 import { buildUri } from '../src/io/uri.js'
 import type { Token } from '../src/io/token.js'
@@ -58,33 +59,52 @@ function expectNoSecret(run: Run, secrets: Uint8Array[]): void {
 }
 
 describe('otp import', () => {
-  it.skipIf(!hasPythonPskc)('enrols a password-encrypted PSKC file written by python-pskc; otp check accepts codes made by node:crypto', async () => {
-    const { db, file } = scratch()
-    const tokens = [
-      { id: '1', type: 'totp' as const, secretHex: hex(secretOf(1)), algorithm: 'SHA1' as const, digits: 6, period: 30, account: 'alice' },
-      { id: '2', type: 'hotp' as const, secretHex: hex(secretOf(2, 32)), algorithm: 'SHA256' as const, digits: 8, counter: 12, serial: 'SN-7' },
-      { id: 'k3', type: 'totp' as const, secretHex: hex(secretOf(3, 64)), algorithm: 'SHA512' as const, digits: 8, period: 60 },
-    ]
-    writeFileSync(file('python.pskcxml'), writePythonPskc(tokens, { kind: 'password', password: 'pass phrase', iterations: 2000 }))
-    writeFileSync(file('pw.txt'), 'pass phrase\n')
-    const run = await otp(['import', file('python.pskcxml'), '--password-file', file('pw.txt'), '--db', db, '--prefix', 'hw:'])
-    expect(run.stdout).toContain('3 enrolled, 0 skipped (already enrolled), 0 failed')
-    expect(run.status).toBe(0)
-    expectNoSecret(run, [secretOf(1), secretOf(2, 32), secretOf(3, 64)])
-    // Ids: the account, else the serial, else the Key Id; after the prefix.
-    expect((await checks(db, 'hw:alice', totpNow(secretOf(1)))).status).toBe(0)
-    expect((await checks(db, 'hw:SN-7', hotpAt(secretOf(2, 32), 12, 'SHA256', 8))).status).toBe(0)
-    expect((await checks(db, 'hw:k3', totpNow(secretOf(3, 64), 'SHA512', 8, 60))).status).toBe(0)
-    // Again: every token is skipped, none replaced (the HOTP counter stays past the used code).
-    const again = await otp(['import', file('python.pskcxml'), '--password-file', file('pw.txt'), '--db', db, '--prefix', 'hw:'])
-    expect(again.stdout).toContain('0 enrolled, 3 skipped (already enrolled), 0 failed')
-    expect((await checks(db, 'hw:SN-7', hotpAt(secretOf(2, 32), 12, 'SHA256', 8))).status).toBe(1)
-    // A wrong password enrols nothing and says why.
-    writeFileSync(file('wrong.txt'), 'not it\n')
-    const wrong = await otp(['import', file('python.pskcxml'), '--password-file', file('wrong.txt'), '--db', join(file('other.db'))])
-    expect(wrong.status).toBe(2)
-    expect(wrong.stderr).toContain('DECRYPTION_FAILED')
-  })
+  it.skipIf(!hasPythonPskc)(
+    'enrols a password-encrypted PSKC file written by python-pskc; otp check accepts codes made by node:crypto',
+    async () => {
+      const { db, file } = scratch()
+      const tokens = [
+        {
+          id: '1',
+          type: 'totp' as const,
+          secretHex: hex(secretOf(1)),
+          algorithm: 'SHA1' as const,
+          digits: 6,
+          period: 30,
+          account: 'alice',
+        },
+        {
+          id: '2',
+          type: 'hotp' as const,
+          secretHex: hex(secretOf(2, 32)),
+          algorithm: 'SHA256' as const,
+          digits: 8,
+          counter: 12,
+          serial: 'SN-7',
+        },
+        { id: 'k3', type: 'totp' as const, secretHex: hex(secretOf(3, 64)), algorithm: 'SHA512' as const, digits: 8, period: 60 },
+      ]
+      writeFileSync(file('python.pskcxml'), writePythonPskc(tokens, { kind: 'password', password: 'pass phrase', iterations: 2000 }))
+      writeFileSync(file('pw.txt'), 'pass phrase\n')
+      const run = await otp(['import', file('python.pskcxml'), '--password-file', file('pw.txt'), '--db', db, '--prefix', 'hw:'])
+      expect(run.stdout).toContain('3 enrolled, 0 skipped (already enrolled), 0 failed')
+      expect(run.status).toBe(0)
+      expectNoSecret(run, [secretOf(1), secretOf(2, 32), secretOf(3, 64)])
+      // Ids: the account, else the serial, else the Key Id; after the prefix.
+      expect((await checks(db, 'hw:alice', totpNow(secretOf(1)))).status).toBe(0)
+      expect((await checks(db, 'hw:SN-7', hotpAt(secretOf(2, 32), 12, 'SHA256', 8))).status).toBe(0)
+      expect((await checks(db, 'hw:k3', totpNow(secretOf(3, 64), 'SHA512', 8, 60))).status).toBe(0)
+      // Again: every token is skipped, none replaced (the HOTP counter stays past the used code).
+      const again = await otp(['import', file('python.pskcxml'), '--password-file', file('pw.txt'), '--db', db, '--prefix', 'hw:'])
+      expect(again.stdout).toContain('0 enrolled, 3 skipped (already enrolled), 0 failed')
+      expect((await checks(db, 'hw:SN-7', hotpAt(secretOf(2, 32), 12, 'SHA256', 8))).status).toBe(1)
+      // A wrong password enrols nothing and says why.
+      writeFileSync(file('wrong.txt'), 'not it\n')
+      const wrong = await otp(['import', file('python.pskcxml'), '--password-file', file('wrong.txt'), '--db', join(file('other.db'))])
+      expect(wrong.status).toBe(2)
+      expect(wrong.stderr).toContain('DECRYPTION_FAILED')
+    },
+  )
 
   it('enrols Google Authenticator transfer URIs, given as arguments or one per line in a file', async () => {
     const { db, file } = scratch()
@@ -105,7 +125,10 @@ describe('otp import', () => {
     const fromFile = await otp(['import', file('export.txt'), '--db', db])
     expect(fromFile.stdout).toContain('(migration)')
     expect(fromFile.stdout).toContain('2 enrolled, 10 skipped (already enrolled), 0 failed')
-    expectNoSecret(fromFile, tokens.map((t) => t.secret))
+    expectNoSecret(
+      fromFile,
+      tokens.map((t) => t.secret),
+    )
     for (const i of [0, 7, 11]) expect((await checks(db, `user${i}@example.com`, totpNow(secretOf(10 + i)))).status).toBe(0)
   })
 
@@ -123,7 +146,12 @@ describe('otp import', () => {
     expect((await checks(db, 'carol', totpNow(secretOf(31), 'SHA256', 8))).status).toBe(0)
 
     const good = buildUri({ type: 'totp', secret: secretOf(32), account: 'dave', issuer: 'ACME' })
-    const lines = [good, 'otpauth://totp/ACME:erin?secret=not*base32', `otpauth://hotp/frank?secret=${'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'}&counter=0`, `${good}`]
+    const lines = [
+      good,
+      'otpauth://totp/ACME:erin?secret=not*base32',
+      `otpauth://hotp/frank?secret=${'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'}&counter=0`,
+      `${good}`,
+    ]
     writeFileSync(file('uris.txt'), `${lines.join('\n')}\n`)
     const run = await otp(['import', file('uris.txt'), '--db', db])
     expect(run.stdout).toContain('(uri)')
@@ -132,6 +160,33 @@ describe('otp import', () => {
     expect(run.stdout).not.toContain('not*base32')
     expect(run.status).toBe(2)
     expect((await checks(db, 'dave', totpNow(secretOf(32)))).status).toBe(0)
+  })
+})
+
+describe('otp import: a file that breaks part way', () => {
+  it('enrols the key packages before the broken one, then says where it stopped and why', async () => {
+    const { db, file } = scratch()
+    const tokens: Token[] = [0, 1, 2].map((i) => ({
+      type: 'totp',
+      secret: secretOf(50 + i),
+      account: `p${i}`,
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    }))
+    const xml = buildPskc(tokens)
+    // The third package's algorithm is one no reader knows.
+    const at = xml.lastIndexOf('keyprov:pskc:totp')
+    writeFileSync(file('broken.pskcxml'), `${xml.slice(0, at)}keyprov:pskc:nope${xml.slice(at + 'keyprov:pskc:totp'.length)}`)
+    const run = await otp(['import', file('broken.pskcxml'), '--db', db])
+    expect(run.status).toBe(2)
+    expect(run.stdout).toContain('2 enrolled, 0 skipped (already enrolled), 0 failed')
+    expect(run.stderr).toMatch(/stopped after 2 tokens .*INVALID_PSKC/)
+    expectNoSecret(
+      run,
+      tokens.map((t) => t.secret),
+    )
+    expect((await checks(db, 'p1', totpNow(secretOf(51)))).status).toBe(0)
   })
 })
 
@@ -162,7 +217,10 @@ describe('otp export', () => {
     expect(xml).toContain('EncryptedValue')
     for (const t of tokens) expect(xml.toLowerCase()).not.toContain(hex(t.secret))
     if (existsSync('/usr/bin/pskctool')) {
-      const verdict = execFileSync('/usr/bin/pskctool', ['--validate', file('out.pskcxml')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      const verdict = execFileSync('/usr/bin/pskctool', ['--validate', file('out.pskcxml')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
       expect(verdict.trim()).toMatch(/OK$/)
     }
     const copy = file('copy.db')
@@ -208,7 +266,10 @@ describe('otp export', () => {
       expect(run.status, args.join(' ')).toBe(2)
       expect(run.stderr, args.join(' ')).toMatch(message)
       expect(run.stdout).toBe('')
-      expectNoSecret(run, tokens.map((t) => t.secret))
+      expectNoSecret(
+        run,
+        tokens.map((t) => t.secret),
+      )
     }
     expect(existsSync(file('x.pskcxml'))).toBe(false)
   })

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OtpError, hotp, totp } from '../src/index.js'
 import { buildPskc } from '../src/io/pskc/build.js'
 import { parsePskc } from '../src/io/pskc/parse.js'
-import { createMemoryStore, createRedisStore, createSqliteStore, createVerifier, type EnrollEntry, type TokenStore } from '../src/verifier/index.js'
+import {
+  createMemoryStore,
+  createRedisStore,
+  createSqliteStore,
+  createVerifier,
+  type EnrollEntry,
+  type TokenStore,
+} from '../src/verifier/index.js'
 import { startRedisCluster, type RedisCluster } from './helpers/redis-cluster.js'
 import { useRedis } from './helpers/redis-server.js'
 import { scratchFiles } from './stores/scratch.js'
@@ -40,7 +47,8 @@ describe.each(STORES)('enrollMany on the %s store', (_name, makeStore) => {
     try {
       await verifier.enroll('taken', secretOf(999), { type: 'totp' })
       const entries: EnrollEntry[] = []
-      for (let i = 0; i < 40; i++) entries.push({ tokenId: `t${i}`, secret: secretOf(i), params: i % 2 ? { type: 'hotp', counter: i } : { type: 'totp' } })
+      for (let i = 0; i < 40; i++)
+        entries.push({ tokenId: `t${i}`, secret: secretOf(i), params: i % 2 ? { type: 'hotp', counter: i } : { type: 'totp' } })
       const bad = new Map<number, string>([
         [3, 'TOKEN_EXISTS'], // the id enrolled before
         [11, 'INVALID_SECRET'],
@@ -100,7 +108,9 @@ describe.each(STORES)('enrollMany on the %s store', (_name, makeStore) => {
       const back = parsePskc(buildPskc([a!, b!], { password: 'pw', iterations: 1000 }), { password: 'pw' })
       expect(new Uint8Array(back[1]!.secret)).toEqual(secretOf(2))
       // All ids when none are given; no format carries t0, so c is refused, and no secret is handed out.
-      expect((await verifier.exportTokens(['a', 'b', 'c']).catch((e: OtpError) => e)) as OtpError).toMatchObject({ code: 'INVALID_OPTIONS' })
+      expect((await verifier.exportTokens(['a', 'b', 'c']).catch((e: OtpError) => e)) as OtpError).toMatchObject({
+        code: 'INVALID_OPTIONS',
+      })
       expect((await verifier.exportTokens(['a', 'zz']).catch((e: OtpError) => e)) as OtpError).toMatchObject({ code: 'UNKNOWN_TOKEN' })
       await verifier.remove('c')
       expect((await verifier.exportTokens()).map((t) => t.id).sort()).toEqual(['a', 'b'])

@@ -47,11 +47,17 @@ const SNIFF_BYTES = 64 * 1024
  * The token source of `inputs`: URIs given on the command line, or one file (`-` for standard input).
  * `format` forces a format; otherwise it is told from the content.
  */
-export function openTokenSource(inputs: readonly string[], format: ImportFormat | undefined, unlock: Unlock, encoding?: SecretEncoding): TokenSource {
+export function openTokenSource(
+  inputs: readonly string[],
+  format: ImportFormat | undefined,
+  unlock: Unlock,
+  encoding?: SecretEncoding,
+): TokenSource {
   if (inputs.every((input) => /^otpauth(-migration)?:\/\//i.test(input))) return uriArguments(inputs, format)
   if (inputs.length > 1) throw new UsageError('expected one FILE, or otpauth:// / otpauth-migration:// URIs as arguments')
   const file = inputs[0]!
-  if (/^otpauth(-migration)?:/i.test(file)) throw new UsageError('the argument looks like an otpauth URI, but not one of otpauth:// or otpauth-migration://')
+  if (/^otpauth(-migration)?:/i.test(file))
+    throw new UsageError('the argument looks like an otpauth URI, but not one of otpauth:// or otpauth-migration://')
   const stdin = file === '-'
   let size: number | undefined
   if (!stdin) {
@@ -107,7 +113,14 @@ function pskcSource(file: string, name: string, size: number | undefined, unlock
 }
 
 /** A source read whole: transfer URIs, otpauth:// lines, seed CSV (and PSKC from standard input). */
-function textSource(text: string, format: ImportFormat | undefined, name: string, size: number | undefined, unlock: Unlock, encoding?: SecretEncoding): TokenSource {
+function textSource(
+  text: string,
+  format: ImportFormat | undefined,
+  name: string,
+  size: number | undefined,
+  unlock: Unlock,
+  encoding?: SecretEncoding,
+): TokenSource {
   const kind = format ?? formatOf(text)
   const total = Buffer.byteLength(text)
   let read: SourcedToken[]

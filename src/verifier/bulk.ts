@@ -137,7 +137,10 @@ function exported(ctx: BulkContext, stored: StoredToken): Token {
   const params = decodeParams(id, stored.params)
   const state = ctx.stateOf(stored)
   if (params.type === 'totp' && params.t0 !== 0) {
-    throw new OtpError('INVALID_OPTIONS', `token ${JSON.stringify(id)} counts its steps from t0 ${params.t0}: no export format carries a t0 other than 0`)
+    throw new OtpError(
+      'INVALID_OPTIONS',
+      `token ${JSON.stringify(id)} counts its steps from t0 ${params.t0}: no export format carries a t0 other than 0`,
+    )
   }
   const secret = ctx.openSecret(stored)
   const common = { secret, account: id, id, algorithm: params.algorithm, digits: params.digits }

@@ -93,7 +93,9 @@ Exit status: 0 exported, 2 on a usage or input error (UNKNOWN_TOKEN for an id no
       protection.key?.fill(0)
       await open?.close()
     }
-    process.stderr.write(`otp export: ${tokens.length} token${tokens.length === 1 ? '' : 's'} exported (${format}${values.qr ? ', QR codes' : out === undefined ? '' : ` to ${pathShown(out)}`})\n`)
+    process.stderr.write(
+      `otp export: ${tokens.length} token${tokens.length === 1 ? '' : 's'} exported (${format}${values.qr ? ', QR codes' : out === undefined ? '' : ` to ${pathShown(out)}`})\n`,
+    )
     return EXIT_OK
   },
 }
@@ -105,7 +107,10 @@ function parseIds(text: string): string[] {
 }
 
 /** Refuses every way of exporting but the three the help lists, before any secret is read. */
-function checkProtection(format: ImportFormat, values: { 'password-file'?: string; 'pskc-key-file'?: string; qr?: boolean; plain?: boolean; out?: string }): void {
+function checkProtection(
+  format: ImportFormat,
+  values: { 'password-file'?: string; 'pskc-key-file'?: string; qr?: boolean; plain?: boolean; out?: string },
+): void {
   const keyed = values['password-file'] !== undefined || values['pskc-key-file'] !== undefined
   if (format === 'pskc') {
     if (values.qr) throw new UsageError('--qr draws transfer or otpauth:// URIs: give --format migration or uri')
@@ -118,12 +123,16 @@ function checkProtection(format: ImportFormat, values: { 'password-file'?: strin
     }
     return
   }
-  if (keyed) throw new UsageError(`--password-file and --pskc-key-file encrypt PSKC files; ${format} cannot be encrypted (use --qr or --plain --out FILE)`)
+  if (keyed)
+    throw new UsageError(
+      `--password-file and --pskc-key-file encrypt PSKC files; ${format} cannot be encrypted (use --qr or --plain --out FILE)`,
+    )
   if (values.qr && values.plain) throw new UsageError('give --qr or --plain, not both')
   if (values.qr) {
     if (format === 'csv') throw new UsageError('--qr draws transfer or otpauth:// URIs: a CSV file has no QR code')
     if (values.out !== undefined) throw new UsageError('--qr draws on the terminal; it does not go with --out')
-    if (!process.stdout.isTTY) throw new UsageError('--qr draws QR codes on a terminal, and standard output is not one (nothing was exported)')
+    if (!process.stdout.isTTY)
+      throw new UsageError('--qr draws QR codes on a terminal, and standard output is not one (nothing was exported)')
     return
   }
   if (values.plain) {
@@ -148,7 +157,9 @@ async function render(format: ImportFormat, tokens: Token[], protection: { passw
     }
     case 'migration': {
       const { buildMigrationUris } = await import('../../io/migration.js')
-      return buildMigrationUris(tokens).map((uri) => `${uri}\n`).join('')
+      return buildMigrationUris(tokens)
+        .map((uri) => `${uri}\n`)
+        .join('')
     }
     case 'uri':
       return (await uris(tokens)).map((uri) => `${uri}\n`).join('')
@@ -157,7 +168,17 @@ async function render(format: ImportFormat, tokens: Token[], protection: { passw
 
 async function uris(tokens: Token[]): Promise<string[]> {
   const { buildUri } = await import('../../io/uri.js')
-  return tokens.map((t) => buildUri({ type: t.type, secret: t.secret, account: t.account, issuer: t.issuer, algorithm: t.algorithm, digits: t.digits, ...(t.type === 'hotp' ? { counter: t.counter } : { period: t.period }) }))
+  return tokens.map((t) =>
+    buildUri({
+      type: t.type,
+      secret: t.secret,
+      account: t.account,
+      issuer: t.issuer,
+      algorithm: t.algorithm,
+      digits: t.digits,
+      ...(t.type === 'hotp' ? { counter: t.counter } : { period: t.period }),
+    }),
+  )
 }
 
 /** Each URI's QR code in turn, numbered, so that an app scanning a multi-code export takes them in order. */
@@ -183,7 +204,8 @@ function writePrivate(path: string, text: string): void {
     fd = openSync(path, 'wx', 0o600)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EEXIST') throw new UsageError(`--out: ${pathShown(path)} exists; remove it or choose another name (it is not overwritten)`)
+    if (code === 'EEXIST')
+      throw new UsageError(`--out: ${pathShown(path)} exists; remove it or choose another name (it is not overwritten)`)
     throw new UsageError(`--out: cannot create ${pathShown(path)} (${code ?? 'failed'})`)
   }
   try {

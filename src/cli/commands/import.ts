@@ -28,6 +28,8 @@ const OPTIONS = {
 
 /** Refused tokens listed one per line in the summary; the rest are counted. */
 const LISTED_FAILURES = 20
+/** Tokens read and enrolled at a time (enrollMany writes them in chunks of its own). */
+const PIECE = 4096
 /** Inputs from this size on get a progress bar (on a terminal). */
 const PROGRESS_BYTES = 1024 * 1024
 
@@ -68,7 +70,10 @@ was refused or the input could not be read.`,
     const { values, positionals } = parseCommandLine(argv, OPTIONS)
     if (positionals.length === 0) throw new UsageError('expected FILE, or one or more otpauth:// or otpauth-migration:// URIs')
     const format = values.format === undefined ? undefined : parseChoice(values.format, '--format', IMPORT_FORMATS)
-    const encoding = values['secret-encoding'] === undefined ? undefined : parseChoice(values['secret-encoding'], '--secret-encoding', ['hex', 'base32'] as const)
+    const encoding =
+      values['secret-encoding'] === undefined
+        ? undefined
+        : parseChoice(values['secret-encoding'], '--secret-encoding', ['hex', 'base32'] as const)
     const prefix = values.prefix ?? ''
     const keyFile = checkKeyFileOption(values['key-file'])
     const unlock = readTransferKey(values)
@@ -76,95 +81,113 @@ was refused or the input could not be read.`,
     if (source.format !== 'pskc' && (unlock.password !== undefined || unlock.key !== undefined)) {
       throw new UsageError(`--password-file and --pskc-key-file unlock PSKC files; this input is ${source.format}`)
     }
-    if (source.format !== 'csv' && encoding !== undefined) throw new UsageError(`--secret-encoding describes CSV files; this input is ${source.format}`)
+    if (source.format !== 'csv' && encoding !== undefined)
+      throw new UsageError(`--secret-encoding describes CSV files; this input is ${source.format}`)
 
     const db = dbPath(values.db)
     let open: OpenVerifier | undefined
-    const rows: Row[] = []
-    let decided = 0
-    const progress = process.stderr.isTTY && (source.size ?? 0) >= PROGRESS_BYTES ? new Progress(process.stderr, source.size, 'tokens') : undefined
-    const stop: { fault?: unknown } = {}
+    const tally: Tally = { read: 0, enrolled: 0, skipped: 0, failures: [] }
+    const progress =
+      process.stderr.isTTY && (source.size ?? 0) >= PROGRESS_BYTES ? new Progress(process.stderr, source.size, 'tokens') : undefined
+    let fault: unknown
     try {
       open = await openVerifier({ db, keyFile, create: true })
-      // The row of each entry handed to the verifier: a token refused before it (a URI that cannot be read) has none.
-      const sent: Row[] = []
-      const results = await open.verifier
-        .enrollMany(entries(source, prefix, rows, sent, stop), { onProgress: (done) => progress?.update(source.bytesRead(), (decided = done)) })
-        .catch((error: unknown) => {
-          // The store failed: the chunks before the one in flight are enrolled.
-          stop.fault = new OtpError(
-            error instanceof OtpError ? error.code : 'STORE_UNAVAILABLE',
-            `the token database failed after ${decided} tokens were enrolled or refused (run the import again: the enrolled ones are skipped): ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          )
-          return [] as Array<TokenInfo | OtpError>
-        })
-      results.forEach((result, i) => {
-        sent[i]!.outcome = result instanceof OtpError ? result : 'enrolled'
+      const { verifier } = open
+      fault = await enrollPieces(source, prefix, tally, async (entries) => {
+        const results = await verifier.enrollMany(entries)
+        progress?.update(source.bytesRead(), tally.read)
+        return results
       })
-      progress?.finish(source.bytesRead(), rows.length)
+      progress?.finish(source.bytesRead(), tally.read)
     } finally {
       unlock.key?.fill(0)
       await open?.close()
     }
 
-    const enrolled = rows.filter((row) => row.outcome === 'enrolled').length
-    const skipped = rows.filter((row) => row.outcome instanceof OtpError && row.outcome.code === 'TOKEN_EXISTS').length
-    const failures = rows.flatMap((row) =>
-      row.outcome instanceof OtpError && row.outcome.code !== 'TOKEN_EXISTS' ? [`${row.where}: ${row.outcome.message} (${row.outcome.code})`] : [],
-    )
+    const { enrolled, skipped, failures } = tally
     const out = process.stdout
-    out.write(`otp import: ${source.name} (${source.format}) into ${db}: ${enrolled} enrolled, ${skipped} skipped (already enrolled), ${failures.length} failed\n`)
+    out.write(
+      `otp import: ${source.name} (${source.format}) into ${db}: ${enrolled} enrolled, ${skipped} skipped (already enrolled), ${failures.length} failed\n`,
+    )
     for (const line of failures.slice(0, LISTED_FAILURES)) out.write(`  ${line}\n`)
     if (failures.length > LISTED_FAILURES) out.write(`  ... and ${failures.length - LISTED_FAILURES} more\n`)
-    const fault = stop.fault
     if (fault !== undefined) {
-      if (fault instanceof OtpError) throw new OtpError(fault.code, `stopped after ${rows.length} tokens: ${fault.message}`, { cause: fault })
-      throw fault
+      if (!(fault instanceof OtpError)) throw fault
+      throw new OtpError(
+        fault.code,
+        `stopped after ${tally.read} tokens (run the import again: the enrolled ones are skipped): ${fault.message}`,
+        {
+          cause: fault,
+        },
+      )
     }
     return failures.length === 0 ? EXIT_OK : EXIT_USAGE
   },
 }
 
-/** One token of the input: where it was, and what became of it. */
-interface Row {
-  readonly where: string
-  outcome?: 'enrolled' | OtpError
+/** What became of the tokens so far: counts, and each refusal as a line naming its place. */
+interface Tally {
+  read: number
+  enrolled: number
+  skipped: number
+  failures: string[]
 }
 
 /**
- * The verifier's entries for the source's tokens, each named by its account, serial or id after the
- * prefix. Each token gets a row in `rows`; those handed to the verifier, in `sent` too. A token's
- * secret is wiped once the verifier has sealed it (enrollMany seals an entry before it asks for the
- * next one).
+ * Reads the source a piece at a time and hands each piece's entries to `enroll` (enrollMany), so
+ * that memory holds one piece of tokens and the counts, whatever the size of the input. Each token
+ * is named by its account, serial or id after the prefix, and its secret wiped once enrolled (or
+ * refused). Resolves the fault that stopped the import (a malformed key package part way through a
+ * file, a failing store), if any: the pieces before it are enrolled all the same.
  */
-async function* entries(source: TokenSource, prefix: string, rows: Row[], sent: Row[], stop: { fault?: unknown }): AsyncGenerator<EnrollEntry> {
+async function enrollPieces(
+  source: TokenSource,
+  prefix: string,
+  tally: Tally,
+  enroll: (entries: EnrollEntry[]) => Promise<Array<TokenInfo | OtpError>>,
+): Promise<unknown> {
   const items = source.tokens[Symbol.asyncIterator]()
-  for (;;) {
-    let next: IteratorResult<SourcedToken>
+  let fault: unknown
+  while (fault === undefined) {
+    const entries: EnrollEntry[] = []
+    const places: string[] = []
+    const secrets: Uint8Array[] = []
     try {
-      next = await items.next()
-    } catch (error) {
-      // The input breaks here (a malformed key package): the tokens before it are enrolled all the same.
-      stop.fault = error
-      return
-    }
-    if (next.done === true) return
-    const item = next.value
-    const row: Row = { where: item.where }
-    rows.push(row)
-    try {
-      const entry = entryOf(item, prefix)
-      if (entry instanceof OtpError) {
-        row.outcome = entry
-        continue
+      while (entries.length < PIECE) {
+        let next: IteratorResult<SourcedToken>
+        try {
+          next = await items.next()
+        } catch (error) {
+          fault = error
+          break
+        }
+        if (next.done === true) break
+        const item = next.value
+        tally.read++
+        if (item.token !== undefined) secrets.push(item.token.secret)
+        const entry = entryOf(item, prefix)
+        if (entry instanceof OtpError) {
+          tally.failures.push(`${item.where}: ${entry.message} (${entry.code})`)
+          continue
+        }
+        entries.push(entry)
+        places.push(item.where)
       }
-      sent.push(row)
-      yield entry
+      if (entries.length === 0) return fault
+      const results = await enroll(entries).catch((error: unknown) => {
+        fault = error
+        return []
+      })
+      results.forEach((result, i) => {
+        if (!(result instanceof OtpError)) tally.enrolled++
+        else if (result.code === 'TOKEN_EXISTS') tally.skipped++
+        else tally.failures.push(`${places[i]}: ${result.message} (${result.code})`)
+      })
     } finally {
-      item.token?.secret.fill(0)
+      for (const secret of secrets) secret.fill(0)
     }
   }
+  return fault
 }
 
 /** The entry of a token, or why it cannot be enrolled as it is. */
@@ -173,7 +196,8 @@ function entryOf(item: SourcedToken, prefix: string): EnrollEntry | OtpError {
   const token = item.token
   const name = token.account || token.serial || token.id
   if (!name) return new OtpError('INVALID_TOKEN_ID', 'the token has no account, serial or id to name it by')
-  if (token.encoding === 'steam') return new OtpError('INVALID_OPTIONS', 'a Steam Guard token cannot be enrolled: the verifier checks decimal codes')
+  if (token.encoding === 'steam')
+    return new OtpError('INVALID_OPTIONS', 'a Steam Guard token cannot be enrolled: the verifier checks decimal codes')
   return { tokenId: `${prefix}${name}`, secret: token.secret, params: paramsOf(token) }
 }
 
