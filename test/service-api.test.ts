@@ -261,6 +261,18 @@ describe('otp serve: tokens and verification', () => {
     ])
     const verified = [...results.slice(0, 10), ...results.slice(13)]
     verified.forEach((result, i) => expect(result).toMatchObject({ ok: true, delta: i % 3, counter: i % 3 }))
+    const asJson = await curl([
+      '-X',
+      'POST',
+      `${server.url}/v1/verify/batch`,
+      '-H',
+      `authorization: Bearer ${verifyOnly}`,
+      '-H',
+      'content-type: application/json',
+      '-d',
+      '{"id": "b1", "code": "123456"}',
+    ])
+    expect(asJson).toMatchObject({ status: 415, json: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } })
   })
 })
 

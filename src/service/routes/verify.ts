@@ -2,11 +2,13 @@
  * Verification (scope `verify`): one code, with the verifier's exact outcomes (ok with its delta,
  * INVALID, REPLAYED, LOCKED with until), or a stream of NDJSON lines through verifyMany (batch.ts).
  */
+import { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { OtpError } from '../../core/errors.js'
 import type { RouteContext } from '../app.js'
 import { verifyLines } from '../batch.js'
+import { ServiceError } from '../errors.js'
 import { createCoalescer } from '../coalesce.js'
 import { verifyJson } from '../json.js'
 import { verifyBatchSchema, verifySchema } from '../schemas.js'
@@ -43,6 +45,10 @@ export function verifyRoutes(ctx: RouteContext) {
         validatorCompiler: () => () => true,
       },
       async (request, reply) => {
+        // A JSON body was parsed by the JSON parser: this route reads NDJSON only.
+        if (!(request.body instanceof Readable) && !(request.body instanceof IncomingMessage)) {
+          throw new ServiceError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the lines as application/x-ndjson')
+        }
         const lines = verifyLines(request.body as AsyncIterable<Buffer>, {
           verifier,
           metrics,
