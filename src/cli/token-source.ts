@@ -138,7 +138,7 @@ function textSource(
     }
   }
   if (kind === 'csv') {
-    read = parseSeedCsv(text, { secretEncoding: encoding }).map((token, i) => ({ token, where: `row ${i + 1}` }))
+    read = parseSeedCsv(text, { secretEncoding: encoding }).map((token, i) => ({ token, where: `data row ${i + 1}` }))
   } else {
     read = []
     text.split(/\r?\n/).forEach((line, i) => {
