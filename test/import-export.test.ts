@@ -129,4 +129,14 @@ describe('enrollMany: bad calls', () => {
     expect(await verifier.enrollMany([])).toEqual([])
     await verifier.close()
   })
+
+  it('exports every token but one removed between the listing and the read; an id asked for is never skipped', async () => {
+    const store = createMemoryStore()
+    // The listing still names 'gone', as a store does for a token removed after its listing began.
+    const listing: TokenStore = { ...store, ids: async () => [...(await store.ids()), 'gone'] }
+    const verifier = createVerifier({ store: listing, key: KEY })
+    await verifier.enrollMany([{ tokenId: 'kept', secret: secretOf(1), params: { type: 'totp' } }])
+    expect((await verifier.exportTokens()).map((t) => t.id)).toEqual(['kept'])
+    await expect(verifier.exportTokens(['kept', 'gone'])).rejects.toMatchObject({ code: 'UNKNOWN_TOKEN' })
+  })
 })
