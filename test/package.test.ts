@@ -34,6 +34,28 @@ describe('package entry points', () => {
     expect(run(['--input-type=module', '-e', script])).toBe('3')
   })
 
+  it('has one OtpError across the main entry and its subpaths (the bundle shares its chunks)', () => {
+    const script = [
+      `import { OtpError, BatchBuilder } from 'otp-wasm'`,
+      `import { parseMigrationUri } from 'otp-wasm/formats'`,
+      `import { checkStoreId } from 'otp-wasm/verifier'`,
+      `const thrown = (f) => { try { f() } catch (e) { return e } }`,
+      `console.log(thrown(() => parseMigrationUri('x')) instanceof OtpError, thrown(() => checkStoreId('')) instanceof OtpError, new BatchBuilder() instanceof BatchBuilder)`,
+    ].join('\n')
+    expect(run(['--input-type=module', '-e', script])).toBe('true true true')
+  })
+
+  it('runs worker threads and finds its WASM from the built entry', () => {
+    const script = [
+      `import { createEngine, hotp } from 'otp-wasm'`,
+      `const engine = await createEngine({ threads: 2 })`,
+      `const codes = await engine.generateBatch(Array.from({ length: 64 }, (_, counter) => ({ secret: '${SECRET}', counter })))`,
+      `await engine.close()`,
+      `console.log(engine.backend, codes[1], codes.every((code, counter) => code === hotp('${SECRET}', counter)))`,
+    ].join('\n')
+    expect(run(['--input-type=module', '-e', script])).toMatch(/^wasm(-simd)? 287082 true$/)
+  })
+
   it('declares its types and its bin', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
     expect(pkg.exports['.'].types).toBe('./dist/index.d.ts')

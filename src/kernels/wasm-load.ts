@@ -7,15 +7,16 @@
  * answer by falling back to the JS kernel.
  */
 import { OtpError } from '../core/errors.js'
+import { packageFile } from '../core/package-file.js'
 
 /** The two builds of the kernel; they have the same exports (see assembly/index.ts). */
 export type WasmFlavor = 'wasm' | 'wasm-simd'
 
 const FILES: Record<WasmFlavor, string> = { wasm: 'otp.wasm', 'wasm-simd': 'otp-simd.wasm' }
 
-/** Where a build of the kernel lives: build/ at the package root, two levels above dist/engine/. */
+/** Where a build of the kernel lives: build/ at the package root. */
 export function wasmUrl(flavor: WasmFlavor = 'wasm'): URL {
-  return new URL(`../../build/${FILES[flavor]}`, import.meta.url)
+  return packageFile(`build/${FILES[flavor]}`)
 }
 
 const modules = new Map<WasmFlavor, WebAssembly.Module>()

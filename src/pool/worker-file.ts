@@ -1,15 +1,18 @@
 /**
- * Where a worker's module is. The built package runs `worker.js` beside the pool; a checkout that
- * runs the TypeScript sources (the unit tests, `tsx`) has only `worker.ts`, which Node loads through
- * tsx's import hook, the one devDependency the sources need to run.
+ * Where a worker's module is. The built package runs `dist/pool/NAME.js`, an entry of its Node build
+ * (scripts/build-node.js), wherever the pool's code sits (an entry or a shared chunk); a checkout
+ * that runs the TypeScript sources (the unit tests, `tsx`) has only `NAME.ts` beside the pool, which
+ * Node loads through tsx's import hook, the one devDependency the sources need to run.
  */
+import { packageFile } from '../core/package-file.js'
+
 export interface WorkerFile {
   filename: string
   execArgv?: string[]
 }
 
-/** The worker module `name` (without extension) next to the module at `base` (its import.meta.url). */
+/** The worker module `name` (without extension): beside the pool's source at `base` (its import.meta.url) when that is TypeScript, else the built one. */
 export function workerFile(name: string, base: string): WorkerFile {
   if (base.endsWith('.ts')) return { filename: new URL(`./${name}.ts`, base).href, execArgv: ['--import', 'tsx'] }
-  return { filename: new URL(`./${name}.js`, base).href }
+  return { filename: packageFile(`dist/pool/${name}.js`).href }
 }

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// Builds the package for Node into dist/:
+//   the entries (src/index.ts `otp-wasm`, src/verifier/index.ts, src/io/formats.ts, src/pskc.ts, the
+//   worker src/pool/worker.ts and the bin src/cli/main.ts) as ES modules at their own paths under
+//   dist/, bundled by rollup (esbuild strips the types): `import { totp } from 'otp-wasm'` reads two
+//   files, dist/index.js and the one chunk of what it loads, not forty-odd. Node pays about half a
+//   millisecond per module file, which made the cold start of the per-file build half again that of
+//   otpauth. What several entries share is in dist/chunks/, so that a class stays one class across
+//   entries (`instanceof OtpError`);
+//   the .d.ts of every source file, by tsc, at the paths package.json names.
+// Dependencies stay outside (node_modules). Code that finds a file of the package (the WASM builds,
+// the worker) does so from the package root (src/core/package-file.ts), since the same code runs in
+// an entry, a chunk, or from src/ in the unit tests. Source maps are written for debugging
+// (node --enable-source-maps) and left out of the package.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { transform } from 'esbuild'
+import { rollup } from 'rollup'
+
+const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url))
+const DIST = root('dist')
+
+/** Every module another process or package.json loads by its path. */
+export const NODE_ENTRIES = [
+  'src/index.ts',
+  'src/verifier/index.ts',
+  'src/io/formats.ts',
+  'src/pskc.ts',
+  'src/pool/worker.ts',
+  'src/cli/main.ts',
+]
+
+// The build is written to a scratch folder, then moved into dist/ at once, so that dist/ is whole at
+// every moment but one of a few milliseconds (tests and other processes run it while it is rebuilt).
+const OUT = root('node_modules/.cache/otp-wasm-node-build')
+rmSync(OUT, { recursive: true, force: true })
+
+execFileSync(
+  process.execPath,
+  [root('node_modules/typescript/bin/tsc'), '-p', root('tsconfig.build.json'), '--emitDeclarationOnly', '--outDir', OUT],
+  {
+    stdio: 'inherit',
+  },
+)
+
+const SRC = root('src/')
+
+/** The sources: `./x.js` imports resolve to `x.ts`, which esbuild strips of its types (tsc checks them). */
+const typescript = {
+  name: 'typescript',
+  resolveId(source, importer) {
+    if (!importer?.startsWith(SRC) || !source.startsWith('.') || !source.endsWith('.js')) return null
+    const file = join(dirname(importer), source.replace(/\.js$/, '.ts'))
+    return existsSync(file) ? file : null
+  },
+  async transform(code, id) {
+    if (!id.endsWith('.ts')) return null
+    const { code: js, map } = await transform(code, {
+      loader: 'ts',
+      sourcefile: id,
+      sourcemap: 'external',
+      target: 'node20',
+      format: 'esm',
+    })
+    return { code: js, map }
+  },
+}
+
+/**
+ * import.meta.url in src/core/package-file.ts is that source file's URL, wherever its code lands (an
+ * entry or a chunk, at one depth or another), so that it finds the package root. Computed for the
+ * file's place in dist/, where it is moved.
+ */
+const PACKAGE_FILE = root('src/core/package-file.ts')
+const sourceUrl = {
+  name: 'source-url',
+  resolveImportMeta(property, { chunkId, moduleId }) {
+    if (property !== 'url' || moduleId !== PACKAGE_FILE) return null
+    return `new URL(${JSON.stringify(relative(dirname(join(DIST, chunkId)), PACKAGE_FILE))}, import.meta.url).href`
+  },
+}
+
+/**
+ * Whitespace and syntax minified, names kept (stack traces stay readable): a smaller package, and
+ * less source for Node to read and parse.
+ */
+const minify = {
+  name: 'minify',
+  async renderChunk(code) {
+    const { code: js, map } = await transform(code, {
+      minifyWhitespace: true,
+      minifySyntax: true,
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'external',
+    })
+    return { code: js, map }
+  },
+}
+
+/** The source files src/index.ts loads without a dynamic import(): what `import ... from 'otp-wasm'` runs. */
+function mainEntryFiles(getModuleInfo) {
+  const files = new Set()
+  const visit = (id) => {
+    if (files.has(id) || !id.startsWith(SRC)) return
+    files.add(id)
+    for (const imported of getModuleInfo(id)?.importedIds ?? []) visit(imported)
+  }
+  visit(root('src/index.ts'))
+  return files
+}
+
+let main
+const bundle = await rollup({
+  input: Object.fromEntries(NODE_ENTRIES.map((entry) => [entry.replace(/^src\//, '').replace(/\.ts$/, ''), root(entry)])),
+  plugins: [typescript, sourceUrl],
+  // Dependencies and Node's built-ins load from node_modules and Node as they are.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0'),
+  onLog(level, log, handler) {
+    // import(specifier) of an optional peer dependency (src/verifier/stores/driver.ts) is meant.
+    if (log.code === 'UNRESOLVED_IMPORT' || log.code === 'CIRCULAR_DEPENDENCY') return
+    handler(level === 'warn' ? 'error' : level, log)
+  },
+})
+await bundle.write({
+  dir: OUT,
+  format: 'es',
+  entryFileNames: '[name].js',
+  chunkFileNames: 'chunks/[name]-[hash].js',
+  sourcemap: true,
+  plugins: [minify],
+  // What the main entry loads, other than its own module, is one chunk that the other entries share:
+  // esbuild's or rollup's own splitting (one chunk per set of entries and dynamic imports reaching a
+  // module) cut it into a dozen files. The rest (the verifier, the formats, the CLI's commands, the
+  // engines loaded on demand) is split as usual.
+  manualChunks(id, { getModuleInfo }) {
+    main ??= mainEntryFiles(getModuleInfo)
+    return main.has(id) && id !== root('src/index.ts') ? 'otp-wasm' : undefined
+  },
+})
+await bundle.close()
+
+// In place of the previous build, keeping the browser bundles (scripts/build-browser.js writes them).
+const BROWSER_BUNDLE = /^otp-wasm[^/]*\.js(\.map)?$|\.wasm$/
+mkdirSync(join(DIST, 'browser'), { recursive: true })
+for (const name of readdirSync(DIST)) if (name !== 'browser') rmSync(join(DIST, name), { recursive: true, force: true })
+for (const name of readdirSync(join(DIST, 'browser'))) {
+  if (!BROWSER_BUNDLE.test(name)) rmSync(join(DIST, 'browser', name), { recursive: true, force: true })
+}
+for (const name of readdirSync(OUT)) if (name !== 'browser') renameSync(join(OUT, name), join(DIST, name))
+for (const name of existsSync(join(OUT, 'browser')) ? readdirSync(join(OUT, 'browser')) : []) {
+  renameSync(join(OUT, 'browser', name), join(DIST, 'browser', name))
+}
+rmSync(OUT, { recursive: true, force: true })
