@@ -74,12 +74,14 @@ function nodeLoop(codes: string[], time: number): number {
   let matched = 0
   for (let i = 0; i < codes.length; i++) {
     const code = Number(codes[i])
+    let found = false
     for (let d = -1; d <= 1; d++) {
       counter.writeUInt32BE(step + d, 4)
       const mac = createHmac('sha1', secrets[i]!).update(counter).digest()
       const offset = mac[19]! & 0xf
-      if ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000 === code) matched++
+      if ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000 === code) found = true
     }
+    if (found) matched++
   }
   return matched
 }

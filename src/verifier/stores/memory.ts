@@ -7,15 +7,25 @@ import { checkStoreId, type StateUpdate, type StoredToken, type TokenStore } fro
 
 /** Creates an empty store that lives as long as the process. */
 export function createMemoryStore(): TokenStore {
-  const tokens = new Map<string, StoredToken>()
+  // The store's own records, never handed out: a write changes one in place rather than making a new
+  // object for the long-lived Map to hold (which the garbage collector would soon move to its old
+  // generation, at a cost paid on every verification).
+  const tokens = new Map<string, Mutable<StoredToken>>()
 
   // new Uint8Array(x) copies; a Buffer's slice() would only be a view.
-  const copy = (token: StoredToken): StoredToken => ({ ...token, secret: new Uint8Array(token.secret) })
+  const copy = (token: StoredToken): Mutable<StoredToken> => ({
+    id: token.id,
+    secret: new Uint8Array(token.secret),
+    params: token.params,
+    state: token.state,
+    version: token.version,
+  })
 
   const compareAndSet = ({ id, version, state }: StateUpdate): boolean => {
     const token = tokens.get(checkStoreId(id))
     if (token === undefined || token.version !== version) return false
-    tokens.set(id, { ...token, state, version: version + 1 })
+    token.state = state
+    token.version = version + 1
     return true
   }
 
@@ -67,3 +77,5 @@ export function createMemoryStore(): TokenStore {
     },
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
