@@ -34,6 +34,18 @@ describe('package entry points', () => {
     expect(run(['--input-type=module', '-e', script])).toBe('3')
   })
 
+  it('gives browsers an otp-wasm/formats of their own: transfer URIs and seed CSV, no PSKC (node:crypto)', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+    const browser = pkg.exports['./formats'].browser
+    expect(readFileSync(new URL(`../${browser.types}`, import.meta.url), 'utf8')).toContain('parseSeedCsv')
+    const script = [
+      `import * as formats from './${browser.default}'`,
+      `const [uri] = formats.buildMigrationUris(formats.parseSeedCsv('seed,counter\\n3132333435363738393031323334353637383930,1\\n'))`,
+      `console.log(formats.parseMigrationUri(uri).tokens[0].counter, 'parsePskc' in formats)`,
+    ].join('\n')
+    expect(run(['--input-type=module', '-e', script])).toBe('1 false')
+  })
+
   it('has one OtpError across the main entry and its subpaths (the bundle shares its chunks)', () => {
     const script = [
       `import { OtpError, BatchBuilder } from 'otp-wasm'`,
