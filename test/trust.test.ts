@@ -235,43 +235,69 @@ describe('loops that cut work into pieces throw rather than spin', () => {
 
 describe('aborts land within about 50 ms on a slow kernel', () => {
   // Simulated time: the kernel below advances the clock as a slow kernel would take real time (the
-  // JS kernel's SHA-512 costs about 2.5 us an HMAC), and fires the abort at 100 ms. No real timing.
+  // JS kernel's SHA-512 costs about 2.5 us an HMAC), and its abort timer comes due at `abortAt` ms.
+  // No real timing.
   let now = 0
   afterEach(() => vi.restoreAllMocks())
 
-  function slowKernel(microsPerHmac: number, abortAt: number, controller: AbortController): Kernel & { stoppedAt: () => number } {
+  function slowKernel(microsPerHmac: number, controller: AbortController) {
     const real = createJsKernel()
     let last = 0
+    let due = false
     const spend = (hmacs: number) => {
       now += (hmacs * microsPerHmac) / 1000
       last = now
-      if (now >= abortAt && !controller.signal.aborted) controller.abort()
+      // A timer that came due while the thread computed fires at the next turn of the event loop.
+      if (now >= kernel.abortAt && !due) {
+        due = true
+        setImmediate(() => controller.abort())
+      }
     }
-    return {
+    const kernel = {
       ...real,
-      scan: (_alg, _key, _hi, _lo, count) => (spend(count), -1),
-      verifyBatch: (batch, delta) => (spend(3 * batch.count), delta.fill(0x7fffffff)),
-      generateBatch: (batch) => spend(2 * batch.count),
+      abortAt: Infinity,
+      scan: (_alg: unknown, _key: unknown, _hi: unknown, _lo: unknown, count: number) => (spend(count), -1),
+      verifyBatch: (batch: PackedBatch, delta: Int32Array) => (spend(3 * batch.count), delta.fill(0x7fffffff), undefined),
+      generateBatch: (batch: PackedBatch) => spend(2 * batch.count),
       stoppedAt: () => last,
-    }
+    } satisfies Kernel & Record<string, unknown>
+    return kernel
   }
 
   it('a resync scan', async () => {
     now = 0
     vi.spyOn(performance, 'now').mockImplementation(() => now)
     const controller = new AbortController()
-    const kernel = slowKernel(2.5, 100, controller)
+    const kernel = slowKernel(2.5, controller)
+    kernel.abortAt = 100
     const engine = engineOver(kernel, inProcessExecutor(kernel))
     const scan = engine.resyncHotp(KEY, ['123456'], 0, { lookAhead: 100_000_000, signal: controller.signal })
     await expect(scan).rejects.toMatchObject({ code: 'ABORTED' })
     expect(kernel.stoppedAt()).toBeLessThan(150)
   })
 
+  it('a batch of many groups that each fit in one piece', async () => {
+    // Groups chained through promise callbacks give no timer a turn unless the executor yields.
+    now = 0
+    vi.spyOn(performance, 'now').mockImplementation(() => now)
+    const controller = new AbortController()
+    const kernel = slowKernel(0.15, controller)
+    const engine = engineOver(kernel, inProcessExecutor(kernel))
+    const records = Array.from({ length: 300_000 }, (_, i) => ({ secret: KEY, code: '123456', counter: i }))
+    // A first batch, so that the pieces grow to the kernel's speed: a whole group each.
+    await engine.verifyBatch(records.slice(0, 60_000))
+    const start = now
+    kernel.abortAt = start + 20
+    await expect(engine.verifyBatch(records, { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' })
+    expect(kernel.stoppedAt() - start).toBeLessThan(20 + 50)
+  })
+
   it('a batch', async () => {
     now = 0
     vi.spyOn(performance, 'now').mockImplementation(() => now)
     const controller = new AbortController()
-    const kernel = slowKernel(10, 100, controller)
+    const kernel = slowKernel(10, controller)
+    kernel.abortAt = 100
     const engine = engineOver(kernel, inProcessExecutor(kernel))
     const batch = new BatchBuilder({ records: 300_000 })
     const key = batch.addKey(KEY)

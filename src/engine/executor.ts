@@ -8,7 +8,7 @@ import { OtpError } from '../core/errors.js'
 import type { Kernel, PackedBatch } from '../core/kernel.js'
 import type { ResyncScan } from '../core/otp.js'
 import { yieldTurn, type Cancel } from './abort.js'
-import { Pacer } from './pace.js'
+import { Pacer, stretch } from './pace.js'
 import { rowsWithin, sliceRows, SHARD_WORK } from './rows-plan.js'
 
 export type RowsKind = 'verify' | 'generate'
@@ -55,8 +55,9 @@ const FIRST_WORK = 2048
 
 /**
  * Runs everything on `kernel` in the calling thread. Long work goes in pieces of about PIECE_MS
- * each (see Pacer), with a turn of the event loop before every piece after the first, so that an
- * abort (a timer, say) lands within about that long on every kernel.
+ * each (see Pacer), with a turn of the event loop before a piece once the thread has worked PIECE_MS
+ * without one (see stretch), so that an abort (a timer, say) lands within about twice that on every
+ * kernel, however the work is cut into calls.
  */
 export function inProcessExecutor(kernel: Kernel): Executor {
   const rowsPace = new Pacer(FIRST_WORK, SHARD_WORK * 4)
@@ -72,10 +73,7 @@ export function inProcessExecutor(kernel: Kernel): Executor {
       const values = kind === 'verify' ? new Int32Array(batch.count) : new Uint32Array(batch.count)
       const verify = kind === 'verify'
       for (let start = 0; start < batch.count; ) {
-        if (start > 0) {
-          await yieldTurn()
-          cancel?.throwIfAborted()
-        }
+        await turnIfDue(cancel)
         const [end, work] = rowsWithin(batch, start, verify, rowsPace.next())
         if (!(end > start)) throw noProgress('rows')
         const whole = start === 0 && end === batch.count
@@ -87,10 +85,7 @@ export function inProcessExecutor(kernel: Kernel): Executor {
     async scan({ alg, key, hi, lo, count, codes, digits }, cancel) {
       cancel?.throwIfAborted()
       for (const chunk of counterChunks(hi, lo, count, () => scanPace.next())) {
-        if (chunk.offset > 0) {
-          await yieldTurn()
-          cancel?.throwIfAborted()
-        }
+        await turnIfDue(cancel)
         const found = scanPace.run(chunk.n, () => kernel.scan(alg, key, chunk.hi, chunk.lo, chunk.n, codes, digits))
         if (found >= 0) return chunk.offset + found
       }
@@ -98,6 +93,15 @@ export function inProcessExecutor(kernel: Kernel): Executor {
     },
     async close() {},
   }
+}
+
+/**
+ * Before a piece: a turn of the event loop when this thread has worked PIECE_MS since its last one
+ * (see stretch), then a look for an abort.
+ */
+async function turnIfDue(cancel: Cancel | undefined): Promise<void> {
+  if (stretch.due()) await yieldTurn()
+  cancel?.throwIfAborted()
 }
 
 /** A loop that cuts work into pieces made none: a broken invariant, thrown rather than spun on. */

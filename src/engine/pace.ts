@@ -4,6 +4,7 @@
  * of counters or records: the JS kernel computes SHA-512 some twenty times slower than the WASM
  * kernel computes SHA-1, and a count that suits the one keeps the other from looking for seconds.
  */
+import { yieldTurn } from './yield-turn.js'
 
 /** The clock pieces are timed with, in milliseconds (replaceable, for tests that simulate time). */
 export const clock = { now: (): number => performance.now() }
@@ -52,3 +53,27 @@ export class Pacer {
     this.size = Math.max(1, Math.min(fitting, limit, this.most))
   }
 }
+
+/**
+ * How long the calling thread has worked since the event loop last had a turn, whichever calls the
+ * pieces belong to: one call's pieces, or the small groups of many calls chained through promise
+ * callbacks, which alone would never give a timer (an abort) its turn.
+ */
+class Stretch {
+  /** When the stretch of work in this turn began, or -1 when no piece has run since the last turn. */
+  private start = -1
+
+  /** Whether this turn has run PIECE_MS of work already: the next piece should wait for a turn. */
+  due(): boolean {
+    const now = clock.now()
+    if (this.start < 0) {
+      this.start = now
+      void yieldTurn().then(() => (this.start = -1))
+      return false
+    }
+    return now - this.start >= PIECE_MS
+  }
+}
+
+/** The calling thread's stretch of work (one per thread: module state, as the thread is). */
+export const stretch = new Stretch()
