@@ -120,6 +120,19 @@ describe.each(STORES)('enrollMany on the %s store', (_name, makeStore) => {
   })
 })
 
+describe('enrollMany: sealing', () => {
+  it('seals each secret under an IV of its own, across many draws of the IV pool', async () => {
+    const store = createMemoryStore()
+    const verifier = createVerifier({ store, key: KEY })
+    const ids = Array.from({ length: 1000 }, (_, i) => `same-${i}`)
+    await verifier.enrollMany(ids.map((tokenId) => ({ tokenId, secret: secretOf(7), params: { type: 'totp' as const } })))
+    // A sealed secret is [format 1][key id 4][iv 12][ciphertext][tag 16].
+    const ivs = new Set((await store.getMany(ids)).map((t) => Buffer.from(t!.secret.subarray(5, 17)).toString('hex')))
+    expect(ivs.size).toBe(ids.length)
+    await verifier.close()
+  })
+})
+
 describe('enrollMany: bad calls', () => {
   it('refuses what is not an iterable, and bad options, as INVALID_OPTIONS', async () => {
     const verifier = createVerifier()
