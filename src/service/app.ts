@@ -10,6 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Verifier } from '../verifier/index.js'
 import { MAX_TOKEN_ID_LENGTH } from '../verifier/token.js'
 import type { ApiClient, KeyRing, Scope } from './auth.js'
+import type { RouteContext } from './context.js'
 import { ServiceError, errorAnswer } from './errors.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { healthRoutes } from './routes/health.js'
@@ -50,17 +51,6 @@ export interface ServiceOptions {
   batchLineLimit?: number
   /** Metrics to count into (a new registry by default). */
   metrics?: Metrics
-}
-
-/** What the routes share. */
-export interface RouteContext {
-  readonly verifier: Verifier
-  readonly metrics: Metrics
-  readonly importBodyLimit: number
-  readonly batchChunk: number
-  readonly batchLineLimit: number
-  /** Whether shutdown has begun (readiness fails, new requests get 503). */
-  closing(): boolean
 }
 
 export interface Service {

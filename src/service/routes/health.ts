@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { OtpError } from '../../core/errors.js'
-import type { RouteContext } from '../app.js'
+import type { RouteContext } from '../context.js'
 import { ServiceError } from '../errors.js'
 import { healthSchema, metricsSchema, openapiSchema, readySchema } from '../schemas.js'
 

@@ -11,7 +11,7 @@ import { parsePskc } from '../../io/pskc/parse.js'
 import { parseSeedCsv } from '../../io/seed-csv.js'
 import type { Token } from '../../io/token.js'
 import type { EnrollEntry, EnrollParams } from '../../verifier/index.js'
-import type { RouteContext } from '../app.js'
+import type { RouteContext } from '../context.js'
 import { errorAnswer } from '../errors.js'
 import { importSchema } from '../schemas.js'
 
