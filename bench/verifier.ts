@@ -104,7 +104,7 @@ const cpuNow = () => {
 const ratios = new Map<string, number[]>(verifiers.map(({ name }) => [name, []]))
 const cpuRatios = new Map<string, number[]>(verifiers.map(({ name }) => [name, []]))
 const cpu = new Map<string, number[]>(verifiers.map(({ name }) => [name, []]))
-let nodeUs: number[] = []
+const nodeUs: number[] = []
 for (let round = 0; round < ROUNDS; round++) {
   now += 30_000
   const codes = codesAt(now)
@@ -126,7 +126,6 @@ for (let round = 0; round < ROUNDS; round++) {
     ratios.get(name)!.push(nodeMs / ms)
     cpuRatios.get(name)!.push(nodeCpu / used)
     cpu.get(name)!.push(used / TOKENS)
-    // A fresh step for the next store: every code fresh, every token written.
   }
 }
 
@@ -152,7 +151,7 @@ stores.length = 0
   await single.verifier.enroll(ids[0]!, secrets[0]!, { type: 'totp' })
   const b32 = base32Encode(secrets[0]!)
   const singleRatios: number[] = []
-  let perCall: number[] = []
+  const perCall: number[] = []
   for (let round = 0; round < ROUNDS + 2; round++) {
     const codes = Array.from({ length: CALLS }, (_, i) => totp(secrets[0]!, { time: now / 1000 + 30 * (i + 1) }))
     let start = cpuNow()
