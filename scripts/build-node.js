@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the package for Node into dist/:
-//   the entries (src/index.ts `otp-wasm`, src/verifier/index.ts, src/io/formats.ts, src/pskc.ts, the
+//   the entries (src/index.ts `otp-wasm`, src/verifier/index.ts, src/io/formats.ts, the
 //   worker src/pool/worker.ts and the bin src/cli/main.ts) as ES modules at their own paths under
 //   dist/, bundled by rollup (esbuild strips the types): `import { totp } from 'otp-wasm'` reads two
 //   files, dist/index.js and the one chunk of what it loads, not forty-odd. Node pays about half a
@@ -27,7 +27,6 @@ export const NODE_ENTRIES = [
   'src/index.ts',
   'src/verifier/index.ts',
   'src/io/formats.ts',
-  'src/pskc.ts',
   'src/pool/worker.ts',
   'src/cli/main.ts',
 ]

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { OtpError } from '../src/index.js'
-import { MAX_DEPTH, MAX_ELEMENT_TEXT, MAX_ELEMENTS_PER_PACKAGE, MAX_PSKC_BYTES, parsePskc } from '../src/pskc.js'
+import { MAX_DEPTH, MAX_ELEMENT_TEXT, MAX_ELEMENTS_PER_PACKAGE, MAX_PSKC_BYTES, parsePskc } from '../src/io/formats.js'
 
 const fixture = (name: string): string => readFileSync(new URL(`./vectors/pskc/${name}`, import.meta.url), 'utf8')
 const FIGURE6_KEY = Buffer.from('12345678901234567890123456789012', 'hex')

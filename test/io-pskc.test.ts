@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OtpError, hotp, totp, verifyHotp, verifyTotp } from '../src/index.js'
-import { buildPskc, parsePskc, parsePskcStream, type Token } from '../src/pskc.js'
+import { buildPskc, parsePskc, parsePskcStream, type Token } from '../src/io/formats.js'
 import {
   hasPythonPskc,
   PYTHON_PSKC_FIXTURE,

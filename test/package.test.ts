@@ -29,8 +29,8 @@ describe('package entry points', () => {
     expect(run(['--input-type=module', '-e', script])).toBe('1 1')
   })
 
-  it('imports otp-wasm/pskc by name', () => {
-    const script = `import { buildPskc, parsePskc } from 'otp-wasm/pskc'; const key = new Uint8Array(16); console.log(parsePskc(buildPskc([{ type: 'hotp', secret: new Uint8Array(20), algorithm: 'SHA1', digits: 6, counter: 3 }], { key }), { key })[0].counter)`
+  it('imports PSKC from otp-wasm/formats by name', () => {
+    const script = `import { buildPskc, parsePskc } from 'otp-wasm/formats'; const key = new Uint8Array(16); console.log(parsePskc(buildPskc([{ type: 'hotp', secret: new Uint8Array(20), algorithm: 'SHA1', digits: 6, counter: 3 }], { key }), { key })[0].counter)`
     expect(run(['--input-type=module', '-e', script])).toBe('3')
   })
 

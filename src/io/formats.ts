@@ -22,6 +22,13 @@ export {
   type ParseSeedCsvOptions,
   type SecretEncoding,
 } from './seed-csv.js'
-export { parsePskc, MAX_KEY_PACKAGES, MAX_PBKDF2_ITERATIONS, type ParsePskcOptions, type PskcTokens } from './pskc/parse.js'
+export {
+  parsePskc,
+  parsePskcStream,
+  MAX_KEY_PACKAGES,
+  MAX_PBKDF2_ITERATIONS,
+  type ParsePskcOptions,
+  type PskcTokens,
+} from './pskc/parse.js'
 export { buildPskc, DEFAULT_PBKDF2_ITERATIONS, MAX_PSKC_COUNTER, MIN_PBKDF2_ITERATIONS, type BuildPskcOptions } from './pskc/build.js'
 export { MAX_DEPTH, MAX_ELEMENT_TEXT, MAX_ELEMENTS_PER_PACKAGE, MAX_PSKC_BYTES } from './pskc/xml.js'
