@@ -80,10 +80,14 @@ describe.each(['redis', 'cluster'])('a fleet of three instances over %s', (kind)
     const answered = [0, 0, 0]
     const failed = [0, 0, 0]
     let killed = false
+    let stopped: Promise<unknown> = Promise.resolve()
     for (let wave = 0; wave < 10; wave++) {
       if (wave === 4) {
-        await fleet[2]!.stop('SIGKILL')
-        killed = true
+        // In the middle of this wave's requests.
+        stopped = new Promise((resolve) => setTimeout(resolve, 5)).then(() => {
+          killed = true
+          return fleet[2]!.stop('SIGKILL')
+        })
       }
       await Promise.all(
         Array.from({ length: 60 }, async (_, i) => {
@@ -99,11 +103,13 @@ describe.each(['redis', 'cluster'])('a fleet of three instances over %s', (kind)
           }
         }),
       )
+      await stopped
     }
     expect(answered[0]).toBe(200)
     expect(answered[1]).toBe(200)
-    expect(answered[2]).toBe(80)
-    expect(failed).toEqual([0, 0, 120])
+    expect(answered[2]! + failed[2]!).toBe(200)
+    expect(failed[2]).toBeGreaterThanOrEqual(100)
+    expect(failed.slice(0, 2)).toEqual([0, 0])
   })
 })
 
