@@ -88,7 +88,7 @@ interface Chunk {
  */
 export async function verifyAll(ctx: ChunkContext, requests: readonly VerifyRequest[], size: number): Promise<Outcome[]> {
   const out: Outcome[] = new Array(requests.length)
-  const columns = new ChunkColumns()
+  const columns = new ChunkColumns(Math.max(1, Math.min(size, requests.length)))
   const start = (offset: number) => (offset < requests.length ? readChunk(ctx, requests.slice(offset, offset + size), offset, out) : undefined)
   let next = start(0)
   let writing: Promise<void> = Promise.resolve()
@@ -139,15 +139,23 @@ interface Writes {
  * copied in, wiped after each chunk), and per row, the chunk slot and the step the check is centred on.
  */
 class ChunkColumns {
-  readonly batch = new BatchBuilder({ records: 512, keys: 512, keyBytes: 512 * PREPARED_KEY_BYTES })
-  slot = new Int32Array(512)
-  centre = new Float64Array(512)
-  step = new Float64Array(512)
+  readonly batch: BatchBuilder
+  slot: Int32Array
+  centre: Float64Array
+  step: Float64Array
   /** The record of each row, for its token and state. */
   readonly stored: StoredToken[] = []
   readonly states: TokenState[] = []
   /** The options object of each row's check, reused (the builder copies what it reads). */
   readonly options = { window: 1, digits: 6, period: 30, t0: 0 }
+
+  /** Room for chunks of `n` requests. */
+  constructor(n: number) {
+    this.batch = new BatchBuilder({ records: n, keys: n, keyBytes: n * PREPARED_KEY_BYTES })
+    this.slot = new Int32Array(n)
+    this.centre = new Float64Array(n)
+    this.step = new Float64Array(n)
+  }
 
   ensure(n: number): void {
     if (n <= this.slot.length) return
