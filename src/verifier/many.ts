@@ -2,6 +2,12 @@
  * verifyMany: the same decisions as verify(), with one store read, engine batches and one store
  * write per chunk of tokens instead of per token. Each token's write is still its own
  * compare-and-set; a token whose write lost a race is decided again through verify() alone.
+ *
+ * The common request (a TOTP code for an unlocked token) takes a direct path: its key goes straight
+ * into the columns the kernel reads (one BatchBuilder reused from chunk to chunk), and one pass over
+ * the kernel's answers makes each result and new state, with no plan object in between. The rest
+ * (HOTP, locks, malformed codes) go through the plans of decide.ts, which verify() uses; the
+ * keyCache tests hold the two paths to the same answers.
  */
 import { OtpError, describe } from '../core/errors.js'
 import { BatchBuilder } from '../batch/columns.js'
