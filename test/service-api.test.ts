@@ -5,7 +5,7 @@
  * request a 4xx with its code; the OpenAPI document; metrics; logs free of secrets; SIGTERM.
  */
 import SwaggerParser from '@apidevtools/swagger-parser'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'otp-serve-'))
 const KEYS = join(dir, 'keys.json')
 let server: ServerProcess
 let limited: ServerProcess
+let wrongKey: ServerProcess
 let admin: string
 let verifyOnly: string
 
@@ -33,15 +34,19 @@ beforeAll(async () => {
   admin = await makeKey(dir, KEYS, 'admin', 'verify,admin')
   verifyOnly = await makeKey(dir, KEYS, 'idp', 'verify')
   sent.push(admin, verifyOnly, SECRET, base32Encode(HOTP_SECRET))
-  ;[server, limited] = await Promise.all([
-    startServer(['--port', '0', '--db', join(dir, 'tokens.db'), '--api-keys', KEYS], dir),
+  // The database and its key first, then a second service over the same file with another key.
+  server = await startServer(['--port', '0', '--db', join(dir, 'tokens.db'), '--api-keys', KEYS], dir)
+  writeFileSync(join(dir, 'wrong.key'), `${'ab'.repeat(32)}\n`, { mode: 0o600 })
+  ;[limited, wrongKey] = await Promise.all([
     startServer(['--port', '0', '--db', join(dir, 'limited.db'), '--api-keys', KEYS, '--rate-limit', '3'], dir),
+    startServer(['--port', '0', '--db', join(dir, 'tokens.db'), '--key-file', join(dir, 'wrong.key'), '--api-keys', KEYS], dir),
   ])
 })
 
 afterAll(async () => {
   await server?.stop('SIGKILL')
   await limited?.stop('SIGKILL')
+  await wrongKey?.stop('SIGKILL')
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -336,6 +341,18 @@ describe('otp serve: bad requests are 4xx with a code', () => {
       if (response.status === 429) expect(await response.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } })
     }
     expect(statuses).toEqual([404, 404, 404, 429, 429])
+  })
+
+  it('answers 500 DECRYPTION_FAILED, naming the key, when the store key does not open the tokens', async () => {
+    const response = await fetch(`${wrongKey.url}/v1/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${verifyOnly}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'alice', code: '123456' }),
+    })
+    expect(response.status).toBe(500)
+    const body = await response.json()
+    expect(body.error.code).toBe('DECRYPTION_FAILED')
+    expect(body.error.message).toContain('different key')
   })
 
   it('keeps its API key file at mode 600, holding hashes only', () => {

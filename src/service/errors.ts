@@ -50,6 +50,9 @@ export function statusOf(code: OtpErrorCode): number {
     case 'STORE_CONFLICT':
     case 'ENGINE_CLOSED':
       return 503
+    // The store's secrets or states do not open under the service's key: the service's trouble.
+    // (A PSKC file that does not open under the caller's password is answered 400 by the import route.)
+    case 'DECRYPTION_FAILED':
     case 'TOKEN_TAMPERED':
     case 'STORE_DRIVER_MISSING':
     case 'WASM_UNAVAILABLE':
@@ -57,7 +60,7 @@ export function statusOf(code: OtpErrorCode): number {
     case 'INTERNAL':
       return 500
     default:
-      // INVALID_*, DECRYPTION_FAILED of an import (a wrong password or key), ...
+      // INVALID_* and the like: the request's own mistake.
       return 400
   }
 }

@@ -36,7 +36,7 @@ export function importRoutes(ctx: RouteContext) {
     app.post<{ Body: ImportBody }>(
       '/v1/tokens/import',
       { schema: importSchema, config: { scope: 'admin' }, bodyLimit: ctx.importBodyLimit },
-      async (request) => {
+      async (request, reply) => {
         const body = request.body
         if (body.format !== 'pskc' && (body.password !== undefined || body.key !== undefined)) {
           throw new OtpError('INVALID_OPTIONS', 'password and key unlock PSKC files; this import is not one')
@@ -44,7 +44,16 @@ export function importRoutes(ctx: RouteContext) {
         if (body.format !== 'csv' && body.secretEncoding !== undefined) {
           throw new OtpError('INVALID_OPTIONS', 'secretEncoding describes seed CSV files; this import is not one')
         }
-        const tokens = readTokens(body)
+        let tokens: Token[]
+        try {
+          tokens = readTokens(body)
+        } catch (error) {
+          // Here DECRYPTION_FAILED means the caller's password or key does not open the file.
+          if (error instanceof OtpError && error.code === 'DECRYPTION_FAILED') {
+            return reply.status(400).send({ error: { code: error.code, message: error.message } })
+          }
+          throw error
+        }
         let outcomes: Outcome[]
         try {
           outcomes = body.replace === true ? await replaceAll(tokens, body) : await enrollAll(tokens, body)
