@@ -7,13 +7,15 @@
 //   millisecond per module file, which made the cold start of the per-file build half again that of
 //   otpauth. What several entries share is in dist/chunks/, so that a class stays one class across
 //   entries (`instanceof OtpError`);
-//   the .d.ts of every source file, by tsc, at the paths package.json names.
+//   the .d.ts of every source file, by tsc, at the paths package.json names;
+//   the WASM builds, copied from build/ into dist/browser/: the package ships each once, where the
+//   browser bundle fetches it from next to itself, and the Node code reads it there too.
 // Dependencies stay outside (node_modules). Code that finds a file of the package (the WASM builds,
 // the worker) does so from the package root (src/core/package-file.ts), since the same code runs in
 // an entry, a chunk, or from src/ in the unit tests. Source maps are written for debugging
 // (node --enable-source-maps) and left out of the package.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { transform } from 'esbuild'
@@ -56,6 +58,7 @@ const typescript = {
   },
   async transform(code, id) {
     if (!id.endsWith('.ts')) return null
+    if (id === PACKAGE_FILE) code = shippedWasmDir(code)
     const { code: js, map } = await transform(code, {
       loader: 'ts',
       sourcefile: id,
@@ -65,6 +68,16 @@ const typescript = {
     })
     return { code: js, map }
   },
+}
+
+/**
+ * The package ships each WASM build once, in dist/browser/, where the browser bundle fetches it from
+ * next to itself: the Node code reads it there too, not in build/.
+ */
+const WASM_DIR_LINE = "export const WASM_DIR: string = 'build'"
+function shippedWasmDir(code) {
+  if (!code.includes(WASM_DIR_LINE)) throw new Error(`src/core/package-file.ts no longer has the line ${WASM_DIR_LINE}`)
+  return code.replace(WASM_DIR_LINE, "export const WASM_DIR: string = 'dist/browser'")
 }
 
 /**
@@ -140,6 +153,11 @@ await bundle.write({
   },
 })
 await bundle.close()
+
+// The WASM builds the Node code reads (scripts/build-browser.js copies the same files there), moved
+// in with the rest.
+mkdirSync(join(OUT, 'browser'), { recursive: true })
+for (const name of ['otp.wasm', 'otp-simd.wasm']) copyFileSync(root(`build/${name}`), join(OUT, 'browser', name))
 
 // In place of the previous build, keeping the browser bundles (scripts/build-browser.js writes them).
 const BROWSER_BUNDLE = /^otp-wasm[^/]*\.js(\.map)?$|\.wasm$/

@@ -6,6 +6,14 @@
  * root is two levels up in every case. Node only.
  */
 
+/**
+ * The folder of the WASM builds, from the package root: build/ in the repository (npm run
+ * build:wasm writes them there). The package ships one copy of each, next to the browser bundle
+ * that fetches them: scripts/build-node.js puts them in dist/browser/ and rewrites this line for
+ * the code it builds.
+ */
+export const WASM_DIR: string = 'build'
+
 /** The URL of `path`, relative to the package root (e.g. 'build/otp.wasm'). */
 export function packageFile(path: string): URL {
   return new URL(`../../${path}`, import.meta.url)

@@ -7,22 +7,22 @@
  * answer by falling back to the JS kernel.
  */
 import { OtpError } from '../core/errors.js'
-import { packageFile } from '../core/package-file.js'
+import { packageFile, WASM_DIR } from '../core/package-file.js'
 
 /** The two builds of the kernel; they have the same exports (see assembly/index.ts). */
 export type WasmFlavor = 'wasm' | 'wasm-simd'
 
 const FILES: Record<WasmFlavor, string> = { wasm: 'otp.wasm', 'wasm-simd': 'otp-simd.wasm' }
 
-/** Where a build of the kernel lives: build/ at the package root. */
+/** Where a build of the kernel lives: build/ in the repository, dist/browser/ in the package. */
 export function wasmUrl(flavor: WasmFlavor = 'wasm'): URL {
-  return packageFile(`build/${FILES[flavor]}`)
+  return packageFile(`${WASM_DIR}/${FILES[flavor]}`)
 }
 
 const modules = new Map<WasmFlavor, WebAssembly.Module>()
 
 function unavailable(flavor: WasmFlavor, what: string, cause?: unknown): OtpError {
-  return new OtpError('WASM_UNAVAILABLE', `cannot ${what} the WASM kernel (build/${FILES[flavor]})`, { cause })
+  return new OtpError('WASM_UNAVAILABLE', `cannot ${what} the WASM kernel (${WASM_DIR}/${FILES[flavor]})`, { cause })
 }
 
 function compile(bytes: BufferSource, flavor: WasmFlavor): WebAssembly.Module {
