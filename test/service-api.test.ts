@@ -35,7 +35,8 @@ beforeAll(async () => {
   verifyOnly = await makeKey(dir, KEYS, 'idp', 'verify')
   sent.push(admin, verifyOnly, SECRET, base32Encode(HOTP_SECRET))
   // The database and its key first, then a second service over the same file with another key.
-  server = await startServer(['--port', '0', '--db', join(dir, 'tokens.db'), '--api-keys', KEYS], dir)
+  // With a key cache: every answer below must be the same as without one (the fleet tests run without).
+  server = await startServer(['--port', '0', '--db', join(dir, 'tokens.db'), '--api-keys', KEYS, '--key-cache', '1000'], dir)
   writeFileSync(join(dir, 'wrong.key'), `${'ab'.repeat(32)}\n`, { mode: 0o600 })
   ;[limited, wrongKey] = await Promise.all([
     startServer(['--port', '0', '--db', join(dir, 'limited.db'), '--api-keys', KEYS, '--rate-limit', '3'], dir),

@@ -27,7 +27,7 @@ const OPTIONS = {
   'rate-limit': { type: 'string' },
   'body-limit': { type: 'string' },
   'request-timeout': { type: 'string' },
-  'secret-cache': { type: 'string' },
+  'key-cache': { type: 'string' },
   'log-level': { type: 'string' },
 } as const
 
@@ -55,7 +55,9 @@ ${KEY_FILE_HELP}
   --rate-limit N     requests per minute per API key (default 6000; 0: no limit)
   --body-limit N     largest JSON body in bytes (default 65536; imports take up to 16 MiB)
   --request-timeout S  seconds a request may take to arrive whole (default 120)
-  --secret-cache N   keep N opened secrets in memory to skip their decryption (default 0)
+  --key-cache N      keep the prepared keys of N tokens in memory, skipping their decryption and
+                     key setup when they verify again (default 0: every verification opens its
+                     sealed secret and wipes it after)
   --log-level L      fatal, error, warn, info (default), debug or silent
   -h, --help         show this help
 
@@ -69,7 +71,7 @@ Exit status: 0 after a graceful stop, 2 on a usage or start-up error.`,
     const rateLimit = values['rate-limit'] === undefined ? 6000 : parseInteger(values['rate-limit'], '--rate-limit', 0, 1_000_000_000)
     const bodyLimit = values['body-limit'] === undefined ? 65536 : parseInteger(values['body-limit'], '--body-limit', 1024, 1 << 30)
     const timeout = values['request-timeout'] === undefined ? 120 : parseInteger(values['request-timeout'], '--request-timeout', 1, 86400)
-    const secretCache = values['secret-cache'] === undefined ? 0 : parseInteger(values['secret-cache'], '--secret-cache', 0, 10_000_000)
+    const keyCache = values['key-cache'] === undefined ? 0 : parseInteger(values['key-cache'], '--key-cache', 0, 10_000_000)
     const level = values['log-level'] === undefined ? 'info' : parseChoice(values['log-level'], '--log-level', LOG_LEVELS)
     const stores = [values.db, values.redis, values['redis-cluster']].filter((value) => value !== undefined)
     if (stores.length > 1) throw new UsageError('give one of --db, --redis and --redis-cluster')
@@ -85,7 +87,7 @@ Exit status: 0 after a graceful stop, 2 on a usage or start-up error.`,
     // Everything that can fail before the store opens is checked first.
     const service = await import('../../service/index.js')
     const keys = service.loadKeyRing(apiKeys)
-    const { verifier, where } = await openVerifier(values, keyFile, secretCache)
+    const { verifier, where } = await openVerifier(values, keyFile, keyCache)
     await service.runService({
       verifier,
       keys,
@@ -131,7 +133,7 @@ interface StoreValues {
 async function openVerifier(
   values: StoreValues,
   keyFile: string | undefined,
-  secretCache: number,
+  keyCache: number,
 ): Promise<{ verifier: Verifier; where: string }> {
   let store: TokenStore
   let key: Uint8Array
@@ -176,7 +178,7 @@ async function openVerifier(
     where = `SQLite ${db}`
   }
   try {
-    return { verifier: createVerifier({ store, key, ownsStore: true, secretCache }), where }
+    return { verifier: createVerifier({ store, key, ownsStore: true, ...(keyCache > 0 ? { keyCache: { size: keyCache } } : {}) }), where }
   } catch (error) {
     await store.close()
     throw error
