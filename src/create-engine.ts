@@ -7,17 +7,14 @@ import { availableParallelism } from 'node:os'
 import { OtpError, describe } from './core/errors.js'
 import type { Engine, EngineOptions } from './engine/engine.js'
 import { checkBackendChoice, loadKernel } from './kernels/select.js'
-import { checkKnownKeys } from './core/validate.js'
+import { checkOptions } from './core/validate.js'
 
 /**
  * Creates an engine with an explicit backend. `backend: 'wasm'` rejects with
  * OtpError('WASM_UNAVAILABLE') where WASM cannot run; 'auto' falls back to JS and says so in `backend`.
  */
-export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  if (options === null || typeof options !== 'object') {
-    throw new OtpError('INVALID_OPTIONS', `createEngine options must be an object, got ${describe(options)}`)
-  }
-  checkKnownKeys(options, 'createEngine', ['backend', 'threads'])
+export async function createEngine(engineOptions?: EngineOptions): Promise<Engine> {
+  const options = checkOptions(engineOptions, 'createEngine', ['backend', 'threads'])
   const choice = checkBackendChoice(options.backend ?? 'auto')
   const threads = options.threads ?? availableParallelism()
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 1024) {

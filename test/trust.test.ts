@@ -17,9 +17,12 @@ import {
   totp,
   verifyHotp,
   verifyTotp,
+  Hotp,
+  Totp,
   type Engine,
   type VerifyRecord,
 } from '../src/index.js'
+import { createEngine as createBrowserEngine } from '../src/browser/engine.js'
 import { counterChunks } from '../src/core/counter-chunks.js'
 import type { Kernel, PackedBatch } from '../src/core/kernel.js'
 import { engineOver } from '../src/engine/engine-over.js'
@@ -431,6 +434,14 @@ describe('smaller ones', () => {
     unknown(() => base32Encode(KEY, tim))
     unknown(() => new BatchBuilder(tim))
     unknown(() => buildUri({ type: 'totp', secret: KEY, account: 'a', tim: 1 } as never))
+    unknown(() => new Totp(KEY, tim))
+    unknown(() => new Hotp(KEY, tim))
+    using token = new Totp(KEY)
+    using counted = new Hotp(KEY)
+    unknown(() => token.match('123456', tim))
+    unknown(() => token.verify('123456', tim))
+    unknown(() => counted.match('123456', 0, tim))
+    unknown(() => counted.resync(['123456', '654321'], 0, tim))
     const batch = new BatchBuilder()
     const key = batch.addKey(KEY)
     unknown(() => batch.addHotpColumns({ keys: [key], codes: ['123456'], counters: [1] }, tim))
@@ -445,6 +456,7 @@ describe('smaller ones', () => {
       () => engine.generateColumns(new BatchBuilder(), tim),
       () => engine.verifyStream([], tim)[Symbol.asyncIterator]().next(),
       () => createEngine(tim),
+      () => createBrowserEngine(tim),
     ]) {
       await expect(call()).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('"tim"') })
     }

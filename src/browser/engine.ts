@@ -5,6 +5,7 @@
  */
 import { OtpError, describe } from '../core/errors.js'
 import type { Engine } from '../engine/engine.js'
+import { checkOptions } from '../core/validate.js'
 import { checkBackendChoice, type BackendChoice } from '../kernels/select.js'
 import { engineOver } from '../engine/engine-over.js'
 import { inProcessExecutor } from '../engine/executor.js'
@@ -30,10 +31,8 @@ export interface EngineOptions {
  * or a Content-Security-Policy without 'wasm-unsafe-eval'); OtpError('INVALID_OPTIONS') for bad
  * options, and for `threads` above 1.
  */
-export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  if (options === null || typeof options !== 'object') {
-    throw new OtpError('INVALID_OPTIONS', `createEngine options must be an object, got ${describe(options)}`)
-  }
+export async function createEngine(engineOptions?: EngineOptions): Promise<Engine> {
+  const options = checkOptions(engineOptions, 'createEngine', ['backend', 'threads', 'simd'])
   const choice = checkBackendChoice(options.backend ?? 'auto')
   const threads = options.threads ?? 1
   if (threads !== 1) {

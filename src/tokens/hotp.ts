@@ -57,7 +57,7 @@ export class Hotp extends PreparedKey {
    * @throws OtpError INVALID_SECRET, INVALID_ALGORITHM, INVALID_DIGITS, INVALID_COUNTER, INVALID_OPTIONS.
    */
   constructor(secret: Secret, params?: HotpParams) {
-    const o = checkOptions(params, 'Hotp')
+    const o = checkOptions(params, 'Hotp', ['algorithm', 'digits', 'counter'])
     const digits = checkDigits(o.digits)
     if (o.counter !== undefined) checkCounter(o.counter)
     super(secret, o.algorithm, tokenKernel())
@@ -84,7 +84,7 @@ export class Hotp extends PreparedKey {
    */
   match(code: string, counter: number | bigint, options?: HotpCheckOptions): number | null {
     const alg = this.alg
-    const o = checkOptions(options, 'Hotp.match')
+    const o = checkOptions(options, 'Hotp.match', ['window'])
     const { hi, lo } = checkCounter(counter)
     const window = checkWindow(o.window, 0)
     const value = parseTypedCode(code, this.digits)
@@ -107,7 +107,7 @@ export class Hotp extends PreparedKey {
    */
   resync(codes: string[], from: number | bigint, options?: HotpResyncOptions): number | bigint | null {
     const alg = this.alg
-    const o = checkOptions(options, 'Hotp.resync')
+    const o = checkOptions(options, 'Hotp.resync', ['lookAhead'])
     // The strict form of each typed code, so that resyncHotp's own checks and plan apply unchanged.
     const strict = Array.isArray(codes)
       ? codes.map((code) => {

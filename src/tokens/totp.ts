@@ -65,7 +65,7 @@ export class Totp extends PreparedKey {
    * @throws OtpError INVALID_SECRET, INVALID_ALGORITHM, INVALID_DIGITS, INVALID_PERIOD, INVALID_TIME, INVALID_OPTIONS.
    */
   constructor(secret: Secret, params?: TotpParams) {
-    const o = checkOptions(params, 'Totp')
+    const o = checkOptions(params, 'Totp', ['algorithm', 'digits', 'period', 't0'])
     const digits = checkDigits(o.digits)
     // Checks period and t0 (a time equal to t0 is step 0).
     checkTimeStep(o.t0 ?? 0, o.period, o.t0)
@@ -106,7 +106,7 @@ export class Totp extends PreparedKey {
    */
   match(code: string, options?: TotpCheckOptions): number | null {
     const alg = this.alg
-    const o: TotpCheckOptions = typeof options === 'object' && options !== null ? options : checkOptions(options, 'Totp.match')
+    const o: TotpCheckOptions = checkOptions(options, 'Totp.match', ['time', 'window'])
     const step = this.stepOf(o.time)
     const w = o.window
     const window = typeof w === 'number' && w >= 0 && w <= MAX_WINDOW && Number.isInteger(w) ? w : checkWindow(w, 1)
