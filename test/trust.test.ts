@@ -352,6 +352,26 @@ describe('smaller ones', () => {
         expect((results[i] as OtpError).message).toContain(`record ${i}`)
         expect((results[i] as OtpError).message).not.toContain('JBSWY3DP')
       }
+      // A Proxy whose `has` trap throws, as the routing of OCRA and Steam Guard records asks `in`.
+      const hasThrows = new Proxy(good, {
+        has() {
+          throw new RangeError('trap')
+        },
+      })
+      const ocraThrows = {
+        suite: 'OCRA-1:HOTP-SHA1-6:QN08',
+        secret: KEY,
+        code: '123456',
+        get question(): string {
+          throw new Error('do not read me: JBSWY3DPEHPK3PXP')
+        },
+      }
+      const routed = await engine.verifyBatch([good, hasThrows, ocraThrows as never])
+      expect(routed[0]).toBe(0)
+      for (const result of routed.slice(1)) {
+        expect((result as OtpError).code).toBe('INVALID_RECORD')
+        expect((result as OtpError).message).not.toContain('JBSWY3DP')
+      }
       const generated = await engine.generateBatch([{ secret: KEY, counter: 4 }, secretThrows as never])
       expect(generated[0]).toBe(referenceHotp('SHA1', KEY, 4n, 6))
       expect((generated[1] as OtpError).code).toBe('INVALID_RECORD')

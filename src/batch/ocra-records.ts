@@ -37,9 +37,17 @@ export interface SteamVerifyRecord {
   window?: number
 }
 
-/** Whether a record is one that the calling thread's kernel verifies: an OCRA or a Steam Guard record. */
+/**
+ * Whether a record is one that the calling thread's kernel verifies: an OCRA or a Steam Guard record.
+ * A record that throws when asked (a Proxy) goes there too, where it gets its own INVALID_RECORD
+ * instead of failing the whole batch.
+ */
 export function isKernelSideRecord(record: unknown): boolean {
-  return record !== null && typeof record === 'object' && ('suite' in record || 'encoding' in record)
+  try {
+    return record !== null && typeof record === 'object' && ('suite' in record || 'encoding' in record)
+  } catch {
+    return true
+  }
 }
 
 type Result = number | null | OtpError
@@ -266,9 +274,10 @@ function checkCode(suite: OcraSuite, code: unknown): number {
   return code.length === suite.digits && /^[0-9]+$/.test(code) ? Number(code) : -1
 }
 
+/** A record's own OtpError, or INVALID_RECORD for what reading it threw (named, never quoted: it may hold a secret). */
 function asError(error: unknown, index: number): OtpError {
   if (error instanceof OtpError) return error
-  return new OtpError('INVALID_RECORD', `record ${index}: ${(error as Error)?.message ?? String(error)}`)
+  return new OtpError('INVALID_RECORD', `record ${index} could not be read (${error instanceof Error ? error.name : typeof error})`)
 }
 
 /**
@@ -281,14 +290,15 @@ export function verifyKernelSideRecords(kernel: Kernel, records: readonly unknow
   const single = singleCodeApi(kernel)
   for (const i of indexes) {
     const record = records[i] as Record<string, unknown>
-    if ('suite' in record) {
-      let group = bySuite.get(record.suite)
-      if (group === undefined) bySuite.set(record.suite, (group = []))
-      group.push(i)
-      continue
-    }
-    const { secret, code, ...options } = record as unknown as SteamVerifyRecord
     try {
+      if ('suite' in record) {
+        const text = record.suite
+        let group = bySuite.get(text)
+        if (group === undefined) bySuite.set(text, (group = []))
+        group.push(i)
+        continue
+      }
+      const { secret, code, ...options } = record as unknown as SteamVerifyRecord
       out[i] = single.verifyTotp(secret, code, options)
     } catch (error) {
       out[i] = asError(error, i)
