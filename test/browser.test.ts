@@ -5,7 +5,7 @@
  * WASM is refused, 'auto' falls back to the JS kernel with one warning, and the answers stay the same.
  * Bundled apps are test/bundlers.test.ts.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -228,7 +228,13 @@ describe('browser build in headless Chromium', () => {
     expect(result.threads).toBe('INVALID_OPTIONS')
   })
 
-  it.each(['otp-wasm.js', 'otp-wasm-inline.js'])('%s bundles no Node built-in and no worker pool', (file) => {
+  // The entries are small modules over chunks they share: every file of the build is checked.
+  const files = readdirSync(BROWSER_DIR).filter((name) => /^otp-wasm.*\.js$/.test(name))
+  it('checks both entries and the chunks they share', () => {
+    expect(files).toEqual(expect.arrayContaining(['otp-wasm.js', 'otp-wasm-inline.js', 'otp-wasm-formats.js']))
+    expect(files.length).toBeGreaterThan(3)
+  })
+  it.each(files)('%s bundles no Node built-in and no worker pool', (file) => {
     const bundle = readFileSync(join(BROWSER_DIR, file), 'utf8')
     expect(bundle).not.toMatch(/\b(from|import|require)\s*\(?\s*["'](node:|fs|os|worker_threads|piscina)/)
     expect(bundle).not.toContain('piscina')

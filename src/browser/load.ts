@@ -15,7 +15,7 @@ import type { BackendChoice } from '../kernels/select.js'
 import { createJsKernel } from '../kernels/js.js'
 import { createWasmKernel } from '../kernels/wasm.js'
 import type { WasmFlavor } from '../kernels/wasm-load.js'
-import { wasmSource } from './wasm-fetched.js'
+import { entrySource, type WasmSource } from './wasm-source.js'
 
 /** How to pick a WASM build. */
 export interface WasmPreference {
@@ -46,7 +46,7 @@ const modules = new Map<WasmFlavor, Promise<WebAssembly.Module>>()
 function compiled(flavor: WasmFlavor): Promise<WebAssembly.Module> {
   let module = modules.get(flavor)
   if (!module) {
-    module = wasmSource.compile(flavor)
+    module = entrySource.then((source) => source.compile(flavor))
     modules.set(flavor, module)
     module.catch(() => modules.delete(flavor))
   }
@@ -82,13 +82,13 @@ let warned = false
  * Tells the developer, once per page, that 'auto' fell back to JS and why. Not where there is no
  * WebAssembly at all: nothing can be done about that.
  */
-function warnFallback(error: OtpError): void {
+function warnFallback(error: OtpError, source: WasmSource): void {
   if (warned || typeof WebAssembly !== 'object') return
   warned = true
   const cause = error.cause === undefined ? '' : ` (${String(error.cause)})`
   console.warn(
     `otp-wasm: ${error.message}${cause}; running on the JS kernel, which gives the same codes several times slower. ` +
-      `To load the WASM: ${wasmSource.remedy}.`,
+      `To load the WASM: ${source.remedy}.`,
   )
 }
 
@@ -100,7 +100,7 @@ export async function loadKernel(choice: BackendChoice, preference: WasmPreferen
     return await loadWasmKernel(preference)
   } catch (error) {
     if (!(error instanceof OtpError) || error.code !== 'WASM_UNAVAILABLE') throw error
-    warnFallback(error)
+    warnFallback(error, await entrySource)
     return createJsKernel()
   }
 }

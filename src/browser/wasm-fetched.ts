@@ -6,8 +6,9 @@
  * Fetched, not embedded: 190 KB of WASM as base64 is 260 KB more script to parse on every load, even
  * for pages whose policy forbids WASM. `new URL('./x.wasm', import.meta.url)` with a literal path is
  * the form that Vite, webpack 5 and Parcel recognise and emit along with the script; esbuild and
- * Rollup without a plugin do not, and `otp-wasm/inline` (which replaces this module when
- * scripts/build-browser.js builds it) is for them.
+ * Rollup without a plugin do not, and `otp-wasm/inline` (whose entry uses
+ * src/browser/wasm-embedded.ts instead) is for them. Only the default entry
+ * (src/browser/entry-fetched.ts) imports this module.
  */
 import { OtpError } from '../core/errors.js'
 import type { WasmFlavor } from '../kernels/wasm-load.js'
