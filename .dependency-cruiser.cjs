@@ -13,7 +13,11 @@ module.exports = {
     forbid('core-is-the-bottom', layer('core'), `${layer('(kernels|batch|engine|io|pool|verifier|cli|browser)')}|${ENTRIES}`),
     forbid('kernels-below-batch', layer('kernels'), `${layer('(batch|engine|io|pool|verifier|cli|browser)')}|${ENTRIES}`),
     forbid('batch-below-engine', layer('batch'), `${layer('(engine|io|pool|verifier|cli|browser)')}|${ENTRIES}`),
-    forbid('engine-is-platform-neutral', layer('engine'), `${layer('(io|pool|verifier|cli|browser)')}|${ENTRIES}|^node:|^(fs|os|path|worker_threads|crypto|child_process)$`),
+    forbid(
+      'engine-is-platform-neutral',
+      layer('engine'),
+      `${layer('(io|pool|verifier|cli|browser)')}|${ENTRIES}|^node:|^(fs|os|path|worker_threads|crypto|child_process)$`,
+    ),
     forbid('io-below-the-pool', layer('io'), `${layer('(pool|verifier|cli|browser)')}|${ENTRIES}`),
     forbid('pool-below-entries', layer('pool'), `${layer('(verifier|cli|browser)')}|${ENTRIES}`),
     forbid('verifier-below-entries', layer('verifier'), `${layer('(cli|browser)')}|^src/(index|api)\\.ts$`),
@@ -22,7 +26,10 @@ module.exports = {
       name: 'browser-reaches-no-node-module',
       severity: 'error',
       from: { path: '^src/browser/' },
-      to: { reachable: true, path: `^node:|^(fs|os|path|worker_threads|crypto|child_process)$|${layer('(pool|verifier|cli)')}|^src/create-engine\\.ts$|node_modules/piscina` },
+      to: {
+        reachable: true,
+        path: `^node:|^(fs|os|path|worker_threads|crypto|child_process)$|${layer('(pool|verifier|cli)')}|^src/create-engine\\.ts$|node_modules/piscina`,
+      },
     },
   ],
   options: {

@@ -5,7 +5,15 @@ import { defineConfig } from 'vitest/config'
  * change). `package` runs the built package as users get it: the CLI, import/require by name, the
  * browser bundles and the playground; its global setup rebuilds dist/ first when a source is newer.
  */
-const PACKAGE = ['test/*cli*.test.ts', 'test/package.test.ts', 'test/browser.test.ts', 'test/bundlers.test.ts', 'test/playground.test.ts', 'test/fallback.test.ts', 'test/readme.test.ts']
+const PACKAGE = [
+  'test/*cli*.test.ts',
+  'test/package.test.ts',
+  'test/browser.test.ts',
+  'test/bundlers.test.ts',
+  'test/playground.test.ts',
+  'test/fallback.test.ts',
+  'test/readme.test.ts',
+]
 
 export default defineConfig({
   test: {

@@ -10,9 +10,22 @@ import { DIGEST, INNER, KEY_BYTES, ONE_STATE, STATE_SLOT } from './layout'
 import { counterOf, hotpAt, scanRange, verifyWindow } from './otp'
 
 export {
-  RECORD_CAPACITY, KEY_CAPACITY, KEY_BYTES_CAPACITY, CODES_CAPACITY,
-  REC_KEY, REC_HI, REC_LO, REC_CODE, REC_BEHIND, REC_AHEAD, REC_OUT, REC_DIGITS,
-  KEY_OFFSETS, KEY_ALGORITHMS, KEY_BYTES, CODES,
+  RECORD_CAPACITY,
+  KEY_CAPACITY,
+  KEY_BYTES_CAPACITY,
+  CODES_CAPACITY,
+  REC_KEY,
+  REC_HI,
+  REC_LO,
+  REC_CODE,
+  REC_BEHIND,
+  REC_AHEAD,
+  REC_OUT,
+  REC_DIGITS,
+  KEY_OFFSETS,
+  KEY_ALGORITHMS,
+  KEY_BYTES,
+  CODES,
 } from './layout'
 export { NO_MATCH } from './otp'
 export { KEY_STATE } from './prepared'

@@ -177,7 +177,8 @@ function chargeProfile(profile: CpuProfile): { groups: Map<string, number>; watc
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const { functionName, url } = byId.get(at)!.callFrame
       group ??= groupOf(url)
-      if (/compileSourceTextModule|ModuleWrap|getModuleJobForImport|moduleResolve|defaultResolve|defaultLoad/.test(functionName)) loader = true
+      if (/compileSourceTextModule|ModuleWrap|getModuleJobForImport|moduleResolve|defaultResolve|defaultLoad/.test(functionName))
+        loader = true
       if (url.includes('/dist/') && WATCHED.includes(functionName) && !seen.has(functionName)) {
         seen.add(functionName)
         add(watched, functionName, delta)
@@ -201,7 +202,9 @@ function profileSubject(subject: Subject, count: number): { groups: Array<[strin
   const directory = mkdtempSync(join(tmpdir(), 'otp-cold-prof-'))
   try {
     for (let i = 0; i < count; i++) runNode(subject, ['--cpu-prof', '--cpu-prof-dir', directory, '--cpu-prof-interval', '100'])
-    const profiles = readdirSync(directory).map((file) => chargeProfile(JSON.parse(readFileSync(join(directory, file), 'utf8')) as CpuProfile))
+    const profiles = readdirSync(directory).map((file) =>
+      chargeProfile(JSON.parse(readFileSync(join(directory, file), 'utf8')) as CpuProfile),
+    )
     const medians = (pick: (p: ReturnType<typeof chargeProfile>) => Map<string, number>): Array<[string, number]> => {
       const keys = new Set(profiles.flatMap((p) => [...pick(p).keys()]))
       return [...keys].map((key): [string, number] => [key, median(profiles.map((p) => pick(p).get(key) ?? 0))]).sort((a, b) => b[1] - a[1])
@@ -224,7 +227,9 @@ async function main(): Promise<void> {
 
 function measure(): void {
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim()
-  console.log(`Cold start: one TOTP code from a fresh \`node\` process (Node ${process.version}, commit ${commit || 'unknown'}, dist/ as built)`)
+  console.log(
+    `Cold start: one TOTP code from a fresh \`node\` process (Node ${process.version}, commit ${commit || 'unknown'}, dist/ as built)`,
+  )
   const runs = new Map<string, Run[]>(SUBJECTS.map((s) => [s.name, []]))
   for (const subject of SUBJECTS) timedRun(subject) // warm the disk cache, untimed
   for (let round = 0; round < RUNS; round++) {
@@ -252,8 +257,12 @@ function measure(): void {
     console.log('\nModules loaded (a separate, untimed run with a counting hook; source bytes read):')
     for (const subject of SUBJECTS) {
       const { total, builtins, groups } = countModules(subject)
-      const parts = [...groups].sort((a, b) => b[1].bytes - a[1].bytes).map(([group, g]) => `${group} ${g.count} (${(g.bytes / 1024).toFixed(0)} KiB)`)
-      console.log(`  ${subject.name.padEnd(22)} ${String(total).padStart(3)} files + ${builtins} node: builtins${parts.length ? `: ${parts.join(', ')}` : ''}`)
+      const parts = [...groups]
+        .sort((a, b) => b[1].bytes - a[1].bytes)
+        .map(([group, g]) => `${group} ${g.count} (${(g.bytes / 1024).toFixed(0)} KiB)`)
+      console.log(
+        `  ${subject.name.padEnd(22)} ${String(total).padStart(3)} files + ${builtins} node: builtins${parts.length ? `: ${parts.join(', ')}` : ''}`,
+      )
     }
   }
 
@@ -261,7 +270,9 @@ function measure(): void {
     for (const subject of SUBJECTS.filter((s) => s.name !== 'node:crypto by hand')) {
       const { groups, watched } = profileSubject(subject, PROFILES)
       const total = groups.reduce((sum, [, value]) => sum + value, 0)
-      console.log(`\nWhere ${subject.name}'s time goes (CPU profiles of ${PROFILES} runs, 0.1 ms samples, medians; the profiler slows every part):`)
+      console.log(
+        `\nWhere ${subject.name}'s time goes (CPU profiles of ${PROFILES} runs, 0.1 ms samples, medians; the profiler slows every part):`,
+      )
       for (const [group, value] of groups.filter(([, value]) => value >= 0.5)) {
         console.log(`  ${group.padEnd(46)} ${ms(value).padStart(9)} ${`${((value / total) * 100).toFixed(0)}%`.padStart(5)}`)
       }

@@ -101,8 +101,12 @@ async function main(): Promise<void> {
 
   const fmt = (n: number) => `${n.toFixed(2)}x`
   console.log(`backend ${defaultBackend()}, ${ROUNDS} interleaved rounds, median ratio to node:crypto (higher is better)`)
-  console.log(`single ocra() ${SUITE}: ${fmt(median(singleRatios))} (rounds ${singleRatios.map(fmt).join(' ')}; last ${(singleRate / 1e3).toFixed(0)} k codes/s)`)
-  console.log(`verifyBatch ${RECORDS.toLocaleString('en')} QN08 records, distinct keys, 1 thread: ${fmt(median(batchRatios))} (rounds ${batchRatios.map(fmt).join(' ')}; last ${(batchRate / 1e6).toFixed(2)} M records/s)`)
+  console.log(
+    `single ocra() ${SUITE}: ${fmt(median(singleRatios))} (rounds ${singleRatios.map(fmt).join(' ')}; last ${(singleRate / 1e3).toFixed(0)} k codes/s)`,
+  )
+  console.log(
+    `verifyBatch ${RECORDS.toLocaleString('en')} QN08 records, distinct keys, 1 thread: ${fmt(median(batchRatios))} (rounds ${batchRatios.map(fmt).join(' ')}; last ${(batchRate / 1e6).toFixed(2)} M records/s)`,
+  )
   if (sink === 0) console.log('')
 }
 

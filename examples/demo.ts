@@ -64,9 +64,7 @@ interface Storm {
 async function makeStorm(engine: Engine): Promise<Storm> {
   const secrets = Array.from({ length: USERS }, () => randomSecret(20))
   const shifts = Array.from({ length: RECORDS }, (_, i) => shiftOf(i))
-  const codes = await engine.generateBatch(
-    shifts.map((shift, i) => ({ secret: secrets[i % USERS]!, time: NOW + (shift ?? 7) * PERIOD })),
-  )
+  const codes = await engine.generateBatch(shifts.map((shift, i) => ({ secret: secrets[i % USERS]!, time: NOW + (shift ?? 7) * PERIOD })))
   const typed = shifts.map((shift, i) => {
     const code = codes[i] as string
     // A mistyped code: the right one with its last digit changed.
@@ -89,7 +87,9 @@ function nodeCryptoVerify(record: TotpVerifyRecord): number | null {
   for (const delta of [0, -1, 1]) {
     const message = Buffer.alloc(8)
     message.writeBigUInt64BE(BigInt(step + delta))
-    const mac = createHmac('sha1', record.secret as Uint8Array).update(message).digest()
+    const mac = createHmac('sha1', record.secret as Uint8Array)
+      .update(message)
+      .digest()
     const offset = mac[mac.length - 1]! & 15
     if (String((mac.readUInt32BE(offset) & 0x7fffffff) % 1e6).padStart(6, '0') === record.code) return delta
   }
@@ -168,7 +168,9 @@ async function main(): Promise<void> {
   console.log(row('verifyBatch, plain objects', RECORDS / median(seconds.objects)))
   console.log(row('verifyColumns, builder filled', RECORDS / columnsSeconds))
   console.log(row('verifyColumns, filling included', RECORDS / (fillSeconds + columnsSeconds)))
-  console.log(`\nfilling the BatchBuilder took ${(fillSeconds * 1000).toFixed(0)} ms; the loop was timed on ${SAMPLE.toLocaleString('en')} records.`)
+  console.log(
+    `\nfilling the BatchBuilder took ${(fillSeconds * 1000).toFixed(0)} ms; the loop was timed on ${SAMPLE.toLocaleString('en')} records.`,
+  )
   await engine.close()
   if (!agree) process.exitCode = 1
 }

@@ -149,7 +149,9 @@ function emitSha1(f, _shape) {
   const rows = (ptr, n) => Array.from({ length: n }, (_, i) => `  const w${i} = v128.load(${ptr}, ${i * 16})`)
   const body = (W) => [
     ...Array.from({ length: 5 }, (_, i) => `  const s${i} = v128.load(state, ${i * 16})`),
-    `  let ${VARS.slice(0, 5).map((v, i) => `${v} = s${i}`).join(', ')}`,
+    `  let ${VARS.slice(0, 5)
+      .map((v, i) => `${v} = s${i}`)
+      .join(', ')}`,
     ...roundsSha1(W, ops),
     ...Array.from({ length: 5 }, (_, i) => `  v128.store(out, add(s${i}, ${VARS[i]}), ${i * 16})`),
   ]
@@ -165,7 +167,17 @@ function emitSha1(f, _shape) {
   B.push(...rows('w', 2), ...body(counterBlock(f, [expr('w0'), expr('w1')])), `}`, ``)
   B.push(`/** Compresses the HMAC outer block over the inner digests in rows 0..4 of \`w\` (RFC 2104 step 7). */`)
   B.push(`export function sha1x4CompressDigest(state: usize, w: usize, out: usize): void {`)
-  B.push(...rows('w', 5), ...body(digestBlock(f, Array.from({ length: 5 }, (_, i) => expr(`w${i}`)))), `}`, ``)
+  B.push(
+    ...rows('w', 5),
+    ...body(
+      digestBlock(
+        f,
+        Array.from({ length: 5 }, (_, i) => expr(`w${i}`)),
+      ),
+    ),
+    `}`,
+    ``,
+  )
   const d = DECORATE
   const H = [
     `${d} function add(x: v128, y: v128): v128 { return i32x4.add(x, y) }`,
@@ -190,8 +202,7 @@ function scheduleSha2(W0, K, ops) {
   const rounds = K.length
   const W = [...W0]
   const lines = []
-  const put = (t) =>
-    lines.push(`  v128.store(w, ${'c' in W[t] ? splat(ops, K[t] + W[t].c) : `add(${W[t].v}, k(${t}))`}, ${t * 16})`)
+  const put = (t) => lines.push(`  v128.store(w, ${'c' in W[t] ? splat(ops, K[t] + W[t].c) : `add(${W[t].v}, k(${t}))`}, ${t * 16})`)
   for (let i = 0; i < 16; i++) put(i)
   for (let t = 16; t < rounds; t++) {
     let c = 0n

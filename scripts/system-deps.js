@@ -28,7 +28,9 @@ const has = (test) => {
   }
 }
 
-const missing = Object.entries(PROGRAMS).filter(([program]) => !has(program)).map(([, pkg]) => pkg)
+const missing = Object.entries(PROGRAMS)
+  .filter(([program]) => !has(program))
+  .map(([, pkg]) => pkg)
 if (missing.length === 0) process.exit(0)
 
 const canApt = process.getuid?.() === 0 && has('command -v apt-get')

@@ -22,13 +22,7 @@ export type { CallOptions, Engine, StreamOptions } from './engine/engine.js'
 export { BatchBuilder, type BatchSizeHint, type HotpRecordOptions, type TotpRecordOptions } from './batch/columns.js'
 export type { CodeColumn, HotpColumns, TotpColumns } from './batch/column-input.js'
 export type { GenerateRecord, HotpVerifyRecord, TotpVerifyRecord, VerifyRecord } from './batch/records.js'
-export {
-  INVALID_STATUS,
-  MATCH_STATUS,
-  NO_MATCH_STATUS,
-  type GenerateColumnsResult,
-  type VerifyColumnsResult,
-} from './batch/run.js'
+export { INVALID_STATUS, MATCH_STATUS, NO_MATCH_STATUS, type GenerateColumnsResult, type VerifyColumnsResult } from './batch/run.js'
 export { buildUri, parseUri, type OtpauthUri, type OtpauthUriInput } from './io/uri.js'
 export { PreparedKey } from './core/prepared.js'
 export {

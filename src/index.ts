@@ -44,8 +44,7 @@ export const verifyHotp: SingleCodeApi['verifyHotp'] = (secret, code, counter, o
  * returns the matched delta in steps, the closest to 0 first (0, -1, +1, ...), or null. The whole
  * window is checked in constant time.
  */
-export const verifyTotp: SingleCodeApi['verifyTotp'] = (secret, code, options) =>
-  defaultApi().verifyTotp(secret, code, options)
+export const verifyTotp: SingleCodeApi['verifyTotp'] = (secret, code, options) => defaultApi().verifyTotp(secret, code, options)
 
 /**
  * The resync of RFC 4226 section 7.4: finds the earliest counter c in [from, from + lookAhead) where

@@ -77,7 +77,16 @@ describe.each(BACKENDS)('%s backend columnar entry', (backend) => {
     const counters = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1.5]
     batch.addHotpColumns({ keys, codes, counters }, { window: 2 })
     expect(outcome(await engine.verifyColumns(batch))).toEqual([
-      0, 0, 'INVALID_SECRET', 0, 'INVALID_SECRET', 1, 'INVALID_RECORD', null, 'INVALID_CODE', 'INVALID_COUNTER',
+      0,
+      0,
+      'INVALID_SECRET',
+      0,
+      'INVALID_SECRET',
+      1,
+      'INVALID_RECORD',
+      null,
+      'INVALID_CODE',
+      'INVALID_COUNTER',
     ])
   })
 
@@ -90,7 +99,16 @@ describe.each(BACKENDS)('%s backend columnar entry', (backend) => {
     const codes = ['94287082', '94287082', '94287082', '07081804', '7081804', '94287082', '94287082', '94287082']
     const keys = [key, key, 7, key, key, key, key, -1]
     batch.addTotpColumns({ keys, codes, times }, { digits: 8, window: 0 })
-    expect(outcome(await engine.verifyColumns(batch))).toEqual([0, 'INVALID_TIME', 'INVALID_RECORD', 0, null, 0, 'INVALID_TIME', 'INVALID_RECORD'])
+    expect(outcome(await engine.verifyColumns(batch))).toEqual([
+      0,
+      'INVALID_TIME',
+      'INVALID_RECORD',
+      0,
+      null,
+      0,
+      'INVALID_TIME',
+      'INVALID_RECORD',
+    ])
   })
 
   it('takes integer codes, whose leading zeros the digits carry', async () => {

@@ -1,13 +1,31 @@
 /** Batches agree with the single-record API, on every backend; bad records are reported for themselves. */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { BatchBuilder, INVALID_STATUS, MATCH_STATUS, NO_MATCH_STATUS, OtpError, base32Encode, type Engine, type VerifyRecord } from '../src/index.js'
+import {
+  BatchBuilder,
+  INVALID_STATUS,
+  MATCH_STATUS,
+  NO_MATCH_STATUS,
+  OtpError,
+  base32Encode,
+  type Engine,
+  type VerifyRecord,
+} from '../src/index.js'
 import { BACKENDS, engineFor } from './helpers/backends.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng } from './helpers/reference.js'
 
 /** A record's options for the single-code functions, which refuse option keys they do not know. */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
-const optionsOf = ({ secret, code, counter, ...options }: { secret?: unknown; code?: unknown; counter?: unknown; [key: string]: unknown }) =>
-  options as { window?: number; digits?: number; algorithm?: 'SHA1'; time?: number; period?: number; t0?: number }
+const optionsOf = ({
+  secret,
+  code,
+  counter,
+  ...options
+}: {
+  secret?: unknown
+  code?: unknown
+  counter?: unknown
+  [key: string]: unknown
+}) => options as { window?: number; digits?: number; algorithm?: 'SHA1'; time?: number; period?: number; t0?: number }
 
 /** Random records of mixed algorithms, digits, windows, HOTP and TOTP; codes right, late, or wrong. */
 function randomRecords(count: number, seed: number): VerifyRecord[] {
@@ -25,7 +43,14 @@ function randomRecords(count: number, seed: number): VerifyRecord[] {
       const counter = r.next() < 0.1 ? 2n ** 64n - BigInt(r.int(1, 8)) : BigInt(r.int(0, 2 ** 40))
       const at = counter + BigInt(shift) < 0n || counter + BigInt(shift) >= 2n ** 64n ? counter : counter + BigInt(shift)
       const code = r.next() < 0.8 ? referenceHotp(user.algorithm, user.key, at, digits) : '0'.repeat(digits)
-      return { secret: user.secret, algorithm: user.algorithm, code, counter: r.next() < 0.5 ? counter : Number(counter) > Number.MAX_SAFE_INTEGER ? counter : Number(counter), window, digits }
+      return {
+        secret: user.secret,
+        algorithm: user.algorithm,
+        code,
+        counter: r.next() < 0.5 ? counter : Number(counter) > Number.MAX_SAFE_INTEGER ? counter : Number(counter),
+        window,
+        digits,
+      }
     }
     const period = r.pick([30, 60, 15])
     const time = r.int(0, 4e9)
@@ -77,8 +102,18 @@ describe.each(BACKENDS)('%s backend batches', (backend) => {
     const results = await engine.verifyBatch(records)
     const codes = results.map((r) => (r instanceof OtpError ? r.code : r))
     expect(codes).toEqual([
-      0, 'INVALID_SECRET', 1, 'INVALID_COUNTER', 'INVALID_RECORD', 'INVALID_CODE', 'INVALID_DIGITS',
-      'INVALID_ALGORITHM', 0, 'INVALID_TIME', null, 0,
+      0,
+      'INVALID_SECRET',
+      1,
+      'INVALID_COUNTER',
+      'INVALID_RECORD',
+      'INVALID_CODE',
+      'INVALID_DIGITS',
+      'INVALID_ALGORITHM',
+      0,
+      'INVALID_TIME',
+      null,
+      0,
     ])
   })
 
@@ -98,11 +133,14 @@ describe.each(BACKENDS)('%s backend batches', (backend) => {
       const key = r.bytes(r.int(1, 200))
       const algorithm = r.pick(ALGORITHMS)
       const digits = r.int(6, 10)
-      return i % 2 ? { secret: key, algorithm, digits, counter: r.u64() } : { secret: key, algorithm, digits, time: r.int(0, 4e9), period: 30 }
+      return i % 2
+        ? { secret: key, algorithm, digits, counter: r.u64() }
+        : { secret: key, algorithm, digits, time: r.int(0, 4e9), period: 30 }
     })
     const codes = await engine.generateBatch(records)
     records.forEach((record, i) => {
-      const expected = 'counter' in record ? engine.hotp(record.secret, record.counter!, optionsOf(record)) : engine.totp(record.secret, optionsOf(record))
+      const expected =
+        'counter' in record ? engine.hotp(record.secret, record.counter!, optionsOf(record)) : engine.totp(record.secret, optionsOf(record))
       expect(codes[i]).toBe(expected)
     })
   })
@@ -124,11 +162,17 @@ describe.each(BACKENDS)('%s backend batches', (backend) => {
   })
 
   it('crosses kernel chunks with many distinct keys', async () => {
-    const records = randomRecords(140_000, 7).map((record, i) => ({ ...record, secret: new Uint8Array(20).fill(i & 0xff).map((b, j) => b ^ j ^ (i >> 8)) }))
+    const records = randomRecords(140_000, 7).map((record, i) => ({
+      ...record,
+      secret: new Uint8Array(20).fill(i & 0xff).map((b, j) => b ^ j ^ (i >> 8)),
+    }))
     const results = await engine.verifyBatch(records)
     for (const i of [0, 65_535, 65_536, 65_537, 131_072, 139_999]) {
       const record = records[i]!
-      const single = 'counter' in record ? engine.verifyHotp(record.secret, record.code, record.counter, optionsOf(record)) : engine.verifyTotp(record.secret, record.code, optionsOf(record))
+      const single =
+        'counter' in record
+          ? engine.verifyHotp(record.secret, record.code, record.counter, optionsOf(record))
+          : engine.verifyTotp(record.secret, record.code, optionsOf(record))
       expect(results[i]).toBe(single)
     }
   })

@@ -7,7 +7,14 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { renderBenchmarks, renderChart, renderSummaryTable, renderWorkloadTable, writeBenchmarksDoc, type BenchReport } from '../bench/src/index.js'
+import {
+  renderBenchmarks,
+  renderChart,
+  renderSummaryTable,
+  renderWorkloadTable,
+  writeBenchmarksDoc,
+  type BenchReport,
+} from '../bench/src/index.js'
 import { chooseScale, escapeXml } from '../bench/src/chart.js'
 import { fromBytesPerSecond, parseSpeed } from '../bench/src/ceiling.js'
 import { formatRate, formatRatio } from '../bench/src/format.js'

@@ -32,7 +32,11 @@ function hasScript(): boolean {
 }
 
 const json = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n'
-const results = (stdout: string) => stdout.trimEnd().split('\n').map((line) => JSON.parse(line))
+const results = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line))
 
 describe('otp batch: NDJSON', () => {
   const code = totp(KEY, { time: 1000 })
@@ -68,7 +72,14 @@ describe('otp batch: NDJSON', () => {
       { line: 9, valid: true, delta: 0 },
       { line: 10, valid: true, delta: 0 },
       { line: 11, valid: true, delta: 0 },
-      { line: 12, valid: false, error: { code: 'INVALID_CODE', message: expect.stringMatching(/^code has 5 digits where 6 are expected: a leading zero was probably lost/) } },
+      {
+        line: 12,
+        valid: false,
+        error: {
+          code: 'INVALID_CODE',
+          message: expect.stringMatching(/^code has 5 digits where 6 are expected: a leading zero was probably lost/),
+        },
+      },
       { line: 13, valid: false, error: { code: 'INVALID_DIGITS', message: expect.stringMatching(/6 to 10/) } },
       { line: 14, valid: false, error: { code: 'INVALID_RECORD', message: expect.stringMatching(/JSON object/) } },
     ])
@@ -92,7 +103,11 @@ describe('otp batch: NDJSON', () => {
     const hex = Buffer.from('12345678901234567890').toString('hex')
     const run = await otp(
       ['batch', '--secret-format', 'hex', '--time', '59', '--digits', '8', '--algorithm', 'SHA1', '--window', '0'],
-      json([{ secret: hex, code: '94287082' }, { secret: hex, code: '94287082', time: 89 }, { secret: hex, code: '287082', counter: 1, digits: 6 }]),
+      json([
+        { secret: hex, code: '94287082' },
+        { secret: hex, code: '94287082', time: 89 },
+        { secret: hex, code: '287082', counter: 1, digits: 6 },
+      ]),
     )
     expect(results(run.stdout)).toEqual([
       { line: 1, valid: true, delta: 0 },
@@ -155,11 +170,20 @@ describe('otp batch: CSV', () => {
 describe('otp batch: mistakes made on the way to the file', () => {
   it('says a code lost its leading zeros, as a spreadsheet does to 012345', async () => {
     const code = totp(KEY, { time: 1000 })
-    const csv = ['id,secret,code,time,digits', `a,${KEY},12345,1000,`, `b,${KEY},123,1000,`, `c,${KEY},1234567,1000,8`, `d,${KEY},${code},1000,`, ''].join('\n')
+    const csv = [
+      'id,secret,code,time,digits',
+      `a,${KEY},12345,1000,`,
+      `b,${KEY},123,1000,`,
+      `c,${KEY},1234567,1000,8`,
+      `d,${KEY},${code},1000,`,
+      '',
+    ].join('\n')
     const run = await otp(['batch', '--format', 'csv'], csv)
     expect(run.status).toBe(0)
     const lines = run.stdout.trimEnd().split('\n')
-    expect(lines[1]).toMatch(/^2,a,false,,INVALID_CODE,"code has 5 digits where 6 are expected: a leading zero was probably lost, as spreadsheets drop them; keep codes as text/)
+    expect(lines[1]).toMatch(
+      /^2,a,false,,INVALID_CODE,"code has 5 digits where 6 are expected: a leading zero was probably lost, as spreadsheets drop them; keep codes as text/,
+    )
     expect(lines[2]).toMatch(/^3,b,false,,INVALID_CODE,"code has 3 digits where 6 are expected: 3 leading zeros were probably lost/)
     expect(lines[3]).toMatch(/^4,c,false,,INVALID_CODE,"code has 7 digits where 8 are expected/)
     expect(lines[4]).toBe('5,d,true,0,,')
@@ -183,7 +207,12 @@ describe('otp batch: mistakes made on the way to the file', () => {
       { line: 3, id: 'bad-secret', valid: false, error: { code: 'INVALID_SECRET', message: expect.stringMatching(/base32/) } },
       { line: 4, id: 'bad-digits', valid: false, error: { code: 'INVALID_DIGITS', message: expect.stringMatching(/6 to 10/) } },
       { line: 5, id: 'bad-counter', valid: false, error: { code: 'INVALID_COUNTER', message: expect.stringMatching(/counter/) } },
-      { line: 6, id: 'ms', valid: false, error: { code: 'INVALID_TIME', message: '"time" is unix seconds; 1733400000000 looks like milliseconds (divide it by 1000)' } },
+      {
+        line: 6,
+        id: 'ms',
+        valid: false,
+        error: { code: 'INVALID_TIME', message: '"time" is unix seconds; 1733400000000 looks like milliseconds (divide it by 1000)' },
+      },
     ])
   })
 })

@@ -60,7 +60,10 @@ describe('otp: options', () => {
 
   it('refuses a --time in milliseconds, with the hint', async () => {
     await usageError(['code', SECRET, '--time', '1733400000000'], /--time is unix seconds; 1733400000000 looks like milliseconds/)
-    await usageError(['verify', SECRET, '123456', '--time', '1733400000000'], /--time is unix seconds; 1733400000000 looks like milliseconds/)
+    await usageError(
+      ['verify', SECRET, '123456', '--time', '1733400000000'],
+      /--time is unix seconds; 1733400000000 looks like milliseconds/,
+    )
     await usageError(['batch', '--time', '1733400000000'], /--time is unix seconds; 1733400000000 looks like milliseconds/)
     const seconds = await otp(['code', SECRET, '--time', '1733400000'])
     expect(seconds.stdout).toBe(`${totp(SECRET, { time: 1733400000 })}\n`)
@@ -97,11 +100,14 @@ describe('otp: codes as apps display them', () => {
 })
 
 describe('otp: help for a newcomer', () => {
-  it.each(['secret', 'uri', 'code', 'verify', 'resync', 'explain', 'enroll', 'check', 'remove', 'batch'])('shows an example of otp %s', async (name) => {
-    const run = await otp([name, '--help'])
-    expect(run.status).toBe(0)
-    expect(run.stdout).toMatch(new RegExp(`\\nExamples?:\\n {2}otp ${name} `))
-  })
+  it.each(['secret', 'uri', 'code', 'verify', 'resync', 'explain', 'enroll', 'check', 'remove', 'batch'])(
+    'shows an example of otp %s',
+    async (name) => {
+      const run = await otp([name, '--help'])
+      expect(run.status).toBe(0)
+      expect(run.stdout).toMatch(new RegExp(`\\nExamples?:\\n {2}otp ${name} `))
+    },
+  )
 
   it('says that codes may be typed in groups, where codes are typed', async () => {
     for (const name of ['verify', 'check']) {
@@ -152,7 +158,10 @@ describe('otp: loading', () => {
    */
   async function loaded(args: string[]): Promise<string[]> {
     const hooks = join(dir, 'hooks.mjs')
-    writeFileSync(hooks, "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context) }\n")
+    writeFileSync(
+      hooks,
+      'export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context) }\n',
+    )
     const register = join(dir, 'register.mjs')
     writeFileSync(register, `import { register } from 'node:module'\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)})\n`)
     const stderr = await new Promise<string>((resolve) => {
@@ -173,7 +182,9 @@ describe('otp: loading', () => {
   it('loads no token database, QR encoder, worker pool or other command for otp code', async () => {
     const files = await loaded(['code', SECRET])
     expect(files).toContain('src/cli/commands/code.ts')
-    const heavy = files.filter((file) => /verifier\/|pool\/|piscina|qrcode|better-sqlite3|ioredis|commands\/(?!code)|cli\/batch\//.test(file))
+    const heavy = files.filter((file) =>
+      /verifier\/|pool\/|piscina|qrcode|better-sqlite3|ioredis|commands\/(?!code)|cli\/batch\//.test(file),
+    )
     expect(heavy).toEqual([])
   })
 

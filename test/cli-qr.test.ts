@@ -48,7 +48,10 @@ function readBlocks(text: string, darkBackground: boolean): boolean[][] {
   const grid: boolean[][] = []
   for (const line of text.split('\n')) {
     const cells = Array.from(line, (char) => painted[char]!.map((p) => p !== darkBackground))
-    grid.push(cells.map((cell) => cell[0]!), cells.map((cell) => cell[1]!))
+    grid.push(
+      cells.map((cell) => cell[0]!),
+      cells.map((cell) => cell[1]!),
+    )
   }
   return grid
 }

@@ -38,8 +38,15 @@ describe('otp: error messages never quote a secret', () => {
   it('does not print a store key given as --key-file', async () => {
     const db = join(dir, 'key-file.db')
     writeFileSync(db, '')
-    for (const command of [['check', 'bob', '123456'], ['enroll', 'bob', SECRET]]) {
-      await refused([...command, '--db', db, '--key-file', STORE_KEY], /--key-file expects the name of a file holding the store key, not the key itself.*OTP_STORE_KEY/, [STORE_KEY, STORE_KEY.slice(0, 16)])
+    for (const command of [
+      ['check', 'bob', '123456'],
+      ['enroll', 'bob', SECRET],
+    ]) {
+      await refused(
+        [...command, '--db', db, '--key-file', STORE_KEY],
+        /--key-file expects the name of a file holding the store key, not the key itself.*OTP_STORE_KEY/,
+        [STORE_KEY, STORE_KEY.slice(0, 16)],
+      )
     }
     const base64 = Buffer.from(STORE_KEY, 'hex').toString('base64')
     await refused(['check', 'bob', '123456', '--db', db, '--key-file', base64], /not the key itself/, [base64.slice(0, 16)])
@@ -47,8 +54,16 @@ describe('otp: error messages never quote a secret', () => {
 
   it('does not print a secret given where a number goes', async () => {
     // The counter forgotten: the secret is taken as --hotp's value.
-    await refused(['enroll', 'bob', '--hotp', SECRET, '--db', join(dir, 'never.db')], /--hotp expects a counter.*not shown.*looks like a base32 secret/, [SECRET])
-    await refused(['code', 'GEZDGNBVGY3TQOJQ', '--digits', SECRET], /--digits expects a whole number from 6 to 10, got 16 characters \(not shown/, [SECRET])
+    await refused(
+      ['enroll', 'bob', '--hotp', SECRET, '--db', join(dir, 'never.db')],
+      /--hotp expects a counter.*not shown.*looks like a base32 secret/,
+      [SECRET],
+    )
+    await refused(
+      ['code', 'GEZDGNBVGY3TQOJQ', '--digits', SECRET],
+      /--digits expects a whole number from 6 to 10, got 16 characters \(not shown/,
+      [SECRET],
+    )
     for (const [option, message] of [
       ['--time', /--time expects unix seconds/],
       ['--t0', /--t0 expects unix seconds/],
@@ -77,7 +92,11 @@ describe('otp: error messages never quote a secret', () => {
   })
 
   it('names an otpauth-migration:// URI and how to import it, instead of a base32 error', async () => {
-    for (const args of [['code', MIGRATION], ['verify', MIGRATION, '123456'], ['uri', '--issuer', 'I', '--account', 'a', '--secret', MIGRATION]]) {
+    for (const args of [
+      ['code', MIGRATION],
+      ['verify', MIGRATION, '123456'],
+      ['uri', '--issuer', 'I', '--account', 'a', '--secret', MIGRATION],
+    ]) {
       const run = await refused(args, /otpauth-migration:\/\/ URI: a Google Authenticator export.*otp import URI/, ['CjEKCkhl'])
       expect(run.stderr).not.toMatch(/base32|position/)
     }
@@ -88,9 +107,17 @@ describe('otp: error messages never quote a secret', () => {
     await refused([`otpauth://totp/a?secret=${SECRET}`], /is an otpauth URI \(not shown\), not a command/, [SECRET])
     await refused(['code', SECRET, `--${SECRET}`], /unknown option \(18 characters, not shown\)/, [SECRET])
     await refused(['batch', SECRET], /cannot read the file given \(16 characters; the name is not shown.*\(ENOENT\)/, [SECRET])
-    await refused(['uri', '--issuer', 'I', '--account', 'a', '--svg', join(dir, 'no', SECRET)], /cannot write the QR code to the file given/, [SECRET])
+    await refused(
+      ['uri', '--issuer', 'I', '--account', 'a', '--svg', join(dir, 'no', SECRET)],
+      /cannot write the QR code to the file given/,
+      [SECRET],
+    )
     await refused(['enroll', `otpauth://totp/a?secret=${SECRET}`], /TOKEN_ID is an otpauth URI \(not shown\)/, [SECRET])
-    await refused(['check', 'bob', '123456', '--db', SECRET], /no token database at the file given \(16 characters; the name is not shown/, [SECRET])
+    await refused(
+      ['check', 'bob', '123456', '--db', SECRET],
+      /no token database at the file given \(16 characters; the name is not shown/,
+      [SECRET],
+    )
     await refused(['remove', 'bob', '--db', SECRET], /no token database at the file given/, [SECRET])
   })
 })

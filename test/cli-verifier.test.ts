@@ -201,7 +201,12 @@ describe('otp enroll and otp check: the store key', () => {
     writeFileSync(badFile, 'not-a-key-at-all\n', { mode: 0o600 })
     const bad = await expectRun(otp(['check', 'hal', '123456', '--key-file', badFile, ...opt]), 2, '', /must hold the hex or base64/)
     expect(bad.stderr).not.toContain('not-a-key-at-all')
-    await expectRun(otp(['check', 'hal', '123456', '--key-file', join(dir, 'none.key'), ...opt]), 2, '', /cannot read the key file .*ENOENT/)
+    await expectRun(
+      otp(['check', 'hal', '123456', '--key-file', join(dir, 'none.key'), ...opt]),
+      2,
+      '',
+      /cannot read the key file .*ENOENT/,
+    )
     await expectRun(otpWith({ OTP_STORE_KEY: 'abcd' }, ['check', 'hal', '123456', ...opt]), 2, '', /OTP_STORE_KEY must hold/)
   })
 
@@ -275,7 +280,10 @@ describe('otp enroll: a first enrolment killed while it creates the store key', 
   /** Starts `otp enroll` stalled between writing the key's temporary file and linking it into place. */
   async function stalledEnroll(db: string, stallMs?: number) {
     const env = { ...process.env, ...(stallMs === undefined ? {} : { OTP_TEST_STALL_MS: String(stallMs) }) }
-    const child = spawn(process.execPath, ['--import', STALL, OTP_MAIN, 'enroll', 'alice', '--db', db], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', STALL, OTP_MAIN, 'enroll', 'alice', '--db', db], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const exited = once(child, 'exit')
     let stderr = ''
     await new Promise<void>((resolve, reject) => {

@@ -111,13 +111,29 @@ describe('otp uri', () => {
 
   it('takes hex and text secrets, HOTP counters and every parameter', async () => {
     const run = await otp([
-      'uri', '--issuer', 'Big Corp', '--account', 'bob', '--secret', `hex:${HEX_KEY}`,
-      '--hotp', '18446744073709551615', '--digits', '8', '--algorithm', 'sha512',
+      'uri',
+      '--issuer',
+      'Big Corp',
+      '--account',
+      'bob',
+      '--secret',
+      `hex:${HEX_KEY}`,
+      '--hotp',
+      '18446744073709551615',
+      '--digits',
+      '8',
+      '--algorithm',
+      'sha512',
     ])
     expect(run.status).toBe(0)
     expect(parseUri(run.stdout)).toEqual({
-      type: 'hotp', secret: new Uint8Array(Buffer.from(ASCII_KEY)), account: 'bob', issuer: 'Big Corp',
-      algorithm: 'SHA512', digits: 8, counter: 18446744073709551615n,
+      type: 'hotp',
+      secret: new Uint8Array(Buffer.from(ASCII_KEY)),
+      account: 'bob',
+      issuer: 'Big Corp',
+      algorithm: 'SHA512',
+      digits: 8,
+      counter: 18446744073709551615n,
     })
     const text = await otp(['uri', '--issuer', 'I', '--account', 'a', '--secret', ASCII_KEY, '--secret-format', 'text', '--period', '60'])
     expect(parseUri(text.stdout)).toMatchObject({ secret: new Uint8Array(Buffer.from(ASCII_KEY)), period: 60 })
@@ -158,7 +174,16 @@ describe('otp code', () => {
     const jobs: Array<[Promise<Run>, string]> = []
     for (const vector of TOTP_VECTORS.cases) {
       for (const algorithm of ['SHA1', 'SHA256', 'SHA512']) {
-        const args = ['code', `text:${TOTP_VECTORS.seedsAscii[algorithm]}`, '--time', String(vector.time), '--digits', '8', '--algorithm', algorithm]
+        const args = [
+          'code',
+          `text:${TOTP_VECTORS.seedsAscii[algorithm]}`,
+          '--time',
+          String(vector.time),
+          '--digits',
+          '8',
+          '--algorithm',
+          algorithm,
+        ]
         jobs.push([otp(args), vector[algorithm]])
       }
     }
@@ -220,7 +245,10 @@ describe('otp code', () => {
     await usageError(['code', BASE32_KEY, '--digits', '11'], /6 to 10/)
     await usageError(['code'], /expected SECRET or URI, got 0/)
     await usageError(['code', `otpauth://totp/a?secret=${BASE32_KEY}`, '--secret-format', 'hex'], /does not apply to an otpauth/)
-    const uri = await usageError(['code', `otpauth://totp/a?secret=${BASE32_KEY}&digits=5`], /the URI: expected 'digits' to be an integer from 6 to 10 \(INVALID_URI\)/)
+    const uri = await usageError(
+      ['code', `otpauth://totp/a?secret=${BASE32_KEY}&digits=5`],
+      /the URI: expected 'digits' to be an integer from 6 to 10 \(INVALID_URI\)/,
+    )
     expect(uri.stderr).not.toContain(BASE32_KEY)
   })
 })
@@ -360,7 +388,16 @@ describe('otp explain', () => {
   it('shows the RFC 6238 time step and agrees with totp() for SHA-256 and SHA-512', async () => {
     const vector = TOTP_VECTORS.cases[1]
     for (const algorithm of ['SHA256', 'SHA512']) {
-      const run = await otp(['explain', `text:${TOTP_VECTORS.seedsAscii[algorithm]}`, '--time', String(vector.time), '--digits', '8', '--algorithm', algorithm])
+      const run = await otp([
+        'explain',
+        `text:${TOTP_VECTORS.seedsAscii[algorithm]}`,
+        '--time',
+        String(vector.time),
+        '--digits',
+        '8',
+        '--algorithm',
+        algorithm,
+      ])
       expect(run.status).toBe(0)
       expect(run.stdout).toContain(`floor((${vector.time} - 0) / 30) = ${parseInt(vector.step, 16)}`)
       expect(run.stdout).toContain(`= 0x${vector.step.toLowerCase()}`)
@@ -382,7 +419,16 @@ describe('otp explain', () => {
     )
     const runs = await Promise.all(
       cases.map((c) =>
-        otp(['explain', `hex:${Buffer.from(c.key).toString('hex')}`, '--counter', String(c.counter), '--digits', String(c.digits), '--algorithm', c.algorithm]),
+        otp([
+          'explain',
+          `hex:${Buffer.from(c.key).toString('hex')}`,
+          '--counter',
+          String(c.counter),
+          '--digits',
+          String(c.digits),
+          '--algorithm',
+          c.algorithm,
+        ]),
       ),
     )
     cases.forEach((c, i) => {

@@ -14,7 +14,13 @@ const ROOT = new URL('..', import.meta.url).pathname
 const rules = createRequire(import.meta.url)('../.dependency-cruiser.cjs')
 
 async function violations(baseDir: string, atLeast = 0): Promise<string[]> {
-  const result: IReporterOutput = await cruise(['src'], { ruleSet: rules, validate: true, baseDir, tsPreCompilationDeps: true, doNotFollow: { path: 'node_modules' } })
+  const result: IReporterOutput = await cruise(['src'], {
+    ruleSet: rules,
+    validate: true,
+    baseDir,
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+  })
   if (typeof result.output === 'string') throw new Error(result.output)
   // Arrows that did not resolve would hide violations: the whole tree must have been followed.
   expect(result.output.summary.totalDependenciesCruised).toBeGreaterThanOrEqual(atLeast)
@@ -35,7 +41,7 @@ describe('import graph', () => {
       mkdirSync(join(scratch, path, '..'), { recursive: true })
       writeFileSync(join(scratch, path), text)
     }
-    file('src/pool/pool.ts', "export const pool = 1\n")
+    file('src/pool/pool.ts', 'export const pool = 1\n')
     file('src/engine/uses-pool.ts', "import { pool } from '../pool/pool.js'\nexport const x = pool\n")
     file('src/core/a.ts', "import { b } from './b.js'\nexport const a = () => b\n")
     file('src/core/b.ts', "import { a } from './a.js'\nexport const b = () => a\n")

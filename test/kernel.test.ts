@@ -65,7 +65,10 @@ describe.each(Object.keys(KERNELS))('%s kernel', (name) => {
       ]
       for (const [time, ...expected] of table) {
         const step = BigInt(Math.floor(time / 30))
-        expect(ALG_IDS.map((alg) => hotp(alg, keys[alg]!, step, 8)), `time ${time}`).toEqual(expected)
+        expect(
+          ALG_IDS.map((alg) => hotp(alg, keys[alg]!, step, 8)),
+          `time ${time}`,
+        ).toEqual(expected)
       }
     })
   })
@@ -75,11 +78,16 @@ describe.each(Object.keys(KERNELS))('%s kernel', (name) => {
       const r = rng(4226)
       const counter = (i: number): bigint => {
         switch (i % 5) {
-          case 0: return r.u64()
-          case 1: return TWO_32 + BigInt(r.int(-3, 3))
-          case 2: return TOP - BigInt(r.int(0, 5))
-          case 3: return BigInt(r.int(0, 1000))
-          default: return BigInt(r.int(0, 2 ** 53 - 1))
+          case 0:
+            return r.u64()
+          case 1:
+            return TWO_32 + BigInt(r.int(-3, 3))
+          case 2:
+            return TOP - BigInt(r.int(0, 5))
+          case 3:
+            return BigInt(r.int(0, 1000))
+          default:
+            return BigInt(r.int(0, 2 ** 53 - 1))
         }
       }
       let failures = 0
@@ -149,7 +157,13 @@ describe.each(Object.keys(KERNELS))('%s kernel', (name) => {
 
     it('carries across 2^32 and reaches 2^64 - 1', () => {
       for (const alg of ALG_IDS) {
-        for (const [base, d] of [[TWO_32, -1], [TWO_32 - 1n, 1], [TWO_32 + 2n, -3], [TOP - 3n, 3], [TOP, -2]] as const) {
+        for (const [base, d] of [
+          [TWO_32, -1],
+          [TWO_32 - 1n, 1],
+          [TWO_32 + 2n, -3],
+          [TOP - 3n, 3],
+          [TOP, -2],
+        ] as const) {
           const code = refHotp(alg, key, base + BigInt(d), 7)
           const ahead = base === TOP ? 0 : 3
           expect(verify(alg, key, base, code, 7, 3, ahead)).toBe(refVerify(alg, key, base, code, 7, 3, ahead))

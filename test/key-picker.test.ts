@@ -27,7 +27,13 @@ function pickRange(picker: KeyPicker, batch: ReturnType<typeof pack>, start: num
   }
   picker.write(batch, start, picked, into)
   const keys = Array.from({ length: picked.keys }, (_, k) => Array.from(into.keyBytes.subarray(into.keyOffsets[k], into.keyOffsets[k + 1])))
-  return { picked, keys, algorithms: Array.from(into.keyAlgorithms), keyIndex: Array.from(into.keyIndex), offsets: Array.from(into.keyOffsets) }
+  return {
+    picked,
+    keys,
+    algorithms: Array.from(into.keyAlgorithms),
+    keyIndex: Array.from(into.keyIndex),
+    offsets: Array.from(into.keyOffsets),
+  }
 }
 
 describe('KeyPicker', () => {
@@ -35,7 +41,12 @@ describe('KeyPicker', () => {
     const batch = pack(keysOfLengths([1, 2, 3, 4, 5]), recordsOf([3, 1, 3, 2, 1, 4]))
     const { picked, keys, algorithms, keyIndex, offsets } = pickRange(new KeyPicker(), batch, 0, 6)
     expect(picked).toEqual({ end: 6, keys: 4, keyBytes: 4 + 2 + 3 + 5 })
-    expect(keys).toEqual([[4, 4, 4, 4], [2, 2], [3, 3, 3], [5, 5, 5, 5, 5]])
+    expect(keys).toEqual([
+      [4, 4, 4, 4],
+      [2, 2],
+      [3, 3, 3],
+      [5, 5, 5, 5, 5],
+    ])
     expect(algorithms).toEqual([0, 1, 2, 1])
     expect(keyIndex).toEqual([0, 1, 0, 2, 1, 3])
     expect(offsets[0]).toBe(0)
@@ -44,8 +55,21 @@ describe('KeyPicker', () => {
   it('re-indexes a range in the middle of a batch, and forgets each range before the next', () => {
     const batch = pack(keysOfLengths([2, 2, 2, 2]), recordsOf([0, 1, 2, 3, 2, 1, 0]))
     const picker = new KeyPicker()
-    expect(pickRange(picker, batch, 2, 5)).toMatchObject({ keys: [[3, 3], [4, 4]], keyIndex: [0, 1, 0] })
-    expect(pickRange(picker, batch, 4, 7)).toMatchObject({ keys: [[3, 3], [2, 2], [1, 1]], keyIndex: [0, 1, 2] })
+    expect(pickRange(picker, batch, 2, 5)).toMatchObject({
+      keys: [
+        [3, 3],
+        [4, 4],
+      ],
+      keyIndex: [0, 1, 0],
+    })
+    expect(pickRange(picker, batch, 4, 7)).toMatchObject({
+      keys: [
+        [3, 3],
+        [2, 2],
+        [1, 1],
+      ],
+      keyIndex: [0, 1, 2],
+    })
   })
 
   it('stops before the first row whose new key would pass the limits', () => {
@@ -87,7 +111,15 @@ describe('KeyPicker', () => {
     const whole = pickRange(new KeyPicker(), batch, 0, 3, undefined, true)
     expect(whole.picked).toEqual({ end: 3, keys: 2, keyBytes: 8, whole: true })
     // As they are: the batch's own key order and indexes, not the order of first use.
-    expect(whole).toMatchObject({ keys: [[1, 1, 1], [2, 2, 2, 2, 2]], algorithms: [0, 1], keyIndex: [1, 0, 1], offsets: [0, 3, 8] })
+    expect(whole).toMatchObject({
+      keys: [
+        [1, 1, 1],
+        [2, 2, 2, 2, 2],
+      ],
+      algorithms: [0, 1],
+      keyIndex: [1, 0, 1],
+      offsets: [0, 3, 8],
+    })
     // More keys than rows, part of a batch, or past the limits: picked.
     const picker = new KeyPicker()
     const moreKeys = pack(keysOfLengths([3, 5, 7]), recordsOf([1, 0]))

@@ -10,12 +10,46 @@ const SEED64 = SEED20.repeat(3) + '31323334'
 
 describe('otp ocra', () => {
   it('prints the RFC 6287 responses (one-way, counter and PIN, time)', async () => {
-    expect((await otp(['ocra', 'OCRA-1:HOTP-SHA1-6:QN08', SEED20, '--secret-format', 'hex', '--question', '44444444'])).stdout).toBe('608993\n')
-    const pin = await otp(['ocra', 'OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1', SEED32, '--secret-format', 'hex', '--question', '12345678', '--counter', '9', '--pin', '1234'])
+    expect((await otp(['ocra', 'OCRA-1:HOTP-SHA1-6:QN08', SEED20, '--secret-format', 'hex', '--question', '44444444'])).stdout).toBe(
+      '608993\n',
+    )
+    const pin = await otp([
+      'ocra',
+      'OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1',
+      SEED32,
+      '--secret-format',
+      'hex',
+      '--question',
+      '12345678',
+      '--counter',
+      '9',
+      '--pin',
+      '1234',
+    ])
     expect(pin).toMatchObject({ status: 0, stdout: '08522129\n' })
-    const timed = await otp(['ocra', 'OCRA-1:HOTP-SHA512-8:QN08-T1M', SEED64, '--secret-format', 'hex', '--question', '00000000', '--timestamp', String(0x132d0b6)])
+    const timed = await otp([
+      'ocra',
+      'OCRA-1:HOTP-SHA512-8:QN08-T1M',
+      SEED64,
+      '--secret-format',
+      'hex',
+      '--question',
+      '00000000',
+      '--timestamp',
+      String(0x132d0b6),
+    ])
     expect(timed.stdout).toBe('95209754\n')
-    const byTime = await otp(['ocra', 'OCRA-1:HOTP-SHA512-8:QN08-T1M', SEED64, '--secret-format', 'hex', '--question', '00000000', '--time', String(0x132d0b6 * 60 + 59)])
+    const byTime = await otp([
+      'ocra',
+      'OCRA-1:HOTP-SHA512-8:QN08-T1M',
+      SEED64,
+      '--secret-format',
+      'hex',
+      '--question',
+      '00000000',
+      '--time',
+      String(0x132d0b6 * 60 + 59),
+    ])
     expect(byTime.stdout).toBe('95209754\n')
   })
 
@@ -33,13 +67,38 @@ describe('otp ocra', () => {
 
 describe('otp verify --ocra and otp explain --ocra', () => {
   it('verifies with windows and exits 0 or 1', async () => {
-    const base = ['verify', '--ocra', 'OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1', SEED32, '08522129', '--secret-format', 'hex', '--question', '12345678', '--pin', '1234']
+    const base = [
+      'verify',
+      '--ocra',
+      'OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1',
+      SEED32,
+      '08522129',
+      '--secret-format',
+      'hex',
+      '--question',
+      '12345678',
+      '--pin',
+      '1234',
+    ]
     expect(await otp([...base, '--counter', '7', '--counter-window', '3'])).toMatchObject({ status: 0, stdout: 'valid: counter delta 2\n' })
     expect(await otp([...base, '--counter', '7'])).toMatchObject({ status: 1, stdout: 'invalid\n' })
   })
 
   it('shows the message field by field and the response', async () => {
-    const run = await otp(['explain', '--ocra', 'OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1', SEED32, '--secret-format', 'hex', '--question', '12345678', '--counter', '9', '--pin', '1234'])
+    const run = await otp([
+      'explain',
+      '--ocra',
+      'OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1',
+      SEED32,
+      '--secret-format',
+      'hex',
+      '--question',
+      '12345678',
+      '--counter',
+      '9',
+      '--pin',
+      '1234',
+    ])
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('C counter       0000000000000009')
     expect(run.stdout).toContain('Q question      bc614e00')

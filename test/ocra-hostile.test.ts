@@ -21,7 +21,7 @@ describe('hostile OCRA suites', () => {
   it.each([
     ['', 'parts'],
     ['OCRA-1:HOTP-SHA1-6', 'parts'],
-    ['OCRA-2:HOTP-SHA1-6:QN08', "part 1 \"OCRA-2\""],
+    ['OCRA-2:HOTP-SHA1-6:QN08', 'part 1 "OCRA-2"'],
     ['ocra-1:HOTP-SHA1-6:QN08', 'part 1'],
     ['OCRA-1:HOTP-MD5-6:QN08', 'part 2'],
     ['OCRA-1:TOTP-SHA1-6:QN08', 'part 2'],
@@ -169,7 +169,11 @@ describe('hostile OCRA inputs', () => {
   it('never echoes a secret, and bad secrets are INVALID_SECRET', () => {
     expect(codeOf(() => ocra('OCRA-1:HOTP-SHA1-6:QN08', '', { question: '1234' }))).toBe('INVALID_SECRET')
     expect(codeOf(() => ocra('OCRA-1:HOTP-SHA1-6:QN08', '1!', { question: '1234' }))).toBe('INVALID_SECRET')
-    expect(codeOf(() => ocra('OCRA-1:HOTP-SHA1-6:QN08-PSHA1', SECRET_TEXT, { question: '1234', password: SECRET_TEXT, passwordHash: SECRET_TEXT }))).toBe('INVALID_PASSWORD')
+    expect(
+      codeOf(() =>
+        ocra('OCRA-1:HOTP-SHA1-6:QN08-PSHA1', SECRET_TEXT, { question: '1234', password: SECRET_TEXT, passwordHash: SECRET_TEXT }),
+      ),
+    ).toBe('INVALID_PASSWORD')
   })
 
   it('gives a bad record its own error in a batch and verifies the rest', async () => {
@@ -188,7 +192,14 @@ describe('hostile OCRA inputs', () => {
         { suite, secret: KEY, code, question: '1234' },
       ])
       expect(results.map((r) => (r instanceof OtpError ? r.code : r))).toEqual([
-        0, 'INVALID_OCRA_SUITE', 'INVALID_CHALLENGE', 'INVALID_SECRET', 'INVALID_WINDOW', 'INVALID_CODE', 'INVALID_RECORD', 0,
+        0,
+        'INVALID_OCRA_SUITE',
+        'INVALID_CHALLENGE',
+        'INVALID_SECRET',
+        'INVALID_WINDOW',
+        'INVALID_CODE',
+        'INVALID_RECORD',
+        0,
       ])
       // A record that fails after its question was laid out (a bad secret) leaves nothing behind
       // for the next record, whose shorter question takes the same place.

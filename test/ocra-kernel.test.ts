@@ -131,7 +131,20 @@ describe.each(BACKENDS)('message HMAC on %s', (backend) => {
     const keyIndex = Uint32Array.from({ length: count }, (_, i) => (i < 1000 ? i % 7 : r.int(0, keys - 1)))
     const out = new Uint32Array(count)
     kernel.macBatch({ count, keyBytes, keyOffsets, keyAlgorithms, keyIndex, template, patchAt, patchLength, patches }, out)
-    for (const i of [0, 1, 6, 999, 1000, 32767, 32768, 61680, 65535, 65536, 69999, ...Array.from({ length: 200 }, () => r.int(0, count - 1))]) {
+    for (const i of [
+      0,
+      1,
+      6,
+      999,
+      1000,
+      32767,
+      32768,
+      61680,
+      65535,
+      65536,
+      69999,
+      ...Array.from({ length: 200 }, () => r.int(0, count - 1)),
+    ]) {
       const k = keyIndex[i]!
       const message = Buffer.from(template)
       message.set(patches.subarray(i * patchLength, (i + 1) * patchLength), patchAt)

@@ -108,7 +108,15 @@ describe.each(BACKENDS)('OCRA on %s', (backend) => {
       const recordOf = (row: Row, code: string): OcraVerifyRecord => {
         const { question, ...input } = inputOf(table, row)
         return table.mutual
-          ? { suite: table.suite, secret: keyOf(table), code, ...input, mutual: table.mutual, clientQuestion: row.clientQuestion!, serverQuestion: row.serverQuestion! }
+          ? {
+              suite: table.suite,
+              secret: keyOf(table),
+              code,
+              ...input,
+              mutual: table.mutual,
+              clientQuestion: row.clientQuestion!,
+              serverQuestion: row.serverQuestion!,
+            }
           : { suite: table.suite, secret: keyOf(table), code, question, ...input }
       }
       for (const row of table.rows) {

@@ -151,7 +151,11 @@ async function checkCase(engine: Engine, c: Case, big: boolean, bigScan = big): 
   const states = secrets.map(snapshot)
   const repeat = big ? Math.ceil(2000 / c.keys.length) : 2
   const records = recordsOf(c, secrets, repeat)
-  const freshRecords = recordsOf(c, c.keys.map((k) => Uint8Array.from(k)), repeat)
+  const freshRecords = recordsOf(
+    c,
+    c.keys.map((k) => Uint8Array.from(k)),
+    repeat,
+  )
   const expected = plain(await engine.verifyBatch(freshRecords))
   const expectedCodes = await engine.generateBatch(freshRecords)
   const verified = engine.verifyBatch(records)
@@ -183,7 +187,11 @@ async function checkCase(engine: Engine, c: Case, big: boolean, bigScan = big): 
   const build = (keysBytes: Uint8Array, keysOffsets: number[] | NumberArray, shape: ColumnShape) => {
     const batch = new BatchBuilder()
     const first = batch.addKeys(keysBytes, keysOffsets, algorithm)
-    const keyColumn = column(keyOf.map((k) => first + k), Uint32Array, shape)
+    const keyColumn = column(
+      keyOf.map((k) => first + k),
+      Uint32Array,
+      shape,
+    )
     const counterColumn = column(counters, Float64Array, shape)
     const timeColumn = column(times, Float64Array, shape)
     batch.addHotpColumns({ keys: keyColumn, codes: hotpCodes, counters: counterColumn }, { digits, window: 1 })

@@ -106,7 +106,9 @@ describe('playground in headless Chromium', () => {
     expect(await text('#form-text')).toBe(RFC6238.seedsAscii.SHA1)
     // Switching the form rewrites the same key.
     await page.getByRole('radio', { name: 'hex' }).check()
-    expect(await page.getByRole('textbox', { name: 'Secret', exact: true }).inputValue()).toBe(Buffer.from(RFC6238.seedsAscii.SHA1).toString('hex'))
+    expect(await page.getByRole('textbox', { name: 'Secret', exact: true }).inputValue()).toBe(
+      Buffer.from(RFC6238.seedsAscii.SHA1).toString('hex'),
+    )
     expect(await text('#current-code')).toBe('94287082')
   })
 
@@ -135,7 +137,8 @@ describe('playground in headless Chromium', () => {
   })
 
   it('fills the form from a pasted URI, and writes the URI and its QR code back', async () => {
-    const uri = 'otpauth://hotp/ACME%20Co:bob@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20Co&algorithm=SHA256&digits=8&counter=7'
+    const uri =
+      'otpauth://hotp/ACME%20Co:bob@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20Co&algorithm=SHA256&digits=8&counter=7'
     await page.getByLabel('Paste an otpauth:// URI').fill(uri)
     expect(await page.getByRole('radio', { name: 'HOTP' }).isChecked()).toBe(true)
     expect(await page.getByRole('radio', { name: 'base32' }).isChecked()).toBe(true)
@@ -256,41 +259,53 @@ describe('playground in headless Chromium', () => {
     const progress = await page.locator('#bench-rows progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))
     await page.waitForTimeout(500)
     // The worker is gone: nothing moves any more.
-    expect(await page.locator('#bench-rows progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))).toEqual(progress)
+    expect(await page.locator('#bench-rows progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))).toEqual(
+      progress,
+    )
     expect(progress[0]).toBeLessThan(100_000_000)
   })
 
-  it(
-    'scans 10,000,000 counters on WASM SIMD and scalar and a tenth on JS, in a worker, then takes the screenshot',
-    async () => {
-      await typeTotp(RFC6238.seedsAscii.SHA1, 1111111109, 8, 'SHA1')
-      await page.getByLabel('Code', { exact: true }).fill(totp(Buffer.from(RFC6238.seedsAscii.SHA1), { time: 1111111079, digits: 8 }))
-      expect(await page.getByLabel('Counters', { exact: true }).inputValue()).toBe('10000000')
-      const worker = page.waitForEvent('worker')
-      await page.getByRole('button', { name: 'Run' }).click()
-      expect((await worker).url()).toBe(`${server.url}bench-worker.js`)
-      // The page stays responsive while the worker scans: timers fire on time. (Scanning on the main
-      // thread, even in pieces, would hold a timer for half a piece, about 100 ms, on average.)
-      const delays: number[] = []
-      for (let i = 0; i < 7; i++) {
-        delays.push(await page.evaluate(() => new Promise<number>((done) => { const t = performance.now(); setTimeout(() => done(performance.now() - t), 0) })))
-        await page.waitForTimeout(150)
-      }
-      expect(delays.sort((a, b) => a - b)[3]).toBeLessThan(50)
-      await page.waitForSelector('#bench-run:not([disabled])', { timeout: 150_000 })
-      expect(await text('#bench-message')).toContain('every counter was computed')
-      const rows = await page.locator('#bench-rows tr').evaluateAll((trs) =>
-        trs.map((tr) => [(tr as HTMLElement).dataset.kernel, tr.children[1]!.textContent, Number((tr.querySelector('.rate') as HTMLElement).dataset.rate)]),
+  it('scans 10,000,000 counters on WASM SIMD and scalar and a tenth on JS, in a worker, then takes the screenshot', async () => {
+    await typeTotp(RFC6238.seedsAscii.SHA1, 1111111109, 8, 'SHA1')
+    await page.getByLabel('Code', { exact: true }).fill(totp(Buffer.from(RFC6238.seedsAscii.SHA1), { time: 1111111079, digits: 8 }))
+    expect(await page.getByLabel('Counters', { exact: true }).inputValue()).toBe('10000000')
+    const worker = page.waitForEvent('worker')
+    await page.getByRole('button', { name: 'Run' }).click()
+    expect((await worker).url()).toBe(`${server.url}bench-worker.js`)
+    // The page stays responsive while the worker scans: timers fire on time. (Scanning on the main
+    // thread, even in pieces, would hold a timer for half a piece, about 100 ms, on average.)
+    const delays: number[] = []
+    for (let i = 0; i < 7; i++) {
+      delays.push(
+        await page.evaluate(
+          () =>
+            new Promise<number>((done) => {
+              const t = performance.now()
+              setTimeout(() => done(performance.now() - t), 0)
+            }),
+        ),
       )
-      expect(rows.map(([kernel, counters]) => [kernel, counters])).toEqual([
-        ['wasm-simd', '10,000,000'],
-        ['wasm', '10,000,000'],
-        ['js', '1,000,000'],
-      ])
-      for (const [, , rate] of rows) expect(rate).toBeGreaterThan(0)
-      mkdirSync(ARTIFACTS, { recursive: true })
-      await page.screenshot({ path: join(ARTIFACTS, 'playground.png'), fullPage: true })
-    },
-    180_000,
-  )
+      await page.waitForTimeout(150)
+    }
+    expect(delays.sort((a, b) => a - b)[3]).toBeLessThan(50)
+    await page.waitForSelector('#bench-run:not([disabled])', { timeout: 150_000 })
+    expect(await text('#bench-message')).toContain('every counter was computed')
+    const rows = await page
+      .locator('#bench-rows tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [
+          (tr as HTMLElement).dataset.kernel,
+          tr.children[1]!.textContent,
+          Number((tr.querySelector('.rate') as HTMLElement).dataset.rate),
+        ]),
+      )
+    expect(rows.map(([kernel, counters]) => [kernel, counters])).toEqual([
+      ['wasm-simd', '10,000,000'],
+      ['wasm', '10,000,000'],
+      ['js', '1,000,000'],
+    ])
+    for (const [, , rate] of rows) expect(rate).toBeGreaterThan(0)
+    mkdirSync(ARTIFACTS, { recursive: true })
+    await page.screenshot({ path: join(ARTIFACTS, 'playground.png'), fullPage: true })
+  }, 180_000)
 })

@@ -11,7 +11,13 @@ const WORKER = new URL('./helpers/slow-loading-worker.ts', import.meta.url).href
 
 function slowPool(options: { loadMs: number; exitWhileLoading?: boolean }) {
   const loaded = new Int32Array(new SharedArrayBuffer(4))
-  const pool = new Piscina({ filename: WORKER, execArgv: ['--import', 'tsx'], minThreads: 2, maxThreads: 2, workerData: { ...options, loaded } })
+  const pool = new Piscina({
+    filename: WORKER,
+    execArgv: ['--import', 'tsx'],
+    minThreads: 2,
+    maxThreads: 2,
+    workerData: { ...options, loaded },
+  })
   pool.on('error', () => {})
   return { pool, loaded, workers: new LoadedWorkers(pool) }
 }

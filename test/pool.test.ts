@@ -88,14 +88,17 @@ describe('createEngine threads', () => {
 })
 
 describe('batches on the pool', () => {
-  it.each([0, 1, 5, 700, 3000, 16_383, 16_384, 16_385, 60_000])('verifyBatch of %i random records is identical and in order', async (size) => {
-    const records = randomRecords(size, 1000 + size)
-    const before = tasks.verify
-    const [expected, actual] = await Promise.all([single.verifyBatch(records), pooled.verifyBatch(records)])
-    expect(actual).toHaveLength(size)
-    expect(actual.map(plain)).toEqual(expected.map(plain))
-    if (size >= 3000) expect(tasks.verify).toBeGreaterThan(before)
-  })
+  it.each([0, 1, 5, 700, 3000, 16_383, 16_384, 16_385, 60_000])(
+    'verifyBatch of %i random records is identical and in order',
+    async (size) => {
+      const records = randomRecords(size, 1000 + size)
+      const before = tasks.verify
+      const [expected, actual] = await Promise.all([single.verifyBatch(records), pooled.verifyBatch(records)])
+      expect(actual).toHaveLength(size)
+      expect(actual.map(plain)).toEqual(expected.map(plain))
+      if (size >= 3000) expect(tasks.verify).toBeGreaterThan(before)
+    },
+  )
 
   it('generateBatch is identical and in order', async () => {
     const r = rng(77)
@@ -104,7 +107,9 @@ describe('batches on the pool', () => {
       const algorithm = r.pick(ALGORITHMS)
       const digits = r.int(6, 10)
       if (i % 997 === 0) return 42 as unknown as { secret: Uint8Array; counter: number }
-      return i % 2 ? { secret: key, algorithm, digits, counter: r.u64() } : { secret: key, algorithm, digits, time: r.int(0, 4e9), period: 30 }
+      return i % 2
+        ? { secret: key, algorithm, digits, counter: r.u64() }
+        : { secret: key, algorithm, digits, time: r.int(0, 4e9), period: 30 }
     })
     const before = tasks.generate
     const [expected, actual] = await Promise.all([single.generateBatch(records), pooled.generateBatch(records)])
@@ -202,11 +207,14 @@ describe('resync scans on the pool', () => {
   }
 
   // With 2 threads a scan of 1,000,000 counters goes in ranges of 125,000.
-  it.each([0, 1, 124_998, 124_999, 125_000, 500_000, 999_999])('finds a match at offset %i, also across a range boundary', async (offset) => {
-    const from = 7_000
-    const found = await same(codesAt(BigInt(from + offset), 3), from, 1_000_000)
-    expect(found).toBe(from + offset + 3)
-  })
+  it.each([0, 1, 124_998, 124_999, 125_000, 500_000, 999_999])(
+    'finds a match at offset %i, also across a range boundary',
+    async (offset) => {
+      const from = 7_000
+      const found = await same(codesAt(BigInt(from + offset), 3), from, 1_000_000)
+      expect(found).toBe(from + offset + 3)
+    },
+  )
 
   it('answers the earliest of several matches', async () => {
     // One code over 3,000,000 counters matches by chance a few times; the earliest must win.

@@ -70,7 +70,9 @@ describe('README reference sections', () => {
   it('names only files and folders that exist in its layout section', () => {
     const start = README.indexOf('## How it works')
     const section = README.slice(start, README.indexOf('\n## ', start + 1))
-    const paths = [...section.matchAll(/\b((?:src|assembly|bench|examples|test|scripts)\/[\w./-]*)/g)].map((m) => m[1]!.replace(/[.,]$/, ''))
+    const paths = [...section.matchAll(/\b((?:src|assembly|bench|examples|test|scripts)\/[\w./-]*)/g)].map((m) =>
+      m[1]!.replace(/[.,]$/, ''),
+    )
     expect(paths.length).toBeGreaterThan(10)
     expect(paths.filter((p) => !existsSync(ROOT + p))).toEqual([])
   })

@@ -69,7 +69,8 @@ describe.each([...BACKENDS, 'pool'] as const)('%s engine: tokens in batches', (b
     for (let k = 0; k < 40; k++) batch.addKey(new Hotp(keys[k % keys.length]!.key))
     const copies = tokens.map((token) => new Hotp(keys[tokens.indexOf(token)]!.key, { algorithm: token.algorithm }))
     const indexes = copies.map((token) => batch.addKey(token))
-    for (let k = 0; k < keys.length; k++) batch.addHotp(indexes[k]!, referenceHotp(keys[k]!.algorithm, keys[k]!.key, 41n, 6), 40, { window: 2 })
+    for (let k = 0; k < keys.length; k++)
+      batch.addHotp(indexes[k]!, referenceHotp(keys[k]!.algorithm, keys[k]!.key, 41n, 6), 40, { window: 2 })
     // Disposed after adding: the builder holds its own copy.
     for (const token of copies) token.dispose()
     const { status, delta } = await engine.verifyColumns(batch)

@@ -113,14 +113,24 @@ describe.each(Object.keys(KERNELS))('%s kernel: prepared entry points', (name) =
     const wantCodes = new Uint32Array(records.length)
     const gotCodes = new Uint32Array(records.length)
     kernel.generateBatch(raw, wantCodes)
-    kernel.generateBatch(pack(keys.map(({ alg, key }) => ({ alg: (alg + PREPARED_KEY) as AlgorithmId, key: prepared(maker, alg, key) })), records), gotCodes)
+    kernel.generateBatch(
+      pack(
+        keys.map(({ alg, key }) => ({ alg: (alg + PREPARED_KEY) as AlgorithmId, key: prepared(maker, alg, key) })),
+        records,
+      ),
+      gotCodes,
+    )
     expect(gotCodes).toEqual(wantCodes)
   })
 })
 
 /** Where `needle` occurs in `haystack`, or -1. */
 function find(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = haystack.indexOf(needle[0]!); i >= 0 && i <= haystack.length - needle.length; i = haystack.indexOf(needle[0]!, i + 1)) {
+  outer: for (
+    let i = haystack.indexOf(needle[0]!);
+    i >= 0 && i <= haystack.length - needle.length;
+    i = haystack.indexOf(needle[0]!, i + 1)
+  ) {
     for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
     return i
   }
@@ -140,7 +150,13 @@ describe.each(['wasm-simd', 'wasm'])('%s kernel memory after prepared calls', (n
         kernel.hotpPrepared(alg, wordsOf(state), 0, 1, 6)
         kernel.verifyPrepared(alg, wordsOf(state), 0, 100, 123456, 6, 3, 3)
         kernel.scanPrepared(alg, wordsOf(state), 0, 0, 50, [123456, 654321], 6)
-        const batch = pack([{ alg: (alg + PREPARED_KEY) as AlgorithmId, key: state }, { alg, key }], [rec(0, 5n, 1, 6, 2, 2), rec(1, 9n, 1, 6, 1, 1)])
+        const batch = pack(
+          [
+            { alg: (alg + PREPARED_KEY) as AlgorithmId, key: state },
+            { alg, key },
+          ],
+          [rec(0, 5n, 1, 6, 2, 2), rec(1, 9n, 1, 6, 1, 1)],
+        )
         kernel.verifyBatch(batch, new Int32Array(2))
         kernel.generateBatch(batch, new Uint32Array(2))
         const bytes = new Uint8Array(memory.buffer)

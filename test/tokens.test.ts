@@ -140,7 +140,20 @@ describe('typed codes', () => {
     }
   })
   it('refuses separators anywhere else, and anything but digits', () => {
-    for (const code of [' 287082', '287082 ', '287  082', '287--082', '287 -082', '287_082', '287.082', '28708', '2870821', '287 08', '', '２８７０８２']) {
+    for (const code of [
+      ' 287082',
+      '287082 ',
+      '287  082',
+      '287--082',
+      '287 -082',
+      '287_082',
+      '287.082',
+      '28708',
+      '2870821',
+      '287 08',
+      '',
+      '２８７０８２',
+    ]) {
       expect(token.match(code, 0, { window: 1 }), code).toBeNull()
     }
   })
@@ -168,7 +181,9 @@ describe('time left, URIs, random secrets', () => {
   it('writes its otpauth URI as buildUri, and fromUri reads it back', () => {
     const totp = new Totp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', { algorithm: 'SHA256', digits: 8, period: 60 })
     const uri = totp.uri({ account: 'alice@example.com', issuer: 'Example' })
-    expect(uri).toBe('otpauth://totp/Example:alice%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example&algorithm=SHA256&digits=8&period=60')
+    expect(uri).toBe(
+      'otpauth://totp/Example:alice%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example&algorithm=SHA256&digits=8&period=60',
+    )
     const back = fromUri(uri)
     expect(back).toBeInstanceOf(Totp)
     expect(back.algorithm).toBe('SHA256')
@@ -233,12 +248,25 @@ describe('disposal', () => {
     expect(material.every((b) => b === 0)).toBe(true)
     // The caller's bytes are the caller's: never wiped.
     expect(key).toEqual(ascii('12345678901234567890'))
-    const calls = [() => token.at(0), () => token.match('755224', 0), () => token.verify('755224', 0), () => token.resync(['755224'], 0), () => token.uri({ account: 'a' })]
+    const calls = [
+      () => token.at(0),
+      () => token.match('755224', 0),
+      () => token.verify('755224', 0),
+      () => token.resync(['755224'], 0),
+      () => token.uri({ account: 'a' }),
+    ]
     for (const call of calls) expect(call).toThrow(expect.objectContaining({ code: 'DISPOSED' }))
     token.dispose()
     const totp = new Totp(key)
     totp.dispose()
-    for (const call of [() => totp.now(), () => totp.at(0), () => totp.match('x'), () => totp.verify('x'), () => totp.remaining(), () => totp.uri({ account: 'a' })]) {
+    for (const call of [
+      () => totp.now(),
+      () => totp.at(0),
+      () => totp.match('x'),
+      () => totp.verify('x'),
+      () => totp.remaining(),
+      () => totp.uri({ account: 'a' }),
+    ]) {
       expect(call).toThrow(expect.objectContaining({ code: 'DISPOSED' }))
     }
   })

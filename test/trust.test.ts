@@ -59,8 +59,8 @@ afterAll(async () => {
   await Promise.all(engines.map(([, engine]) => engine.close()))
 })
 
-describe("caller memory is never written", () => {
-  it("engine.resyncHotp leaves a Buffer secret, and the Buffer pool around a small one, as they were", async () => {
+describe('caller memory is never written', () => {
+  it('engine.resyncHotp leaves a Buffer secret, and the Buffer pool around a small one, as they were', async () => {
     const codes = [referenceHotp('SHA1', KEY, 5n, 6), referenceHotp('SHA1', KEY, 6n, 6)]
     for (const [name, engine] of engines) {
       const buffer = Buffer.from(KEY)
@@ -104,7 +104,12 @@ describe('input is taken at the call', () => {
       expect([...(await pending).delta], name).toEqual([0, 0])
       expect([...(await generated).codes].map((c) => String(c).padStart(6, '0'))).toEqual([
         referenceHotp('SHA1', KEY, 9n, 6),
-        referenceHotp('SHA1', KEY.map((b) => b ^ 0xff), 9n, 6),
+        referenceHotp(
+          'SHA1',
+          KEY.map((b) => b ^ 0xff),
+          9n,
+          6,
+        ),
       ])
       batch.reset()
       expect(batch.size).toBe(0)
@@ -178,17 +183,26 @@ describe('caller columns are read once', () => {
 
   it('addHotpColumns and addTotpColumns read each entry of each column once', () => {
     const reads: Record<string, number> = {}
-    const counting = <T,>(name: string, values: T[]): T[] =>
+    const counting = <T>(name: string, values: T[]): T[] =>
       new Proxy(values, {
         get(target, property, receiver) {
-          if (typeof property === 'string' && /^\d+$/.test(property)) reads[`${name}[${property}]`] = (reads[`${name}[${property}]`] ?? 0) + 1
+          if (typeof property === 'string' && /^\d+$/.test(property))
+            reads[`${name}[${property}]`] = (reads[`${name}[${property}]`] ?? 0) + 1
           return Reflect.get(target, property, receiver)
         },
       })
     const batch = new BatchBuilder()
     const key = batch.addKey(KEY)
-    batch.addHotpColumns({ keys: counting('keys', [key, key]), codes: counting('codes', ['123456', '654321']), counters: counting('counters', [1, 2]) })
-    batch.addTotpColumns({ keys: counting('tkeys', [key, key]), codes: counting('tcodes', ['123456', '654321']), times: counting('times', [59, 60]) })
+    batch.addHotpColumns({
+      keys: counting('keys', [key, key]),
+      codes: counting('codes', ['123456', '654321']),
+      counters: counting('counters', [1, 2]),
+    })
+    batch.addTotpColumns({
+      keys: counting('tkeys', [key, key]),
+      codes: counting('tcodes', ['123456', '654321']),
+      times: counting('times', [59, 60]),
+    })
     expect(Object.values(reads).every((n) => n === 1)).toBe(true)
     expect(Object.keys(reads)).toHaveLength(12)
   })
@@ -197,7 +211,7 @@ describe('caller columns are read once', () => {
     const batch = new BatchBuilder()
     const key = batch.addKey(KEY)
     const reads: Record<string, number> = {}
-    const once = <T,>(columns: T): T =>
+    const once = <T>(columns: T): T =>
       new Proxy(columns as object, {
         get(target, property, receiver) {
           if (typeof property === 'string') reads[property] = (reads[property] ?? 0) + 1
@@ -388,7 +402,11 @@ describe('smaller ones', () => {
     invalid(() => new BatchBuilder(5 as never))
     invalid(() => batch.addHotpColumns({ keys: [key], codes: ['123456'], counters: [1] }, null as never))
     invalid(() => batch.addTotpColumns({ keys: [key], codes: ['123456'], times: [1] }, null as never))
-    for (const record of [batch.addHotp(key, '123456', 1, null as never), batch.addTotp(key, '123456', 1, null as never), batch.addTime(key, 1, null as never)]) {
+    for (const record of [
+      batch.addHotp(key, '123456', 1, null as never),
+      batch.addTotp(key, '123456', 1, null as never),
+      batch.addTime(key, 1, null as never),
+    ]) {
       expect(batch.build().settled.get(record)).toMatchObject({ code: 'INVALID_OPTIONS' })
     }
     invalid(() => hotp(KEY, 0, null as never))
@@ -481,6 +499,8 @@ describe('smaller ones', () => {
       await expect(call()).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('"tim"') })
     }
     // Known options still pass, a signal and a look-ahead together among them.
-    await expect(engine.resyncHotp(KEY, [referenceHotp('SHA1', KEY, 2n, 6)], 0, { lookAhead: 5, signal: new AbortController().signal })).resolves.toBe(3)
+    await expect(
+      engine.resyncHotp(KEY, [referenceHotp('SHA1', KEY, 2n, 6)], 0, { lookAhead: 5, signal: new AbortController().signal }),
+    ).resolves.toBe(3)
   })
 })

@@ -160,9 +160,7 @@ describe('parseUri: malformed URIs', () => {
 describe('buildUri', () => {
   it('writes the label and issuer percent-encoded and every parameter explicitly', () => {
     const uri = buildUri({ type: 'totp', secret: base32Decode(HELLO), account: 'alice@example.com', issuer: 'ACME Co' })
-    expect(uri).toBe(
-      `otpauth://totp/ACME%20Co:alice%40example.com?secret=${HELLO}&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30`,
-    )
+    expect(uri).toBe(`otpauth://totp/ACME%20Co:alice%40example.com?secret=${HELLO}&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30`)
   })
 
   it("encodes ':' inside the issuer and the account, so that only the separator is literal", () => {
@@ -171,8 +169,8 @@ describe('buildUri', () => {
     expect(parseUri(uri)).toMatchObject({ issuer: 'c:d', account: 'a:b' })
   })
 
-  it("encodes RFC 3986 sub-delimiters that encodeURIComponent leaves alone", () => {
-    expect(buildUri({ type: 'totp', secret: HELLO, account: "o'brien(*)!" })).toContain("/o%27brien%28%2A%29%21?")
+  it('encodes RFC 3986 sub-delimiters that encodeURIComponent leaves alone', () => {
+    expect(buildUri({ type: 'totp', secret: HELLO, account: "o'brien(*)!" })).toContain('/o%27brien%28%2A%29%21?')
   })
 
   it('writes the secret as unpadded uppercase base32 whatever form it was given in', () => {

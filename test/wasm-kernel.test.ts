@@ -19,9 +19,10 @@ describe('wasm kernel: memory and loading', () => {
     const records = at('RECORD_CAPACITY')
     // Regions that hold no secret and may keep what the host wrote or the kernel returned.
     const open: [number, number][] = [
-      ...(['REC_KEY', 'REC_HI', 'REC_LO', 'REC_CODE', 'REC_BEHIND', 'REC_AHEAD', 'REC_OUT'] as const).map(
-        (n): [number, number] => [at(n), at(n) + 4 * records],
-      ),
+      ...(['REC_KEY', 'REC_HI', 'REC_LO', 'REC_CODE', 'REC_BEHIND', 'REC_AHEAD', 'REC_OUT'] as const).map((n): [number, number] => [
+        at(n),
+        at(n) + 4 * records,
+      ]),
       [at('REC_DIGITS'), at('REC_DIGITS') + records],
       [at('KEY_OFFSETS'), at('KEY_OFFSETS') + 4 * (at('KEY_CAPACITY') + 1)],
       [at('KEY_ALGORITHMS'), at('KEY_ALGORITHMS') + at('KEY_CAPACITY')],

@@ -31,7 +31,10 @@ const codesAt = (alg: AlgorithmId, key: Uint8Array, c: bigint, n: number, digits
 
 describe('wasm-simd kernel: the build', () => {
   it('has exactly the exports of the scalar build, and uses SIMD', () => {
-    const shape = (m: WebAssembly.Module) => WebAssembly.Module.exports(m).map(({ name, kind }) => `${kind} ${name}`).sort()
+    const shape = (m: WebAssembly.Module) =>
+      WebAssembly.Module.exports(m)
+        .map(({ name, kind }) => `${kind} ${name}`)
+        .sort()
     expect(shape(simdModule)).toEqual(shape(loadWasmModuleSync('wasm')))
     expect(WebAssembly.Module.imports(simdModule)).toEqual([])
     expect(simd.backend).toBe('wasm-simd')
@@ -67,7 +70,9 @@ describe('wasm-simd kernel: the build', () => {
         verify: verifyTotp(new TextEncoder().encode('12345678901234567890'), '94287082', { time: 89, digits: 8 }) }))
     `
     const run = (env: Record<string, string>) =>
-      JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } }))
+      JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env } }),
+      )
     expect(run({})).toEqual({ backend: 'wasm-simd', engine: 'wasm-simd', hotp: '520489', verify: -1 })
     expect(run({ NO_SIMD: '1' })).toEqual({ backend: 'wasm', engine: 'wasm', hotp: '520489', verify: -1 })
   })
@@ -85,7 +90,13 @@ describe('wasm-simd kernel: RFC test vectors on the lane paths', () => {
       expect(scan(simd, 0, key, 0n, 10, [code], 6)).toBe(c)
     })
     const out = new Uint32Array(10)
-    simd.generateBatch(pack([{ alg: 0, key }], rfc4226.map((_, c) => rec(0, BigInt(c), 0, 6))), out)
+    simd.generateBatch(
+      pack(
+        [{ alg: 0, key }],
+        rfc4226.map((_, c) => rec(0, BigInt(c), 0, 6)),
+      ),
+      out,
+    )
     expect(Array.from(out)).toEqual(rfc4226)
   })
 
@@ -105,7 +116,13 @@ describe('wasm-simd kernel: RFC test vectors on the lane paths', () => {
     simd.generateBatch(pack(keys, records), out)
     expect(Array.from(out)).toEqual(records.map((r) => r.code))
     const delta = new Int32Array(records.length)
-    simd.verifyBatch(pack(keys, records.map((r) => ({ ...r, counter: r.counter + 1n }))), delta)
+    simd.verifyBatch(
+      pack(
+        keys,
+        records.map((r) => ({ ...r, counter: r.counter + 1n })),
+      ),
+      delta,
+    )
     expect(Array.from(delta)).toEqual(records.map(() => -1))
   })
 })
@@ -133,10 +150,17 @@ describe('wasm-simd kernel: single calls agree with node:crypto and the scalar b
       const digits = r.int(6, 10)
       let base: bigint
       switch (i % 4) {
-        case 0: base = TWO_32 + BigInt(r.int(-12, 12)); break // the window crosses 2^32 inside a vector
-        case 1: base = TOP - BigInt(r.int(0, 3)); break
-        case 2: base = BigInt(behind + r.int(0, 5)); break
-        default: base = BigInt(behind) + r.u64() / 2n
+        case 0:
+          base = TWO_32 + BigInt(r.int(-12, 12))
+          break // the window crosses 2^32 inside a vector
+        case 1:
+          base = TOP - BigInt(r.int(0, 3))
+          break
+        case 2:
+          base = BigInt(behind + r.int(0, 5))
+          break
+        default:
+          base = BigInt(behind) + r.u64() / 2n
       }
       const room = TOP - base
       const reach = room < BigInt(ahead) ? Number(room) : ahead
@@ -165,7 +189,9 @@ describe('wasm-simd kernel: single calls agree with node:crypto and the scalar b
       const code = r.int(0, 10 ** digits - 1)
       const matches = codesAt(alg, key, base - BigInt(behind), behind + ahead + 1, digits).filter((c) => c === code).length
       if (matches > 1) ties++
-      expect(verify(simd, alg, key, base, code, digits, behind, ahead), `case ${i}`).toBe(verify(scalar, alg, key, base, code, digits, behind, ahead))
+      expect(verify(simd, alg, key, base, code, digits, behind, ahead), `case ${i}`).toBe(
+        verify(scalar, alg, key, base, code, digits, behind, ahead),
+      )
     }
     expect(ties).toBeGreaterThan(50)
   })
@@ -179,7 +205,24 @@ describe('wasm-simd kernel: resync scan agrees with the scalar build', () => {
       const key = r.bytes(r.int(1, 200))
       const from = BigInt(r.int(0, 2 ** 40))
       const count = 2 * SCAN_CHUNK + 7 // the last 3 (or 1) counters do not fill a vector
-      const at = [0, 1, 2, 3, 4, 5, 6, 7, SCAN_CHUNK - 2, SCAN_CHUNK - 1, SCAN_CHUNK, SCAN_CHUNK + 1, count - 4, count - 3, count - 2, count - 1]
+      const at = [
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        SCAN_CHUNK - 2,
+        SCAN_CHUNK - 1,
+        SCAN_CHUNK,
+        SCAN_CHUNK + 1,
+        count - 4,
+        count - 3,
+        count - 2,
+        count - 1,
+      ]
       for (const offset of at) {
         const codes = codesAt(alg, key, from + BigInt(offset), 2, 8)
         expect(scan(simd, alg, key, from, count, codes, 8), `${HASHES[alg]} at ${offset}`).toBe(offset)
@@ -256,7 +299,10 @@ describe('wasm-simd kernel: resync scan agrees with the scalar build', () => {
       const from = i % 2 ? r.u64() / 2n : BigInt(r.int(0, 1000))
       const count = r.int(1, 3000)
       const ncodes = r.int(1, 16)
-      const codes = i % 3 === 0 ? Array.from({ length: ncodes }, () => r.int(0, 10 ** 6)) : codesAt(alg, key, from + BigInt(r.int(0, count + 3)), ncodes, digits)
+      const codes =
+        i % 3 === 0
+          ? Array.from({ length: ncodes }, () => r.int(0, 10 ** 6))
+          : codesAt(alg, key, from + BigInt(r.int(0, count + 3)), ncodes, digits)
       expect(scan(simd, alg, key, from, count, codes, digits), `case ${i}`).toBe(scan(scalar, alg, key, from, count, codes, digits))
     }
   })
@@ -275,9 +321,14 @@ describe('wasm-simd kernel: batches agree with the scalar build', () => {
       const digits = r.int(6, 10)
       let counter: bigint
       switch (i % 5) {
-        case 0: counter = TWO_32 + BigInt(r.int(-6, 6)); break
-        case 1: counter = TOP - BigInt(r.int(0, 4)); break
-        default: counter = BigInt(behind) + BigInt(r.int(0, 2 ** 31))
+        case 0:
+          counter = TWO_32 + BigInt(r.int(-6, 6))
+          break
+        case 1:
+          counter = TOP - BigInt(r.int(0, 4))
+          break
+        default:
+          counter = BigInt(behind) + BigInt(r.int(0, 2 ** 31))
       }
       const reach = TOP - counter < BigInt(ahead) ? Number(TOP - counter) : ahead
       const { alg, key: bytes } = keys[key]!
@@ -308,18 +359,31 @@ describe('wasm-simd kernel: batches agree with the scalar build', () => {
   it('record counts that do not fill the last vector, one algorithm or mixed', () => {
     for (const n of [1, 2, 3, 4, 5, 6, 7, 9, 13, 31]) {
       for (const algs of [[0], [1], [2], ALG_IDS] as AlgorithmId[][]) {
-        agree(workload(Math.max(1, n >> 1), n, () => r.int(1, 300), algs), 1)
+        agree(
+          workload(Math.max(1, n >> 1), n, () => r.int(1, 300), algs),
+          1,
+        )
       }
     }
   })
 
   it('keys of every length around the blocks, set up in lanes or hashed first', () => {
-    for (const len of EDGE_KEY_LENGTHS) agree(workload(11, 40, () => len), 3)
-    agree(workload(200, 1000, () => r.pick(EDGE_KEY_LENGTHS)), 7)
+    for (const len of EDGE_KEY_LENGTHS)
+      agree(
+        workload(11, 40, () => len),
+        3,
+      )
+    agree(
+      workload(200, 1000, () => r.pick(EDGE_KEY_LENGTHS)),
+      7,
+    )
   })
 
   it('many records of few keys, and many distinct keys (TOTP window 1)', () => {
-    const deltas = agree(workload(3, 2000, () => 20), 13)
+    const deltas = agree(
+      workload(3, 2000, () => 20),
+      13,
+    )
     expect(deltas.some((d) => d !== NO_MATCH)).toBe(true)
     const work = workload(3000, 3000, () => 20)
     work.records.forEach((x) => ((x.behind = Math.min(1, Number(x.counter))), (x.ahead = x.counter === TOP ? 0 : 1)))
@@ -331,16 +395,26 @@ describe('wasm-simd kernel: batches agree with the scalar build', () => {
     work.records.forEach((x) => {
       x.behind = x.counter < 3n ? 0 : r.int(0, 3)
       x.ahead = TOP - x.counter < BigInt(3 - x.behind) ? Number(TOP - x.counter) : 3 - x.behind
-      if (r.int(0, 1)) x.code = refHotp(work.keys[x.key]!.alg, work.keys[x.key]!.key, x.counter + BigInt(r.int(-x.behind, x.ahead)), x.digits)
+      if (r.int(0, 1))
+        x.code = refHotp(work.keys[x.key]!.alg, work.keys[x.key]!.key, x.counter + BigInt(r.int(-x.behind, x.ahead)), x.digits)
     })
     const deltas = agree({ ...work, batch: pack(work.keys, work.records) }, 19)
     expect(new Set(deltas).size).toBeGreaterThan(4)
   })
 
   it('crosses the record and key capacities', () => {
-    agree(workload(500, 70_000, () => r.int(1, 140)), 997)
-    agree(workload(17_000, 20_000, () => r.int(1, 64)), 211)
-    agree(workload(1_200, 2_500, () => 1024), 53)
+    agree(
+      workload(500, 70_000, () => r.int(1, 140)),
+      997,
+    )
+    agree(
+      workload(17_000, 20_000, () => r.int(1, 64)),
+      211,
+    )
+    agree(
+      workload(1_200, 2_500, () => 1024),
+      53,
+    )
   })
 
   it('handles an empty batch', () => {
@@ -359,9 +433,10 @@ describe('wasm-simd kernel: memory', () => {
     const records = at('RECORD_CAPACITY')
     // Regions that hold no secret and may keep what the host wrote or the kernel returned.
     const open: [number, number][] = [
-      ...(['REC_KEY', 'REC_HI', 'REC_LO', 'REC_CODE', 'REC_BEHIND', 'REC_AHEAD', 'REC_OUT'] as const).map(
-        (n): [number, number] => [at(n), at(n) + 4 * records],
-      ),
+      ...(['REC_KEY', 'REC_HI', 'REC_LO', 'REC_CODE', 'REC_BEHIND', 'REC_AHEAD', 'REC_OUT'] as const).map((n): [number, number] => [
+        at(n),
+        at(n) + 4 * records,
+      ]),
       [at('REC_DIGITS'), at('REC_DIGITS') + records],
       [at('KEY_OFFSETS'), at('KEY_OFFSETS') + 4 * (at('KEY_CAPACITY') + 1)],
       [at('KEY_ALGORITHMS'), at('KEY_ALGORITHMS') + at('KEY_CAPACITY')],

@@ -76,7 +76,9 @@ function largeTable(report: BenchReport): string[] {
     }
     const ceiling = ceilingRatio(workload)
     if (ceiling !== null) {
-      lines.push(`| ${escapeCell(workload.title)} | *openssl reference, 1 core* | *${formatRate(workload.ceilingPerCore!)} ${workload.unit}s* | *${formatRatio(ceiling)}* | | |`)
+      lines.push(
+        `| ${escapeCell(workload.title)} | *openssl reference, 1 core* | *${formatRate(workload.ceilingPerCore!)} ${workload.unit}s* | *${formatRatio(ceiling)}* | | |`,
+      )
     }
   }
   lines.push('')
@@ -163,7 +165,9 @@ export function renderSummaryTable(report: BenchReport): string {
     // Large workloads name their size, which a quick run makes smaller.
     const units = workload.rows.find((r) => r.engine === 'otp-wasm')?.unitsPerRun
     const label = units ? `${name}, ${units.toLocaleString('en-US')} ${workload.unit}s` : name
-    lines.push(`| ${escapeCell(label)} | ${otpWasm(1)} | ${cores > 1 ? otpWasm(cores) : '—'} | ${best ? `${escapeCell(best.engine)} ${formatRatio(best.ratio)}` : 'no batch API'} |`)
+    lines.push(
+      `| ${escapeCell(label)} | ${otpWasm(1)} | ${cores > 1 ? otpWasm(cores) : '—'} | ${best ? `${escapeCell(best.engine)} ${formatRatio(best.ratio)}` : 'no batch API'} |`,
+    )
   }
   return lines.length > 2 ? lines.join('\n') : ''
 }

@@ -99,9 +99,7 @@ function ceilingRatio(result: WorkloadResult): number | null {
 function renderGroup(result: WorkloadResult, top: number, scale: Scale): string[] {
   const parts: string[] = []
   const origin = scale.x(scale.log ? 1 : 0)
-  parts.push(
-    `<text x="8" y="${top + 15}" font-weight="600">${escapeXml(result.title)}</text>`,
-  )
+  parts.push(`<text x="8" y="${top + 15}" font-weight="600">${escapeXml(result.title)}</text>`)
   const ceiling = ceilingRatio(result)
   if (ceiling !== null) {
     const x = scale.x(ceiling).toFixed(1)
@@ -177,7 +175,9 @@ export function renderChart(report: BenchReport): string {
       `<text x="${x}" y="${bottom + 14}" text-anchor="middle" fill="${COLORS.muted}" font-size="11">${tickLabel(tick)}</text>`,
     )
   }
-  parts.push(`<text x="${(PLOT_LEFT + PLOT_RIGHT) / 2}" y="${TOP - 28}" text-anchor="middle" fill="${COLORS.muted}">${escapeXml(axisTitle)}</text>`)
+  parts.push(
+    `<text x="${(PLOT_LEFT + PLOT_RIGHT) / 2}" y="${TOP - 28}" text-anchor="middle" fill="${COLORS.muted}">${escapeXml(axisTitle)}</text>`,
+  )
 
   let top = TOP
   for (const workload of workloads) {

@@ -33,8 +33,7 @@ const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
 /** Dynamic truncation and reduction to `digits` decimal digits (RFC 4226 section 5.3), zero-padded. */
 export function truncate(mac: Uint8Array, digits: number): string {
   const offset = mac[mac.length - 1]! & 0x0f
-  const binary =
-    ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!
+  const binary = ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!
   return String(binary % POWERS_OF_TEN[digits]!).padStart(digits, '0')
 }
 

@@ -113,9 +113,7 @@ async function runSuite(
   })
   return Array.from({ length: entries.length }, (_, index) => {
     const bench = (suite as unknown as ArrayLike<BenchmarkModule & { error?: Error }>)[index]!
-    return bench.error
-      ? { samples: [], error: String(bench.error.message ?? bench.error) }
-      : { samples: [...bench.stats.sample] }
+    return bench.error ? { samples: [], error: String(bench.error.message ?? bench.error) } : { samples: [...bench.stats.sample] }
   })
 }
 
@@ -138,7 +136,11 @@ export async function raceSingleCode(
     // Odd rounds run the suite backwards, so that no contender is always first or last.
     const order = entries.map((_, index) => index)
     if (round % 2) order.reverse()
-    const results = await runSuite(Benchmark, order.map((index) => entries[index]!), budget)
+    const results = await runSuite(
+      Benchmark,
+      order.map((index) => entries[index]!),
+      budget,
+    )
     results.forEach((result, position) => {
       const target = pooled[order[position]!]!
       target.samples.push(...result.samples)

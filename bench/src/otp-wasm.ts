@@ -135,8 +135,7 @@ export function otpWasmContender(name: string, functions: OtpFunctions, async: b
       // Options are literals per call, as callers write them.
       return {
         hotp: (counter) => functions.hotp(key, counter, { algorithm }),
-        verifyHotp: (code, counter) =>
-          settle(functions.verifyHotp(key, code, counter, { algorithm }), (delta) => delta === 0),
+        verifyHotp: (code, counter) => settle(functions.verifyHotp(key, code, counter, { algorithm }), (delta) => delta === 0),
         verifyTotp: (code, time) => functions.verifyTotp(key, code, { time, period: PERIOD, window: 1, algorithm }),
       }
     },

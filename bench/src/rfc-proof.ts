@@ -9,9 +9,7 @@ import { nodeHotp } from './peers/node-crypto.js'
 import { ALGORITHMS, rfcSeed } from './fixtures.js'
 
 /** RFC 4226 appendix D: HOTP-SHA-1 of the ASCII secret "12345678901234567890" for counters 0..9. */
-export const RFC4226_CODES = [
-  '755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489',
-] as const
+export const RFC4226_CODES = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'] as const
 
 /** RFC 6238 appendix B: unix time and 8-digit TOTP per algorithm, with the seed of `rfcSeed`. */
 export const RFC6238_VECTORS: ReadonlyArray<{ time: number; codes: Record<Algorithm, string> }> = [

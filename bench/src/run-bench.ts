@@ -48,12 +48,12 @@ const LARGE_PLAN: Record<BenchReport['mode'], RunPlan> = {
 }
 
 const METHOD = [
-  'Every figure is a ratio to the node:crypto baseline (HOTP by hand over createHmac) measured in the same process and run; absolute ops/s drift with the machine\'s load. A full garbage collection runs before each contender\'s turn, so that none pays for another\'s garbage.',
+  "Every figure is a ratio to the node:crypto baseline (HOTP by hand over createHmac) measured in the same process and run; absolute ops/s drift with the machine's load. A full garbage collection runs before each contender's turn, so that none pays for another's garbage.",
   'Every contender first reproduces RFC 4226 appendix D and agrees with the baseline (itself checked on RFC 6238 appendix B) on SHA-256 and SHA-512; one that does not is excluded.',
   `Single-code workloads: benchmark.js, mean ops/s with its relative margin of error (95%), samples pooled over rounds that alternate the contenders' order (${MICRO_BUDGET.full.rounds} rounds in a full run), so that drifting load slows all alike. Per-key objects a server could cache per user (a keyed HMAC state, a CryptoKey, a library object) are made before timing.`,
   'TOTP verification: the code given is one step ahead, so every verifier computes the three HMACs of window ±1.',
   `Large workloads: timed runs interleaved between the engines (up to ${LARGE_PLAN.full.runs} in a full run, as many as fit in ${LARGE_PLAN.full.budgetSeconds} s), median and spread. Before each run: the full collection, a wait until the background threads are quiet, and a small untimed run of the same engine (the collection throws away optimized code, which the timed run would otherwise recompile on the cores a multi-threaded engine uses). node:crypto runs a proportionate sample of the same work in worker threads (one, then one per core), each with a heap of its own.`,
-  'openssl reference: openssl speed\'s SHA compression rate on one core (one hash stream, with the CPU\'s SHA instructions where it has them), divided by the compressions an operation needs: 4 per code with key setup, 8 for a TOTP window of three with one key setup, 2 per counter of a scan with ipad/opad precomputed. An engine can pass it: SIMD lanes hash four streams at once, and a kernel may prebuild the constant padding of the counter block.',
+  "openssl reference: openssl speed's SHA compression rate on one core (one hash stream, with the CPU's SHA instructions where it has them), divided by the compressions an operation needs: 4 per code with key setup, 8 for a TOTP window of three with one key setup, 2 per counter of a scan with ipad/opad precomputed. An engine can pass it: SIMD lanes hash four streams at once, and a kernel may prebuild the constant padding of the counter block.",
 ]
 
 function selected(workload: Workload, only: readonly string[] | undefined): boolean {
@@ -151,7 +151,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         result = {
           ...result,
           skipped: [...missing, ...result.skipped],
-          notes: [...result.notes, 'the peers have no batch or resync API: looping over their single-code functions is the node:crypto loop with their HMAC, see the single-code workloads'],
+          notes: [
+            ...result.notes,
+            'the peers have no batch or resync API: looping over their single-code functions is the node:crypto loop with their HMAC, see the single-code workloads',
+          ],
         }
       }
       workloads.push(result)

@@ -13,9 +13,7 @@ function cells(row: ResultRow): string[] {
 /** Renders one workload's block; lines have no trailing newline. */
 export function renderWorkloadTable(result: WorkloadResult): string[] {
   const method =
-    result.method === 'benchmark.js'
-      ? `benchmark.js, ${result.unit}s per second`
-      : `median of timed runs, ${result.unit}s per second`
+    result.method === 'benchmark.js' ? `benchmark.js, ${result.unit}s per second` : `median of timed runs, ${result.unit}s per second`
   const rows = result.rows.map(cells)
   if (result.ceilingPerCore !== null && result.rows.some((row) => row.baseline)) {
     const baseline = result.rows.find((row) => row.baseline)!

@@ -134,7 +134,12 @@ const batchVerifyColumnar: LargeWorkload = {
   prepare({ engine, module }, size) {
     const verifyColumns = engine.verifyColumns?.bind(engine)
     const Builder = module.BatchBuilder
-    if (!verifyColumns || !Builder || typeof Builder.prototype.addTotpColumns !== 'function' || typeof Builder.prototype.reset !== 'function') {
+    if (
+      !verifyColumns ||
+      !Builder ||
+      typeof Builder.prototype.addTotpColumns !== 'function' ||
+      typeof Builder.prototype.reset !== 'function'
+    ) {
       return { reason: 'engine.verifyColumns / BatchBuilder.addTotpColumns / reset are not in this build yet' }
     }
     const { bytes, offsets, keys, codes, times } = columnsOf(size)

@@ -34,7 +34,7 @@ async function scan(engine: Engine, kernel: BenchKernel, total: number): Promise
   // The codes of counters total - 1 and total: the first matches at the last counter scanned.
   const codes = [engine.hotp(key, total - 1), engine.hotp(key, total)]
   const start = performance.now()
-  for (let from = 0; from < total; ) {
+  for (let from = 0; from < total;) {
     const n = Math.min(PIECE[kernel], total - from)
     const next = await engine.resyncHotp(key, codes, from, { lookAhead: n })
     if (next !== null) {

@@ -55,7 +55,7 @@ function renderSecretForms(): void {
 function showError(error: unknown): void {
   const params = byId('params-message', HTMLElement)
   const fieldId = error instanceof FieldError ? error.field.id : error instanceof OtpError ? FIELD_OF[error.code] : undefined
-  const field = fieldId ? document.getElementById(fieldId) ?? undefined : undefined
+  const field = fieldId ? (document.getElementById(fieldId) ?? undefined) : undefined
   if (fieldId === 'secret-input') return // renderSecretForms said it already
   say(params, messageOf(error), 'error', field)
 }
@@ -81,7 +81,13 @@ function update(): void {
     return
   }
   renderCodes(p, codes)
-  renderSteps(byId('steps', HTMLOListElement), p, hotpSteps(p.key, codes.current.counter, p.digits, p.algorithm), codes.current.code, defaultBackend())
+  renderSteps(
+    byId('steps', HTMLOListElement),
+    p,
+    hotpSteps(p.key, codes.current.counter, p.digits, p.algorithm),
+    codes.current.code,
+    defaultBackend(),
+  )
   renderVerify(p)
   renderUri(p)
   const time = byId('time', HTMLInputElement)

@@ -37,15 +37,21 @@ export function renderSteps(list: HTMLOListElement, p: Params, s: HotpSteps, eng
   const last = s.hmac.length - 1
   const items: HTMLLIElement[] = []
   if (p.type === 'totp') {
-    items.push(
-      step('time-step', 'Time step T (RFC 6238 section 4.2)', `floor((${p.time} − ${p.t0}) / ${p.period}) = ${s.counter}`),
-    )
+    items.push(step('time-step', 'Time step T (RFC 6238 section 4.2)', `floor((${p.time} − ${p.t0}) / ${p.period}) = ${s.counter}`))
   }
   items.push(
     step('counter', 'Counter C as 8 big-endian bytes (section 5.2)', `${s.counter} = ${bytesHex(s.counterBytes)}`),
     step('hmac', `HS = HMAC-${p.algorithm}(K, C), ${s.hmac.length} bytes (step 1)`, hmacBytes(s)),
-    step('offset', 'Offset: the low 4 bits of the last byte (step 2)', `HS[${last}] = 0x${hex2(s.hmac[last]!)} → 0x${hex2(s.hmac[last]!)} & 0xf = ${s.offset}`),
-    step('word', `The 4 bytes HS[${s.offset}..${s.offset + 3}]`, `${bytesHex(s.hmac.subarray(s.offset, s.offset + 4))} = 0x${hex8(s.word)}`),
+    step(
+      'offset',
+      'Offset: the low 4 bits of the last byte (step 2)',
+      `HS[${last}] = 0x${hex2(s.hmac[last]!)} → 0x${hex2(s.hmac[last]!)} & 0xf = ${s.offset}`,
+    ),
+    step(
+      'word',
+      `The 4 bytes HS[${s.offset}..${s.offset + 3}]`,
+      `${bytesHex(s.hmac.subarray(s.offset, s.offset + 4))} = 0x${hex8(s.word)}`,
+    ),
     step('value', '31-bit value Snum: the top bit masked', `0x${hex8(s.word)} & 0x7fffffff = 0x${hex8(s.value)} = ${s.value}`),
     step('modulo', `Modulo 10^${p.digits} (step 3)`, `${s.value} mod ${10 ** p.digits} = ${s.remainder} → ${s.code}`),
   )

@@ -33,7 +33,12 @@ export function applyUri(text: string): boolean {
   byId('account', HTMLInputElement).value = uri.account
   const detail = uri.type === 'totp' ? `period ${uri.period} s` : `counter ${uri.counter}`
   const who = [uri.issuer, uri.account].filter(Boolean).join(' / ')
-  say(message, `Read a ${uri.type.toUpperCase()} URI: ${uri.algorithm}, ${uri.digits} digits, ${detail}, ${uri.secret.length}-byte secret${who ? `, for ${who}` : ''}.`, 'ok', input)
+  say(
+    message,
+    `Read a ${uri.type.toUpperCase()} URI: ${uri.algorithm}, ${uri.digits} digits, ${detail}, ${uri.secret.length}-byte secret${who ? `, for ${who}` : ''}.`,
+    'ok',
+    input,
+  )
   return true
 }
 

@@ -101,7 +101,10 @@ export function codeAt(codes: CodeColumn, i: number, digits: number): number {
  */
 export function readOffsets(offsets: unknown): Float64Array {
   if (!isColumn(offsets)) {
-    throw new OtpError('INVALID_RECORD', `key offsets must be a non-empty array or typed array (n keys take n + 1), got ${describe(offsets)}`)
+    throw new OtpError(
+      'INVALID_RECORD',
+      `key offsets must be a non-empty array or typed array (n keys take n + 1), got ${describe(offsets)}`,
+    )
   }
   let own: Float64Array
   if (Array.isArray(offsets)) {

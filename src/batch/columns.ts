@@ -67,8 +67,7 @@ const HOTP_RECORD_KEYS: readonly string[] = ['window', 'digits']
 const TOTP_RECORD_KEYS: readonly string[] = ['window', 'digits', 'period', 't0']
 const TIME_KEYS: readonly string[] = ['digits', 'period', 't0']
 
-const hinted = (n: number | undefined, fallback: number) =>
-  Number.isSafeInteger(n) && n! > 0 ? Math.min(n!, 1 << 28) : fallback
+const hinted = (n: number | undefined, fallback: number) => (Number.isSafeInteger(n) && n! > 0 ? Math.min(n!, 1 << 28) : fallback)
 
 /** A built batch: the packed records for a kernel, and how to put their results back in order. */
 export interface PreparedBatch {
@@ -251,7 +250,13 @@ export class BatchBuilder {
    * records of verifyBatch, which are their own options.
    * @internal
    */
-  hotpRecord(key: number, code: string, counter: number | bigint, options: HotpRecordOptions | undefined, known?: readonly string[]): number {
+  hotpRecord(
+    key: number,
+    code: string,
+    counter: number | bigint,
+    options: HotpRecordOptions | undefined,
+    known?: readonly string[],
+  ): number {
     this.assertIdle()
     const record = this.records++
     try {
@@ -330,7 +335,8 @@ export class BatchBuilder {
       const key = keys[i]!
       this.checkKey(key)
       const time = times[i]
-      if (typeof time !== 'number') throw new OtpError('INVALID_TIME', `times[${i}] must be a number of unix seconds, got ${describe(time)}`)
+      if (typeof time !== 'number')
+        throw new OtpError('INVALID_TIME', `times[${i}] must be a number of unix seconds, got ${describe(time)}`)
       this.pushTotp(record, key, codeAt(codes, i, digits), digits, checkTimeStep(time, period, t0), window)
     })
   }
@@ -514,7 +520,6 @@ export class BatchBuilder {
     this.rowRecord.data[r] = record
   }
 }
-
 
 function asOtpError(error: unknown): OtpError {
   if (error instanceof OtpError) return error

@@ -22,8 +22,7 @@ import { equalMask, POWERS_OF_TEN } from '../core/truncate.js'
  * or verifyOcraClientResponse ('client') check it (RFC 6287 section 7.3).
  */
 export type OcraVerifyRecord = { suite: string; secret: Secret; code: string } & (
-  | VerifyOcraInput
-  | (VerifyMutualOcraInput & { mutual: MutualRole })
+  VerifyOcraInput | (VerifyMutualOcraInput & { mutual: MutualRole })
 )
 
 /** A Steam Guard record: `code` checked as verifyTotp(secret, code, { encoding: 'steam', ... }) checks it. */
@@ -110,9 +109,11 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
       const { suite: text, secret, code, mutual, ...input } = records[i] as OcraVerifyRecord & { mutual?: MutualRole }
       try {
         out[i] =
-          mutual === 'server' ? api.verifyOcraServerResponse(text, secret, code, input as VerifyMutualOcraInput)
-          : mutual === 'client' ? api.verifyOcraClientResponse(text, secret, code, input as VerifyMutualOcraInput)
-          : api.verifyOcra(text, secret, code, input as VerifyOcraInput)
+          mutual === 'server'
+            ? api.verifyOcraServerResponse(text, secret, code, input as VerifyMutualOcraInput)
+            : mutual === 'client'
+              ? api.verifyOcraClientResponse(text, secret, code, input as VerifyMutualOcraInput)
+              : api.verifyOcra(text, secret, code, input as VerifyOcraInput)
       } catch (error) {
         out[i] = asError(error, i)
       }
@@ -225,7 +226,8 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
       const timeAhead = window?.timeAhead ?? 0
       const candidates = (ahead + 1) * (behind + timeAhead + 1)
       if (!rows.fits(candidates)) run()
-      if (!rows.fits(candidates)) throw new OtpError('INVALID_WINDOW', `record ${i}: its window has ${candidates} candidates, at most ${CHUNK_ROWS} in a batch`)
+      if (!rows.fits(candidates))
+        throw new OtpError('INVALID_WINDOW', `record ${i}: its window has ${candidates} candidates, at most ${CHUNK_ROWS} in a batch`)
       const key = secret === lastSecret && lastKey >= 0 ? lastKey : rows.addKey(toKey(secret), suite.alg)
       lastSecret = secret
       lastKey = key

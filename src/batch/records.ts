@@ -37,9 +37,7 @@ export interface TotpVerifyRecord extends RecordBase {
 export type VerifyRecord = HotpVerifyRecord | TotpVerifyRecord
 
 /** A record to generate the HOTP code of `counter`, or the TOTP code at `time` (default now). */
-export type GenerateRecord =
-  | (RecordBase & { counter: number | bigint })
-  | (RecordBase & { time?: number; period?: number; t0?: number })
+export type GenerateRecord = (RecordBase & { counter: number | bigint }) | (RecordBase & { time?: number; period?: number; t0?: number })
 
 /**
  * Finds or adds each record's key. A secret repeated by the next record is found without a lookup:

@@ -183,7 +183,8 @@ export function shown(text: string): string {
 /** A hint for a value that looks like a secret or a URI typed where an option value goes. */
 export function misplacedHint(text: string): string {
   if (/^otpauth(-migration)?:/i.test(text.trim())) return '; it looks like an otpauth URI, which goes where SECRET does'
-  if (/^[A-Z2-7]{16,}=*$/i.test(text.replace(/\s/g, '')) && /[2-7]/.test(text)) return '; it looks like a base32 secret, which goes where SECRET does'
+  if (/^[A-Z2-7]{16,}=*$/i.test(text.replace(/\s/g, '')) && /[2-7]/.test(text))
+    return '; it looks like a base32 secret, which goes where SECRET does'
   return ''
 }
 
@@ -193,5 +194,7 @@ export function misplacedHint(text: string): string {
  * those dots (base32, hex and base64 have no '.', and a URI has a ':').
  */
 export function pathShown(path: string): string {
-  return /^[\w./~-]{1,200}$/.test(path) && path.includes('.') ? path : `the file given (${path.length} characters; the name is not shown, in case it is a secret)`
+  return /^[\w./~-]{1,200}$/.test(path) && path.includes('.')
+    ? path
+    : `the file given (${path.length} characters; the name is not shown, in case it is a secret)`
 }

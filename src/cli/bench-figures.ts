@@ -131,7 +131,10 @@ async function columnsBatch(engine: Engine, runs: number): Promise<BenchFigure> 
   const times = new Float64Array(BATCH_RECORDS).fill(NOW)
   // The builder is filled once, untimed: the figure is the verification call a server makes on it.
   const batch = new BatchBuilder({ records: BATCH_RECORDS, keys: BATCH_USERS, keyBytes: users.bytes.length })
-  batch.addKeys(users.bytes, Uint32Array.from({ length: BATCH_USERS + 1 }, (_, u) => u * 20))
+  batch.addKeys(
+    users.bytes,
+    Uint32Array.from({ length: BATCH_USERS + 1 }, (_, u) => u * 20),
+  )
   batch.addTotpColumns({ keys, codes, times }, { period: PERIOD, window: 1 })
   const [otpWasm, nodeCrypto] = await race(
     runs,
@@ -186,7 +189,9 @@ async function resyncScan(engine: Engine, runs: number): Promise<BenchFigure> {
  * Measures the three figures (all HMAC-SHA-1): one TOTP verification, a 1,000,000-record columnar
  * batch, a 10,000,000-counter resync scan. Throws if either side answers wrongly.
  */
-export async function benchFigures(options: BenchFiguresOptions = {}): Promise<{ backend: string; threads: number; figures: BenchFigure[] }> {
+export async function benchFigures(
+  options: BenchFiguresOptions = {},
+): Promise<{ backend: string; threads: number; figures: BenchFigure[] }> {
   const runs = options.runs ?? 3
   const engine = await createEngine({ threads: options.threads ?? 1 })
   const figures: BenchFigure[] = []

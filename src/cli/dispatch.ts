@@ -28,37 +28,97 @@ const SECTIONS: readonly Section[] = [
   {
     title: 'One secret at a time (nothing is stored):',
     commands: [
-      { name: 'secret', summary: 'print a new random secret, in base32', load: async () => (await import('./commands/secret.js')).secretCommand },
-      { name: 'uri', summary: 'print the otpauth:// URI (and QR code) that adds a secret to an authenticator app', load: async () => (await import('./commands/uri.js')).uriCommand },
-      { name: 'code', summary: 'print the code an app shows now (TOTP), or the code of an HOTP counter', load: async () => (await import('./commands/code.js')).codeCommand },
-      { name: 'verify', summary: 'check a code against a secret; exit 0 when valid, 1 when not, and say why', load: async () => (await import('./commands/verify.js')).verifyCommand },
-      { name: 'resync', summary: 'find the counter of an HOTP token from consecutive codes', load: async () => (await import('./commands/resync.js')).resyncCommand },
-      { name: 'explain', summary: 'show the RFC 4226 steps of one code, for checking another implementation', load: async () => (await import('./commands/explain.js')).explainCommand },
-      { name: 'ocra', summary: 'print the OCRA response (RFC 6287) of a suite to a challenge', load: async () => (await import('./commands/ocra.js')).ocraCommand },
+      {
+        name: 'secret',
+        summary: 'print a new random secret, in base32',
+        load: async () => (await import('./commands/secret.js')).secretCommand,
+      },
+      {
+        name: 'uri',
+        summary: 'print the otpauth:// URI (and QR code) that adds a secret to an authenticator app',
+        load: async () => (await import('./commands/uri.js')).uriCommand,
+      },
+      {
+        name: 'code',
+        summary: 'print the code an app shows now (TOTP), or the code of an HOTP counter',
+        load: async () => (await import('./commands/code.js')).codeCommand,
+      },
+      {
+        name: 'verify',
+        summary: 'check a code against a secret; exit 0 when valid, 1 when not, and say why',
+        load: async () => (await import('./commands/verify.js')).verifyCommand,
+      },
+      {
+        name: 'resync',
+        summary: 'find the counter of an HOTP token from consecutive codes',
+        load: async () => (await import('./commands/resync.js')).resyncCommand,
+      },
+      {
+        name: 'explain',
+        summary: 'show the RFC 4226 steps of one code, for checking another implementation',
+        load: async () => (await import('./commands/explain.js')).explainCommand,
+      },
+      {
+        name: 'ocra',
+        summary: 'print the OCRA response (RFC 6287) of a suite to a challenge',
+        load: async () => (await import('./commands/ocra.js')).ocraCommand,
+      },
     ],
   },
   {
     title: 'A token database (a local SQLite file, secrets sealed under a store key):',
     commands: [
-      { name: 'enroll', summary: 'store a token under an id (a new secret, or a given one)', load: async () => (await import('./commands/enroll.js')).enrollCommand },
-      { name: 'check', summary: 'check a code of a stored token, once: replays and repeated failures are refused', load: async () => (await import('./commands/check.js')).checkCommand },
+      {
+        name: 'enroll',
+        summary: 'store a token under an id (a new secret, or a given one)',
+        load: async () => (await import('./commands/enroll.js')).enrollCommand,
+      },
+      {
+        name: 'check',
+        summary: 'check a code of a stored token, once: replays and repeated failures are refused',
+        load: async () => (await import('./commands/check.js')).checkCommand,
+      },
       { name: 'remove', summary: 'delete a stored token', load: async () => (await import('./commands/remove.js')).removeCommand },
-      { name: 'import', summary: 'enrol every token of a PSKC file, transfer URIs, otpauth:// URIs or a seed CSV file', load: async () => (await import('./commands/import.js')).importCommand },
-      { name: 'export', summary: 'write stored tokens as encrypted PSKC, QR codes on this terminal, or (--plain) a private file', load: async () => (await import('./commands/export.js')).exportCommand },
+      {
+        name: 'import',
+        summary: 'enrol every token of a PSKC file, transfer URIs, otpauth:// URIs or a seed CSV file',
+        load: async () => (await import('./commands/import.js')).importCommand,
+      },
+      {
+        name: 'export',
+        summary: 'write stored tokens as encrypted PSKC, QR codes on this terminal, or (--plain) a private file',
+        load: async () => (await import('./commands/export.js')).exportCommand,
+      },
     ],
   },
   {
     title: 'A service (HTTP, for identity providers in any language):',
     commands: [
-      { name: 'serve', summary: 'serve the verifier over HTTP: a JSON API, metrics, an OpenAPI document', load: async () => (await import('./commands/serve.js')).serveCommand },
-      { name: 'apikey', summary: 'make an API key for otp serve (printed once, its hash kept)', load: async () => (await import('./commands/apikey.js')).apikeyCommand },
+      {
+        name: 'serve',
+        summary: 'serve the verifier over HTTP: a JSON API, metrics, an OpenAPI document',
+        load: async () => (await import('./commands/serve.js')).serveCommand,
+      },
+      {
+        name: 'apikey',
+        summary: 'make an API key for otp serve (printed once, its hash kept)',
+        load: async () => (await import('./commands/apikey.js')).apikeyCommand,
+      },
     ],
   },
   {
     title: 'In bulk:',
     commands: [
-      { name: 'batch', summary: 'verify a file of records (NDJSON or CSV) on every core, one result line per record', load: async () => (await import('./commands/batch.js')).batchCommand },
-      { name: 'bench', summary: 'time otp-wasm against a node:crypto loop on this machine', load: async () => (await import('./commands/bench.js')).benchCommand },
+      {
+        name: 'batch',
+        summary: 'verify a file of records (NDJSON or CSV) on every core, one result line per record',
+        load: async () => (await import('./commands/batch.js')).batchCommand,
+      },
+      {
+        name: 'bench',
+        summary: 'time otp-wasm against a node:crypto loop on this machine',
+        load: async () => (await import('./commands/bench.js')).benchCommand,
+      },
     ],
   },
 ]
@@ -145,7 +205,10 @@ export async function main(argv: string[]): Promise<number> {
 function unknownCommand(name: string): number {
   let message: string
   if (/^[a-z][a-z-]{0,15}$/.test(name)) {
-    const guess = closest(name, COMMANDS.map((command) => command.name))
+    const guess = closest(
+      name,
+      COMMANDS.map((command) => command.name),
+    )
     message = `unknown command '${name}'${guess === undefined ? '' : `; did you mean ${guess}?`}`
   } else if (/^otpauth(-migration)?:/i.test(name)) {
     message = `the first argument is an otpauth URI (not shown), not a command; to print its code: ${PROGRAM} code URI`

@@ -30,8 +30,7 @@ interface Common {
 
 /** A code's parameters: an HOTP counter, or a TOTP moment. */
 export type OtpParams =
-  | (Common & { type: 'hotp'; counter: number | bigint })
-  | (Common & { type: 'totp'; time: number; period: number; t0: number })
+  (Common & { type: 'hotp'; counter: number | bigint }) | (Common & { type: 'totp'; time: number; period: number; t0: number })
 
 /** The option values OTP_OPTIONS produce, plus the command's counter option. */
 export interface OtpOptionValues {
@@ -54,8 +53,7 @@ export function resolveOtpParams(
 ): OtpParams {
   const uri = secret.uri
   const digits = values.digits !== undefined ? parseInteger(values.digits, '--digits', 6, 10) : (uri?.digits ?? 6)
-  const algorithm =
-    values.algorithm !== undefined ? parseChoice(values.algorithm, '--algorithm', ALGORITHMS) : (uri?.algorithm ?? 'SHA1')
+  const algorithm = values.algorithm !== undefined ? parseChoice(values.algorithm, '--algorithm', ALGORITHMS) : (uri?.algorithm ?? 'SHA1')
 
   if (counter.text !== undefined || uri?.type === 'hotp') {
     for (const totpOnly of ['time', 'period', 't0'] as const) {
@@ -65,8 +63,7 @@ export function resolveOtpParams(
     return { type: 'hotp', counter: value, digits, algorithm }
   }
   const time = values.time !== undefined ? parseTime(values.time, '--time') : Date.now() / 1000
-  const period =
-    values.period !== undefined ? parseInteger(values.period, '--period', 1, Number.MAX_SAFE_INTEGER) : (uri?.period ?? 30)
+  const period = values.period !== undefined ? parseInteger(values.period, '--period', 1, Number.MAX_SAFE_INTEGER) : (uri?.period ?? 30)
   const t0 = values.t0 !== undefined ? parseTime(values.t0, '--t0') : 0
   if (time < t0) throw new UsageError('--time is before --t0: no TOTP time step is defined there')
   return { type: 'totp', time, period, t0, digits, algorithm }

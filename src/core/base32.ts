@@ -16,7 +16,6 @@ const VALUES = (() => {
   return table
 })()
 
-
 /**
  * Encodes bytes as base32 (RFC 4648 section 6), uppercase. Unpadded by default, as the Key URI
  * format writes secrets; `{ padding: true }` adds the '=' padding of the RFC.

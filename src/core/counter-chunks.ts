@@ -20,7 +20,7 @@ export interface CounterChunk {
 export function* counterChunks(hi: number, lo: number, count: number, size: number | (() => number)): Generator<CounterChunk> {
   hi >>>= 0
   lo >>>= 0
-  for (let offset = 0; offset < count; ) {
+  for (let offset = 0; offset < count;) {
     const most = typeof size === 'number' ? size : size()
     if (!(most >= 1)) throw new OtpError('INTERNAL', `counter chunks of ${most} counters make no progress`)
     const n = Math.min(Math.floor(most), count - offset)

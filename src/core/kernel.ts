@@ -88,16 +88,7 @@ export interface Kernel {
    * matched delta: the one closest to 0, and of two equally close the negative one (0, -1, +1, -2, ...).
    * Returns NO_MATCH when nothing matches.
    */
-  verify(
-    alg: AlgorithmId,
-    key: Uint8Array,
-    hi: number,
-    lo: number,
-    code: number,
-    digits: number,
-    behind: number,
-    ahead: number,
-  ): number
+  verify(alg: AlgorithmId, key: Uint8Array, hi: number, lo: number, code: number, digits: number, behind: number, ahead: number): number
 
   /**
    * The resync scan of RFC 4226 section 7.4: the smallest offset i in [0, count) such that
@@ -105,15 +96,7 @@ export interface Kernel {
    * guarantees `from + count - 1 + codes.length - 1 <= 2^64 - 1`. A kernel may split long scans
    * into chunks internally (V8 tiers a WASM function up between calls, not during one).
    */
-  scan(
-    alg: AlgorithmId,
-    key: Uint8Array,
-    hi: number,
-    lo: number,
-    count: number,
-    codes: ArrayLike<number>,
-    digits: number,
-  ): number
+  scan(alg: AlgorithmId, key: Uint8Array, hi: number, lo: number, count: number, codes: ArrayLike<number>, digits: number): number
 
   /**
    * Writes the prepared key of `key` (its midstates, in the layout of PREPARED_KEY_BYTES) into the

@@ -22,16 +22,10 @@ export function toKey(secret: unknown): Uint8Array {
   if (typeof secret === 'string') key = base32Decode(secret)
   else if (secret instanceof Uint8Array) key = secret
   else {
-    throw new OtpError(
-      'INVALID_SECRET',
-      `secret must be a Uint8Array or a base32 string, got ${describe(secret)}`,
-    )
+    throw new OtpError('INVALID_SECRET', `secret must be a Uint8Array or a base32 string, got ${describe(secret)}`)
   }
   if (key.length === 0 || key.length > MAX_SECRET_BYTES) {
-    throw new OtpError(
-      'INVALID_SECRET',
-      `secret must be 1 to ${MAX_SECRET_BYTES} bytes, got ${key.length} bytes`,
-    )
+    throw new OtpError('INVALID_SECRET', `secret must be 1 to ${MAX_SECRET_BYTES} bytes, got ${key.length} bytes`)
   }
   return key
 }

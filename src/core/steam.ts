@@ -55,7 +55,10 @@ function check(options: object, where: string, keys: Set<string>): Required<Pick
   for (const key of Object.keys(o)) {
     if (!keys.has(key)) {
       const hint = key === 'digits' ? ' (Steam Guard codes are always 5 characters)' : ''
-      throw new OtpError('INVALID_OPTIONS', `${where}: option ${JSON.stringify(key.slice(0, 30))} does not apply to Steam Guard codes${hint}; expected ${[...keys].join(', ')}`)
+      throw new OtpError(
+        'INVALID_OPTIONS',
+        `${where}: option ${JSON.stringify(key.slice(0, 30))} does not apply to Steam Guard codes${hint}; expected ${[...keys].join(', ')}`,
+      )
     }
   }
   if (o.algorithm !== undefined && o.algorithm !== 'SHA1') {

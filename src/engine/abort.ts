@@ -19,7 +19,11 @@ export interface CallOptions {
 export const CALL_OPTION_KEYS: readonly string[] = ['signal']
 
 /** The signal of a call's options: undefined or an AbortSignal; `known` are every option key the call takes. */
-export function checkSignal(options: CallOptions | undefined, where: string, known: readonly string[] = CALL_OPTION_KEYS): AbortSignal | undefined {
+export function checkSignal(
+  options: CallOptions | undefined,
+  where: string,
+  known: readonly string[] = CALL_OPTION_KEYS,
+): AbortSignal | undefined {
   const { signal } = checkOptions(options, where, known)
   if (signal === undefined || signal instanceof AbortSignal) return signal
   throw new OtpError('INVALID_OPTIONS', `${where} signal must be an AbortSignal, got ${describe(signal)}`)

@@ -138,7 +138,9 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
     ),
 
     verifyBatch: call((records, options) =>
-      cancellable(options, 'verifyBatch', (cancel) => verifyWithKernelSide(kernel, checkRecords(records), (plain) => verifyRecords(executor, plain as readonly VerifyRecord[], cancel))),
+      cancellable(options, 'verifyBatch', (cancel) =>
+        verifyWithKernelSide(kernel, checkRecords(records), (plain) => verifyRecords(executor, plain as readonly VerifyRecord[], cancel)),
+      ),
     ),
 
     generateBatch: call((records, options) =>
@@ -146,11 +148,15 @@ export function engineOver(kernel: Kernel, executor: Executor): Engine {
     ),
 
     verifyColumns: call((batch, options) =>
-      cancellable(options, 'verifyColumns', (cancel) => whileHeld(checkBuilder(batch), (prepared) => verifyBuilt(executor, prepared, cancel))),
+      cancellable(options, 'verifyColumns', (cancel) =>
+        whileHeld(checkBuilder(batch), (prepared) => verifyBuilt(executor, prepared, cancel)),
+      ),
     ),
 
     generateColumns: call((batch, options) =>
-      cancellable(options, 'generateColumns', (cancel) => whileHeld(checkBuilder(batch), (prepared) => generateBuilt(executor, prepared, cancel))),
+      cancellable(options, 'generateColumns', (cancel) =>
+        whileHeld(checkBuilder(batch), (prepared) => generateBuilt(executor, prepared, cancel)),
+      ),
     ),
 
     verifyStream: (records, options) =>

@@ -48,18 +48,16 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
    * See resyncHotp() of the module API. On a pool, a long look-ahead is scanned in counter ranges
    * across the workers; the answer is the same (the earliest match).
    */
-  resyncHotp(
-    secret: Secret,
-    codes: string[],
-    from: number | bigint,
-    options?: ResyncOptions & CallOptions,
-  ): Promise<number | bigint | null>
+  resyncHotp(secret: Secret, codes: string[], from: number | bigint, options?: ResyncOptions & CallOptions): Promise<number | bigint | null>
   /**
    * Verifies many records: one result per record, in order: the matched delta, null, or the
    * record's own OtpError (a bad record never fails the batch; a record lost twice to a failing
    * worker gets OtpError('WORKER_FAILED')). Each distinct secret is prepared once per shard.
    */
-  verifyBatch(records: readonly (VerifyRecord | OcraVerifyRecord | SteamVerifyRecord)[], options?: CallOptions): Promise<Array<number | null | OtpError>>
+  verifyBatch(
+    records: readonly (VerifyRecord | OcraVerifyRecord | SteamVerifyRecord)[],
+    options?: CallOptions,
+  ): Promise<Array<number | null | OtpError>>
   /** Generates many codes: one per record, in order, or the record's own OtpError. */
   generateBatch(records: readonly GenerateRecord[], options?: CallOptions): Promise<Array<string | OtpError>>
   /**
@@ -78,7 +76,8 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
    * options, a closed engine and an abort reject the pending next().
    */
   verifyStream(
-    records: Iterable<VerifyRecord | OcraVerifyRecord | SteamVerifyRecord> | AsyncIterable<VerifyRecord | OcraVerifyRecord | SteamVerifyRecord>,
+    records:
+      Iterable<VerifyRecord | OcraVerifyRecord | SteamVerifyRecord> | AsyncIterable<VerifyRecord | OcraVerifyRecord | SteamVerifyRecord>,
     options?: StreamOptions,
   ): AsyncIterable<number | null | OtpError>
   /**

@@ -72,7 +72,7 @@ export function inProcessExecutor(kernel: Kernel): Executor {
       cancel?.throwIfAborted()
       const values = kind === 'verify' ? new Int32Array(batch.count) : new Uint32Array(batch.count)
       const verify = kind === 'verify'
-      for (let start = 0; start < batch.count; ) {
+      for (let start = 0; start < batch.count;) {
         await turnIfDue(cancel)
         const [end, work] = rowsWithin(batch, start, verify, rowsPace.next())
         if (!(end > start)) throw noProgress('rows')

@@ -42,13 +42,23 @@ function withFailures<T extends VerifyColumnsResult | GenerateColumnsResult>(res
 }
 
 /** Verifies a built batch on the executor (cut for `spread` workers, see Executor.rows): the columnar result. */
-export async function verifyBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel, spread?: number): Promise<VerifyColumnsResult> {
+export async function verifyBuilt(
+  executor: Executor,
+  prepared: PreparedBatch,
+  cancel?: Cancel,
+  spread?: number,
+): Promise<VerifyColumnsResult> {
   const rows = await executor.rows('verify', prepared.packed, cancel, spread)
   return withFailures(verifyRows(prepared, rows.values as Int32Array), prepared, rows)
 }
 
 /** Generates a built batch on the executor (cut for `spread` workers): the columnar result. */
-export async function generateBuilt(executor: Executor, prepared: PreparedBatch, cancel?: Cancel, spread?: number): Promise<GenerateColumnsResult> {
+export async function generateBuilt(
+  executor: Executor,
+  prepared: PreparedBatch,
+  cancel?: Cancel,
+  spread?: number,
+): Promise<GenerateColumnsResult> {
   const rows = await executor.rows('generate', prepared.packed, cancel, spread)
   return withFailures(generateRows(prepared, rows.values as Uint32Array), prepared, rows)
 }
@@ -85,7 +95,12 @@ export interface Groups {
  * Verifies a packed group, writing each record's result at `at` + its place in `out()`: asked for
  * only once the results are in, so that a call's array is not made before its first shards leave.
  */
-export async function verifyPacked(groups: Groups, builder: BatchBuilder, at: number, out: () => Array<number | null | OtpError>): Promise<void> {
+export async function verifyPacked(
+  groups: Groups,
+  builder: BatchBuilder,
+  at: number,
+  out: () => Array<number | null | OtpError>,
+): Promise<void> {
   const { executor, cancel, spread } = groups
   verifyResults(await verifyBuilt(executor, builder.build(), cancel, spread), out(), at)
 }
@@ -155,11 +170,19 @@ async function inGroups<T, R>(
 }
 
 /** verifyBatch over the executor: one result per record, in order. */
-export function verifyRecords(executor: Executor, records: readonly VerifyRecord[], cancel?: Cancel): Promise<Array<number | null | OtpError>> {
+export function verifyRecords(
+  executor: Executor,
+  records: readonly VerifyRecord[],
+  cancel?: Cancel,
+): Promise<Array<number | null | OtpError>> {
   return inGroups(executor, records, cancel, (range) => packVerifyRecords(range), verifyPacked)
 }
 
 /** generateBatch over the executor: one code per record, in order. */
-export function generateRecords(executor: Executor, records: readonly GenerateRecord[], cancel?: Cancel): Promise<Array<string | OtpError>> {
+export function generateRecords(
+  executor: Executor,
+  records: readonly GenerateRecord[],
+  cancel?: Cancel,
+): Promise<Array<string | OtpError>> {
   return inGroups(executor, records, cancel, (range) => packGenerateRecords(range), generatePacked)
 }

@@ -10,12 +10,7 @@ import type { Kernel } from '../core/kernel.js'
 import { ocraApi, type OcraApi, type VerifyMutualOcraInput } from '../core/ocra/ocra.js'
 import type { VerifyOcraInput } from '../core/ocra/message.js'
 import { singleCodeApi, type SingleCodeApi } from '../core/otp.js'
-import {
-  isKernelSideRecord,
-  verifyKernelSideRecords,
-  type OcraVerifyRecord,
-  type SteamVerifyRecord,
-} from '../batch/ocra-records.js'
+import { isKernelSideRecord, verifyKernelSideRecords, type OcraVerifyRecord, type SteamVerifyRecord } from '../batch/ocra-records.js'
 
 type Result = number | null | OtpError
 
@@ -92,7 +87,8 @@ export function withKernelSideStream<R>(
   const iterable =
     records !== null &&
     typeof records === 'object' &&
-    (typeof (records as AsyncIterable<R>)[Symbol.asyncIterator] === 'function' || typeof (records as Iterable<R>)[Symbol.iterator] === 'function')
+    (typeof (records as AsyncIterable<R>)[Symbol.asyncIterator] === 'function' ||
+      typeof (records as Iterable<R>)[Symbol.iterator] === 'function')
   // Not iterable: the stream itself says what is wrong.
   if (!iterable) return inner(records)
   const ocra = ocraApi(kernel)

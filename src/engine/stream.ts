@@ -37,15 +37,8 @@ function wholeNumber(value: unknown, fallback: number, max: number, what: string
 }
 
 /** Checks verifyStream's source and options. */
-function checkStream(
-  records: unknown,
-  options: StreamOptions | undefined,
-  threads: number,
-): StreamSettings {
-  const iterable =
-    records !== null &&
-    typeof records === 'object' &&
-    (Symbol.asyncIterator in records || Symbol.iterator in records)
+function checkStream(records: unknown, options: StreamOptions | undefined, threads: number): StreamSettings {
+  const iterable = records !== null && typeof records === 'object' && (Symbol.asyncIterator in records || Symbol.iterator in records)
   if (!iterable) {
     throw new OtpError('INVALID_RECORD', `records must be an iterable or an async iterable of records, got ${describe(records)}`)
   }

@@ -7,7 +7,12 @@ import { OtpError, describe } from '../core/errors.js'
 import { STEAM_LENGTH } from '../core/steam.js'
 
 /** What parseUri reads from `encoder` (and, for Steam, `digits`); undefined for a plain URI. */
-export function parseEncoder(encoder: string | undefined, digits: string | undefined, type: string, algorithm: string): 'steam' | undefined {
+export function parseEncoder(
+  encoder: string | undefined,
+  digits: string | undefined,
+  type: string,
+  algorithm: string,
+): 'steam' | undefined {
   if (encoder === undefined || encoder === '') return undefined
   if (encoder.toLowerCase() !== 'steam') {
     throw new OtpError('INVALID_URI', `parseUri: expected 'encoder' to be steam (or absent), got '${encoder.slice(0, 24)}'`)
@@ -28,7 +33,10 @@ export function steamParams(input: { type?: unknown; encoding?: unknown; digits?
   }
   if (input.type !== 'totp') throw new OtpError('INVALID_OPTIONS', 'buildUri: a Steam Guard URI is a totp URI')
   if (input.digits !== undefined && input.digits !== STEAM_LENGTH) {
-    throw new OtpError('INVALID_DIGITS', `buildUri: Steam Guard codes have ${STEAM_LENGTH} characters; leave digits out, got ${describe(input.digits)}`)
+    throw new OtpError(
+      'INVALID_DIGITS',
+      `buildUri: Steam Guard codes have ${STEAM_LENGTH} characters; leave digits out, got ${describe(input.digits)}`,
+    )
   }
   if (input.algorithm !== undefined && input.algorithm !== 'SHA1') {
     throw new OtpError('INVALID_ALGORITHM', `buildUri: Steam Guard codes use SHA1, got ${describe(input.algorithm)}`)

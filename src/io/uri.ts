@@ -327,7 +327,10 @@ function checkAlgorithm(algorithm: unknown): Algorithm {
 
 function checkDigits(digits: unknown): number {
   if (!Number.isInteger(digits) || (digits as number) < MIN_DIGITS || (digits as number) > MAX_DIGITS) {
-    throw new OtpError('INVALID_DIGITS', `buildUri: expected digits to be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}, got ${describe(digits)}`)
+    throw new OtpError(
+      'INVALID_DIGITS',
+      `buildUri: expected digits to be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}, got ${describe(digits)}`,
+    )
   }
   return digits as number
 }
@@ -340,8 +343,7 @@ function checkPeriod(period: unknown): number {
 }
 
 function checkCounter(counter: unknown): bigint {
-  const value =
-    typeof counter === 'bigint' ? counter : Number.isSafeInteger(counter) ? BigInt(counter as number) : undefined
+  const value = typeof counter === 'bigint' ? counter : Number.isSafeInteger(counter) ? BigInt(counter as number) : undefined
   if (value === undefined || value < 0n || value > MAX_COUNTER) {
     throw new OtpError('INVALID_COUNTER', `buildUri: expected counter to be an integer from 0 to 2^64 - 1, got ${describe(counter)}`)
   }

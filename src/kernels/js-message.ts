@@ -68,8 +68,7 @@ function macWindow(
           if (timeAt >= 0) putCounter(view, timeAt, timeHi, timeLo, t)
           state = keyed._cloneInto(state)
           state.update(rest).digestInto(digest)
-          const hit =
-            digits === 0 ? digestMask(digest, expected!) : equalMask(truncatedValue(digest) % POWERS_OF_TEN[digits]!, code)
+          const hit = digits === 0 ? digestMask(digest, expected!) : equalMask(truncatedValue(digest) % POWERS_OF_TEN[digits]!, code)
           found ^= (found ^ windowMatch(c, t)) & hit
         }
       }

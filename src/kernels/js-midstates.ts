@@ -55,8 +55,24 @@ function readWords(alg: AlgorithmId, hash: unknown, view: DataView, at: number):
   const chaining = hash as Chaining
   if (alg === SHA512) {
     const w = (i: number, high: number) => view.getUint32(at + 8 * i + 4 * high, true) | 0
-    chaining.set(w(0, 1), w(0, 0), w(1, 1), w(1, 0), w(2, 1), w(2, 0), w(3, 1), w(3, 0),
-      w(4, 1), w(4, 0), w(5, 1), w(5, 0), w(6, 1), w(6, 0), w(7, 1), w(7, 0))
+    chaining.set(
+      w(0, 1),
+      w(0, 0),
+      w(1, 1),
+      w(1, 0),
+      w(2, 1),
+      w(2, 0),
+      w(3, 1),
+      w(3, 0),
+      w(4, 1),
+      w(4, 0),
+      w(5, 1),
+      w(5, 0),
+      w(6, 1),
+      w(6, 0),
+      w(7, 1),
+      w(7, 0),
+    )
   } else {
     const w = (i: number) => view.getUint32(at + 4 * i, true) | 0
     if (alg === 0) chaining.set(w(0), w(1), w(2), w(3), w(4))

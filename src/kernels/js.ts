@@ -52,15 +52,7 @@ class KeyedHotp {
   }
 }
 
-function verifyKeyed(
-  keyed: KeyedHotp,
-  hi: number,
-  lo: number,
-  code: number,
-  digits: number,
-  behind: number,
-  ahead: number,
-): number {
+function verifyKeyed(keyed: KeyedHotp, hi: number, lo: number, code: number, digits: number, behind: number, ahead: number): number {
   // Walk the window from the least to the most preferred delta (... +2, -2, +1, -1, 0), so that a
   // later match overwrites an earlier one; every counter is computed whatever matches.
   let result = NO_MATCH
@@ -71,14 +63,7 @@ function verifyKeyed(
   return result
 }
 
-function scanKeyed(
-  keyed: KeyedHotp,
-  hi: number,
-  lo: number,
-  count: number,
-  codes: ArrayLike<number>,
-  digits: number,
-): number {
+function scanKeyed(keyed: KeyedHotp, hi: number, lo: number, count: number, codes: ArrayLike<number>, digits: number): number {
   for (let i = 0; i < count; i++) {
     let j = 0
     while (j < codes.length && keyed.value(hi, lo, i + j, digits) === codes[j]) j++
@@ -125,8 +110,7 @@ export function createJsKernel(): Kernel {
     hotp: (alg, key, hi, lo, digits) => withKey(alg, key, (k) => k.value(hi, lo, 0, digits)),
     verify: (alg, key, hi, lo, code, digits, behind, ahead) =>
       withKey(alg, key, (k) => verifyKeyed(k, hi, lo, code, digits, behind, ahead)),
-    scan: (alg, key, hi, lo, count, codes, digits) =>
-      withKey(alg, key, (k) => scanKeyed(k, hi, lo, count, codes, digits)),
+    scan: (alg, key, hi, lo, count, codes, digits) => withKey(alg, key, (k) => scanKeyed(k, hi, lo, count, codes, digits)),
     prepareKey(alg, key, out) {
       const { hmac, hashes } = noble()
       const keyed = hmac.create(hashes[alg], key)

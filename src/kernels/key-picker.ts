@@ -116,7 +116,7 @@ export class KeyPicker {
     const { keyOffsets: offsets, keyAlgorithms: algorithms, keyBytes: bytes, keyIndex } = into
     const keys = picked.keys
     let written = 0
-    for (let k = 0; k < keys; ) {
+    for (let k = 0; k < keys;) {
       const first = used[k]!
       let last: number
       do {

@@ -74,10 +74,7 @@ export function loadWasmModuleSync(flavor: WasmFlavor = 'wasm'): WebAssembly.Mod
  * or fetches it (elsewhere), and caches the module; with `source` (a URL, or the bytes) it does not cache.
  * @throws OtpError('WASM_UNAVAILABLE') as loadWasmModuleSync does.
  */
-export async function loadWasmModule(
-  source?: URL | string | BufferSource,
-  flavor: WasmFlavor = 'wasm',
-): Promise<WebAssembly.Module> {
+export async function loadWasmModule(source?: URL | string | BufferSource, flavor: WasmFlavor = 'wasm'): Promise<WebAssembly.Module> {
   if (source === undefined) {
     const cached = modules.get(flavor)
     if (cached) return cached

@@ -31,18 +31,39 @@ export interface MessageExports {
   mac(alg: number, len: number): void
   /** The window check of Kernel.macWindow with the key of setKey. */
   macWindow(
-    alg: number, len: number,
-    counterAt: number, hi: number, lo: number, ahead: number,
-    timeAt: number, timeHi: number, timeLo: number, behind: number, timeAhead: number,
-    code: number, digits: number,
+    alg: number,
+    len: number,
+    counterAt: number,
+    hi: number,
+    lo: number,
+    ahead: number,
+    timeAt: number,
+    timeHi: number,
+    timeLo: number,
+    behind: number,
+    timeAhead: number,
+    code: number,
+    digits: number,
   ): number
   /** Kernel.macBatch over one chunk: keys in the batch key regions, patches at PATCHES. */
   macBatch(nkeys: number, count: number, len: number, patchAt: number, patchLen: number): void
 }
 
 const GLOBALS = [
-  'MESSAGE_CAPACITY', 'PATCH_CAPACITY', 'MESSAGE', 'MESSAGE_MAC', 'MESSAGE_EXPECTED', 'PATCHES', 'RECORD_CAPACITY',
-  'KEY_CAPACITY', 'KEY_BYTES_CAPACITY', 'KEY_OFFSETS', 'KEY_ALGORITHMS', 'KEY_BYTES', 'REC_KEY', 'REC_OUT',
+  'MESSAGE_CAPACITY',
+  'PATCH_CAPACITY',
+  'MESSAGE',
+  'MESSAGE_MAC',
+  'MESSAGE_EXPECTED',
+  'PATCHES',
+  'RECORD_CAPACITY',
+  'KEY_CAPACITY',
+  'KEY_BYTES_CAPACITY',
+  'KEY_OFFSETS',
+  'KEY_ALGORITHMS',
+  'KEY_BYTES',
+  'REC_KEY',
+  'REC_OUT',
 ] as const
 const FUNCTIONS = ['setKey', 'clearKey', 'mac', 'macWindow', 'macBatch'] as const
 const DIGEST_BYTES = [20, 32, 64] as const
@@ -101,10 +122,19 @@ export function wasmMessageKernel(exports: WebAssembly.Exports): Pick<Kernel, 'm
       try {
         if (digits === 0) u8.set(expected!.subarray(0, DIGEST_BYTES[alg]), at.MESSAGE_EXPECTED)
         return x.macWindow(
-          alg, message.length,
-          w.counterAt, w.counterHi, w.counterLo, w.ahead,
-          w.timeAt, w.timeHi, w.timeLo, w.behind, w.timeAhead,
-          code, digits,
+          alg,
+          message.length,
+          w.counterAt,
+          w.counterHi,
+          w.counterLo,
+          w.ahead,
+          w.timeAt,
+          w.timeHi,
+          w.timeLo,
+          w.behind,
+          w.timeAhead,
+          code,
+          digits,
         )
       } finally {
         x.clearKey()
@@ -118,7 +148,7 @@ export function wasmMessageKernel(exports: WebAssembly.Exports): Pick<Kernel, 'm
       // KeyPicker reads only the key columns and keyIndex, which a MessageBatch has as a PackedBatch does.
       const keyed = batch as unknown as PackedBatch
       const limits = { keys: at.KEY_CAPACITY, keyBytes: at.KEY_BYTES_CAPACITY }
-      for (let start = 0; start < batch.count; ) {
+      for (let start = 0; start < batch.count;) {
         const picked = picker.take(keyed, start, Math.min(batch.count, start + rowsPerCall), limits)
         const n = picked.end - start
         const offsets = at.KEY_OFFSETS >>> 2

@@ -60,9 +60,24 @@ export interface WasmExports {
 
 const FUNCTIONS = ['setKey', 'clearKey', 'hotp', 'verify', 'scan', 'verifyBatch', 'generateBatch', 'hotpClear', 'verifyClear'] as const
 const GLOBALS = [
-  'RECORD_CAPACITY', 'KEY_CAPACITY', 'KEY_BYTES_CAPACITY', 'CODES_CAPACITY', 'REC_KEY', 'REC_HI', 'REC_LO',
-  'REC_CODE', 'REC_BEHIND', 'REC_AHEAD', 'REC_OUT', 'REC_DIGITS', 'KEY_OFFSETS', 'KEY_ALGORITHMS', 'KEY_BYTES',
-  'CODES', 'NO_MATCH', 'KEY_STATE',
+  'RECORD_CAPACITY',
+  'KEY_CAPACITY',
+  'KEY_BYTES_CAPACITY',
+  'CODES_CAPACITY',
+  'REC_KEY',
+  'REC_HI',
+  'REC_LO',
+  'REC_CODE',
+  'REC_BEHIND',
+  'REC_AHEAD',
+  'REC_OUT',
+  'REC_DIGITS',
+  'KEY_OFFSETS',
+  'KEY_ALGORITHMS',
+  'KEY_BYTES',
+  'CODES',
+  'NO_MATCH',
+  'KEY_STATE',
 ] as const
 
 /**
@@ -220,16 +235,7 @@ class WasmKernel implements Kernel {
     }
   }
 
-  verify(
-    alg: AlgorithmId,
-    key: Uint8Array,
-    hi: number,
-    lo: number,
-    code: number,
-    digits: number,
-    behind: number,
-    ahead: number,
-  ): number {
+  verify(alg: AlgorithmId, key: Uint8Array, hi: number, lo: number, code: number, digits: number, behind: number, ahead: number): number {
     this.setKey(alg, key)
     try {
       return this.x.verify(alg, hi, lo, code, digits, behind, ahead)
@@ -238,15 +244,7 @@ class WasmKernel implements Kernel {
     }
   }
 
-  scan(
-    alg: AlgorithmId,
-    key: Uint8Array,
-    hi: number,
-    lo: number,
-    count: number,
-    codes: ArrayLike<number>,
-    digits: number,
-  ): number {
+  scan(alg: AlgorithmId, key: Uint8Array, hi: number, lo: number, count: number, codes: ArrayLike<number>, digits: number): number {
     this.setKey(alg, key)
     return this.scanSet(alg, hi, lo, count, codes, digits)
   }
@@ -283,10 +281,11 @@ class WasmKernel implements Kernel {
   private run(batch: PackedBatch, verify: boolean, collect: (start: number, n: number) => void): void {
     this.views()
     const { u8, u32, at } = this
-    for (let start = 0; start < batch.count; ) {
+    for (let start = 0; start < batch.count;) {
       const { end, keys } = this.writeKeys(batch, start)
       // A key longer than KEY_BYTES_CAPACITY would make a chunk of no records: thrown, never spun on.
-      if (!(end > start)) throw new OtpError('INTERNAL', `a key of the batch does not fit the kernel's key region (${this.at.KEY_BYTES_CAPACITY} bytes)`)
+      if (!(end > start))
+        throw new OtpError('INTERNAL', `a key of the batch does not fit the kernel's key region (${this.at.KEY_BYTES_CAPACITY} bytes)`)
       u32.set(batch.counterHi.subarray(start, end), at.REC_HI >>> 2)
       u32.set(batch.counterLo.subarray(start, end), at.REC_LO >>> 2)
       u8.set(batch.digits.subarray(start, end), at.REC_DIGITS)

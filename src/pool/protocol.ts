@@ -31,7 +31,7 @@ export function newCutoff(): Int32Array {
 
 /** Lowers the cutoff to `index`, unless it is lower already (another thread may lower it at once). */
 export function lowerCutoff(cutoff: Int32Array, index: number): void {
-  for (let seen = Atomics.load(cutoff, 0); seen > index; ) {
+  for (let seen = Atomics.load(cutoff, 0); seen > index;) {
     const was = Atomics.compareExchange(cutoff, 0, seen, index)
     if (was === seen) return
     seen = was

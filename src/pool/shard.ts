@@ -59,7 +59,20 @@ function layout({ rows, keys, keyBytes, verify }: ShardShape): Layout {
   const ahead = take(verify ? 4 * rows : 0)
   const keyAlgorithms = take(keys)
   const digits = take(rows)
-  return { out, keyOffsets, keyIndex, counterHi, counterLo, code, behind, ahead, keyAlgorithms, digits, keyBytes: take(keyBytes), bytes: at }
+  return {
+    out,
+    keyOffsets,
+    keyIndex,
+    counterHi,
+    counterLo,
+    code,
+    behind,
+    ahead,
+    keyAlgorithms,
+    digits,
+    keyBytes: take(keyBytes),
+    bytes: at,
+  }
 }
 
 /**

@@ -8,16 +8,7 @@ import { move, workerData } from 'piscina'
 import { counterChunks } from '../core/counter-chunks.js'
 import type { Kernel } from '../core/kernel.js'
 import { loadKernel } from '../kernels/select.js'
-import {
-  COUNTERS_PER_CALL,
-  isCut,
-  lowerCutoff,
-  type Answer,
-  type RowsTask,
-  type ScanTask,
-  type Task,
-  type WorkerData,
-} from './protocol.js'
+import { COUNTERS_PER_CALL, isCut, lowerCutoff, type Answer, type RowsTask, type ScanTask, type Task, type WorkerData } from './protocol.js'
 import { yieldTurn } from '../engine/abort.js'
 import { Pacer } from '../engine/pace.js'
 import { announceLoaded } from './loading.js'

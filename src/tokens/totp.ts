@@ -145,7 +145,15 @@ export class Totp extends PreparedKey {
     }
     const secret = this.secretCopy()
     try {
-      return buildUri({ type: 'totp', secret, account: label.account, issuer: label.issuer, algorithm: this.algorithm, digits: this.digits, period: this.period })
+      return buildUri({
+        type: 'totp',
+        secret,
+        account: label.account,
+        issuer: label.issuer,
+        algorithm: this.algorithm,
+        digits: this.digits,
+        period: this.period,
+      })
     } finally {
       secret.fill(0)
     }

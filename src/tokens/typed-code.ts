@@ -44,7 +44,13 @@ export function parseTypedCode(code: unknown, digits: number): number {
     if (isDigit(c)) {
       value = value * 10 + (c - 0x30)
       n++
-    } else if ((c === SPACE || c === HYPHEN) && i > 0 && i + 1 < length && isDigit(code.charCodeAt(i - 1)) && isDigit(code.charCodeAt(i + 1))) {
+    } else if (
+      (c === SPACE || c === HYPHEN) &&
+      i > 0 &&
+      i + 1 < length &&
+      isDigit(code.charCodeAt(i - 1)) &&
+      isDigit(code.charCodeAt(i + 1))
+    ) {
       continue
     } else {
       return -1

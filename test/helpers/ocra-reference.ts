@@ -24,7 +24,11 @@ export function referenceOcra(suite: string, key: Uint8Array, input: RefInput): 
     if (field === 'C') hex += BigInt(input.counter!).toString(16).padStart(16, '0')
     else if (field.startsWith('Q')) {
       const q =
-        field[1] === 'N' ? BigInt(input.question).toString(16) : field[1] === 'A' ? Buffer.from(input.question, 'ascii').toString('hex') : input.question
+        field[1] === 'N'
+          ? BigInt(input.question).toString(16)
+          : field[1] === 'A'
+            ? Buffer.from(input.question, 'ascii').toString('hex')
+            : input.question
       hex += q.padEnd(256, '0')
     } else if (field.startsWith('P')) hex += createHash(field.slice(1).toLowerCase()).update(input.password!).digest('hex')
     else if (field.startsWith('S')) hex += input.session!

@@ -33,8 +33,7 @@ function contender(name: string, speakeasy: Speakeasy): Contender {
       return {
         hotp: (counter) => speakeasy.hotp({ ...base, counter }),
         verifyHotp: (token, counter) => speakeasy.hotp.verifyDelta({ ...base, token, counter, window: 0 }) !== undefined,
-        verifyTotp: (token, time) =>
-          speakeasy.totp.verifyDelta({ ...base, token, time, step: PERIOD, window: 1 })?.delta ?? null,
+        verifyTotp: (token, time) => speakeasy.totp.verifyDelta({ ...base, token, time, step: PERIOD, window: 1 })?.delta ?? null,
       }
     },
   }

@@ -99,7 +99,10 @@ export class LineReader {
       try {
         read = parseSecretText(text, this.defaults.secretFormat)
       } catch (error) {
-        read = error instanceof OtpError ? error : new OtpError('INVALID_SECRET', error instanceof UsageError ? error.message : 'the secret could not be read')
+        read =
+          error instanceof OtpError
+            ? error
+            : new OtpError('INVALID_SECRET', error instanceof UsageError ? error.message : 'the secret could not be read')
       }
       if (this.secrets.size >= SECRET_MEMORY) this.secrets.clear()
       this.secrets.set(text, read)

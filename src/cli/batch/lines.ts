@@ -33,11 +33,7 @@ function concat(parts: Uint8Array[], length: number): Uint8Array {
  * A line is overlong when it passes `maxLineBytes`; the input's pieces must not be longer than that
  * (a file stream's highWaterMark), since only a line that spans pieces is measured.
  */
-export async function* lineChunks(
-  input: AsyncIterable<Uint8Array>,
-  targetBytes: number,
-  maxLineBytes: number,
-): AsyncGenerator<LineChunk> {
+export async function* lineChunks(input: AsyncIterable<Uint8Array>, targetBytes: number, maxLineBytes: number): AsyncGenerator<LineChunk> {
   let parts: Uint8Array[] = [] // whole lines, then the start of a partial one
   let wholeBytes = 0
   let partialBytes = 0

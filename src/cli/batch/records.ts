@@ -128,7 +128,8 @@ export function splitCsvLine(line: string): string[] | BadLine {
  */
 function toRecord(fields: Record<string, unknown>): LineRecord | BadLine {
   const { secret, code, id, algorithm } = fields
-  if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') return { error: invalid('record "id" must be a string or a number') }
+  if (id !== undefined && typeof id !== 'string' && typeof id !== 'number')
+    return { error: invalid('record "id" must be a string or a number') }
   const bad = (error: OtpError): BadLine => (id === undefined ? { error } : { error, id })
   if (typeof secret !== 'string' || secret === '') return bad(invalid('record needs "secret": a non-empty string'))
   if (code === undefined) return bad(invalid('record needs "code": a string of digits'))

@@ -93,8 +93,7 @@ Exit status: 0 when every line was answered (valid or not), 2 on a usage or inpu
     const path = positionals[0] ?? '-'
     const forcedFormat = values.format === undefined ? undefined : parseChoice(values.format, '--format', BATCH_FORMATS)
     const forcedOutput = values.output === undefined ? undefined : parseChoice(values.output, '--output', BATCH_FORMATS)
-    const threads =
-      values.threads === undefined ? availableParallelism() : parseInteger(values.threads, '--threads', 1, 1024)
+    const threads = values.threads === undefined ? availableParallelism() : parseInteger(values.threads, '--threads', 1, 1024)
     if (values.progress && values['no-progress']) throw new UsageError('--progress and --no-progress contradict each other')
     const defaults = readDefaults(values)
 
@@ -218,8 +217,7 @@ async function verifyInput(stream: AsyncIterable<Uint8Array>, engine: Engine, op
       // Awaited in order below; until then a rejection must not count as unhandled.
       answers.catch(() => {})
       pending.push(answers)
-    }
-    else if (pending.length === 0) await flush()
+    } else if (pending.length === 0) await flush()
     while (pending.length >= inFlight) await writeOldest()
   }
   while (pending.length > 0) await writeOldest()

@@ -13,7 +13,8 @@ const OPTIONS = {
   runs: { type: 'string' },
 } as const
 
-const FULL_BENCH = 'The comparison with the other OTP libraries (otplib, otpauth, speakeasy, ...) is `npm run bench` in a checkout of otp-wasm.'
+const FULL_BENCH =
+  'The comparison with the other OTP libraries (otplib, otpauth, speakeasy, ...) is `npm run bench` in a checkout of otp-wasm.'
 
 function rate(perSecond: number): string {
   if (perSecond >= 1e6) return `${(perSecond / 1e6).toPrecision(3)} M/s`

@@ -53,7 +53,8 @@ unknown TOKEN_ID, or a store key that does not open the token's secret: DECRYPTI
     const [id, ...typed] = positionals
     const codes = typed.map(typedCode)
     if (id === undefined || codes.length === 0) throw new UsageError(`missing ${id === undefined ? 'TOKEN_ID and ' : ''}CODE`)
-    if (/^otpauth(-migration)?:/i.test(id)) throw new UsageError('TOKEN_ID is an otpauth URI (not shown): give the id the token was enrolled under')
+    if (/^otpauth(-migration)?:/i.test(id))
+      throw new UsageError('TOKEN_ID is an otpauth URI (not shown): give the id the token was enrolled under')
     if (values.resync) {
       if (codes.length < POLICY.resyncCodes || codes.length > MAX_RESYNC_CODES) {
         throw new UsageError(`--resync expects ${POLICY.resyncCodes} to ${MAX_RESYNC_CODES} consecutive codes, got ${codes.length}`)
@@ -62,7 +63,11 @@ unknown TOKEN_ID, or a store key that does not open the token's secret: DECRYPTI
       throw new UsageError(`expected TOKEN_ID and one CODE, got ${positionals.length} arguments (for several codes, --resync)`)
     }
 
-    const open = await openVerifier({ db: existingDatabase(dbPath(values.db)), keyFile: checkKeyFileOption(values['key-file']), create: false })
+    const open = await openVerifier({
+      db: existingDatabase(dbPath(values.db)),
+      keyFile: checkKeyFileOption(values['key-file']),
+      create: false,
+    })
     try {
       const { verifier } = open
       // A code that cannot be one is an input error, as in 'otp verify', and costs the token no failure.

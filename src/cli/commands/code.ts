@@ -41,8 +41,11 @@ Exit status: 0 on success, 2 on a usage or input error.`,
     const params = resolveOtpParams(values, secret, { text: values.hotp, option: '--hotp' })
     if (values.steam || secret.uri?.encoding === 'steam') {
       if (params.type !== 'totp') throw new UsageError('--steam codes are TOTP codes: --hotp does not apply')
-      if (values.digits !== undefined || values.algorithm !== undefined) throw new UsageError('--steam codes are 5 characters of SHA-1: --digits and --algorithm do not apply')
-      process.stdout.write(`${library().totp(secret.key, { encoding: 'steam', time: params.time, period: params.period, t0: params.t0 })}\n`)
+      if (values.digits !== undefined || values.algorithm !== undefined)
+        throw new UsageError('--steam codes are 5 characters of SHA-1: --digits and --algorithm do not apply')
+      process.stdout.write(
+        `${library().totp(secret.key, { encoding: 'steam', time: params.time, period: params.period, t0: params.t0 })}\n`,
+      )
       return EXIT_OK
     }
     process.stdout.write(`${codeFor(secret.key, params)}\n`)

@@ -162,8 +162,7 @@ interface ParamValues {
 function enrollParams(values: ParamValues, secret: SecretInput | undefined): EnrollParams & { digits: number } {
   const uri = secret?.uri
   const digits = values.digits !== undefined ? parseInteger(values.digits, '--digits', 6, 10) : (uri?.digits ?? 6)
-  const algorithm =
-    values.algorithm !== undefined ? parseChoice(values.algorithm, '--algorithm', ALGORITHMS) : (uri?.algorithm ?? 'SHA1')
+  const algorithm = values.algorithm !== undefined ? parseChoice(values.algorithm, '--algorithm', ALGORITHMS) : (uri?.algorithm ?? 'SHA1')
   if (values.hotp !== undefined && uri?.type === 'totp') throw new UsageError('--hotp makes an HOTP token, but the URI is a totp one')
   if (values.hotp !== undefined || uri?.type === 'hotp') {
     for (const totpOnly of ['period', 't0'] as const) {
@@ -172,8 +171,7 @@ function enrollParams(values: ParamValues, secret: SecretInput | undefined): Enr
     const counter = values.hotp !== undefined ? parseCounter(values.hotp, '--hotp') : (uri!.counter ?? 0)
     return { type: 'hotp', counter, digits, algorithm }
   }
-  const period =
-    values.period !== undefined ? parseInteger(values.period, '--period', 1, Number.MAX_SAFE_INTEGER) : (uri?.period ?? 30)
+  const period = values.period !== undefined ? parseInteger(values.period, '--period', 1, Number.MAX_SAFE_INTEGER) : (uri?.period ?? 30)
   const t0 = values.t0 !== undefined ? parseTime(values.t0, '--t0') : 0
   return { type: 'totp', period, t0, digits, algorithm }
 }

@@ -81,14 +81,21 @@ Exit status: 0 on success, 2 on a usage or input error.`,
 
 /** `otp verify --ocra SUITE SECRET CODE --question Q ...`. */
 export async function verifyOcraCommand(argv: string[]): Promise<number> {
-  const options = { ...INPUT_OPTIONS, ocra: { type: 'string' }, 'counter-window': { type: 'string' }, 'time-window': { type: 'string' } } as const
+  const options = {
+    ...INPUT_OPTIONS,
+    ocra: { type: 'string' },
+    'counter-window': { type: 'string' },
+    'time-window': { type: 'string' },
+  } as const
   const { values, positionals } = parseCommandLine(argv, options)
   if (positionals.length !== 2) throw new UsageError(`expected SECRET and CODE after --ocra SUITE, got ${positionals.length} arguments`)
   const suite = values.ocra!
   const secret = readSecret(positionals[0]!, values['secret-format'])
   const input: VerifyOcraInput = {
     ...inputOf(values),
-    ...(values['counter-window'] !== undefined && { counterWindow: parseInteger(values['counter-window'], '--counter-window', 0, MAX_WINDOW) }),
+    ...(values['counter-window'] !== undefined && {
+      counterWindow: parseInteger(values['counter-window'], '--counter-window', 0, MAX_WINDOW),
+    }),
     ...(values['time-window'] !== undefined && { timeWindow: parseInteger(values['time-window'], '--time-window', 0, MAX_WINDOW) }),
   }
   const delta = api().verifyOcra(suite, secret.key, positionals[1]!, input)
@@ -134,12 +141,26 @@ export async function explainOcraCommand(argv: string[]): Promise<number> {
   if (suite.counter) lines.push(field('C counter', at(layout.counterAt, 8), `${input.counter}, 8 bytes big-endian`))
   const q = suite.question
   const how = q.format === 'N' ? 'its value in hex' : q.format === 'H' ? 'as given' : 'its ASCII bytes'
-  lines.push(field('Q question', at(layout.questionAt, 128), `${JSON.stringify(input.question)} (Q${q.format}${String(q.length).padStart(2, '0')}): ${how}, padded to 128 bytes`))
-  if (suite.password) lines.push(field(`P PIN ${suite.password}`, at(layout.passwordAt, bytes.length - layout.passwordAt).subarray(0, { SHA1: 20, SHA256: 32, SHA512: 64 }[suite.password])))
+  lines.push(
+    field(
+      'Q question',
+      at(layout.questionAt, 128),
+      `${JSON.stringify(input.question)} (Q${q.format}${String(q.length).padStart(2, '0')}): ${how}, padded to 128 bytes`,
+    ),
+  )
+  if (suite.password)
+    lines.push(
+      field(
+        `P PIN ${suite.password}`,
+        at(layout.passwordAt, bytes.length - layout.passwordAt).subarray(0, { SHA1: 20, SHA256: 32, SHA512: 64 }[suite.password]),
+      ),
+    )
   if (suite.session) lines.push(field('S session', at(layout.sessionAt, suite.session)))
   if (suite.time) lines.push(field('T time step', at(layout.timeAt, 8), `${suite.time.count}${suite.time.unit} steps, 8 bytes big-endian`))
   const code = api().ocra(suite.suite, secret.key, input)
-  lines.push(`response        ${code}  (${suite.digits === 0 ? 'HMAC in hex' : 'dynamic truncation of RFC 4226 section 5.3, mod 10^' + suite.digits})`)
+  lines.push(
+    `response        ${code}  (${suite.digits === 0 ? 'HMAC in hex' : 'dynamic truncation of RFC 4226 section 5.3, mod 10^' + suite.digits})`,
+  )
   process.stdout.write(`${lines.join('\n')}\n`)
   bytes.fill(0)
   return EXIT_OK

@@ -55,8 +55,7 @@ Exit status: 0 found, 1 not found, 2 on a usage or input error.`,
     const uri = secret.uri
     if (uri?.type === 'totp') throw new UsageError('resync applies to HOTP; the URI is a totp one')
     const digits = values.digits !== undefined ? parseInteger(values.digits, '--digits', 6, 10) : (uri?.digits ?? 6)
-    const algorithm =
-      values.algorithm !== undefined ? parseChoice(values.algorithm, '--algorithm', ALGORITHMS) : (uri?.algorithm ?? 'SHA1')
+    const algorithm = values.algorithm !== undefined ? parseChoice(values.algorithm, '--algorithm', ALGORITHMS) : (uri?.algorithm ?? 'SHA1')
     const from = values.from !== undefined ? parseCounter(values.from, '--from') : uri?.counter
     if (from === undefined) throw new UsageError('--from is required: the first counter to try')
     const lookAhead =

@@ -51,8 +51,7 @@ Exit status: 0 valid, 1 invalid, 2 on a usage or input error (such as a CODE of 
     const params = resolveOtpParams(values, secret, { text: values.hotp, option: '--hotp' })
     const code = typedCode(positionals[1]!)
     checkCodeText(code, params.digits)
-    const window =
-      values.window !== undefined ? parseInteger(values.window, '--window', 0, MAX_WINDOW) : params.type === 'hotp' ? 0 : 1
+    const window = values.window !== undefined ? parseInteger(values.window, '--window', 0, MAX_WINDOW) : params.type === 'hotp' ? 0 : 1
 
     const delta = verifyWith(secret.key, code, params, window)
     if (delta !== null) {
@@ -66,7 +65,9 @@ Exit status: 0 valid, 1 invalid, 2 on a usage or input error (such as a CODE of 
     }
     const span = params.type === 'hotp' ? `window ${window} ahead` : `window ±${window}`
     process.stdout.write('invalid\n')
-    process.stderr.write(`otp verify: the code does not verify (secret read as ${describeSecret(secret)}; ${describeParams(params)}; ${span})\n`)
+    process.stderr.write(
+      `otp verify: the code does not verify (secret read as ${describeSecret(secret)}; ${describeParams(params)}; ${span})\n`,
+    )
     for (const hint of explainMismatch(secret, code, params, window)) process.stderr.write(`hint: ${hint}\n`)
     return EXIT_INVALID
   },

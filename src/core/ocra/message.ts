@@ -67,7 +67,8 @@ export function checkOcraInput(input: unknown, where: 'ocra' | 'verifyOcra' | 'v
   }
   const known = where === 'ocra' ? INPUT_KEYS : where === 'verifyOcra' ? VERIFY_KEYS : RECORD_KEYS
   for (const key in input) {
-    if (!known.has(key)) fail('INVALID_OPTIONS', `${where} input has an unknown option ${JSON.stringify(key.slice(0, 30))}; expected ${[...known].join(', ')}`)
+    if (!known.has(key))
+      fail('INVALID_OPTIONS', `${where} input has an unknown option ${JSON.stringify(key.slice(0, 30))}; expected ${[...known].join(', ')}`)
   }
   return input as VerifyOcraInput
 }
@@ -96,7 +97,10 @@ export function checkQuestion(suite: OcraSuite, question: unknown, max = suite.q
   const { format } = suite.question
   const kind = format === 'N' ? 'decimal digits' : format === 'H' ? 'hex digits' : 'printable ASCII characters'
   if (typeof question !== 'string') {
-    fail('INVALID_CHALLENGE', `question must be a string of ${min} to ${max} ${kind} (suite Q${format}${String(suite.question.length).padStart(2, '0')}), got ${describe(question)}`)
+    fail(
+      'INVALID_CHALLENGE',
+      `question must be a string of ${min} to ${max} ${kind} (suite Q${format}${String(suite.question.length).padStart(2, '0')}), got ${describe(question)}`,
+    )
   }
   if (question.length < min || question.length > max) {
     fail('INVALID_CHALLENGE', `question must be ${min} to ${max} ${kind} for ${suite.suite}, got ${question.length} characters`)
@@ -142,7 +146,8 @@ function bytesOf(value: unknown, length: number, what: string, code: OtpErrorCod
     return value
   }
   if (typeof value === 'string') {
-    if (value.length !== 2 * length || !isHex(value)) fail(code, `${what} must be ${length} bytes as ${2 * length} hex digits, got ${describe(value)}`)
+    if (value.length !== 2 * length || !isHex(value))
+      fail(code, `${what} must be ${length} bytes as ${2 * length} hex digits, got ${describe(value)}`)
     const out = new Uint8Array(length)
     writeHex(value, out, 0)
     return out
@@ -154,7 +159,8 @@ function bytesOf(value: unknown, length: number, what: string, code: OtpErrorCod
 function passwordField(suite: OcraSuite, input: OcraInput): Uint8Array | undefined {
   const { password, passwordHash } = input
   if (suite.password === undefined) {
-    if (password !== undefined || passwordHash !== undefined) fail('INVALID_PASSWORD', `${suite.suite} takes no password (its suite has no PSHA input)`)
+    if (password !== undefined || passwordHash !== undefined)
+      fail('INVALID_PASSWORD', `${suite.suite} takes no password (its suite has no PSHA input)`)
     return undefined
   }
   if (password !== undefined && passwordHash !== undefined) fail('INVALID_PASSWORD', 'give password or passwordHash, not both')

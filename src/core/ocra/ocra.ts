@@ -98,8 +98,10 @@ function parseOcraCode(suite: OcraSuite, code: unknown): { value: number; expect
  */
 export function ocraWindow(suite: OcraSuite, message: OcraMessage, input: VerifyOcraInput): MessageWindow {
   const { counterWindow, timeWindow } = input
-  if (!suite.counter && counterWindow !== undefined) throw new OtpError('INVALID_WINDOW', `${suite.suite} has no counter: counterWindow does not apply`)
-  if (suite.time === undefined && timeWindow !== undefined) throw new OtpError('INVALID_WINDOW', `${suite.suite} has no time step: timeWindow does not apply`)
+  if (!suite.counter && counterWindow !== undefined)
+    throw new OtpError('INVALID_WINDOW', `${suite.suite} has no counter: counterWindow does not apply`)
+  if (suite.time === undefined && timeWindow !== undefined)
+    throw new OtpError('INVALID_WINDOW', `${suite.suite} has no time step: timeWindow does not apply`)
   const cw = checkWindow(counterWindow, 0, MAX_WINDOW, 'counterWindow')
   const tw = checkWindow(timeWindow, 1, MAX_WINDOW, 'timeWindow')
   const counter = message.counter
@@ -137,7 +139,14 @@ export function ocraDelta(suite: OcraSuite, match: number): number | null {
   return suite.counter ? counter : suite.time ? time : 0
 }
 
-function verify(kernel: Kernel, suite: OcraSuite, key: Uint8Array, code: unknown, input: VerifyOcraInput, maxQuestion?: number): number | null {
+function verify(
+  kernel: Kernel,
+  suite: OcraSuite,
+  key: Uint8Array,
+  code: unknown,
+  input: VerifyOcraInput,
+  maxQuestion?: number,
+): number | null {
   const bytes = scratchFor(suite)
   try {
     const message = layOcraMessage(suite, input, maxQuestion, bytes)
@@ -158,8 +167,14 @@ export type MutualRole = 'server' | 'client'
  * the client's question then the server's, the client's response the server's then the client's.
  * Each question is checked against the suite alone; together they may be 2xx characters (`max`).
  */
-export function mutualInput<T extends MutualOcraInput>(suite: OcraSuite, input: T, role: MutualRole, where: string): { input: OcraInput & Partial<VerifyOcraInput>; max: number } {
-  if (input === null || typeof input !== 'object') throw new OtpError('INVALID_OPTIONS', `${where} input must be an object, got ${describe(input)}`)
+export function mutualInput<T extends MutualOcraInput>(
+  suite: OcraSuite,
+  input: T,
+  role: MutualRole,
+  where: string,
+): { input: OcraInput & Partial<VerifyOcraInput>; max: number } {
+  if (input === null || typeof input !== 'object')
+    throw new OtpError('INVALID_OPTIONS', `${where} input must be an object, got ${describe(input)}`)
   const { clientQuestion, serverQuestion, ...rest } = input
   const client = checkQuestion(suite, clientQuestion)
   const server = checkQuestion(suite, serverQuestion)

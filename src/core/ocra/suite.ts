@@ -88,7 +88,8 @@ function parse(suite: string): OcraSuite {
   const counter = fields[i] === 'C'
   if (counter) i++
   const q = /^Q([NAH])(\d\d)$/.exec(fields[i] ?? '')
-  if (!q) invalid(suite, `data input ${quote(fields[i] ?? '')}`, 'must be the question QFxx (F = N, A or H; xx = 04 to 64), after an optional C')
+  if (!q)
+    invalid(suite, `data input ${quote(fields[i] ?? '')}`, 'must be the question QFxx (F = N, A or H; xx = 04 to 64), after an optional C')
   const questionLength = Number(q[2])
   if (questionLength < 4 || questionLength > 64) invalid(suite, `question ${quote(fields[i]!)}`, 'must have a length xx from 04 to 64')
   i++
@@ -117,7 +118,11 @@ function parse(suite: string): OcraSuite {
       const unit = t[2] as 'S' | 'M' | 'H'
       const [low, high] = UNIT_RANGE[unit]
       if (t[1] !== String(count) || count < low || count > high) {
-        invalid(suite, `time step ${quote(field)}`, `must be ${low} to ${high} ${unit === 'S' ? 'seconds' : unit === 'M' ? 'minutes' : 'hours'}`)
+        invalid(
+          suite,
+          `time step ${quote(field)}`,
+          `must be ${low} to ${high} ${unit === 'S' ? 'seconds' : unit === 'M' ? 'minutes' : 'hours'}`,
+        )
       }
       time = { unit, count, seconds: count * UNIT_SECONDS[unit] }
     }
