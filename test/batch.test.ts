@@ -14,7 +14,6 @@ import { BACKENDS, engineFor } from './helpers/backends.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng } from './helpers/reference.js'
 
 /** A record's options for the single-code functions, which refuse option keys they do not know. */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
 const optionsOf = ({
   secret,
   code,

@@ -38,8 +38,12 @@ export interface EngineOptions {
  * caller's memory (Buffers, views, shared arrays). A caller may change or reuse its inputs as soon
  * as a call returns; verifyStream reads each record when it takes it from the source. Options with
  * a key the call does not know throw OtpError('INVALID_OPTIONS').
+ *
+ * OCRA (RFC 6287) runs in the calling thread, as the module functions ocra and verifyOcra;
+ * verifyBatch also takes OCRA records ({ suite, secret, code, question, ... }) and Steam Guard
+ * records ({ secret, code, encoding: 'steam', ... }).
  */
-export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
+export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'>, Pick<OcraApi, 'ocra' | 'verifyOcra'> {
   /** The kernel computing the codes. */
   readonly backend: Backend
   /** 1 when everything runs in the calling thread, else the pool's worker threads. */
@@ -86,10 +90,3 @@ export interface Engine extends Omit<SingleCodeApi, 'resyncHotp'> {
    */
   close(): Promise<void>
 }
-
-/**
- * OCRA (RFC 6287) on an engine, in the calling thread, as the module functions ocra and verifyOcra.
- * verifyBatch also takes OCRA records ({ suite, secret, code, question, ... }) and Steam Guard
- * records ({ secret, code, encoding: 'steam', ... }).
- */
-export interface Engine extends Pick<OcraApi, 'ocra' | 'verifyOcra'> {}

@@ -9,6 +9,7 @@ import { noble } from '../core/hashes.js'
 import { NO_MATCH, windowMatch, type AlgorithmId, type Kernel, type MessageWindow } from '../core/kernel.js'
 import { POWERS_OF_TEN, equalMask, truncatedValue } from '../core/truncate.js'
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one keyed state type over noble's three hashes
 type Keyed = _HMAC<any>
 const BLOCK = [64, 64, 128] as const
 

@@ -10,6 +10,7 @@ import type { _HMAC } from '@noble/hashes/hmac.js'
 import { noble } from '../core/hashes.js'
 import { PREPARED_KEY_BYTES, SHA512, type AlgorithmId } from '../core/kernel.js'
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one keyed state type over noble's three hashes
 export type Keyed = _HMAC<any>
 
 /** The chaining words of a noble hash (protected in its types, public at run time). */
