@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { OtpError, hotp, verifyHotp, verifyTotp } from '../src/index.js'
+import { hotp, verifyHotp, verifyTotp } from '../src/index.js'
 import { buildMigrationUris, parseMigrationUri, type Token } from '../src/io/formats.js'
 import { referenceHotp, rng } from './helpers/reference.js'
+import { otpErrorOf } from './helpers/errors.js'
 
 /**
  * An independent encoder: the MigrationPayload written byte by byte from the format's published
@@ -53,16 +54,6 @@ function payload(entries: Entry[], batch = { size: 1, index: 0, id: 42 }): numbe
 const uriOf = (bytes: number[]): string => `otpauth-migration://offline?data=${encodeURIComponent(Buffer.from(bytes).toString('base64'))}`
 
 const RFC_KEY = new TextEncoder().encode('12345678901234567890')
-
-function migrationError(run: () => unknown): OtpError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(OtpError)
-    return error as OtpError
-  }
-  throw new Error('expected an OtpError')
-}
 
 describe('parseMigrationUri: a payload from an independent encoder', () => {
   it('reads TOTP and HOTP entries, algorithms, digits, counters and batch numbers', () => {
@@ -141,14 +132,14 @@ describe('parseMigrationUri: a payload from an independent encoder', () => {
     ['another scheme', 'otpauth://totp/x?secret=AA', /otpauth-migration:\/\/offline/],
   ]
   it.each(refused)('refuses %s: INVALID_MIGRATION naming it, never the secret', (_, uri, message) => {
-    const error = migrationError(() => parseMigrationUri(uri))
+    const error = otpErrorOf(() => parseMigrationUri(uri))
     expect(error.code).toBe('INVALID_MIGRATION')
     expect(error.message).toMatch(message)
     expect(error.message).not.toContain('12345678901234567890')
   })
 
   it('refuses a URI above MAX_MIGRATION_URI_LENGTH before decoding it', () => {
-    expect(migrationError(() => parseMigrationUri(`otpauth-migration://offline?data=${'A'.repeat(300_000)}`)).message).toMatch(
+    expect(otpErrorOf(() => parseMigrationUri(`otpauth-migration://offline?data=${'A'.repeat(300_000)}`)).message).toMatch(
       /above the limit/,
     )
   })
@@ -208,16 +199,16 @@ describe('buildMigrationUris -> parseMigrationUri', () => {
   it('batchSize sets the tokens per URI; no tokens, no URIs', () => {
     expect(buildMigrationUris(randomTokens(2, 5), { batchSize: 2 })).toHaveLength(3)
     expect(buildMigrationUris([])).toEqual([])
-    expect(migrationError(() => buildMigrationUris([], { batchSize: 0 })).code).toBe('INVALID_OPTIONS')
+    expect(otpErrorOf(() => buildMigrationUris([], { batchSize: 0 })).code).toBe('INVALID_OPTIONS')
   })
 
   it('refuses what the format cannot carry', () => {
     const base: Token = { type: 'totp', secret: RFC_KEY, account: 'a', algorithm: 'SHA1', digits: 6, period: 30 }
-    expect(migrationError(() => buildMigrationUris([{ ...base, period: 60 }])).code).toBe('INVALID_PERIOD')
-    expect(migrationError(() => buildMigrationUris([{ ...base, digits: 7 }])).code).toBe('INVALID_DIGITS')
+    expect(otpErrorOf(() => buildMigrationUris([{ ...base, period: 60 }])).code).toBe('INVALID_PERIOD')
+    expect(otpErrorOf(() => buildMigrationUris([{ ...base, digits: 7 }])).code).toBe('INVALID_DIGITS')
     const { period: _, ...hotpBase } = base
-    expect(migrationError(() => buildMigrationUris([{ ...hotpBase, type: 'hotp', counter: 1n << 63n }])).code).toBe('INVALID_COUNTER')
-    expect(migrationError(() => buildMigrationUris([{ ...base, account: 'x:y' }])).message).toMatch(/needs an issuer/)
-    expect(migrationError(() => buildMigrationUris([{ ...base, secret: new Uint8Array(0) }])).code).toBe('INVALID_SECRET')
+    expect(otpErrorOf(() => buildMigrationUris([{ ...hotpBase, type: 'hotp', counter: 1n << 63n }])).code).toBe('INVALID_COUNTER')
+    expect(otpErrorOf(() => buildMigrationUris([{ ...base, account: 'x:y' }])).message).toMatch(/needs an issuer/)
+    expect(otpErrorOf(() => buildMigrationUris([{ ...base, secret: new Uint8Array(0) }])).code).toBe('INVALID_SECRET')
   })
 })

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { OtpError, hotp, totp, verifyHotp, verifyTotp } from '../src/index.js'
+import { hotp, totp, verifyHotp, verifyTotp } from '../src/index.js'
 import { buildPskc, parsePskc, parsePskcStream, type Token } from '../src/io/formats.js'
 import {
   hasPythonPskc,
@@ -15,22 +15,13 @@ import {
   type PythonToken,
 } from './helpers/python-pskc.js'
 import { referenceHotp, rng } from './helpers/reference.js'
+import { otpErrorOf } from './helpers/errors.js'
 
 const VECTORS = new URL('./vectors/pskc/', import.meta.url)
 const fixture = (name: string): string => readFileSync(new URL(name, VECTORS), 'utf8')
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text)
 const FIGURE6_KEY = Buffer.from('12345678901234567890123456789012', 'hex')
 const hasPskctool = existsSync('/usr/bin/pskctool')
-
-function pskcError(run: () => unknown): OtpError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(OtpError)
-    return error as OtpError
-  }
-  throw new Error('expected an OtpError')
-}
 
 /** `pskctool --validate` prints OK or FAIL (and exits 0 either way). */
 function pskctoolValidates(xml: string): string {
@@ -157,18 +148,18 @@ describe('parsePskc: the examples of RFC 6030', () => {
 
 describe('parsePskc: keys, passwords and the MAC', () => {
   it('a wrong password or key is DECRYPTION_FAILED, and the message holds neither', () => {
-    const wrongPassword = pskcError(() => parsePskc(fixture('rfc6030-figure7.pskcxml'), { password: 'qwertz' }))
+    const wrongPassword = otpErrorOf(() => parsePskc(fixture('rfc6030-figure7.pskcxml'), { password: 'qwertz' }))
     expect(wrongPassword.code).toBe('DECRYPTION_FAILED')
     expect(wrongPassword.message).not.toContain('qwert')
     for (const key of [Buffer.alloc(16, 0x42), Buffer.from(FIGURE6_KEY).reverse()]) {
-      const error = pskcError(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { key }))
+      const error = otpErrorOf(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { key }))
       expect(error.code).toBe('DECRYPTION_FAILED')
       expect(error.message).not.toContain(key.toString('hex'))
     }
   })
 
   it('a key of the wrong length is DECRYPTION_FAILED', () => {
-    expect(pskcError(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { key: FIGURE6_KEY.subarray(0, 15) })).code).toBe(
+    expect(otpErrorOf(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { key: FIGURE6_KEY.subarray(0, 15) })).code).toBe(
       'DECRYPTION_FAILED',
     )
   })
@@ -182,7 +173,7 @@ describe('parsePskc: keys, passwords and the MAC', () => {
     ]
     for (const file of tampered) {
       expect(file).not.toBe(xml)
-      const error = pskcError(() => parsePskc(file, { key: FIGURE6_KEY }))
+      const error = otpErrorOf(() => parsePskc(file, { key: FIGURE6_KEY }))
       expect(error.code).toBe('DECRYPTION_FAILED')
       // The MAC is checked first: nothing of the tampered value was decrypted.
       expect(error.message).toMatch(/the MAC of the encrypted Secret does not match/)
@@ -190,22 +181,22 @@ describe('parsePskc: keys, passwords and the MAC', () => {
   })
 
   it('a missing password or key is INVALID_OPTIONS naming the option', () => {
-    expect(pskcError(() => parsePskc(fixture('rfc6030-figure7.pskcxml'))).message).toMatch(/options\.password/)
-    const noKey = pskcError(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { password: 'x' }))
+    expect(otpErrorOf(() => parsePskc(fixture('rfc6030-figure7.pskcxml'))).message).toMatch(/options\.password/)
+    const noKey = otpErrorOf(() => parsePskc(fixture('rfc6030-figure6.pskcxml'), { password: 'x' }))
     expect(noKey.code).toBe('INVALID_OPTIONS')
     expect(noKey.message).toMatch(/options\.key.*|pre-shared key named 'Pre-shared-key'/)
   })
 
   it('an encrypted value without a ValueMAC is refused, not used unchecked', () => {
     const xml = fixture('rfc6030-figure6.pskcxml').replace(/<ValueMAC>[^<]*<\/ValueMAC>/, '')
-    const error = pskcError(() => parsePskc(xml, { key: FIGURE6_KEY }))
+    const error = otpErrorOf(() => parsePskc(xml, { key: FIGURE6_KEY }))
     expect(error.code).toBe('INVALID_PSKC')
     expect(error.message).toMatch(/KeyPackage 1 \(Key Id '12345678'\).*ValueMAC/)
   })
 
   it('a file without a MACMethod cannot have its encrypted values checked: refused', () => {
     const xml = fixture('rfc6030-figure6.pskcxml').replace(/<MACMethod[\s\S]*<\/MACMethod>/, '')
-    expect(pskcError(() => parsePskc(xml, { key: FIGURE6_KEY })).message).toMatch(/MACMethod/)
+    expect(otpErrorOf(() => parsePskc(xml, { key: FIGURE6_KEY })).message).toMatch(/MACMethod/)
   })
 
   it('reports an XML Signature as signed: true on the array, without changing the tokens', () => {
@@ -275,7 +266,7 @@ describe('parsePskc: every MAC, cipher and PBKDF2 PRF of a file made with node:c
     const xml = handMadePskc('pw', secret, cipher as 'aes128-cbc', mac, prf)
     const [token] = parsePskc(xml, { password: 'pw' })
     expect(token!.secret).toEqual(new Uint8Array(secret))
-    expect(pskcError(() => parsePskc(xml, { password: 'pW' })).code).toBe('DECRYPTION_FAILED')
+    expect(otpErrorOf(() => parsePskc(xml, { password: 'pW' })).code).toBe('DECRYPTION_FAILED')
   })
 })
 
@@ -356,7 +347,7 @@ describe('parsePskc: lenient where files differ harmlessly, strict where a code 
     ['an unsupported cipher', fixture('rfc6030-figure6.pskcxml').replaceAll('aes128-cbc', 'kw-aes128'), /unsupported EncryptionMethod/],
   ]
   it.each(refused)('refuses %s: INVALID_PSKC naming the element', (_, xml, message) => {
-    const error = pskcError(() => parsePskc(xml, { key: FIGURE6_KEY }))
+    const error = otpErrorOf(() => parsePskc(xml, { key: FIGURE6_KEY }))
     expect(error.code).toBe('INVALID_PSKC')
     expect(error.message).toMatch(message)
     expect(error.message).not.toContain('MTIzNA')
@@ -473,13 +464,13 @@ describe('buildPskc -> parsePskc', () => {
 
   it('refuses what it cannot write: bad options, counters above 2^63 - 1, control characters', () => {
     const [token] = randomTokens(2, 1)
-    expect(pskcError(() => buildPskc([token!], { password: 'a', key: Buffer.alloc(16) })).code).toBe('INVALID_OPTIONS')
-    expect(pskcError(() => buildPskc([token!], { key: Buffer.alloc(20) })).message).toMatch(/16, 24 or 32 bytes/)
-    expect(pskcError(() => buildPskc([token!], { password: 'a', iterations: 10 })).message).toMatch(/iterations/)
+    expect(otpErrorOf(() => buildPskc([token!], { password: 'a', key: Buffer.alloc(16) })).code).toBe('INVALID_OPTIONS')
+    expect(otpErrorOf(() => buildPskc([token!], { key: Buffer.alloc(20) })).message).toMatch(/16, 24 or 32 bytes/)
+    expect(otpErrorOf(() => buildPskc([token!], { password: 'a', iterations: 10 })).message).toMatch(/iterations/)
     const hotpToken: Token = { type: 'hotp', secret: Buffer.alloc(20, 1), account: 'a', algorithm: 'SHA1', digits: 6, counter: 1n << 63n }
-    expect(pskcError(() => buildPskc([hotpToken])).code).toBe('INVALID_COUNTER')
-    expect(pskcError(() => buildPskc([{ ...hotpToken, counter: 0, account: 'a\u0001b' }])).message).toMatch(/tokens\[0\]\.account/)
-    expect(pskcError(() => buildPskc([{ ...hotpToken, digits: 11 }])).code).toBe('INVALID_DIGITS')
+    expect(otpErrorOf(() => buildPskc([hotpToken])).code).toBe('INVALID_COUNTER')
+    expect(otpErrorOf(() => buildPskc([{ ...hotpToken, counter: 0, account: 'a\u0001b' }])).message).toMatch(/tokens\[0\]\.account/)
+    expect(otpErrorOf(() => buildPskc([{ ...hotpToken, digits: 11 }])).code).toBe('INVALID_DIGITS')
   })
 })
 

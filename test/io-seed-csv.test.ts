@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { OtpError, verifyHotp, verifyTotp } from '../src/index.js'
+import { verifyHotp, verifyTotp } from '../src/index.js'
 import { buildSeedCsv, parseSeedCsv, type Token } from '../src/io/formats.js'
 import { referenceHotp, rng } from './helpers/reference.js'
+import { otpErrorOf } from './helpers/errors.js'
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text)
 const RFC_KEY = ascii('12345678901234567890')
 const RFC_KEY_HEX = Buffer.from(RFC_KEY).toString('hex')
-
-function csvError(run: () => unknown): OtpError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(OtpError)
-    return error as OtpError
-  }
-  throw new Error('expected an OtpError')
-}
 
 describe('parseSeedCsv', () => {
   it('reads a vendor file: semicolons, aliased headers, hex seeds, a comment and a blank line', () => {
@@ -72,7 +63,7 @@ describe('parseSeedCsv', () => {
 
   it('a secret that reads both as hex and as base32 is refused, unless something says which', () => {
     const ambiguous = 'serial,secret\nS1,abcdef234567\n'
-    const error = csvError(() => parseSeedCsv(ambiguous))
+    const error = otpErrorOf(() => parseSeedCsv(ambiguous))
     expect(error.message).toMatch(/line 2: the secret reads as hex and as base32/)
     expect(parseSeedCsv(ambiguous, { secretEncoding: 'hex' })[0]!.secret).toEqual(new Uint8Array([0xab, 0xcd, 0xef, 0x23, 0x45, 0x67]))
     expect(parseSeedCsv('serial,secret_base32\nS1,abcdef234567\n')[0]!.secret.length).toBe(7)
@@ -93,7 +84,7 @@ describe('parseSeedCsv', () => {
       `S5,${RFC_KEY_HEX},6,totp,3,30`, // a counter on a TOTP row
       'S6,,6,totp,,30', // no secret
     ].join('\n')
-    const error = csvError(() => parseSeedCsv(text))
+    const error = otpErrorOf(() => parseSeedCsv(text))
     expect(error.code).toBe('INVALID_CSV')
     expect(error.message).toMatch(
       /5 invalid rows: line 3: .*; line 5: digits must be .*; line 6: type must be hotp or totp.*; line 7: a totp row has a period, not a counter; line 8: the secret is empty/,
@@ -103,9 +94,9 @@ describe('parseSeedCsv', () => {
   })
 
   it('refuses a file without a header naming a secret column, and an unclosed quote', () => {
-    expect(csvError(() => parseSeedCsv('serial,digits\nS1,6\n')).message).toMatch(/names no secret column/)
-    expect(csvError(() => parseSeedCsv('')).message).toMatch(/empty/)
-    expect(csvError(() => parseSeedCsv(`serial,seed\n"S1,${RFC_KEY_HEX}\n`)).message).toMatch(/line 2: a quoted field is not closed/)
+    expect(otpErrorOf(() => parseSeedCsv('serial,digits\nS1,6\n')).message).toMatch(/names no secret column/)
+    expect(otpErrorOf(() => parseSeedCsv('')).message).toMatch(/empty/)
+    expect(otpErrorOf(() => parseSeedCsv(`serial,seed\n"S1,${RFC_KEY_HEX}\n`)).message).toMatch(/line 2: a quoted field is not closed/)
   })
 })
 
@@ -144,7 +135,7 @@ describe('buildSeedCsv -> parseSeedCsv', () => {
 
   it('refuses a bad token with the code of its check', () => {
     expect(
-      csvError(() => buildSeedCsv([{ type: 'totp', secret: RFC_KEY, account: 'a', algorithm: 'MD5' as 'SHA1', digits: 6 }])).code,
+      otpErrorOf(() => buildSeedCsv([{ type: 'totp', secret: RFC_KEY, account: 'a', algorithm: 'MD5' as 'SHA1', digits: 6 }])).code,
     ).toBe('INVALID_ALGORITHM')
   })
 })

@@ -33,19 +33,10 @@ import { poolEngine } from '../src/pool/pool-engine.js'
 import { loadKernel } from '../src/kernels/select.js'
 import { BACKENDS, engineFor } from './helpers/backends.js'
 import { referenceHotp } from './helpers/reference.js'
+import { otpErrorOf } from './helpers/errors.js'
 
 const KEY = Uint8Array.from({ length: 20 }, (_, i) => i + 1)
 const MAX = 2n ** 64n - 1n
-
-function caught(run: () => unknown): OtpError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(OtpError)
-    return error as OtpError
-  }
-  throw new Error('expected a throw')
-}
 
 const engines: Array<[string, Engine]> = []
 
@@ -94,13 +85,13 @@ describe('input is taken at the call', () => {
     for (const [name, engine] of engines) {
       const batch = builderOf([KEY, KEY.map((b) => b ^ 0xff)])
       const pending = engine.verifyColumns(batch)
-      expect(caught(() => batch.reset()).code, name).toBe('BUILDER_BUSY')
-      expect(caught(() => batch.addKey(new Uint8Array(20))).code).toBe('BUILDER_BUSY')
-      expect(caught(() => batch.addHotp(0, '123456', 1)).code).toBe('BUILDER_BUSY')
-      expect(caught(() => batch.addKeys(new Uint8Array(20), [0, 20])).code).toBe('BUILDER_BUSY')
-      expect(caught(() => batch.wipe()).code).toBe('BUILDER_BUSY')
+      expect(otpErrorOf(() => batch.reset()).code, name).toBe('BUILDER_BUSY')
+      expect(otpErrorOf(() => batch.addKey(new Uint8Array(20))).code).toBe('BUILDER_BUSY')
+      expect(otpErrorOf(() => batch.addHotp(0, '123456', 1)).code).toBe('BUILDER_BUSY')
+      expect(otpErrorOf(() => batch.addKeys(new Uint8Array(20), [0, 20])).code).toBe('BUILDER_BUSY')
+      expect(otpErrorOf(() => batch.wipe()).code).toBe('BUILDER_BUSY')
       const generated = engine.generateColumns(batch)
-      expect(caught(() => batch.addCounter(0, 1)).code).toBe('BUILDER_BUSY')
+      expect(otpErrorOf(() => batch.addCounter(0, 1)).code).toBe('BUILDER_BUSY')
       expect([...(await pending).delta], name).toEqual([0, 0])
       expect([...(await generated).codes].map((c) => String(c).padStart(6, '0'))).toEqual([
         referenceHotp('SHA1', KEY, 9n, 6),
@@ -328,8 +319,8 @@ describe('smaller ones', () => {
   it('resync codes with holes are INVALID_CODES', async () => {
     // eslint-disable-next-line no-sparse-arrays
     const sparse = [, '123456'] as unknown as string[]
-    expect(caught(() => resyncHotp(KEY, sparse, 0)).code).toBe('INVALID_CODES')
-    expect(caught(() => resyncHotp(KEY, new Array(2) as string[], 0)).code).toBe('INVALID_CODES')
+    expect(otpErrorOf(() => resyncHotp(KEY, sparse, 0)).code).toBe('INVALID_CODES')
+    expect(otpErrorOf(() => resyncHotp(KEY, new Array(2) as string[], 0)).code).toBe('INVALID_CODES')
     for (const [name, engine] of engines) {
       await expect(engine.resyncHotp(KEY, sparse, 0), name).rejects.toMatchObject({ code: 'INVALID_CODES' })
     }
@@ -395,7 +386,7 @@ describe('smaller ones', () => {
   it('null or non-object options are OtpError, never TypeError', () => {
     const batch = new BatchBuilder()
     const key = batch.addKey(KEY)
-    const invalid = (run: () => unknown) => expect(caught(run).code).toBe('INVALID_OPTIONS')
+    const invalid = (run: () => unknown) => expect(otpErrorOf(run).code).toBe('INVALID_OPTIONS')
     invalid(() => base32Encode(KEY, null as never))
     invalid(() => base32Encode(KEY, 'yes' as never))
     invalid(() => new BatchBuilder(null as never))
@@ -422,8 +413,8 @@ describe('smaller ones', () => {
 
   it("algorithm names are matched as ASCII only: 'ſha256' is no algorithm", () => {
     expect('ſha256'.toUpperCase()).toBe('SHA256')
-    expect(caught(() => hotp(KEY, 0, { algorithm: 'ſha256' as never })).code).toBe('INVALID_ALGORITHM')
-    expect(caught(() => parseUri(`otpauth://totp/a?secret=${base32Encode(KEY)}&algorithm=%C5%BFha256`)).code).toBe('INVALID_URI')
+    expect(otpErrorOf(() => hotp(KEY, 0, { algorithm: 'ſha256' as never })).code).toBe('INVALID_ALGORITHM')
+    expect(otpErrorOf(() => parseUri(`otpauth://totp/a?secret=${base32Encode(KEY)}&algorithm=%C5%BFha256`)).code).toBe('INVALID_URI')
     const batch = new BatchBuilder()
     const record = batch.addHotp(batch.addKey(KEY, 'ſha1' as never), '123456', 0)
     expect(batch.build().settled.get(record)).toMatchObject({ code: 'INVALID_ALGORITHM' })
@@ -431,7 +422,7 @@ describe('smaller ones', () => {
   })
 
   it('buildUri refuses what parseUri would not read back', () => {
-    const error = caught(() => buildUri({ type: 'totp', secret: KEY, account: '  bob', issuer: 'Acme' }))
+    const error = otpErrorOf(() => buildUri({ type: 'totp', secret: KEY, account: '  bob', issuer: 'Acme' }))
     expect(error.code).toBe('INVALID_OPTIONS')
     const period = Number.MAX_SAFE_INTEGER
     expect(parseUri(buildUri({ type: 'totp', secret: KEY, account: 'bob', period })).period).toBe(period)
@@ -449,7 +440,7 @@ describe('smaller ones', () => {
       `${base}&${secret}&${secret}`,
       `${base}&${secret}=%E5%B1`,
     ]) {
-      const error = caught(() => parseUri(uri))
+      const error = otpErrorOf(() => parseUri(uri))
       expect(error.code).toBe('INVALID_URI')
       expect(error.message).not.toContain('JBSWY3DP')
     }
@@ -458,7 +449,7 @@ describe('smaller ones', () => {
   it('an option the call does not know is INVALID_OPTIONS naming it', async () => {
     const engine = engines[0]![1]
     const unknown = (run: () => unknown) => {
-      const error = caught(run)
+      const error = otpErrorOf(run)
       expect(error.code).toBe('INVALID_OPTIONS')
       expect(error.message).toContain('"tim"')
     }

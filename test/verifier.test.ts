@@ -9,18 +9,9 @@ import { OtpError, base32Encode, createEngine, hotp, resyncHotp, totp, verifyHot
 import { createMemoryStore, createSqliteStore, createVerifier, type Verifier } from '../src/verifier/index.js'
 import { KEY, SECRET, STEP, T, codeAt, rejected } from './stores/behaviour.js'
 import { scratchFiles } from './stores/scratch.js'
+import { otpErrorOf } from './helpers/errors.js'
 
 const file = scratchFiles('otp-verifier')
-
-function thrown(fn: () => unknown): OtpError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(OtpError)
-    return error as OtpError
-  }
-  throw new Error('expected an OtpError')
-}
 
 const at = (seconds: number) => () => seconds * 1000
 
@@ -45,7 +36,7 @@ describe('createVerifier options', () => {
     ['an engine without verifyHotp', { engine: { verifyTotp, resyncHotp } }, 'INVALID_OPTIONS'],
   ]
   it.each(cases)('refuses %s', (_, options, code) => {
-    expect(thrown(() => createVerifier(options as never)).code).toBe(code)
+    expect(otpErrorOf(() => createVerifier(options as never)).code).toBe(code)
   })
 
   it('fills the policy from the defaults', () => {
@@ -191,7 +182,11 @@ describe('secrets at rest', () => {
     await verifier.enroll('carol', SECRET, { type: 'totp' })
     edit.run('["0",0,0,0]', 'carol')
     db.close()
-    for (const [id, code] of [['hw', hotp(SECRET, 0)], ['bob', codeAt(0)], ['carol', codeAt(0)]] as const) {
+    for (const [id, code] of [
+      ['hw', hotp(SECRET, 0)],
+      ['bob', codeAt(0)],
+      ['carol', codeAt(0)],
+    ] as const) {
       const error = await rejected(verifier.verify(id, code))
       expect(error.code).toBe('TOKEN_TAMPERED')
       expect(error.message).toContain(JSON.stringify(id))
