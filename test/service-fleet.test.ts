@@ -126,5 +126,13 @@ describe('readiness follows the store', () => {
     expect(verify).toMatchObject({ status: 503, json: { error: { code: 'STORE_UNAVAILABLE' } } })
     const metrics = await (await fetch(`${server.url}/metrics`)).text()
     expect(metrics).toMatch(/^otp_store_errors_total\{code="STORE_UNAVAILABLE"\} [1-9]/m)
+    // Logged as an error, by its code and message, without a stack.
+    const failed = server
+      .log()
+      .split('\n')
+      .filter((line) => line.includes('"request failed"'))
+    expect(failed.length).toBeGreaterThan(0)
+    expect(failed[0]).toContain('"errorCode":"STORE_UNAVAILABLE"')
+    expect(failed[0]).not.toContain('stack')
   })
 })

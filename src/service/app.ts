@@ -6,7 +6,7 @@
  */
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Verifier } from '../verifier/index.js'
 import { MAX_TOKEN_ID_LENGTH } from '../verifier/token.js'
 import type { ApiClient, KeyRing, Scope } from './auth.js'
@@ -110,7 +110,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     // A token id of 256 characters, each up to 4 UTF-8 bytes percent-encoded.
     routerOptions: { maxParamLength: MAX_TOKEN_ID_LENGTH * 12 },
     exposeHeadRoutes: false,
-    // serve.ts answers SHUTTING_DOWN itself, in the service's error shape.
+    // The onRequest hook below answers SHUTTING_DOWN itself, in the service's error shape.
     return503OnClosing: false,
     // Unknown fields are errors, not silently dropped; a number is not a string.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
@@ -161,7 +161,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     const { status, body } = errorAnswer(error)
     const code = body.error.code
     if (code === 'STORE_UNAVAILABLE' || code === 'STORE_CONFLICT') metrics.storeError(code)
-    if (status >= 500) request.log.error({ err: error, code }, 'request failed')
+    if (status >= 500) request.log.error({ err: error, errorCode: code }, 'request failed')
     void reply.status(status).send(body)
   })
   app.setNotFoundHandler((request, reply) => {
@@ -198,14 +198,12 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   }
 }
 
-/** An error as a log line shows it: its kind, code and message, never its stack or cause. */
+/** An error as a log line shows it: its kind, code and message, never its stack or cause ('code' is a redacted name). */
 function safeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error }
   const { status, body } = errorAnswer(error)
   // Messages of unexpected errors can quote anything; they are logged by kind alone.
   return status === 500 && body.error.code === 'INTERNAL'
     ? { type: error.name }
-    : { type: error.name, code: body.error.code, message: body.error.message }
+    : { type: error.name, errorCode: body.error.code, message: body.error.message }
 }
-
-export type { FastifyBaseLogger }
