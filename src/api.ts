@@ -1,10 +1,11 @@
 /**
  * The public API both entries share, the Node entry (src/index.ts) and the browser entry
  * (src/browser/index.ts): errors, constants, secrets, option types, batches, URIs, token objects
- * (Totp, Hotp) and SVG QR codes. Token files and transfer URIs are in otp-wasm/formats
- * (src/io/formats.ts), loaded only by those who use them.
- * Each entry adds its own module-level functions, createEngine, and what only its platform has.
+ * (Totp, Hotp), SVG QR codes and the module-level functions (src/module-functions.ts). Token files
+ * and transfer URIs are in otp-wasm/formats (src/io/formats.ts), loaded only by those who use them.
+ * Each entry adds createEngine and what only its platform has.
  */
+export * from './module-functions.js'
 export { OtpError, type OtpErrorCode } from './core/errors.js'
 export { ALGORITHMS, type Algorithm, type Backend } from './core/kernel.js'
 export { base32Decode, base32Encode } from './core/base32.js'

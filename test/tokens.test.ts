@@ -9,7 +9,7 @@ import type { Kernel } from '../src/core/kernel.js'
 import { createJsKernel } from '../src/kernels/js.js'
 import { createWasmKernel } from '../src/kernels/wasm.js'
 import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
-import { useTokenKernel } from '../src/tokens/kernel-source.js'
+import { useModuleKernel } from '../src/kernels/module-kernel.js'
 import rfc4226 from './vectors/rfc4226-appendix-d.json' with { type: 'json' }
 import rfc6238 from './vectors/rfc6238-appendix-b.json' with { type: 'json' }
 import { BACKENDS, engineFor, type TestBackend } from './helpers/backends.js'
@@ -28,11 +28,11 @@ describe.each(BACKENDS)('%s backend: token objects', (backend) => {
   let restore: () => Kernel
   beforeAll(async () => {
     const kernel = kernelFor(backend)
-    restore = useTokenKernel(() => kernel)
+    restore = useModuleKernel(() => kernel)
     engine = await engineFor(backend)
   })
   afterAll(async () => {
-    useTokenKernel(restore)
+    useModuleKernel(restore)
     await engine.close()
   })
 
@@ -229,11 +229,11 @@ describe('disposal', () => {
         return Reflect.get(target, name, receiver)
       },
     })
-    const restore = useTokenKernel(() => spy)
+    const restore = useModuleKernel(() => spy)
     try {
       ;(token as Hotp).at(0)
     } finally {
-      useTokenKernel(restore)
+      useModuleKernel(restore)
     }
     return new Uint8Array(seen!.buffer, seen!.byteOffset, seen!.buffer.byteLength - seen!.byteOffset)
   }
@@ -274,7 +274,7 @@ describe('disposal', () => {
   it.each(['wasm-simd', 'wasm'] as const)('leaves neither key nor midstates in %s kernel memory', (backend) => {
     const kernel = kernelFor(backend)
     const memory = (kernel as unknown as { x: { memory: WebAssembly.Memory } }).x.memory
-    const restore = useTokenKernel(() => kernel)
+    const restore = useModuleKernel(() => kernel)
     try {
       for (const algorithm of ALGORITHMS) {
         const key = new Uint8Array(40).map((_, i) => (i * 37 + 11) & 0xff)
@@ -301,7 +301,7 @@ describe('disposal', () => {
         }
       }
     } finally {
-      useTokenKernel(restore)
+      useModuleKernel(restore)
     }
   })
 

@@ -10,7 +10,7 @@ import { PreparedKey } from '../core/prepared.js'
 import type { Secret } from '../core/secret.js'
 import { checkCounter, checkDigits, checkOptions, checkWindow } from '../core/validate.js'
 import { buildUri } from '../io/uri.js'
-import { tokenKernel } from './kernel-source.js'
+import { moduleKernel } from '../kernels/module-kernel.js'
 import type { UriLabel } from './totp.js'
 import { parseTypedCode } from './typed-code.js'
 
@@ -60,7 +60,7 @@ export class Hotp extends PreparedKey {
     const o = checkOptions(params, 'Hotp', ['algorithm', 'digits', 'counter'])
     const digits = checkDigits(o.digits)
     if (o.counter !== undefined) checkCounter(o.counter)
-    super(secret, o.algorithm, tokenKernel())
+    super(secret, o.algorithm, moduleKernel())
     this.digits = digits
     this.counter = o.counter ?? 0
   }
@@ -71,10 +71,10 @@ export class Hotp extends PreparedKey {
     const digits = this.digits
     // A safe integer counter, the usual kind, splits without the object checkCounter returns.
     if (typeof counter === 'number' && Number.isSafeInteger(counter) && counter >= 0) {
-      return formatCode(tokenKernel().hotpPrepared(alg, this.state, Math.floor(counter / 0x1_0000_0000), counter >>> 0, digits), digits)
+      return formatCode(moduleKernel().hotpPrepared(alg, this.state, Math.floor(counter / 0x1_0000_0000), counter >>> 0, digits), digits)
     }
     const { hi, lo } = checkCounter(counter)
-    return formatCode(tokenKernel().hotpPrepared(alg, this.state, hi, lo, digits), digits)
+    return formatCode(moduleKernel().hotpPrepared(alg, this.state, hi, lo, digits), digits)
   }
 
   /**
@@ -91,7 +91,7 @@ export class Hotp extends PreparedKey {
     if (value < 0) return null
     // The look-ahead stops at 2^64 - 1: no counter lies past it.
     const ahead = hi < 0xffff_ffff ? window : Math.min(window, 0xffff_ffff - lo)
-    const delta = tokenKernel().verifyPrepared(alg, this.state, hi, lo, value, this.digits, 0, ahead)
+    const delta = moduleKernel().verifyPrepared(alg, this.state, hi, lo, value, this.digits, 0, ahead)
     return delta === NO_MATCH ? null : delta
   }
 
@@ -118,7 +118,7 @@ export class Hotp extends PreparedKey {
     const { scan, answer } = planResync(NO_KEY, strict, from, { digits: this.digits, algorithm: this.algorithm, lookAhead: o.lookAhead })
     if (scan === undefined) return answer(-1)
     scan.key.fill(0)
-    return answer(tokenKernel().scanPrepared(alg, this.state, scan.hi, scan.lo, scan.count, scan.codes, scan.digits))
+    return answer(moduleKernel().scanPrepared(alg, this.state, scan.hi, scan.lo, scan.count, scan.codes, scan.digits))
   }
 
   /**

@@ -11,7 +11,7 @@ import { PreparedKey } from '../core/prepared.js'
 import type { Secret } from '../core/secret.js'
 import { DEFAULT_PERIOD, MAX_WINDOW, checkDigits, checkOptions, checkTimeStep, checkWindow } from '../core/validate.js'
 import { buildUri } from '../io/uri.js'
-import { tokenKernel } from './kernel-source.js'
+import { moduleKernel } from '../kernels/module-kernel.js'
 import { parseTypedCode } from './typed-code.js'
 
 /** A TOTP token's parameters: those of an otpauth URI, and RFC 6238's T0. */
@@ -69,7 +69,7 @@ export class Totp extends PreparedKey {
     const digits = checkDigits(o.digits)
     // Checks period and t0 (a time equal to t0 is step 0).
     checkTimeStep(o.t0 ?? 0, o.period, o.t0)
-    super(secret, o.algorithm, tokenKernel())
+    super(secret, o.algorithm, moduleKernel())
     this.digits = digits
     this.period = o.period ?? DEFAULT_PERIOD
     this.t0 = o.t0 ?? 0
@@ -84,7 +84,7 @@ export class Totp extends PreparedKey {
   at(time: number | Date): string {
     const alg = this.alg
     const step = this.stepOf(time)
-    const value = tokenKernel().hotpPrepared(alg, this.state, Math.floor(step / 0x1_0000_0000), step >>> 0, this.digits)
+    const value = moduleKernel().hotpPrepared(alg, this.state, Math.floor(step / 0x1_0000_0000), step >>> 0, this.digits)
     return formatCode(value, this.digits)
   }
 
@@ -114,7 +114,7 @@ export class Totp extends PreparedKey {
     if (value < 0) return null
     const hi = Math.floor(step / 0x1_0000_0000)
     // No step lies before t0.
-    const delta = tokenKernel().verifyPrepared(alg, this.state, hi, step >>> 0, value, this.digits, Math.min(window, step), window)
+    const delta = moduleKernel().verifyPrepared(alg, this.state, hi, step >>> 0, value, this.digits, Math.min(window, step), window)
     return delta === NO_MATCH ? null : delta
   }
 

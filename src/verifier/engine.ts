@@ -8,7 +8,7 @@ import { BatchBuilder } from '../batch/columns.js'
 import { MATCH_STATUS, NO_MATCH_STATUS, type VerifyColumnsResult } from '../batch/run.js'
 import { OtpError } from '../core/errors.js'
 import { NO_MATCH, type Algorithm } from '../core/kernel.js'
-import { tokenKernel } from '../tokens/kernel-source.js'
+import { moduleKernel } from '../kernels/module-kernel.js'
 import type { Check } from './decide.js'
 import { VerifierKey } from './key-cache.js'
 import { asCounter, type TokenParams } from './token.js'
@@ -93,10 +93,10 @@ function runPrepared(engine: CodeEngine, key: VerifierKey, params: TokenParams, 
   if (check.kind === 'totp') {
     const step = Math.floor((check.time - params.t0) / params.period)
     const hi = Math.floor(step / 0x1_0000_0000)
-    delta = tokenKernel().verifyPrepared(key.id, key.words, hi, step >>> 0, code, params.digits, Math.min(check.window, step), check.window)
+    delta = moduleKernel().verifyPrepared(key.id, key.words, hi, step >>> 0, code, params.digits, Math.min(check.window, step), check.window)
   } else {
     const counter = check.counter
-    delta = tokenKernel().verifyPrepared(key.id, key.words, Number(counter >> 32n), Number(counter & 0xffff_ffffn), code, params.digits, 0, check.window)
+    delta = moduleKernel().verifyPrepared(key.id, key.words, Number(counter >> 32n), Number(counter & 0xffff_ffffn), code, params.digits, 0, check.window)
   }
   return delta === NO_MATCH ? null : delta
 }

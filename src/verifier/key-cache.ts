@@ -13,7 +13,7 @@
  */
 import type { Algorithm } from '../core/kernel.js'
 import { PreparedKey } from '../core/prepared.js'
-import { tokenKernel } from '../tokens/kernel-source.js'
+import { moduleKernel } from '../kernels/module-kernel.js'
 import type { StoredToken } from './store.js'
 
 /**
@@ -26,7 +26,7 @@ export class VerifierKey extends PreparedKey {
   #dropped = false
 
   constructor(secret: Uint8Array, algorithm: Algorithm) {
-    super(secret, algorithm, tokenKernel())
+    super(secret, algorithm, moduleKernel())
   }
 
   /** Marks the key in use; pair with release(). */
