@@ -7,7 +7,7 @@
 //   millisecond per module file, which made the cold start of the per-file build half again that of
 //   otpauth. What several entries share is in dist/chunks/, so that a class stays one class across
 //   entries (`instanceof OtpError`);
-//   the .d.ts of every source file, by tsc, at the paths package.json names;
+//   the .d.ts, by tsc, of every source file that the types package.json names reach;
 //   the WASM builds, copied from build/ into dist/browser/: the package ships each once, where the
 //   browser bundle fetches it from next to itself, and the Node code reads it there too.
 // Dependencies stay outside (node_modules). Code that finds a file of the package (the WASM builds,
@@ -15,7 +15,7 @@
 // an entry, a chunk, or from src/ in the unit tests. Source maps are written for debugging
 // (node --enable-source-maps) and left out of the package.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { transform } from 'esbuild'
@@ -45,6 +45,46 @@ execFileSync(
     stdio: 'inherit',
   },
 )
+pruneDeclarations(OUT)
+
+/**
+ * Keeps the .d.ts files that the types package.json names reach through their imports, and deletes
+ * the rest: tsc writes one per source file, and a quarter of them (the kernels, the pool, the
+ * CLI, the service) declare nothing a user's types can name. test/package.test.ts type-checks a
+ * project that imports every subpath against the packed package.
+ */
+function pruneDeclarations(dir) {
+  const pkg = JSON.parse(readFileSync(root('package.json'), 'utf8'))
+  const entries = []
+  const collect = (value) => {
+    if (!value || typeof value !== 'object') return
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'types') entries.push(inner)
+      else collect(inner)
+    }
+  }
+  collect(pkg.exports)
+  const reached = new Set()
+  const visit = (file) => {
+    if (reached.has(file)) return
+    if (!existsSync(file)) throw new Error(`${relative(dir, file)} is named by package.json or a declaration, but tsc did not write it`)
+    reached.add(file)
+    const text = readFileSync(file, 'utf8')
+    for (const [, specifier] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g)) {
+      visit(join(dirname(file), specifier.replace(/\.js$/, '.d.ts')))
+    }
+  }
+  for (const entry of entries) visit(join(dir, entry.replace(/^\.\/dist\//, '')))
+  const prune = (folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name)
+      if (entry.isDirectory()) prune(path)
+      else if (entry.name.endsWith('.d.ts') && !reached.has(path)) rmSync(path)
+    }
+    if (readdirSync(folder).length === 0) rmSync(folder, { recursive: true })
+  }
+  prune(dir)
+}
 
 const SRC = root('src/')
 
