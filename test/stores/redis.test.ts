@@ -90,6 +90,11 @@ describe('redis store: outages', () => {
     expect(outcome.stderr).toBe('')
   })
 
+  it('closes an idle store: close() settles before the process may exit', async () => {
+    const outcome = await runWorker('close-idle-store.mjs', [`redis:${server.url}|close:`, Buffer.from(KEY).toString('hex')])
+    expect(outcome).toMatchObject({ closed: true, stderr: '' })
+  })
+
   it('leaves the process free to exit while the store is idle, never closed', async () => {
     const outcome = await runWorker('idle-store.mjs', [`redis:${server.url}|idle:`, Buffer.from(KEY).toString('hex')])
     expect(outcome).toMatchObject({ ok: false, reason: 'INVALID', stderr: '' })

@@ -248,8 +248,12 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     async close() {
       if (!owned || closed) return
       closed = true
-      // QUIT lets the calls in flight finish; a connection that is down is simply dropped.
-      if (client.status === 'ready') await client.quit().catch(() => client.disconnect())
+      // QUIT lets the calls in flight finish; a connection that is down is simply dropped. The idle
+      // connection is unref'd: ref it while QUIT is pending, or the process could exit awaiting it.
+      if (client.status === 'ready') {
+        connection.stream?.ref()
+        await client.quit().catch(() => client.disconnect())
+      }
       else client.disconnect()
     },
   }
