@@ -8,23 +8,17 @@ import {
   OtpError,
   base32Encode,
   type Engine,
+  type Secret,
   type VerifyRecord,
 } from '../src/index.js'
 import { BACKENDS, engineFor } from './helpers/backends.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng } from './helpers/reference.js'
 
 /** A record's options for the single-code functions, which refuse option keys they do not know. */
-const optionsOf = ({
-  secret,
-  code,
-  counter,
-  ...options
-}: {
-  secret?: unknown
-  code?: unknown
-  counter?: unknown
-  [key: string]: unknown
-}) => options as { window?: number; digits?: number; algorithm?: 'SHA1'; time?: number; period?: number; t0?: number }
+function optionsOf(record: object) {
+  const { secret, code, counter, ...options } = record as Record<string, unknown>
+  return options as { window?: number; digits?: number; algorithm?: 'SHA1'; time?: number; period?: number; t0?: number }
+}
 
 /** Random records of mixed algorithms, digits, windows, HOTP and TOTP; codes right, late, or wrong. */
 function randomRecords(count: number, seed: number): VerifyRecord[] {
@@ -74,8 +68,8 @@ describe.each(BACKENDS)('%s backend batches', (backend) => {
     records.forEach((record, i) => {
       const single =
         'counter' in record
-          ? engine.verifyHotp(record.secret, record.code, record.counter, optionsOf(record))
-          : engine.verifyTotp(record.secret, record.code, optionsOf(record))
+          ? engine.verifyHotp(record.secret as Secret, record.code, record.counter, optionsOf(record))
+          : engine.verifyTotp(record.secret as Secret, record.code, optionsOf(record))
       if (results[i] !== single) throw new Error(`record ${i}: batch ${String(results[i])} != single ${String(single)}`)
       if (single !== null) matched++
     })

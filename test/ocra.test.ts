@@ -2,7 +2,7 @@
 // the mutual helpers and in batches; and random suites and inputs against the node:crypto reference.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { ocraChallenge, parseOcraSuite, type Engine, type OcraVerifyRecord } from '../src/index.js'
+import { OtpError, ocraChallenge, parseOcraSuite, type Engine, type OcraVerifyRecord } from '../src/index.js'
 import { ocraApi } from '../src/core/ocra/ocra.js'
 import { createJsKernel } from '../src/kernels/js.js'
 import { createWasmKernel } from '../src/kernels/wasm.js'
@@ -146,7 +146,7 @@ describe.each(BACKENDS)('OCRA on %s', (backend) => {
       { suite, secret: key, code: '243178', question: '11111111' },
     ]
     const expected = [0, 0, null, -1, 0, 'INVALID_OCRA_SUITE', 0]
-    const show = (r: unknown) => (r instanceof Error ? (r as { code: string }).code : r)
+    const show = (r: unknown) => (r instanceof OtpError ? r.code : r)
     expect((await engine.verifyBatch(records)).map(show)).toEqual(expected)
     const streamed: unknown[] = []
     async function* slowly() {

@@ -54,7 +54,7 @@ function column(values: number[], Type: typeof Uint32Array | typeof Float64Array
   if (shape === 'fresh') return Type.from(values)
   const size = Type.BYTES_PER_ELEMENT
   const buffer = shape === 'shared' ? new SharedArrayBuffer((values.length + 3) * size) : new ArrayBuffer((values.length + 3) * size)
-  const view = new Type(buffer, 2 * size, values.length)
+  const view = new Type(buffer as ArrayBuffer, 2 * size, values.length)
   view.set(values)
   return view
 }
@@ -228,7 +228,7 @@ async function checkCase(engine: Engine, c: Case, big: boolean, bigScan = big): 
   async function* source(): AsyncGenerator<VerifyRecord> {
     const record: Record<string, unknown> = {}
     for (const r of fresh) {
-      const length = r.secret.length
+      const length = (r.secret as Uint8Array).length
       const view = reused.subarray(0, length)
       view.set(r.secret as Uint8Array)
       for (const name of Object.keys(record)) delete record[name]
