@@ -17,6 +17,9 @@ const PACKAGE = [
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker less than the cores, one on this 2-core machine; many suites
+    // wait on child processes, servers and workers, so two files at a time finish far sooner.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
