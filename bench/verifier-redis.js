@@ -72,7 +72,9 @@ const enrollStart = performance.now()
 for (let i = 0; i < TOKENS; i += 1000) {
   await Promise.all(ids.slice(i, i + 1000).map((id, j) => verifier.enroll(id, secrets[i + j], { type: 'totp' })))
 }
-console.log(`enrolled ${TOKENS} tokens in ${((performance.now() - enrollStart) / 1000).toFixed(2)} s (engine: ${engine.backend}, ${engine.threads} thread(s))`)
+console.log(
+  `enrolled ${TOKENS} tokens in ${((performance.now() - enrollStart) / 1000).toFixed(2)} s (engine: ${engine.backend}, ${engine.threads} thread(s))`,
+)
 const shadow = await createRedisStore({ url: redis.url, prefix: `${prefix}shadow:` })
 for (let i = 0; i < TOKENS; i += 1000) {
   await Promise.all((await store.getMany(ids.slice(i, i + 1000))).map((token) => shadow.insert(token)))
@@ -92,7 +94,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   const alone = await storeAlone(shadow, ids, BATCH)
   console.log(
     `round ${round}: verifyMany of ${TOKENS} tokens in ${ms.toFixed(0)} ms = ${Math.round((TOKENS / ms) * 1000).toLocaleString('en')} verifications/s ` +
-      `(${((user + system) / 1000 / ms * 100).toFixed(0)}% of a core in this process, ${((user + system) / TOKENS).toFixed(1)} µs of CPU a verification); ` +
+      `(${(((user + system) / 1000 / ms) * 100).toFixed(0)}% of a core in this process, ${((user + system) / TOKENS).toFixed(1)} µs of CPU a verification); ` +
       `the store alone takes ${alone.toFixed(0)} ms, ${((alone / ms) * 100).toFixed(0)}% of that`,
   )
 }

@@ -26,7 +26,14 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { base32Encode } from '../src/core/base32.js'
 import { createEngine, randomSecret, totp, verifyTotp } from '../src/index.js'
-import { createMemoryStore, createRedisStore, createSqliteStore, createVerifier, type TokenStore, type Verifier } from '../src/verifier/index.js'
+import {
+  createMemoryStore,
+  createRedisStore,
+  createSqliteStore,
+  createVerifier,
+  type TokenStore,
+  type Verifier,
+} from '../src/verifier/index.js'
 
 const TOKENS = Number(process.env.TOKENS ?? 100_000)
 const ROUNDS = Number(process.env.ROUNDS ?? 5)
@@ -186,7 +193,9 @@ stores.length = 0
       perCall.push(used / CALLS)
     }
   }
-  console.log(`verify() on the memory store: ${median(singleRatios).toFixed(2)}x a bare verifyTotp(base32) call in CPU time (rounds ${spread(singleRatios)}), ${median(perCall).toFixed(2)} µs CPU a call`)
+  console.log(
+    `verify() on the memory store: ${median(singleRatios).toFixed(2)}x a bare verifyTotp(base32) call in CPU time (rounds ${spread(singleRatios)}), ${median(perCall).toFixed(2)} µs CPU a call`,
+  )
   await single.verifier.close()
 }
 await engine.close()

@@ -25,13 +25,7 @@ const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 const DIST = root('dist')
 
 /** Every module another process or package.json loads by its path. */
-export const NODE_ENTRIES = [
-  'src/index.ts',
-  'src/verifier/index.ts',
-  'src/io/formats.ts',
-  'src/pool/worker.ts',
-  'src/cli/main.ts',
-]
+export const NODE_ENTRIES = ['src/index.ts', 'src/verifier/index.ts', 'src/io/formats.ts', 'src/pool/worker.ts', 'src/cli/main.ts']
 
 // The build is written to a scratch folder, then moved into dist/ at once, so that dist/ is whole at
 // every moment but one of a few milliseconds (tests and other processes run it while it is rebuilt).

@@ -21,7 +21,9 @@ const file = scratchFiles('otp-race')
 /** Runs the racers against `where` and adds up their outcomes. */
 async function race(where: string, tokenId: string, code: string): Promise<Record<string, number>> {
   const args = [where, Buffer.from(KEY).toString('hex'), String(T * 1000), tokenId, code, String(PER_PROCESS)]
-  const racers: ChildProcess[] = Array.from({ length: PROCESSES }, () => fork(RACER, args, { stdio: 'inherit', execArgv: ['--import', 'tsx'] }))
+  const racers: ChildProcess[] = Array.from({ length: PROCESSES }, () =>
+    fork(RACER, args, { stdio: 'inherit', execArgv: ['--import', 'tsx'] }),
+  )
   try {
     // Every racer opens its store first, so that all of them start at once.
     await Promise.all(racers.map((racer) => once(racer, 'message')))

@@ -27,9 +27,13 @@ async function killMidway(
   first: Array<StoredToken | null>,
   requests: Array<{ tokenId: string; code: string }>,
 ) {
-  const victim = spawn(process.execPath, ['--import', 'tsx', VICTIM, where, Buffer.from(KEY).toString('hex'), String(T * 1000), String(BATCH)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
+  const victim = spawn(
+    process.execPath,
+    ['--import', 'tsx', VICTIM, where, Buffer.from(KEY).toString('hex'), String(T * 1000), String(BATCH)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  )
   const exited = once(victim, 'exit')
   let output = ''
   victim.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -65,7 +69,12 @@ describe.each(stores)('a %s store under a killed verifyMany', (_, open) => {
     const before = await store.getMany(ids)
     const codes = secrets.map((secret) => totp(secret, { time: T }))
 
-    const { signal, output } = await killMidway(where, store, before, ids.map((tokenId, i) => ({ tokenId, code: codes[i]! })))
+    const { signal, output } = await killMidway(
+      where,
+      store,
+      before,
+      ids.map((tokenId, i) => ({ tokenId, code: codes[i]! })),
+    )
     expect(output).toContain('started')
     expect(signal, 'the victim finished before it could be killed').toBe('SIGKILL')
 
@@ -91,7 +100,9 @@ describe.each(stores)('a %s store under a killed verifyMany', (_, open) => {
     const again = await verifier.verifyMany(ids.map((tokenId, i) => ({ tokenId, code: codes[i]! })))
     again.forEach((result, i) => {
       expect(result).not.toBeInstanceOf(OtpError)
-      expect(result).toEqual(after[i]!.version !== before[i]!.version ? { ok: false, reason: 'REPLAYED' } : { ok: true, type: 'totp', delta: 0, step: STEP })
+      expect(result).toEqual(
+        after[i]!.version !== before[i]!.version ? { ok: false, reason: 'REPLAYED' } : { ok: true, type: 'totp', delta: 0, step: STEP },
+      )
     })
     for (const i of [0, TOKENS - 1]) expect(await verifier.inspect(ids[i]!)).toMatchObject({ lastStep: STEP, failures: 0 })
     await store.close()

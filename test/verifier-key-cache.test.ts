@@ -36,7 +36,14 @@ async function scenario(keyCache: boolean, many: boolean): Promise<unknown[]> {
   await verifier.enroll('t', SECRET, { type: 'totp' })
   await verifier.enroll('h', other, { type: 'hotp' })
   const check = async (tokenId: string, code: string) =>
-    many ? (await verifier.verifyMany([{ tokenId, code }, { tokenId: 'nobody', code }]))[0] : await verifier.verify(tokenId, code)
+    many
+      ? (
+          await verifier.verifyMany([
+            { tokenId, code },
+            { tokenId: 'nobody', code },
+          ])
+        )[0]
+      : await verifier.verify(tokenId, code)
   const out: unknown[] = []
   out.push(await check('t', codeAt(0)))
   out.push(await check('t', codeAt(0))) // replayed
@@ -193,7 +200,8 @@ describe('codes as people type them', () => {
     let now = T * 1000
     const verifier = createVerifier({ clock: () => now, policy: { maxFailures: 100 } })
     await verifier.enroll('a', SECRET, { type: 'totp' })
-    const check = async (code: string) => (many ? (await verifier.verifyMany([{ tokenId: 'a', code }]))[0] : await verifier.verify('a', code))
+    const check = async (code: string) =>
+      many ? (await verifier.verifyMany([{ tokenId: 'a', code }]))[0] : await verifier.verify('a', code)
     const code = codeAt(0)
     for (const bad of [` ${code}`, `${code.slice(0, 3)}  ${code.slice(3)}`, `${code.slice(0, 3)}_${code.slice(3)}`, `${code}-`]) {
       expect(await check(bad)).toMatchObject({ ok: false, reason: 'INVALID' })

@@ -13,7 +13,6 @@ import { UNBUILT_SQLITE_HOOK, unbuiltSqlite } from './stores/unbuilt-sqlite.js'
 const worker = (name: string) => new URL(`./stores/workers/${name}`, import.meta.url).pathname
 const file = scratchFiles('otp-optional')
 
-
 describe('the package manifest', () => {
   it('declares the drivers as optional peer dependencies, so that installing otp-wasm compiles nothing', () => {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
@@ -31,9 +30,13 @@ describe('the package manifest', () => {
 
 describe('without the optional packages', () => {
   it('imports, verifies on the memory store, and names the missing package', () => {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', '--import', worker('hide-optional.mjs'), worker('without-optional.mjs')], {
-      encoding: 'utf8',
-    })
+    const output = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--import', worker('hide-optional.mjs'), worker('without-optional.mjs')],
+      {
+        encoding: 'utf8',
+      },
+    )
     const { result, failures } = JSON.parse(output)
     expect(result).toMatchObject({ ok: true, type: 'totp' })
     expect(failures).toEqual([

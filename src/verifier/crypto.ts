@@ -145,7 +145,10 @@ export function createSealer(keys: SealingKey | readonly SealingKey[]): Sealer {
       const hexId = text.slice(at + 2, at + 10)
       const entry = entries.find((e) => e.hexId === hexId)
       if (entry === undefined) {
-        throw new OtpError('DECRYPTION_FAILED', `token ${JSON.stringify(stored.id)}: its state was sealed with a different key: check the verifier's key`)
+        throw new OtpError(
+          'DECRYPTION_FAILED',
+          `token ${JSON.stringify(stored.id)}: its state was sealed with a different key: check the verifier's key`,
+        )
       }
       const state = text.slice(1, at)
       const expected = stateMac(entry, stored, stored.version, state)

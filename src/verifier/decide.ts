@@ -175,7 +175,10 @@ export function failure(a: Attempt): Decision<{ ok: false; reason: 'INVALID'; fa
   const failures = a.state.failures + 1
   const lock = lockMillis(a.policy, failures)
   const lockedUntil = lock > 0 ? a.now + lock : 0
-  const result = lock > 0 ? { ok: false as const, reason: 'INVALID' as const, failures, until: lockedUntil } : { ok: false as const, reason: 'INVALID' as const, failures }
+  const result =
+    lock > 0
+      ? { ok: false as const, reason: 'INVALID' as const, failures, until: lockedUntil }
+      : { ok: false as const, reason: 'INVALID' as const, failures }
   return { result, state: { ...a.state, failures, lockedUntil } }
 }
 

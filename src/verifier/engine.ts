@@ -36,7 +36,12 @@ export interface CodeEngine {
     code: string,
     options: { time: number; period: number; t0: number; window: number } & CodeOptions,
   ): Awaitable<number | null>
-  verifyHotp(secret: Uint8Array, code: string, counter: number | bigint, options: { window: number } & CodeOptions): Awaitable<number | null>
+  verifyHotp(
+    secret: Uint8Array,
+    code: string,
+    counter: number | bigint,
+    options: { window: number } & CodeOptions,
+  ): Awaitable<number | null>
   resyncHotp(
     secret: Uint8Array,
     codes: string[],
@@ -61,7 +66,13 @@ export function runCheck(engine: CodeEngine, job: Job): Awaitable<number | bigin
   const options = { digits: params.digits, algorithm: params.algorithm }
   switch (check.kind) {
     case 'totp':
-      return engine.verifyTotp(secret, check.code, { ...options, time: check.time, period: params.period, t0: params.t0, window: check.window })
+      return engine.verifyTotp(secret, check.code, {
+        ...options,
+        time: check.time,
+        period: params.period,
+        t0: params.t0,
+        window: check.window,
+      })
     case 'hotp':
       return engine.verifyHotp(secret, check.code, asCounter(check.counter), { ...options, window: check.window })
     case 'resync':
@@ -93,10 +104,28 @@ function runPrepared(engine: CodeEngine, key: VerifierKey, params: TokenParams, 
   if (check.kind === 'totp') {
     const step = Math.floor((check.time - params.t0) / params.period)
     const hi = Math.floor(step / 0x1_0000_0000)
-    delta = moduleKernel().verifyPrepared(key.id, key.words, hi, step >>> 0, code, params.digits, Math.min(check.window, step), check.window)
+    delta = moduleKernel().verifyPrepared(
+      key.id,
+      key.words,
+      hi,
+      step >>> 0,
+      code,
+      params.digits,
+      Math.min(check.window, step),
+      check.window,
+    )
   } else {
     const counter = check.counter
-    delta = moduleKernel().verifyPrepared(key.id, key.words, Number(counter >> 32n), Number(counter & 0xffff_ffffn), code, params.digits, 0, check.window)
+    delta = moduleKernel().verifyPrepared(
+      key.id,
+      key.words,
+      Number(counter >> 32n),
+      Number(counter & 0xffff_ffffn),
+      code,
+      params.digits,
+      0,
+      check.window,
+    )
   }
   return delta === NO_MATCH ? null : delta
 }
@@ -124,7 +153,10 @@ export async function runChecks(engine: CodeEngine, jobs: readonly Job[]): Promi
 }
 
 /** The checks as one columnar batch; the builder's copy of the keys is wiped once it is verified. */
-async function runColumns(verifyColumns: NonNullable<CodeEngine['verifyColumns']>, jobs: readonly Job[]): Promise<Array<number | null | OtpError>> {
+async function runColumns(
+  verifyColumns: NonNullable<CodeEngine['verifyColumns']>,
+  jobs: readonly Job[],
+): Promise<Array<number | null | OtpError>> {
   const batch = new BatchBuilder()
   for (const { secret, params, check } of jobs) {
     const key = batch.addKey(secret, params.algorithm)

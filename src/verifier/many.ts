@@ -13,7 +13,18 @@ import { OtpError, describe } from '../core/errors.js'
 import { BatchBuilder } from '../batch/columns.js'
 import { MATCH_STATUS, NO_MATCH_STATUS, type VerifyColumnsResult } from '../batch/run.js'
 import { PREPARED_KEY_BYTES } from '../core/kernel.js'
-import { clampDrift, currentStep, failure, isDone, planVerify, stepTime, typedDigits, type Decision, type Needs, type Plan } from './decide.js'
+import {
+  clampDrift,
+  currentStep,
+  failure,
+  isDone,
+  planVerify,
+  stepTime,
+  typedDigits,
+  type Decision,
+  type Needs,
+  type Plan,
+} from './decide.js'
 import { asOtpError, runChecks, type CodeEngine } from './engine.js'
 import { releaseSecret, type VerifierKey } from './key-cache.js'
 import type { VerifierPolicy } from './policy.js'
@@ -95,7 +106,8 @@ interface Chunk {
 export async function verifyAll(ctx: ChunkContext, requests: readonly VerifyRequest[], size: number): Promise<Outcome[]> {
   const out: Outcome[] = new Array(requests.length)
   const columns = new ChunkColumns(Math.max(1, Math.min(size, requests.length)))
-  const start = (offset: number) => (offset < requests.length ? readChunk(ctx, requests.slice(offset, offset + size), offset, out) : undefined)
+  const start = (offset: number) =>
+    offset < requests.length ? readChunk(ctx, requests.slice(offset, offset + size), offset, out) : undefined
   let next = start(0)
   let writing: Promise<void> = Promise.resolve()
   while (next !== undefined) {

@@ -23,7 +23,17 @@ import { checkCodeType, unknownToken, verifyAll, type ChunkContext, type OpenTok
 import { resolvePolicy, type VerifierPolicy } from './policy.js'
 import type { StoredToken, TokenStore } from './store.js'
 import { createMemoryStore } from './stores/memory.js'
-import { checkTokenId, decodeParams, decodeState, encodeParams, encodeState, paramsFromEnroll, tokenInfo, type TokenParams, type TokenState } from './token.js'
+import {
+  checkTokenId,
+  decodeParams,
+  decodeState,
+  encodeParams,
+  encodeState,
+  paramsFromEnroll,
+  tokenInfo,
+  type TokenParams,
+  type TokenState,
+} from './token.js'
 import type { Token } from '../io/token.js'
 import type { EnrollParams, ReplaceResult, ResyncResult, TokenInfo, VerifyResult } from './types.js'
 
@@ -94,10 +104,7 @@ export interface Verifier {
    * dropped. `onProgress(done)` follows the entries decided. A failing store rejects the call: the
    * entries reported by onProgress before are enrolled, the chunk in flight may be in part.
    */
-  enrollMany(
-    entries: Iterable<EnrollEntry> | AsyncIterable<EnrollEntry>,
-    options?: EnrollManyOptions,
-  ): Promise<Array<TokenInfo | OtpError>>
+  enrollMany(entries: Iterable<EnrollEntry> | AsyncIterable<EnrollEntry>, options?: EnrollManyOptions): Promise<Array<TokenInfo | OtpError>>
   /**
    * The one way secrets leave the store: the tokens `ids` (all of them when not given), each with its
    * secret opened, as the export formats (buildPskc, buildSeedCsv, buildMigrationUris) take them.

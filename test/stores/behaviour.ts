@@ -76,9 +76,21 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
     it('insertMany adds a batch in order, each token whole, false for every id already taken', async () => {
       const store = await fresh()
       await store.insert(token)
-      const batch = Array.from({ length: 7 }, (_, i) => ({ ...token, id: `many-${i}`, secret: new Uint8Array([i, 0, 255]), state: `s${i}`, version: V + i }))
+      const batch = Array.from({ length: 7 }, (_, i) => ({
+        ...token,
+        id: `many-${i}`,
+        secret: new Uint8Array([i, 0, 255]),
+        state: `s${i}`,
+        version: V + i,
+      }))
       // The taken id, then a repeat within the batch: both refused, the others added.
-      const added = await store.insertMany([batch[0]!, { ...token, state: 'x' }, batch[1]!, { ...batch[0]!, state: 'again' }, ...batch.slice(2)])
+      const added = await store.insertMany([
+        batch[0]!,
+        { ...token, state: 'x' },
+        batch[1]!,
+        { ...batch[0]!, state: 'again' },
+        ...batch.slice(2),
+      ])
       expect(added).toEqual([true, false, true, false, true, true, true, true, true])
       expect((await store.get('tok'))!.state).toBe('s0')
       expect((await store.getMany(batch.map((t) => t.id))).map(plain)).toEqual(batch)
@@ -177,7 +189,7 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       for (const used of [9, 7, 5]) {
         expect(await verifier.verify('hw', hotp(SECRET, used))).toEqual({ ok: false, reason: 'REPLAYED' })
       }
-      expect((await verifier.inspect('hw'))).toMatchObject({ counter: 10, failures: 0 })
+      expect(await verifier.inspect('hw')).toMatchObject({ counter: 10, failures: 0 })
       // Past the look-ahead (10): a miss.
       expect(await verifier.verify('hw', hotp(SECRET, 21))).toEqual({ ok: false, reason: 'INVALID', failures: 1 })
       expect(await verifier.verify('hw', hotp(SECRET, 20))).toMatchObject({ ok: true, counter: 20, delta: 10 })
@@ -272,9 +284,11 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       await verifier.enroll('hw', SECRET, { type: 'hotp' })
       const right = [hotp(SECRET, 50), hotp(SECRET, 51)]
       // Guesses, each one a failure, as many as a verification may make.
-      const guesses = [['000000', '111111'], ['222222', '333333'], ['444444', '555555']].map((codes) =>
-        codes.map((code) => (right.includes(code) ? '999999' : code)),
-      )
+      const guesses = [
+        ['000000', '111111'],
+        ['222222', '333333'],
+        ['444444', '555555'],
+      ].map((codes) => codes.map((code) => (right.includes(code) ? '999999' : code)))
       expect(await verifier.resync('hw', guesses[0]!)).toEqual({ ok: false, reason: 'INVALID', failures: 1 })
       expect(await verifier.verify('hw', '000000')).toMatchObject({ reason: 'INVALID', failures: 2 })
       const until = (T + 60) * 1000
@@ -370,8 +384,16 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       const { verifier } = await setup()
       const info = await verifier.enroll('dan', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', { type: 'totp', period: 60, digits: 8 })
       expect(info).toEqual({
-        id: 'dan', type: 'totp', algorithm: 'SHA1', digits: 8, period: 60, t0: 0,
-        lastStep: null, drift: 0, failures: 0, lockedUntil: 0,
+        id: 'dan',
+        type: 'totp',
+        algorithm: 'SHA1',
+        digits: 8,
+        period: 60,
+        t0: 0,
+        lastStep: null,
+        drift: 0,
+        failures: 0,
+        lockedUntil: 0,
       })
       expect(await verifier.inspect('dan')).toEqual(info)
       expect((await rejected(verifier.enroll('dan', SECRET, { type: 'hotp' }))).code).toBe('TOKEN_EXISTS')
@@ -476,7 +498,12 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       const { verifier } = await setup({ lookAhead: 5 })
       const start = 2n ** 64n - 3n
       await verifier.enroll('big', SECRET, { type: 'hotp', counter: start })
-      expect(await verifier.verify('big', hotp(SECRET, 2n ** 64n - 2n))).toEqual({ ok: true, type: 'hotp', delta: 1, counter: 2n ** 64n - 2n })
+      expect(await verifier.verify('big', hotp(SECRET, 2n ** 64n - 2n))).toEqual({
+        ok: true,
+        type: 'hotp',
+        delta: 1,
+        counter: 2n ** 64n - 2n,
+      })
       expect(await verifier.verify('big', hotp(SECRET, 2n ** 64n - 1n))).toMatchObject({ ok: true, counter: 2n ** 64n - 1n })
       // The counter is exhausted: nothing more can be accepted.
       expect(await verifier.verify('big', hotp(SECRET, 0))).toMatchObject({ ok: false, reason: 'INVALID' })
@@ -486,7 +513,10 @@ export function describeStore(name: string, makeStore: StoreFactory): void {
       const { verifier } = await setup()
       await verifier.enroll('hot', SECRET, { type: 'totp' })
       await verifier.enroll('hw', SECRET, { type: 'hotp' })
-      for (const [id, code] of [['hot', codeAt(0)], ['hw', hotp(SECRET, 4)]] as const) {
+      for (const [id, code] of [
+        ['hot', codeAt(0)],
+        ['hw', hotp(SECRET, 4)],
+      ] as const) {
         const results = await Promise.all(Array.from({ length: 1000 }, () => verifier.verify(id, code)))
         expect(results.filter((r) => r.ok)).toHaveLength(1)
         expect(results.filter((r) => !r.ok && r.reason === 'REPLAYED')).toHaveLength(999)

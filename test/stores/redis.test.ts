@@ -12,9 +12,7 @@ const server = useRedis()
 let stores = 0
 describeStore('redis', () => createRedisStore({ url: server.url, prefix: `test:${++stores}:` }))
 // Batches split over many script calls must keep their order, a token named twice included.
-describeStore('redis (3 keys per script call)', () =>
-  createRedisStore({ url: server.url, prefix: `test:${++stores}:`, keysPerScript: 3 }),
-)
+describeStore('redis (3 keys per script call)', () => createRedisStore({ url: server.url, prefix: `test:${++stores}:`, keysPerScript: 3 }))
 
 describe('redis store: sharing', () => {
   it('works over a client the caller owns, and leaves it open', async () => {
@@ -59,7 +57,7 @@ describe('redis store: outages', () => {
         expect(error.code).toBe('STORE_UNAVAILABLE')
         expect(error.message).toContain(`127.0.0.1:${own.port}`)
       }
-      expect((await rejected(verifier.verifyMany([{ tokenId: 'hw', code: '123456' }])))).toBeInstanceOf(OtpError)
+      expect(await rejected(verifier.verifyMany([{ tokenId: 'hw', code: '123456' }]))).toBeInstanceOf(OtpError)
       // Back, on the same port (empty: this server keeps nothing on disk); the store reconnects on its own.
       const again = await startRedis(own.port)
       try {
@@ -82,8 +80,11 @@ describe('redis store: outages', () => {
   })
 
   it('rejects createRedisStore without a server within connectTimeout, naming host and port, and leaves nothing running', async () => {
-    const port = (await startRedis().then(async (s) => (await s.stop(), s.port)))
-    const outcome = (await runWorker('redis-absent.mjs', [`redis://otp:hunter2-secret@127.0.0.1:${port}/0`, '300'])) as Record<string, unknown>
+    const port = await startRedis().then(async (s) => (await s.stop(), s.port))
+    const outcome = (await runWorker('redis-absent.mjs', [`redis://otp:hunter2-secret@127.0.0.1:${port}/0`, '300'])) as Record<
+      string,
+      unknown
+    >
     expect(outcome).toMatchObject({ name: 'OtpError', code: 'STORE_UNAVAILABLE' })
     expect(outcome.message).toContain(`127.0.0.1:${port}`)
     expect(outcome.message).not.toContain('hunter2')
@@ -117,7 +118,11 @@ describe('redis store: state at rest', () => {
     // The version is part of what the MAC covers too.
     await verifier.enroll('bumped', SECRET, { type: 'hotp' })
     await client.hincrby('edit:bumped', 'version', 1)
-    for (const [id, code] of [['hw', hotp(SECRET, 0)], ['locked', hotp(SECRET, 0)], ['bumped', hotp(SECRET, 0)]] as const) {
+    for (const [id, code] of [
+      ['hw', hotp(SECRET, 0)],
+      ['locked', hotp(SECRET, 0)],
+      ['bumped', hotp(SECRET, 0)],
+    ] as const) {
       expect((await rejected(verifier.verify(id, code))).code, id).toBe('TOKEN_TAMPERED')
     }
     await store.close()

@@ -55,7 +55,7 @@ describe('sqlite store: the file', () => {
     expect(error.message).toContain(folder)
   })
 
-  it('waits for another connection\'s lock without blocking the event loop', async () => {
+  it("waits for another connection's lock without blocking the event loop", async () => {
     const file = nextFile()
     const store = await createSqliteStore(file, { busyTimeout: 2000 })
     const verifier = createVerifier({ store, key: KEY, clock: () => 1_700_000_015_000 })

@@ -98,7 +98,11 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
     throw new OtpError('INVALID_OPTIONS', `onError must be a function, got ${describe(options.onError)}`)
   }
   if (options.cluster !== undefined) {
-    if (!Array.isArray(options.cluster) || options.cluster.length === 0 || options.cluster.some((node) => typeof node !== 'string' || node === '')) {
+    if (
+      !Array.isArray(options.cluster) ||
+      options.cluster.length === 0 ||
+      options.cluster.some((node) => typeof node !== 'string' || node === '')
+    ) {
       throw new OtpError('INVALID_OPTIONS', `cluster must be a non-empty list of redis:// node URLs, got ${describe(options.cluster)}`)
     }
     if (options.url !== undefined || options.client !== undefined) {
@@ -187,7 +191,13 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
 
   /** The fields of a new token; ioredis sends a Buffer as bytes, but any other Uint8Array as its String() form. */
   const fields = (token: StoredToken) =>
-    [key(token.id), Buffer.from(token.secret.buffer, token.secret.byteOffset, token.secret.byteLength), token.params, token.state, String(token.version)] as const
+    [
+      key(token.id),
+      Buffer.from(token.secret.buffer, token.secret.byteOffset, token.secret.byteLength),
+      token.params,
+      token.state,
+      String(token.version),
+    ] as const
 
   let closed = false
   return {
@@ -201,7 +211,8 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       const args = tokens.map(fields)
       if (args.length === 0) return []
       // A cluster: one script call per token, all sent at once (each goes to its token's node).
-      if (client.isCluster) return call(async () => (await Promise.all(args.map((a) => scripted.otpInsert(...a)))).map((added) => added === 1))
+      if (client.isCluster)
+        return call(async () => (await Promise.all(args.map((a) => scripted.otpInsert(...a)))).map((added) => added === 1))
       // One Redis: the calls in one pipeline, one round trip; each script stays atomic on its own.
       return call(async () => {
         const pipeline = client.pipeline() as unknown as Scripted & { exec(): Promise<Array<[Error | null, unknown]> | null> }
@@ -253,8 +264,7 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
       if (client.status === 'ready') {
         connection.stream?.ref()
         await client.quit().catch(() => client.disconnect())
-      }
-      else client.disconnect()
+      } else client.disconnect()
     },
   }
 }
@@ -279,7 +289,10 @@ function hostAndPort(url: string): string {
 /** Opens the store's own connection, ready within connectTimeout, or fails and leaves nothing running. */
 async function connect(options: RedisStoreOptions, connectTimeout: number): Promise<Redis | Cluster> {
   type ClusterConstructor = new (nodes: string[], options: ClusterOptions) => Cluster
-  const RedisClient = await loadOptionalDriver<(new (...args: unknown[]) => Redis) & { Cluster: ClusterConstructor }>('ioredis', 'the Redis store')
+  const RedisClient = await loadOptionalDriver<(new (...args: unknown[]) => Redis) & { Cluster: ClusterConstructor }>(
+    'ioredis',
+    'the Redis store',
+  )
   const redisOptions: RedisOptions = {
     connectTimeout,
     // Fail calls at once while disconnected, and never send one twice (see the header).
@@ -325,7 +338,9 @@ async function connect(options: RedisStoreOptions, connectTimeout: number): Prom
   } catch {
     client.disconnect()
     const reason = lastError === undefined ? '' : ` (${(lastError as { code?: string }).code ?? lastError.message})`
-    throw new OtpError('STORE_UNAVAILABLE', `cannot reach ${serverName(client, options.cluster)} within ${connectTimeout} ms${reason}`, { cause: lastError })
+    throw new OtpError('STORE_UNAVAILABLE', `cannot reach ${serverName(client, options.cluster)} within ${connectTimeout} ms${reason}`, {
+      cause: lastError,
+    })
   }
   return client
 }

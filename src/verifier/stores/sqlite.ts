@@ -257,5 +257,7 @@ function openFailure(path: string, cause: unknown): OtpError {
   }
   const code = sqliteCode(cause)
   const reason = /directory does not exist/.test(message) ? 'its folder does not exist' : message
-  return new OtpError('STORE_UNAVAILABLE', `cannot open the SQLite database ${path}: ${reason}${code === '' ? '' : ` (${code})`}`, { cause })
+  return new OtpError('STORE_UNAVAILABLE', `cannot open the SQLite database ${path}: ${reason}${code === '' ? '' : ` (${code})`}`, {
+    cause,
+  })
 }
