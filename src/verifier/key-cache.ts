@@ -5,16 +5,14 @@
  * key-equivalent material (the HMAC midstates, and the key bytes) lives in this process's memory
  * between uses, as with secretCache.
  *
- * An entry is used only for the exact sealed bytes and parameter text it was opened from: a token
- * re-enrolled, replaced or changed in the store (a new sealed secret, with a fresh IV) misses and is
- * opened afresh. Like secret-cache.ts, an entry also remembers the state (and version) this verifier
- * last checked or wrote, so that the state's MAC is not checked again for bytes it already vouched for.
- * An entry's key is wiped (PreparedKey.dispose) when it is evicted, replaced, removed, or cleared.
+ * Entries and states are kept as token-cache.ts says: a token re-enrolled, replaced or changed in the
+ * store (a new sealed secret, with a fresh IV) misses and is opened afresh. An entry's key is wiped
+ * (PreparedKey.dispose) when it is evicted, replaced, removed, or cleared.
  */
 import type { Algorithm } from '../core/kernel.js'
 import { PreparedKey } from '../core/prepared.js'
 import { moduleKernel } from '../kernels/module-kernel.js'
-import type { StoredToken } from './store.js'
+import { createTokenCache, type TokenCache } from './token-cache.js'
 
 /**
  * A token's prepared key as the verifier keeps it. A verification in flight pins the key it uses, so
@@ -62,105 +60,33 @@ export class VerifierKey extends PreparedKey {
   }
 }
 
-interface Entry {
-  readonly sealed: Uint8Array
-  readonly params: string
-  readonly key: VerifierKey
-  /** The stored state (and its version) last checked or written for this token, '' for none. */
-  version: number
-  state: string
-  /** The cache's use count when the entry was last moved to the recent end. */
-  moved: number
-}
-
-export interface KeyCache {
-  /** The prepared key of `id` opened from exactly `sealed` and `params`, or undefined. Marks it used. */
-  get(id: string, params: string, sealed: Uint8Array): VerifierKey | undefined
+export interface KeyCache extends Omit<TokenCache<VerifierKey>, 'set'> {
   /**
    * Prepares and keeps the key of a secret just opened (the caller still wipes `secret`), dropping the
    * least recently used entry past the size. Returns the key, owned by the cache.
    */
   set(id: string, params: string, sealed: Uint8Array, secret: Uint8Array, algorithm: Algorithm): VerifierKey
-  /** Whether `stored` is, byte for byte, the token last vouched for (see secret-cache.ts knows). */
-  knows(stored: StoredToken): boolean
-  /** Remembers the state of an entry's token at `version`, once its MAC is checked or it is written. */
-  vouch(id: string, version: number, state: string): void
-  /** Forgets a token, wiping its key. */
-  delete(id: string): void
-  /** Forgets every token, wiping their keys. */
-  clear(): void
-  /** Entries held. */
-  readonly size: number
 }
 
-/**
- * A least-recently-used cache of at most `size` prepared keys. A Map iterates in insertion order, so
- * re-inserting an entry on use keeps the least recently used first; but a delete and a set on every
- * hit leave a large Map rehashing all the time, so an entry is moved only once it has fallen into the
- * older half (more than size / 2 uses of the cache ago): the entries evicted first are still among
- * those least recently used.
- */
+/** A least-recently-used cache of at most `size` prepared keys (see token-cache.ts); a key is wiped when dropped. */
 export function createKeyCache(size: number): KeyCache {
-  const entries = new Map<string, Entry>()
-  let uses = 0
-  const half = Math.max(1, size >> 1)
-
-  const drop = (id: string) => {
-    const entry = entries.get(id)
-    if (entry === undefined) return
-    entry.key.drop()
-    entries.delete(id)
-  }
-
+  const cache = createTokenCache<VerifierKey>(size, (key) => key.drop())
+  const { get, knows, vouch, clear } = cache
   return {
-    get(id, params, sealed) {
-      const entry = entries.get(id)
-      if (entry === undefined || entry.params !== params || !sameBytes(entry.sealed, sealed)) return undefined
-      if (++uses - entry.moved > half) {
-        entries.delete(id)
-        entries.set(id, entry)
-        entry.moved = uses
-      }
-      return entry.key
-    },
+    get,
     set(id, params, sealed, secret, algorithm) {
-      drop(id)
       const key = new VerifierKey(secret, algorithm)
-      entries.set(id, { sealed: new Uint8Array(sealed), params, key, version: 0, state: '', moved: ++uses })
-      if (entries.size > size) drop(entries.keys().next().value!)
+      cache.set(id, params, sealed, key)
       return key
     },
-    knows(stored) {
-      const entry = entries.get(stored.id)
-      return (
-        entry !== undefined &&
-        entry.state !== '' &&
-        entry.version === stored.version &&
-        entry.state === stored.state &&
-        entry.params === stored.params &&
-        sameBytes(entry.sealed, stored.secret)
-      )
-    },
-    vouch(id, version, state) {
-      const entry = entries.get(id)
-      if (entry === undefined) return
-      entry.version = version
-      entry.state = state
-    },
-    delete: drop,
-    clear() {
-      for (const id of [...entries.keys()]) drop(id)
-    },
+    knows,
+    vouch,
+    delete: cache.delete,
+    clear,
     get size() {
-      return entries.size
+      return cache.size
     },
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 /** Ends a verification's use of its token's key: an opened secret is wiped, a cached key released. */
