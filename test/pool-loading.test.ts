@@ -4,7 +4,12 @@
  */
 import { Piscina } from 'piscina'
 import { describe, expect, it } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { LoadedWorkers } from '../src/pool/loading.js'
+import { workerFile } from '../src/pool/worker-file.js'
 import { createEngine } from '../src/index.js'
 
 const WORKER = new URL('./helpers/slow-loading-worker.ts', import.meta.url).href
@@ -48,5 +53,19 @@ describe('LoadedWorkers', () => {
       const engine = await createEngine({ threads: 2 })
       await engine.close()
     }
+  })
+})
+
+describe('workerFile', () => {
+  it('starts workers without require(esm), so that Piscina imports the worker module instead', async () => {
+    // A worker ended in the last step of a require() of an ES module aborts the process (Node 20.19+).
+    const { execArgv } = workerFile('worker', 'file:///x/pool.js')
+    const esm = join(mkdtempSync(join(tmpdir(), 'otp-esm-')), 'task.mjs')
+    writeFileSync(esm, 'export default () => 1\n')
+    const code = `const { parentPort } = require('node:worker_threads'); try { require(${JSON.stringify(esm)}); parentPort.postMessage('required') } catch (e) { parentPort.postMessage(e.code) }`
+    const worker = new Worker(code, { eval: true, ...(execArgv ? { execArgv } : {}) })
+    const answer = await new Promise((resolve) => worker.once('message', resolve))
+    await worker.terminate()
+    expect(answer).toBe('ERR_REQUIRE_ESM')
   })
 })
