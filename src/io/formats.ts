@@ -5,7 +5,23 @@
  * saxes) at start-up. PSKC runs on node:crypto: the browser's `otp-wasm/formats` is the browser
  * entry, which carries the transfer URIs and seed CSV files but not PSKC.
  */
-export * from './portable-formats.js'
+export type { Token } from './token.js'
+export {
+  buildMigrationUris,
+  parseMigrationUri,
+  DEFAULT_MIGRATION_BATCH_SIZE,
+  MAX_MIGRATION_URI_LENGTH,
+  type BuildMigrationOptions,
+  type MigrationBatch,
+} from './migration.js'
+export {
+  buildSeedCsv,
+  parseSeedCsv,
+  MAX_SEED_CSV_LENGTH,
+  type BuildSeedCsvOptions,
+  type ParseSeedCsvOptions,
+  type SecretEncoding,
+} from './seed-csv.js'
 export {
   parsePskc,
   parsePskcStream,
