@@ -11,6 +11,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { freePort } from './redis-server.js'
 
 const run = promisify(execFile)
 
@@ -24,12 +25,7 @@ export interface RedisCluster {
 /** Cluster nodes also listen on port + 10000 (their bus): pick ports whose bus port is free too. */
 async function freeClusterPort(): Promise<number> {
   for (;;) {
-    const server = createServer()
-    server.listen(0, '127.0.0.1')
-    await once(server, 'listening')
-    const { port } = server.address() as { port: number }
-    server.close()
-    await once(server, 'close')
+    const port = await freePort()
     if (port + 10000 > 65535) continue
     const bus = createServer()
     const free = await new Promise<boolean>((resolve) => {

@@ -14,7 +14,7 @@ export interface RedisServer {
 }
 
 /** A port the kernel just handed out on 127.0.0.1, free again by the time it is returned. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer()
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
