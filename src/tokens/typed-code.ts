@@ -4,7 +4,7 @@
  * them. The module functions stay strict (src/core/validate.ts parseCode): they serve programs,
  * where a separator is more likely a bug than a habit.
  */
-import { OtpError, describe } from '../core/errors.js'
+import { parseCode } from '../core/validate.js'
 
 const SPACE = 0x20
 const HYPHEN = 0x2d
@@ -13,28 +13,15 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39
 }
 
-/** parseCode of a code of exactly `digits` characters: the usual case, without separators. */
-function untypedCode(code: string, digits: number): number {
-  let value = 0
-  for (let i = 0; i < digits; i++) {
-    const d = code.charCodeAt(i) - 0x30
-    if (d < 0 || d > 9) return -1
-    value = value * 10 + d
-  }
-  return value <= 0x7fff_ffff ? value : -1
-}
-
 /**
  * A typed code as an integer, or -1 when it can never match: not `digits` ASCII digits with at most
  * single separators between them (none leading, trailing or doubled), or above 31 bits.
  * @throws OtpError('INVALID_CODE') for a code that is not a string (a number loses its leading zeros).
  */
 export function parseTypedCode(code: unknown, digits: number): number {
-  if (typeof code !== 'string') {
-    throw new OtpError('INVALID_CODE', `code must be a string of ${digits} digits, got ${describe(code)}`)
-  }
+  // Not a string (INVALID_CODE), or no room for a separator: the module functions' strict parse.
+  if (typeof code !== 'string' || code.length === digits) return parseCode(code, digits)
   const length = code.length
-  if (length === digits) return untypedCode(code, digits)
   // The longest typed form puts a separator between every two digits.
   if (length < digits || length > 2 * digits - 1) return -1
   let value = 0
