@@ -157,20 +157,22 @@ describe('otp: loading', () => {
    * source maps (the Node build bundles modules into chunks), and the files of node_modules/.
    */
   async function loaded(args: string[]): Promise<string[]> {
+    // The hooks run on a thread of their own: their writes to stderr can be lost when the process
+    // exits, so each load is appended to a file, synchronously.
     const hooks = join(dir, 'hooks.mjs')
+    const log = join(dir, `loaded-${args.join('-').replace(/\W+/g, '_')}.txt`)
+    writeFileSync(log, '')
     writeFileSync(
       hooks,
-      'export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context) }\n',
+      `import { appendFileSync } from 'node:fs'\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, \`LOADED \${url}\\n\`); return next(url, context) }\n`,
     )
     const register = join(dir, 'register.mjs')
     writeFileSync(register, `import { register } from 'node:module'\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)})\n`)
-    const stderr = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, ['--import', register, OTP_MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-      let text = ''
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
-      child.on('close', () => resolve(text))
+    await new Promise<void>((resolve) => {
+      const child = spawn(process.execPath, ['--import', register, OTP_MAIN, ...args], { stdio: 'ignore' })
+      child.on('close', () => resolve())
     })
-    return [...stderr.matchAll(/^LOADED (file:\/\/\S*?\/(dist\/\S+|node_modules\/\S+))$/gm)].flatMap(([, url, path]) => {
+    return [...readFileSync(log, 'utf8').matchAll(/^LOADED (file:\/\/\S*?\/(dist\/\S+|node_modules\/\S+))$/gm)].flatMap(([, url, path]) => {
       if (!path!.startsWith('dist/')) return [path!]
       const map = JSON.parse(readFileSync(new URL(`${url}.map`), 'utf8')) as { sources: string[] }
       return map.sources.map((source) => new URL(source, url).pathname.replace(/^.*?\/src\//, 'src/'))
