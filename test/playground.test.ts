@@ -178,8 +178,13 @@ describe('playground in headless Chromium', () => {
 
   it('copies the URI to the clipboard', async () => {
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
+    await page.getByLabel('now, ticking').check()
     await page.getByRole('button', { name: 'Copy the URI' }).click()
     await expect.poll(() => text('#uri-output-message')).toBe('Copied.')
+    // The ticking clock re-renders the page each second; the message stays.
+    const time = await page.getByLabel('Time (unix s)').inputValue()
+    await expect.poll(() => page.getByLabel('Time (unix s)').inputValue(), { timeout: 3000 }).not.toBe(time)
+    expect(await text('#uri-output-message')).toBe('Copied.')
     const uri = await page.getByLabel('URI', { exact: true }).inputValue()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(uri)
   })

@@ -43,6 +43,7 @@ export function applyUri(text: string): boolean {
 }
 
 let shownUri: string | undefined
+let shownNote: string | undefined
 let qrRequest = 0
 
 /** Writes the URI of `p` and, when it changed, draws its QR code. */
@@ -64,11 +65,16 @@ export function renderUri(p: Params): void {
   } catch (error) {
     output.value = ''
     shownUri = undefined
+    shownNote = undefined
     qr.hidden = true
     say(message, messageOf(error), 'error')
     return
   }
-  say(message, p.type === 'totp' && p.t0 !== 0 ? `Note: URIs have no t0; apps reading this one count from 0, not ${p.t0}.` : '', 'info')
+  const note = p.type === 'totp' && p.t0 !== 0 ? `Note: URIs have no t0; apps reading this one count from 0, not ${p.t0}.` : ''
+  // The clock re-renders every second: a message such as "Copied." stays until the URI or the note changes.
+  if (uri === shownUri && note === shownNote) return
+  shownNote = note
+  say(message, note, 'info')
   if (uri === shownUri) return
   shownUri = uri
   output.value = uri
