@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { OtpError } from '../src/index.js'
-import { MAX_DEPTH, MAX_ELEMENT_TEXT, MAX_ELEMENTS_PER_PACKAGE, MAX_PSKC_BYTES, parsePskc } from '../src/io/formats.js'
+import { MAX_DEPTH, MAX_ELEMENT_TEXT, MAX_ELEMENTS_PER_PACKAGE, MAX_PSKC_BYTES, parsePskc, parsePskcStream } from '../src/io/formats.js'
 
 const fixture = (name: string): string => readFileSync(new URL(`./vectors/pskc/${name}`, import.meta.url), 'utf8')
 const FIGURE6_KEY = Buffer.from('12345678901234567890123456789012', 'hex')
@@ -98,6 +98,33 @@ describe('parsePskc on hostile files', () => {
     expect(pskcError(new Uint8Array([0x3c, 0xff, 0xfe, 0x3e])).message).toMatch(/UTF-8/)
     expect(pskcError('not xml at all').code).toBe('INVALID_PSKC')
     expect(pskcError(container('') + '<KeyContainer/>').code).toBe('INVALID_PSKC')
+  })
+
+  it('UTF-8 fed in pieces: a character cut between pieces is read whole, a broken or unfinished one is refused', async () => {
+    const bytes = Buffer.from(container(keyPackage(1)).replace('<SerialNo>1', '<SerialNo>\u00e9\u20ac\u{1f642}'))
+    const drain = async (pieces: Uint8Array[]): Promise<unknown> => {
+      try {
+        const tokens = []
+        for await (const token of parsePskcStream(pieces)) tokens.push(token)
+        return tokens
+      } catch (error) {
+        return error
+      }
+    }
+    // Every cut, one byte at a time around the characters included.
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const tokens = (await drain([bytes.subarray(0, cut), bytes.subarray(cut)])) as Array<{ serial?: string }>
+      expect(tokens[0]?.serial).toBe('\u00e9\u20ac\u{1f642}')
+    }
+    const at = bytes.indexOf(0xf0) // the first byte of the 4-byte character
+    const broken = Buffer.from(bytes)
+    broken[at + 2] = 0x41 // a continuation byte replaced
+    for (const cut of [at + 1, at + 2, at + 3]) {
+      const error = await drain([broken.subarray(0, cut), broken.subarray(cut)])
+      expect((error as OtpError).message).toMatch(/UTF-8/)
+    }
+    // The document ends inside a character.
+    expect(((await drain([bytes.subarray(0, at + 2)])) as OtpError).message).toMatch(/UTF-8/)
   })
 
   it('random corruption of an encrypted file: a typed error or tokens, never anything else', () => {

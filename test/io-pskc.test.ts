@@ -553,3 +553,49 @@ describe('parsePskcStream', () => {
     expect(await drain([xml.slice(0, 500)], 'qwerty')).toMatchObject({ code: 'INVALID_PSKC' })
   })
 })
+
+describe('the prepared keys of a file (fileKeys)', () => {
+  it('MACs as createHmac does, for every MAC hash and keys shorter and longer than its block', async () => {
+    const { fileKeys, macByUri } = await import('../src/io/pskc/crypto.js')
+    const random = rng(7)
+    for (const name of ['hmac-sha1', 'hmac-sha224', 'hmac-sha256', 'hmac-sha384', 'hmac-sha512']) {
+      const hash = macByUri(`#${name}`)!
+      for (const keyLength of [16, 32, 64, 65, 128, 129, 200]) {
+        const macKey = random.bytes(keyLength)
+        const keys = fileKeys(random.bytes(32), macKey, hash)
+        // Messages of several lengths in a row: the reused buffer never leaks one into the next.
+        for (const length of [48, 0, 300, 64, 1]) {
+          const data = random.bytes(length)
+          expect(keys.mac(data).toString('hex')).toBe(createHmac(hash.name, macKey).update(data).digest('hex'))
+        }
+      }
+    }
+  })
+
+  it('decrypts value after value as a fresh AES-CBC decipher does, with the same refusals', async () => {
+    const { cipherByUri, decrypt, fileKeys, HMAC_SHA256 } = await import('../src/io/pskc/crypto.js')
+    const random = rng(11)
+    for (const [uri, keyLength] of [
+      ['#aes128-cbc', 16],
+      ['#aes192-cbc', 24],
+      ['#aes256-cbc', 32],
+    ] as const) {
+      const cipher = cipherByUri(uri)!
+      const key = random.bytes(keyLength)
+      const keys = fileKeys(key, random.bytes(32), HMAC_SHA256)
+      for (const length of [20, 1, 16, 32, 64, 100]) {
+        const plaintext = random.bytes(length)
+        const iv = random.bytes(16)
+        const encryptor = createCipheriv(cipher.name, key, iv)
+        const data = Buffer.concat([iv, encryptor.update(plaintext), encryptor.final()])
+        expect(keys.decrypt(cipher, data).toString('hex')).toBe(Buffer.from(plaintext).toString('hex'))
+        expect(keys.decrypt(cipher, data).toString('hex')).toBe(decrypt(cipher, key, data).toString('hex'))
+      }
+      // Not an IV and whole blocks: refused before any decryption, and the next value is still right.
+      expect(otpErrorOf(() => keys.decrypt(cipher, random.bytes(40))).code).toBe('DECRYPTION_FAILED')
+      expect(otpErrorOf(() => keys.decrypt(cipher, random.bytes(16))).code).toBe('DECRYPTION_FAILED')
+      const other = cipherByUri(keyLength === 16 ? '#aes256-cbc' : '#aes128-cbc')!
+      expect(otpErrorOf(() => keys.decrypt(other, random.bytes(48))).message).toMatch(/the key is \d+ bytes/)
+    }
+  })
+})

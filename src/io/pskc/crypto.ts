@@ -4,7 +4,16 @@
  * password-protected files. Algorithms are named in PSKC files by URI; only the fragment after '#'
  * tells them apart, so that is what the tables below are keyed by.
  */
-import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hash as digestOf,
+  pbkdf2Sync,
+  randomBytes,
+  timingSafeEqual,
+  type Decipher,
+} from 'node:crypto'
 import { OtpError } from '../../core/errors.js'
 
 /** An AES-CBC cipher of XML Encryption (https://www.w3.org/TR/xmlenc-core1/ section 5.2.2). */
@@ -80,6 +89,13 @@ export const HMAC_SHA256 = MAC_HASHES['hmac-sha256']!
  *   MAC has passed, is the only way there).
  */
 export function decrypt(cipher: Cipher, key: Uint8Array, data: Uint8Array): Buffer {
+  checkDecryption(cipher, key, data)
+  const decipher = createDecipheriv(cipher.name, key, data.subarray(0, BLOCK))
+  decipher.setAutoPadding(false)
+  return unpad(Buffer.concat([decipher.update(data.subarray(BLOCK)), decipher.final()]))
+}
+
+function checkDecryption(cipher: Cipher, key: Uint8Array, data: Uint8Array): void {
   if (key.length !== cipher.keyLength) {
     throw new OtpError(
       'DECRYPTION_FAILED',
@@ -89,12 +105,68 @@ export function decrypt(cipher: Cipher, key: Uint8Array, data: Uint8Array): Buff
   if (data.length < 2 * BLOCK || data.length % BLOCK !== 0) {
     throw new OtpError('DECRYPTION_FAILED', `parsePskc: an encrypted value of ${data.length} bytes is not an IV and whole AES blocks`)
   }
-  const decipher = createDecipheriv(cipher.name, key, data.subarray(0, BLOCK))
-  decipher.setAutoPadding(false)
-  const padded = Buffer.concat([decipher.update(data.subarray(BLOCK)), decipher.final()])
+}
+
+/** XML Encryption's padding: the last byte says how many to drop. */
+function unpad(padded: Buffer): Buffer {
   const pad = padded[padded.length - 1]!
   if (pad < 1 || pad > BLOCK) throw new OtpError('DECRYPTION_FAILED', 'parsePskc: an encrypted value has invalid padding: wrong key')
   return padded.subarray(0, padded.length - pad)
+}
+
+/**
+ * The keys of one file, prepared once for its thousands of values: a file has one encryption key
+ * and one MAC key, so instead of a new decipher and a new HMAC per value (their set-up costs more
+ * than the two blocks of a secret), the values share an AES-ECB decipher over the file's key, with
+ * CBC's chaining done here, and an HMAC whose padded keys are computed once (RFC 2104: the two
+ * hashes of H(K ^ opad || H(K ^ ipad || data)), each a one-shot digest).
+ */
+export interface FileKeys {
+  /** The HMAC of `data` under the MAC key, as hmac() computes it. */
+  mac(data: Uint8Array): Buffer
+  /** decrypt() under the encryption key, with the same checks, errors and result. */
+  decrypt(cipher: Cipher, data: Uint8Array): Buffer
+}
+
+/** Block sizes of the MAC hashes, in bytes: the length of HMAC's padded key. */
+const HASH_BLOCK: Record<MacHash['name'], number> = { sha1: 64, sha224: 64, sha256: 64, sha384: 128, sha512: 128 }
+
+export function fileKeys(encryptionKey: Uint8Array, macKey: Uint8Array, hash: MacHash): FileKeys {
+  const block = HASH_BLOCK[hash.name]
+  // A key longer than the block is hashed first (RFC 2104 section 2).
+  const key = macKey.length > block ? digestOf(hash.name, macKey, 'buffer') : macKey
+  const inner = Buffer.alloc(block, 0x36)
+  const outer = Buffer.alloc(block, 0x5c)
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!
+    outer[i]! ^= key[i]!
+  }
+  /** pad || message, one buffer reused (grown when a longer value comes). */
+  let scratch = Buffer.alloc(block + 128)
+  const digest = (pad: Buffer, message: Uint8Array): Buffer => {
+    if (scratch.length < block + message.length) scratch = Buffer.alloc(block + message.length)
+    pad.copy(scratch, 0)
+    scratch.set(message, block)
+    return digestOf(hash.name, scratch.subarray(0, block + message.length), 'buffer')
+  }
+  const deciphers = new Map<Cipher['name'], Decipher>()
+  return {
+    mac: (data) => digest(outer, digest(inner, data)),
+    decrypt(cipher, data) {
+      checkDecryption(cipher, encryptionKey, data)
+      let ecb = deciphers.get(cipher.name)
+      if (ecb === undefined) {
+        // Whole blocks without padding: ECB keeps nothing back between calls, so one object serves every value.
+        ecb = createDecipheriv(cipher.name.replace('-cbc', '-ecb'), encryptionKey, null)
+        ecb.setAutoPadding(false)
+        deciphers.set(cipher.name, ecb)
+      }
+      // CBC: each decrypted block XOR the ciphertext block before it (the IV before the first).
+      const padded = ecb.update(data.subarray(BLOCK))
+      for (let i = 0; i < padded.length; i++) padded[i]! ^= data[i]!
+      return unpad(padded)
+    },
+  }
 }
 
 /** Encrypts with a fresh random IV, PKCS#7 padding (which XML Encryption readers accept), IV || ciphertext. */

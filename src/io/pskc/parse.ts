@@ -10,7 +10,18 @@
 import { OtpError, describe } from '../../core/errors.js'
 import type { Algorithm } from '../../core/kernel.js'
 import { readToken, type Token } from '../token.js'
-import { cipherByUri, decrypt, hmac, HMAC_SHA1, macByUri, macEquals, pbkdf2, type Cipher, type MacHash } from './crypto.js'
+import {
+  cipherByUri,
+  decrypt,
+  fileKeys,
+  HMAC_SHA1,
+  macByUri,
+  macEquals,
+  pbkdf2,
+  type Cipher,
+  type FileKeys,
+  type MacHash,
+} from './crypto.js'
 import { child, containerReader, invalid, readContainer, short, type ContainerHandlers, type XmlElement } from './xml.js'
 
 /** The most key packages read from one file. */
@@ -137,12 +148,12 @@ function pskcReader(options: ParsePskcOptions, emit: (token: Token) => void): { 
   let signed = false
   let encryption: Encryption | undefined
   let macMethod: { hash: MacHash; encryptedKey?: XmlElement } | undefined
-  /** The encryption and MAC keys, derived or decrypted at the first encrypted value. */
-  let keys: { encryption: Uint8Array; mac: Uint8Array } | undefined
+  /** The encryption and MAC keys, derived or decrypted at the first encrypted value, prepared for every value. */
+  let keys: FileKeys | undefined
   let packages = 0
 
   /** `cipher`: the first encrypted value's, whose key length a PBKDF2 key takes when the file gives none. */
-  const unlock = (where: string, cipher: Cipher): { encryption: Uint8Array; mac: Uint8Array } => {
+  const unlock = (where: string, cipher: Cipher): FileKeys => {
     if (keys !== undefined) return keys
     if (encryption === undefined) throw invalid(`${where}: an encrypted value, but the file has no EncryptionKey`)
     if (macMethod === undefined) {
@@ -160,7 +171,7 @@ function pskcReader(options: ParsePskcOptions, emit: (token: Token) => void): { 
         })
       }
     }
-    keys = { encryption: encryptionKey, mac: macKey }
+    keys = fileKeys(encryptionKey, macKey, macMethod.hash)
     return keys
   }
 
@@ -179,13 +190,13 @@ function pskcReader(options: ParsePskcOptions, emit: (token: Token) => void): { 
     }
     const given = base64(macElement.text, `${where}: ${element.name} ValueMAC`)
     const unlocked = unlock(where, cipher)
-    if (!macEquals(hmac(macMethod!.hash, unlocked.mac, data), given)) {
+    if (!macEquals(unlocked.mac(data), given)) {
       throw new OtpError(
         'DECRYPTION_FAILED',
         `parsePskc: ${where}: the MAC of the encrypted ${element.name} does not match: a wrong password or key, or a tampered file`,
       )
     }
-    return { bytes: decrypt(cipher, unlocked.encryption, data) }
+    return { bytes: unlocked.decrypt(cipher, data) }
   }
 
   const readKeyPackage = (element: XmlElement, index: number): void => {

@@ -14,6 +14,7 @@
  * Elements are matched by local name, whatever their prefix: real files declare the PSKC namespace
  * as the default, as `pskc:`, or under other prefixes, and no two PSKC elements share a local name.
  */
+import { isUtf8 } from 'node:buffer'
 import { SaxesParser } from 'saxes'
 import { OtpError, describe } from '../../core/errors.js'
 
@@ -90,7 +91,8 @@ function checkSize(length: number): void {
 export function containerReader(handlers: ContainerHandlers): ContainerReader {
   const parser = new SaxesParser({ position: true })
   const where = (): string => `line ${parser.line}, column ${parser.column}`
-  const decoder = new TextDecoder('utf-8', { fatal: true })
+  /** The bytes of a character cut at the end of the last piece, to go in front of the next one. */
+  let carried: Buffer | undefined
   let fed = 0
   let depth = 0
   let sawRoot = false
@@ -157,12 +159,20 @@ export function containerReader(handlers: ContainerHandlers): ContainerReader {
     if (stack.length === 0) handlers.child(element)
   })
 
+  // Checked whole by isUtf8, then decoded, rather than by a fatal TextDecoder in streaming mode:
+  // the same strictness, several times faster on a file of a hundred megabytes.
   const decode = (bytes: Uint8Array, stream: boolean): string => {
-    try {
-      return decoder.decode(bytes, { stream })
-    } catch (error) {
-      throw invalid('the document is not valid UTF-8', error)
+    let buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    if (carried !== undefined) {
+      buffer = Buffer.concat([carried, buffer])
+      carried = undefined
     }
+    const end = stream ? wholeCharacters(buffer) : buffer.length
+    // A copy: the caller may reuse its bytes before the next piece comes.
+    if (end < buffer.length) carried = Buffer.from(buffer.subarray(end))
+    const whole = buffer.subarray(0, end)
+    if (!isUtf8(whole)) throw invalid('the document is not valid UTF-8')
+    return whole.toString('utf8')
   }
   return {
     write(piece) {
@@ -179,6 +189,21 @@ export function containerReader(handlers: ContainerHandlers): ContainerReader {
       if (!sawRoot) throw invalid('expected a KeyContainer element, found none')
     },
   }
+}
+
+/**
+ * The length of `bytes` without a UTF-8 sequence cut short at its end (a character whose first byte
+ * says it needs more bytes than follow). Anything else malformed is left for isUtf8 to refuse.
+ */
+function wholeCharacters(bytes: Uint8Array): number {
+  const length = bytes.length
+  for (let at = length - 1; at >= 0 && at >= length - 4; at--) {
+    const byte = bytes[at]!
+    if ((byte & 0xc0) === 0x80) continue // a continuation byte: its lead comes before it
+    const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return at + needs > length ? at : length
+  }
+  return length
 }
 
 /** The only child element named `name`, or undefined; two of them are an error (which one is meant?). */
