@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { hotp, parseUri, totp, type Algorithm } from '../src/index.js'
+import { hotp, ocra, parseUri, totp, type Algorithm } from '../src/index.js'
 // @ts-expect-error: a plain JS script, typed by its JSDoc
 import { PLAYGROUND_CSP, servePlayground } from '../scripts/playground.js'
 import { launchChromium, type Chromium } from './helpers/browser.js'
@@ -20,6 +20,14 @@ import { launchChromium, type Chromium } from './helpers/browser.js'
 const read = (name: string) => JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), 'utf8'))
 const RFC4226 = read('rfc4226-appendix-d.json')
 const RFC6238 = read('rfc6238-appendix-b.json')
+const RFC6287 = read('rfc6287-appendix-c.json') as {
+  keys: Record<string, string>
+  pin: string
+  pinSha1: string
+  tables: Array<{ suite: string; key: string; password?: string; mutual?: string; rows: Array<Record<string, string | number>> }>
+}
+/** The appendix C table of a suite (the one-way or signature table, not a mutual one). */
+const ocraTable = (suite: string) => RFC6287.tables.find((table) => table.suite === suite && table.mutual === undefined)!
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url))
 
 function hasZbar(): boolean {
@@ -210,6 +218,177 @@ describe('playground in headless Chromium', () => {
     expect(await result.textContent()).toBe('Match at delta 4: counter 7; the next code will use counter 8.')
   })
 
+  /** Types an OCRA suite and its hex key as a person would. */
+  async function typeOcra(suite: string, keyHex: string): Promise<void> {
+    await page.getByLabel('Suite', { exact: true }).fill(suite)
+    await page.getByLabel('Key written as').selectOption('hex')
+    await page.getByLabel('Key', { exact: true }).fill(keyHex)
+  }
+
+  it('computes the RFC 6287 appendix C responses, with C, P and T when the suite names them', async () => {
+    // The section opens on the RFC's first example.
+    expect(await page.getByLabel('Suite', { exact: true }).inputValue()).toBe('OCRA-1:HOTP-SHA1-6:QN08')
+    expect(await text('#ocra-response')).toBe('237653')
+    for (const field of ['Counter C', 'P given as', 'T value']) expect(await page.getByLabel(field).isVisible()).toBe(false)
+
+    const oneWay = ocraTable('OCRA-1:HOTP-SHA1-6:QN08')
+    await typeOcra(oneWay.suite, RFC6287.keys[oneWay.key]!)
+    for (const row of oneWay.rows) {
+      await page.getByLabel('Question Q').fill(String(row.question))
+      expect(await text('#ocra-response')).toBe(row.code)
+    }
+
+    // C and P: the counter and the PIN, typed or as its hash.
+    const counted = ocraTable('OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1')
+    await page.getByLabel('Example suites').selectOption(counted.suite)
+    expect(await page.getByLabel('Suite', { exact: true }).inputValue()).toBe(counted.suite)
+    await page.getByRole('button', { name: 'RFC test key' }).click()
+    expect(await page.getByLabel('Key', { exact: true }).inputValue()).toBe(RFC6287.keys[counted.key])
+    expect(await page.getByLabel('T value').isVisible()).toBe(false)
+    await page.getByLabel('PIN (hashed with SHA1)').fill(counted.password!)
+    for (const row of counted.rows) {
+      await page.getByLabel('Question Q').fill(String(row.question))
+      await page.getByLabel('Counter C').fill(String(row.counter))
+      expect(await text('#ocra-response')).toBe(row.code)
+    }
+    await page.getByLabel('P given as').selectOption('hash')
+    await page.getByLabel('PIN hash (SHA1, 20 bytes as hex)').fill(RFC6287.pinSha1)
+    expect(await text('#ocra-response')).toBe(counted.rows.at(-1)!.code)
+
+    // T: the step count as the RFC prints it (hex minutes), as a decimal count, or as unix seconds.
+    const timed = ocraTable('OCRA-1:HOTP-SHA512-8:QN08-T1M')
+    await typeOcra(timed.suite, RFC6287.keys[timed.key]!)
+    expect(await page.getByLabel('Counter C').isVisible()).toBe(false)
+    expect(await page.getByLabel('P given as').isVisible()).toBe(false)
+    await page.getByLabel('T given as').selectOption('steps-hex')
+    for (const row of timed.rows) {
+      await page.getByLabel('Question Q').fill(String(row.question))
+      await page.getByLabel('T value').fill(String(row.timestamp))
+      expect(await text('#ocra-response')).toBe(row.code)
+    }
+    const last = timed.rows.at(-1)!
+    const minutes = parseInt(String(last.timestamp), 16)
+    expect(await text('#ocra-time-detail')).toContain(`T = ${minutes} (0x${last.timestamp}) steps of 1 minute`)
+    await page.getByLabel('T given as').selectOption('seconds')
+    await page.getByLabel('T value').fill(String(minutes * 60 + 59))
+    expect(await text('#ocra-response')).toBe(last.code)
+
+    // An alphanumeric question with T, and a suite answered with the whole HMAC; the library agrees.
+    const signature = ocraTable('OCRA-1:HOTP-SHA512-8:QA10-T1M')
+    await typeOcra(signature.suite, RFC6287.keys[signature.key]!)
+    await page.getByLabel('T given as').selectOption('steps')
+    await page.getByLabel('T value').fill(String(parseInt(String(signature.rows[0]!.timestamp), 16)))
+    await page.getByLabel('Question Q').fill(String(signature.rows[0]!.question))
+    expect(await text('#ocra-response')).toBe(signature.rows[0]!.code)
+    const session = 'a1'.repeat(64)
+    await typeOcra('OCRA-1:HOTP-SHA1-0:QH40-S064', RFC6287.keys.seed20!)
+    await page.getByLabel('Question Q').fill('00ff')
+    await page.getByLabel('Session information S (64 bytes as hex)').fill(session)
+    const whole = ocra('OCRA-1:HOTP-SHA1-0:QH40-S064', Buffer.from(RFC6287.keys.seed20!, 'hex'), { question: '00ff', session })
+    expect(whole).toMatch(/^[0-9a-f]{40}$/)
+    expect(await text('#ocra-response')).toBe(whole)
+    // The message's layout: suite, separator, Q, S.
+    expect(await page.locator('#ocra-layout tr').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.field))).toEqual([
+      'suite',
+      '0x00',
+      'Q',
+      'S',
+    ])
+    expect(await text('#ocra-layout tr[data-field="S"] td:nth-of-type(1)')).toBe('157–220 (64)')
+  })
+
+  it('verifies a typed OCRA response and names the counter or time step that matched', async () => {
+    const result = page.locator('#ocra-verify-result')
+    const typed = page.getByLabel('Response to check')
+    await typed.fill('237653')
+    expect(await result.getAttribute('data-delta')).toBe('0')
+    expect(await text('#ocra-verify-result')).toBe('Match: this is the response to these inputs.')
+    await typed.fill('243178') // the response to 11111111
+    expect(await result.getAttribute('data-delta')).toBe('null')
+    expect(await result.getAttribute('data-kind')).toBe('error')
+
+    const counted = ocraTable('OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1')
+    await typeOcra(counted.suite, RFC6287.keys[counted.key]!)
+    await page.getByLabel('PIN (hashed with SHA1)').fill(counted.password!)
+    await page.getByLabel('Question Q').fill('12345678')
+    await page.getByLabel('Counter C').fill('2')
+    await typed.fill(String(counted.rows[5]!.code))
+    expect(await result.getAttribute('data-delta')).toBe('null')
+    await page.getByLabel('C look-ahead: counters after C').fill('4')
+    expect(await text('#ocra-verify-result')).toBe('Match at counter 5 (delta 3); the next counter is 6.')
+
+    const timed = ocraTable('OCRA-1:HOTP-SHA512-8:QN08-T1M')
+    await typeOcra(timed.suite, RFC6287.keys[timed.key]!)
+    await page.getByLabel('T given as').selectOption('steps-hex')
+    await page.getByLabel('Question Q').fill('00000000')
+    await page.getByLabel('T value').fill((parseInt(String(timed.rows[0]!.timestamp), 16) + 1).toString(16))
+    await typed.fill(String(timed.rows[0]!.code))
+    expect(await result.getAttribute('data-delta')).toBe('-1')
+    expect(await text('#ocra-verify-result')).toContain('Match at delta -1: 1 step before it')
+    await page.getByLabel('T window: steps before and after').fill('0')
+    expect(await result.getAttribute('data-delta')).toBe('null')
+    // A window past the library's bound is refused at its field.
+    await page.getByLabel('T window: steps before and after').fill('100000')
+    expect(await page.getByLabel('T window: steps before and after').getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#ocra-verify-result')).toMatch(/timeWindow must be a whole number from 0 to \d+/)
+  })
+
+  it('says what is wrong with a malformed OCRA suite or input, at its field', async () => {
+    const suite = page.getByLabel('Suite', { exact: true })
+    await suite.fill('OCRA-1:HOTP-SHA1-6:QX08')
+    expect(await suite.getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#ocra-suite-message')).toBe(
+      'OCRA suite "OCRA-1:HOTP-SHA1-6:QX08": data input "QX08" must be the question QFxx (F = N, A or H; xx = 04 to 64), after an optional C',
+    )
+    expect(await text('#ocra-response')).toBe('—')
+    expect(await page.getByRole('button', { name: 'New challenge' }).isDisabled()).toBe(true)
+    await suite.fill('OCRA-1:HOTP-SHA1-6:C-QN08-T1M-PSHA1')
+    expect(await text('#ocra-suite-message')).toContain('data input "PSHA1" is repeated or out of order')
+    await suite.fill('OCRA-1:HOTP-SHA1-6:QN08')
+    expect(await suite.getAttribute('aria-invalid')).toBeNull()
+    expect(await text('#ocra-response')).toBe('237653')
+
+    // Each input's error goes to its own field.
+    const question = page.getByLabel('Question Q')
+    await question.fill('12ab5678')
+    expect(await question.getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#ocra-message')).toBe('question must be decimal digits for OCRA-1:HOTP-SHA1-6:QN08')
+    await question.fill('123456789')
+    expect(await text('#ocra-message')).toContain('question must be 4 to 8 decimal digits')
+    await page.getByRole('button', { name: 'New challenge' }).click()
+    expect(await question.inputValue()).toMatch(/^\d{8}$/)
+    expect(await question.getAttribute('aria-invalid')).toBeNull()
+
+    const key = page.getByLabel('Key', { exact: true })
+    await key.fill('31323')
+    expect(await key.getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#ocra-key-message')).toBe('key: hex needs two digits per byte, got 5 digits')
+    expect(await text('#ocra-response')).toBe('—')
+    await page.getByRole('button', { name: 'RFC test key' }).click()
+    expect(await key.getAttribute('aria-invalid')).toBeNull()
+
+    await suite.fill('OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1')
+    const counter = page.getByLabel('Counter C')
+    await counter.fill('-1')
+    expect(await counter.getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#ocra-message')).toBe('counter C: a whole number from 0')
+    await counter.fill(String(2n ** 64n))
+    expect(await text('#ocra-message')).toContain('counter must be from 0 to 2^64 - 1')
+    await counter.fill('0')
+    await page.getByLabel('P given as').selectOption('hash')
+    const pin = page.getByLabel('PIN hash (SHA1, 20 bytes as hex)')
+    await pin.fill('7110eda4')
+    expect(await pin.getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#ocra-message')).toContain('passwordHash (PSHA1) must be 20 bytes as 40 hex digits')
+    expect(await counter.getAttribute('aria-invalid')).toBeNull()
+
+    await suite.fill('OCRA-1:HOTP-SHA1-6:QN08-T0H')
+    await page.getByLabel('T given as').selectOption('seconds')
+    await page.getByLabel('T value').fill('1206446760')
+    expect(await page.getByLabel('T value').getAttribute('aria-invalid')).toBe('true')
+    expect(await text('#ocra-message')).toContain('has a time step of 0 hours: give timestamp, the step count')
+  })
+
   it('generates a secret from the keyboard, and labels every control', async () => {
     const secret = page.getByRole('textbox', { name: 'Secret', exact: true })
     const before = await secret.inputValue()
@@ -248,6 +427,11 @@ describe('playground in headless Chromium', () => {
   it('reads on a phone without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await typeTotp(RFC6238.seedsAscii.SHA1, 1111111109, 8, 'SHA1')
+    // OCRA at its widest: every optional input, a whole SHA-512 HMAC as the response, the layout open.
+    await page.getByLabel('Suite', { exact: true }).fill('OCRA-1:HOTP-SHA512-0:C-QA64-PSHA512-S512-T48H')
+    await page.getByLabel('Session information S (512 bytes as hex)').fill('ab'.repeat(512))
+    await page.getByText('The message hashed (section 5.1), field by field').click()
+    expect(await text('#ocra-response')).toMatch(/^[0-9a-f]{128}$/)
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
     mkdirSync(ARTIFACTS, { recursive: true })
     await page.screenshot({ path: join(ARTIFACTS, 'playground-phone.png'), fullPage: true })

@@ -9,6 +9,7 @@ import { FieldError, readKey, readParams, type Params } from './params.js'
 import { renderCodes } from './render-codes.js'
 import { renderSteps } from './render-steps.js'
 import { formatSecret, toHex, toText, type SecretFormat } from './secret-forms.js'
+import { setUpOcra } from './ocra-panel.js'
 import { hotpSteps } from './steps.js'
 import { setUpThroughput } from './throughput.js'
 import { applyUri, copyUri, renderUri } from './uri-panel.js'
@@ -162,10 +163,12 @@ function start(): void {
   })
   byId('now', HTMLInputElement).addEventListener('change', tick)
   byId('copy-uri', HTMLButtonElement).addEventListener('click', () => void copyUri())
-  // Every other field: recompute on each keystroke.
+  // Every other field: recompute on each keystroke. The OCRA section recomputes itself.
   document.querySelector('main')!.addEventListener('input', (event) => {
-    if ((event.target as HTMLElement).id !== 'uri-input') update()
+    const target = event.target as HTMLElement
+    if (target.id !== 'uri-input' && !target.closest('#ocra')) update()
   })
+  setUpOcra()
   setUpThroughput()
 
   const backend = byId('backend', HTMLOutputElement)
