@@ -218,6 +218,46 @@ describe('playground in headless Chromium', () => {
     expect(await result.textContent()).toBe('Match at delta 4: counter 7; the next code will use counter 8.')
   })
 
+  it('shows Steam Guard codes with their steps and URI, verifies one, and reads a Steam Guard URI', async () => {
+    const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
+    const steam = (time: number) => totp(secret, { encoding: 'steam', time })
+    await page.getByRole('radio', { name: 'Steam Guard' }).check()
+    await page.getByRole('textbox', { name: 'Secret', exact: true }).fill(secret)
+    await page.getByLabel('Time (unix s)').fill('1111111109')
+    // SHA-1 and 5 characters: the fields that do not apply are hidden.
+    expect(await page.getByLabel('Digits').isVisible()).toBe(false)
+    expect(await page.getByLabel('Algorithm').isVisible()).toBe(false)
+    expect(await text('#current-code')).toMatch(/^[23456789BCDFGHJKMNPQRTVWXY]{5}$/)
+    expect(await text('#current-code')).toBe(steam(1111111109))
+    expect(await text('#previous-code')).toBe(steam(1111111079))
+    expect(await text('#next-code')).toBe(steam(1111111139))
+    expect(await text('#current-step')).toBe('T = 37037036')
+    // The steps end in base 26 instead of a modulo, and agree with the engine.
+    expect(await page.locator('li[data-step="modulo"]').count()).toBe(0)
+    expect(await text('li[data-step="steam"] code')).toMatch(new RegExp(`^\\d+ → (\\d+, ){4}\\d+ → ${steam(1111111109)}$`))
+    expect(await page.locator('li[data-step="check"]').getAttribute('data-agree')).toBe('true')
+
+    // Verification takes either case, as people type it.
+    const result = page.locator('#verify-result')
+    await page.getByLabel('Code', { exact: true }).fill(steam(1111111079).toLowerCase())
+    expect(await result.getAttribute('data-delta')).toBe('-1')
+    expect(await page.getByLabel('Code', { exact: true }).getAttribute('inputmode')).toBe('text')
+    await page.getByLabel('Code', { exact: true }).fill('BBBBB')
+    expect(await result.getAttribute('data-delta')).toBe('null')
+
+    // The URI is a Steam Guard one, and pasting one chooses Steam Guard again.
+    const written = await page.getByLabel('URI', { exact: true }).inputValue()
+    expect(written).toContain('digits=5&encoder=steam')
+    expect(parseUri(written)).toMatchObject({ type: 'totp', encoding: 'steam', algorithm: 'SHA1' })
+    await page.getByRole('radio', { name: 'TOTP' }).check()
+    expect(await page.getByLabel('Digits').inputValue()).toBe('6')
+    await page.getByLabel('Paste an otpauth:// URI').fill(written)
+    expect(await page.getByRole('radio', { name: 'Steam Guard' }).isChecked()).toBe(true)
+    expect(await text('#uri-message')).toContain('Read a Steam Guard URI: SHA1, 5 characters, period 30 s')
+    expect(await page.getByLabel('Digits').inputValue()).toBe('6')
+    expect(await text('#current-code')).toBe(steam(1111111109))
+  })
+
   /** Types an OCRA suite and its hex key as a person would. */
   async function typeOcra(suite: string, keyHex: string): Promise<void> {
     await page.getByLabel('Suite', { exact: true }).fill(suite)

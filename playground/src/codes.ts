@@ -1,6 +1,6 @@
 /** The previous, current and next codes, computed by the library (the engine under test). */
 import { hotp, totp } from 'otp-wasm'
-import { counterArg, type Params } from './params.js'
+import { counterArg, isTimed, type Params } from './params.js'
 import { timeStep } from './steps.js'
 
 export interface CodeAt {
@@ -22,10 +22,11 @@ const MAX_COUNTER = (1n << 64n) - 1n
 /** The codes around the current step or counter. Throws the library's OtpError for bad parameters. */
 export function codesAround(p: Params): Codes {
   const options = { digits: p.digits, algorithm: p.algorithm }
-  if (p.type === 'totp') {
+  if (isTimed(p)) {
+    const timing = { period: p.period, t0: p.t0 }
     const at = (time: number): CodeAt => ({
       counter: timeStep(time, p.t0, p.period),
-      code: totp(p.key, { ...options, time, period: p.period, t0: p.t0 }),
+      code: p.type === 'steam' ? totp(p.key, { encoding: 'steam', time, ...timing }) : totp(p.key, { ...options, time, ...timing }),
     })
     const current = at(p.time)
     return {
@@ -42,7 +43,7 @@ export function codesAround(p: Params): Codes {
   }
 }
 
-/** Seconds until the current TOTP step ends. */
+/** Seconds until the current TOTP (or Steam Guard) step ends. */
 export function secondsLeft(p: Params): number {
   const into = (((p.time - p.t0) % p.period) + p.period) % p.period
   return p.period - into

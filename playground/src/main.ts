@@ -30,8 +30,17 @@ const FIELD_OF: Partial<Record<OtpError['code'], string>> = {
 const FIELDS = ['secret-input', 'digits', 'period', 't0', 'time', 'counter', 'algorithm']
 
 function showTypeFields(type: string): void {
-  for (const element of document.querySelectorAll<HTMLElement>('.totp-only')) element.hidden = type !== 'totp'
-  for (const element of document.querySelectorAll<HTMLElement>('.hotp-only')) element.hidden = type !== 'hotp'
+  const shown = {
+    'totp-only': type !== 'hotp',
+    'hotp-only': type === 'hotp',
+    'steam-only': type === 'steam',
+    'not-steam': type !== 'steam',
+  }
+  for (const [name, show] of Object.entries(shown)) {
+    for (const element of document.querySelectorAll<HTMLElement>(`.${name}`)) element.hidden = !show
+  }
+  // Steam Guard codes have letters: a phone shows its full keyboard for them.
+  byId('verify-code', HTMLInputElement).inputMode = type === 'steam' ? 'text' : 'numeric'
 }
 
 /** The secret in all three forms, or why it does not parse. */
@@ -85,7 +94,7 @@ function update(): void {
   renderSteps(
     byId('steps', HTMLOListElement),
     p,
-    hotpSteps(p.key, codes.current.counter, p.digits, p.algorithm),
+    hotpSteps(p.key, codes.current.counter, p.type === 'steam' ? 'steam' : p.digits, p.algorithm),
     codes.current.code,
     defaultBackend(),
   )

@@ -7,11 +7,12 @@ import { byId, checkedValue } from './dom.js'
 import { parseSecret, type SecretFormat } from './secret-forms.js'
 
 export interface Params {
-  type: 'totp' | 'hotp'
+  /** 'steam': a Steam Guard code, TOTP written in 5 letters and digits (SHA-1; `digits` is unused). */
+  type: 'totp' | 'hotp' | 'steam'
   key: Uint8Array
   algorithm: Algorithm
   digits: number
-  /** TOTP: the step X, t0 and the time, in seconds. */
+  /** TOTP and Steam Guard: the step X, t0 and the time, in seconds. */
   period: number
   t0: number
   time: number
@@ -30,6 +31,11 @@ export class FieldError extends Error {
 }
 
 const MAX_COUNTER = (1n << 64n) - 1n
+
+/** Whether the codes follow the clock: TOTP and Steam Guard. */
+export function isTimed(p: Pick<Params, 'type'>): boolean {
+  return p.type !== 'hotp'
+}
 
 /** A counter as the library takes it: a number while it is safe, a bigint beyond. */
 export function counterArg(counter: bigint): number | bigint {
@@ -55,7 +61,9 @@ export function readKey(): Uint8Array {
 
 /** Everything needed for the codes; throws a FieldError naming the field to fix. */
 export function readParams(): Params {
-  const type = checkedValue('type') === 'hotp' ? 'hotp' : 'totp'
+  const checked = checkedValue('type')
+  const type = checked === 'hotp' || checked === 'steam' ? checked : 'totp'
+  const timed = type !== 'hotp'
   const counterInput = byId('counter', HTMLInputElement)
   let counter = 0n
   if (type === 'hotp') {
@@ -68,11 +76,12 @@ export function readParams(): Params {
   return {
     type,
     key: readKey(),
-    algorithm: byId('algorithm', HTMLSelectElement).value as Algorithm,
-    digits: whole('digits', 'digits'),
-    period: type === 'totp' ? whole('period', 'period') : 30,
-    t0: type === 'totp' ? whole('t0', 't0') : 0,
-    time: type === 'totp' ? whole('time', 'time') : 0,
+    // Steam Guard is SHA-1 and 5 characters whatever the hidden fields say.
+    algorithm: type === 'steam' ? 'SHA1' : (byId('algorithm', HTMLSelectElement).value as Algorithm),
+    digits: type === 'steam' ? 5 : whole('digits', 'digits'),
+    period: timed ? whole('period', 'period') : 30,
+    t0: timed ? whole('t0', 't0') : 0,
+    time: timed ? whole('time', 'time') : 0,
     counter,
   }
 }

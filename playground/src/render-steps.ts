@@ -1,7 +1,7 @@
 /** Writes the steps of the current code into the page's list, one item per step of RFC 4226 section 5.3. */
 import { el } from './dom.js'
-import type { Params } from './params.js'
-import type { HotpSteps } from './steps.js'
+import { isTimed, type Params } from './params.js'
+import { STEAM_CHARACTERS, type HotpSteps } from './steps.js'
 
 const hex2 = (b: number) => b.toString(16).padStart(2, '0')
 const hex8 = (n: number) => n.toString(16).padStart(8, '0')
@@ -36,7 +36,7 @@ function hmacBytes(s: HotpSteps): HTMLElement {
 export function renderSteps(list: HTMLOListElement, p: Params, s: HotpSteps, engineCode: string, backend: string): void {
   const last = s.hmac.length - 1
   const items: HTMLLIElement[] = []
-  if (p.type === 'totp') {
+  if (isTimed(p)) {
     items.push(step('time-step', 'Time step T (RFC 6238 section 4.2)', `floor((${p.time} − ${p.t0}) / ${p.period}) = ${s.counter}`))
   }
   items.push(
@@ -53,7 +53,13 @@ export function renderSteps(list: HTMLOListElement, p: Params, s: HotpSteps, eng
       `${bytesHex(s.hmac.subarray(s.offset, s.offset + 4))} = 0x${hex8(s.word)}`,
     ),
     step('value', '31-bit value Snum: the top bit masked', `0x${hex8(s.word)} & 0x7fffffff = 0x${hex8(s.value)} = ${s.value}`),
-    step('modulo', `Modulo 10^${p.digits} (step 3)`, `${s.value} mod ${10 ** p.digits} = ${s.remainder} → ${s.code}`),
+    s.steamDigits
+      ? step(
+          'steam',
+          'Steam Guard: Snum in base 26, least significant digit first, each digit a character of ' + STEAM_CHARACTERS,
+          `${s.value} → ${s.steamDigits.join(', ')} → ${s.code}`,
+        )
+      : step('modulo', `Modulo 10^${p.digits} (step 3)`, `${s.value} mod ${10 ** p.digits} = ${s.remainder} → ${s.code}`),
   )
   const agree = s.code === engineCode
   const check = step(

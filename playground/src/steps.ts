@@ -24,22 +24,36 @@ export interface HotpSteps {
   word: number
   /** Snum = word & 0x7fffffff. */
   value: number
-  /** Snum mod 10^digits. */
+  /** Snum mod 10^digits (Steam Guard: Snum itself). */
   remainder: number
-  /** The remainder, zero-padded to `digits`. */
+  /** Steam Guard only: Snum's 5 base-26 digits, least significant first. */
+  steamDigits?: number[]
+  /** The remainder, zero-padded to `digits`; Steam Guard: the base-26 digits as characters. */
   code: string
 }
 
-/** HOTP(K, C) step by step (RFC 4226 section 5.3; RFC 6238 section 1.2 for SHA-256 and SHA-512). */
-export function hotpSteps(key: Uint8Array, counter: bigint, digits: number, algorithm: Algorithm): HotpSteps {
+/** The 26 characters of Steam Guard codes, written out here apart from the library's STEAM_ALPHABET. */
+export const STEAM_CHARACTERS = '23456789BCDFGHJKMNPQRTVWXY'
+
+/**
+ * HOTP(K, C) step by step (RFC 4226 section 5.3; RFC 6238 section 1.2 for SHA-256 and SHA-512).
+ * `digits` 'steam' writes Snum as a Steam Guard code: 5 base-26 digits, least significant first.
+ */
+export function hotpSteps(key: Uint8Array, counter: bigint, digits: number | 'steam', algorithm: Algorithm): HotpSteps {
   const counterBytes = new Uint8Array(8)
   new DataView(counterBytes.buffer).setBigUint64(0, counter, false)
   const mac = hmac(HASHES[algorithm], key, counterBytes)
   const offset = mac[mac.length - 1]! & 0x0f
   const word = new DataView(mac.buffer, mac.byteOffset + offset, 4).getUint32(0, false)
   const value = word & 0x7fffffff
+  const common = { counter, counterBytes, hmac: mac, offset, word, value }
+  if (digits === 'steam') {
+    const steamDigits: number[] = []
+    for (let rest = value; steamDigits.length < 5; rest = Math.floor(rest / 26)) steamDigits.push(rest % 26)
+    return { ...common, remainder: value, steamDigits, code: steamDigits.map((d) => STEAM_CHARACTERS[d]).join('') }
+  }
   const remainder = value % 10 ** digits
-  return { counter, counterBytes, hmac: mac, offset, word, value, remainder, code: String(remainder).padStart(digits, '0') }
+  return { ...common, remainder, code: String(remainder).padStart(digits, '0') }
 }
 
 /** The time step T of RFC 6238 section 4.2: floor((time - t0) / period). */

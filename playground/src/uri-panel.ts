@@ -4,7 +4,7 @@
  */
 import { base32Encode, buildUri, parseUri, qrSvg } from 'otp-wasm'
 import { byId, check, messageOf, say } from './dom.js'
-import { counterArg, type Params } from './params.js'
+import { counterArg, isTimed, type Params } from './params.js'
 
 /** Fills the form from a pasted URI. Returns false (and says why) when it is not a valid URI. */
 export function applyUri(text: string): boolean {
@@ -21,11 +21,12 @@ export function applyUri(text: string): boolean {
     say(message, messageOf(error), 'error', input)
     return false
   }
-  check('type', uri.type)
+  // A Steam Guard URI (encoder=steam) is a totp URI read as Steam Guard codes: its digits=5 stays out of Digits.
+  check('type', uri.encoding === 'steam' ? 'steam' : uri.type)
   check('secret-format', 'base32')
   byId('secret-input', HTMLInputElement).value = base32Encode(uri.secret)
   byId('algorithm', HTMLSelectElement).value = uri.algorithm
-  byId('digits', HTMLInputElement).value = String(uri.digits)
+  if (uri.encoding === undefined) byId('digits', HTMLInputElement).value = String(uri.digits)
   if (uri.period !== undefined) byId('period', HTMLInputElement).value = String(uri.period)
   if (uri.counter !== undefined) byId('counter', HTMLInputElement).value = String(uri.counter)
   byId('t0', HTMLInputElement).value = '0' // URIs have no t0: authenticator apps count from 0
@@ -33,9 +34,11 @@ export function applyUri(text: string): boolean {
   byId('account', HTMLInputElement).value = uri.account
   const detail = uri.type === 'totp' ? `period ${uri.period} s` : `counter ${uri.counter}`
   const who = [uri.issuer, uri.account].filter(Boolean).join(' / ')
+  const kind = uri.encoding === 'steam' ? 'Steam Guard' : uri.type.toUpperCase()
+  const length = uri.encoding === 'steam' ? `${uri.digits} characters` : `${uri.digits} digits`
   say(
     message,
-    `Read a ${uri.type.toUpperCase()} URI: ${uri.algorithm}, ${uri.digits} digits, ${detail}, ${uri.secret.length}-byte secret${who ? `, for ${who}` : ''}.`,
+    `Read a ${kind} URI: ${uri.algorithm}, ${length}, ${detail}, ${uri.secret.length}-byte secret${who ? `, for ${who}` : ''}.`,
     'ok',
     input,
   )
@@ -53,15 +56,18 @@ export function renderUri(p: Params): void {
   const qr = byId('qr', HTMLImageElement)
   let uri: string
   try {
-    uri = buildUri({
-      type: p.type,
-      secret: p.key,
-      account: byId('account', HTMLInputElement).value,
-      issuer: byId('issuer', HTMLInputElement).value,
-      algorithm: p.algorithm,
-      digits: p.digits,
-      ...(p.type === 'totp' ? { period: p.period } : { counter: counterArg(p.counter) }),
-    })
+    const names = { secret: p.key, account: byId('account', HTMLInputElement).value, issuer: byId('issuer', HTMLInputElement).value }
+    uri = buildUri(
+      p.type === 'steam'
+        ? { ...names, type: 'totp', encoding: 'steam', period: p.period }
+        : {
+            ...names,
+            type: p.type,
+            algorithm: p.algorithm,
+            digits: p.digits,
+            ...(p.type === 'totp' ? { period: p.period } : { counter: counterArg(p.counter) }),
+          },
+    )
   } catch (error) {
     output.value = ''
     shownUri = undefined
@@ -70,7 +76,7 @@ export function renderUri(p: Params): void {
     say(message, messageOf(error), 'error')
     return
   }
-  const note = p.type === 'totp' && p.t0 !== 0 ? `Note: URIs have no t0; apps reading this one count from 0, not ${p.t0}.` : ''
+  const note = isTimed(p) && p.t0 !== 0 ? `Note: URIs have no t0; apps reading this one count from 0, not ${p.t0}.` : ''
   // The clock re-renders every second: a message such as "Copied." stays until the URI or the note changes.
   if (uri === shownUri && note === shownNote) return
   shownNote = note

@@ -1,7 +1,7 @@
 /** Verifies a typed code with the library and says which delta of the window matched. */
 import { verifyHotp, verifyTotp } from 'otp-wasm'
 import { byId, messageOf, say } from './dom.js'
-import { counterArg, type Params } from './params.js'
+import { counterArg, isTimed, type Params } from './params.js'
 import { timeStep } from './steps.js'
 
 function stepsWord(n: number): string {
@@ -13,8 +13,7 @@ export function renderVerify(p: Params): void {
   const codeInput = byId('verify-code', HTMLInputElement)
   const windowInput = byId('verify-window', HTMLInputElement)
   const result = byId('verify-result', HTMLElement)
-  byId('verify-window-label', HTMLLabelElement).textContent =
-    p.type === 'totp' ? 'Window (steps either way)' : 'Look-ahead (counters after C)'
+  byId('verify-window-label', HTMLLabelElement).textContent = isTimed(p) ? 'Window (steps either way)' : 'Look-ahead (counters after C)'
   delete result.dataset.delta
   const code = codeInput.value.trim()
   if (code === '') {
@@ -23,12 +22,15 @@ export function renderVerify(p: Params): void {
   }
   const window = windowInput.valueAsNumber
   const options = { digits: p.digits, algorithm: p.algorithm, window: Number.isFinite(window) ? window : Number.NaN }
+  const timing = { time: p.time, period: p.period, t0: p.t0 }
   let delta: number | null
   try {
     delta =
-      p.type === 'totp'
-        ? verifyTotp(p.key, code, { ...options, time: p.time, period: p.period, t0: p.t0 })
-        : verifyHotp(p.key, code, counterArg(p.counter), options)
+      p.type === 'steam'
+        ? verifyTotp(p.key, code, { encoding: 'steam', window: options.window, ...timing })
+        : p.type === 'totp'
+          ? verifyTotp(p.key, code, { ...options, ...timing })
+          : verifyHotp(p.key, code, counterArg(p.counter), options)
   } catch (error) {
     say(result, messageOf(error), 'error', windowInput)
     return
@@ -37,7 +39,7 @@ export function renderVerify(p: Params): void {
   result.dataset.delta = delta === null ? 'null' : String(delta)
   if (delta === null) {
     say(result, `No match: ${code} is none of the codes in the window.`, 'error')
-  } else if (p.type === 'totp') {
+  } else if (isTimed(p)) {
     const when = delta === 0 ? 'the current step' : delta < 0 ? `${stepsWord(-delta)} ago` : `${stepsWord(delta)} ahead`
     say(result, `Match at delta ${delta}: ${when} (T = ${timeStep(p.time, p.t0, p.period) + BigInt(delta)}).`, 'ok')
   } else {
