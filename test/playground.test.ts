@@ -343,6 +343,8 @@ describe('playground in headless Chromium', () => {
     await typed.fill('237653')
     expect(await result.getAttribute('data-delta')).toBe('0')
     expect(await text('#ocra-verify-result')).toBe('Match: this is the response to these inputs.')
+    await typed.fill('2376 53') // as read out in groups
+    expect(await result.getAttribute('data-delta')).toBe('0')
     await typed.fill('243178') // the response to 11111111
     expect(await result.getAttribute('data-delta')).toBe('null')
     expect(await result.getAttribute('data-kind')).toBe('error')
@@ -423,6 +425,7 @@ describe('playground in headless Chromium', () => {
     expect(await counter.getAttribute('aria-invalid')).toBeNull()
 
     await suite.fill('OCRA-1:HOTP-SHA1-6:QN08-T0H')
+    expect(await text('#ocra-suite-message')).toContain('T: a step count (T0H has no step length)')
     await page.getByLabel('T given as').selectOption('seconds')
     await page.getByLabel('T value').fill('1206446760')
     expect(await page.getByLabel('T value').getAttribute('aria-invalid')).toBe('true')

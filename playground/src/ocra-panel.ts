@@ -44,9 +44,10 @@ function fieldOf(error: unknown): string | undefined {
   return FIELD_OF[error.code]
 }
 
-/** Says an error under the field it is about, and marks that field. */
+/** Says an error under the field it is about, and marks that field; an error about no field goes under the inputs. */
 function showError(error: unknown): void {
-  const id = fieldOf(error) ?? 'ocra-question'
+  const id = fieldOf(error)
+  if (id === undefined) return say(byId('ocra-message', HTMLElement), messageOf(error), 'error')
   say(byId(MESSAGE_OF[id] ?? 'ocra-message', HTMLElement), messageOf(error), 'error', byId(id, HTMLElement))
 }
 
@@ -60,7 +61,8 @@ function describeSuite(s: OcraSuite): string {
     s.counter && 'C: a counter',
     s.password && `P: the ${s.password} hash of a PIN`,
     s.session !== undefined && `S: ${plural(s.session, 'byte')} of session information`,
-    s.time && `T: time steps of ${plural(s.time.count, UNITS[s.time.unit])}`,
+    s.time &&
+      (s.time.seconds === 0 ? 'T: a step count (T0H has no step length)' : `T: time steps of ${plural(s.time.count, UNITS[s.time.unit])}`),
   ].filter(Boolean)
   return `Response: ${response}. Inputs: ${inputs.join('; ')}.`
 }
@@ -155,7 +157,8 @@ function renderTime(suite: OcraSuite, input: OcraInput): void {
 function renderVerify(suite: OcraSuite, key: Uint8Array, input: OcraInput): void {
   const result = byId('ocra-verify-result', HTMLElement)
   delete result.dataset.delta
-  const typed = byId('ocra-typed', HTMLInputElement).value.trim()
+  // Spaces are how long responses are read out and copied ("2376 53"): they are not part of it.
+  const typed = byId('ocra-typed', HTMLInputElement).value.replace(/\s/g, '')
   if (typed === '') {
     say(result, 'Type a response to check it against these inputs.', 'info')
     return
