@@ -10,9 +10,9 @@
 import { OtpError, describe } from '../core/errors.js'
 import type { Kernel, MessageBatch } from '../core/kernel.js'
 import { mutualInput, ocraApi, ocraWindow, type MutualRole, type VerifyMutualOcraInput } from '../core/ocra/ocra.js'
-import { checkOcraInput, ocraPrefix, writeOcraFields, type VerifyOcraInput } from '../core/ocra/message.js'
+import { checkOcraInput, ocraFieldsRange, ocraPrefix, writeOcraFields, type VerifyOcraInput } from '../core/ocra/message.js'
 import { parseOcraSuite, type OcraSuite } from '../core/ocra/suite.js'
-import { singleCodeApi } from '../core/otp.js'
+import { singleCodeApi, type SingleCodeApi } from '../core/otp.js'
 import { toKey, type Secret } from '../core/secret.js'
 import { equalMask, POWERS_OF_TEN } from '../core/truncate.js'
 
@@ -51,8 +51,15 @@ export function isKernelSideRecord(record: unknown): boolean {
 
 type Result = number | null | OtpError
 
-/** Rows per kernel call: a chunk's patches stay a few MB whatever the batch's size. */
+/** Rows per kernel call: a chunk's patches stay small whatever the batch's size. */
 const CHUNK_ROWS = 16384
+
+/**
+ * Keys whose bytes are touched in one tight pass before they are copied. Keys given as separate
+ * arrays sit anywhere in memory: a loop that only touches them has many of their cache misses in
+ * flight at once, where the copy loop, longer per key, would wait for them one or two at a time.
+ */
+const GATHER = 512
 
 /** Growable columns of one chunk of rows (a MessageBatch under construction), reused between chunks. */
 class Rows {
@@ -62,6 +69,8 @@ class Rows {
   keyOffsets = new Uint32Array(CHUNK_ROWS + 1)
   keyAlgorithms = new Uint8Array(CHUNK_ROWS)
   keyIndex = new Uint32Array(CHUNK_ROWS)
+  /** The keys of the chunk, as given: copied into keyBytes by gather() just before the chunk runs. */
+  keyRefs: (Uint8Array | undefined)[] = []
   keys = 0
   out = new Uint32Array(CHUNK_ROWS)
 
@@ -69,19 +78,36 @@ class Rows {
     this.patches = new Uint8Array(CHUNK_ROWS * patchLength)
   }
 
+  /** Takes a key (checked) for the chunk; its bytes are copied by gather(). */
   addKey(key: Uint8Array, alg: number): number {
     const at = this.keyOffsets[this.keys]!
-    if (at + key.length > this.keyBytes.length) {
-      const grown = new Uint8Array(Math.max(2 * this.keyBytes.length, at + key.length))
-      grown.set(this.keyBytes.subarray(0, at))
-      this.keyBytes = grown
-    }
-    // A loop for short keys: a typed-array set costs more than copying 20 bytes.
-    if (key.length <= 64) for (let b = 0; b < key.length; b++) this.keyBytes[at + b] = key[b]!
-    else this.keyBytes.set(key, at)
+    this.keyRefs[this.keys] = key
     this.keyAlgorithms[this.keys] = alg
     this.keyOffsets[++this.keys] = at + key.length
     return this.keys - 1
+  }
+
+  /** Copies the chunk's keys into keyBytes, GATHER keys at a time: first touched, then copied. */
+  gather(): void {
+    const { keyRefs, keyOffsets, keys } = this
+    const total = keyOffsets[keys]!
+    if (total > this.keyBytes.length) this.keyBytes = new Uint8Array(Math.max(2 * this.keyBytes.length, total))
+    const bytes = this.keyBytes
+    let touched = 0
+    for (let first = 0; first < keys; first += GATHER) {
+      const last = Math.min(keys, first + GATHER)
+      for (let k = first; k < last; k++) touched |= keyRefs[k]![0]!
+      for (let k = first; k < last; k++) {
+        const key = keyRefs[k]!
+        const at = keyOffsets[k]!
+        // A loop for short keys: a typed-array set costs more than copying 20 bytes.
+        if (key.length <= 64) for (let b = 0; b < key.length; b++) bytes[at + b] = key[b]!
+        else bytes.set(key, at)
+        keyRefs[k] = undefined
+      }
+    }
+    // Keeps the touching loop from being optimized away; a key byte, so it goes nowhere.
+    if (touched < 0) throw new Error('unreachable')
   }
 
   /** Room for `n` more rows; false when the chunk must be run first. */
@@ -93,19 +119,29 @@ class Rows {
   reset(): void {
     this.patches.fill(0, 0, this.count * this.patchLength)
     this.keyBytes.fill(0, 0, this.keyOffsets[this.keys])
+    for (let k = 0; k < this.keys; k++) this.keyRefs[k] = undefined
     this.count = 0
     this.keys = 0
   }
 }
 
 /**
- * Verifies the OCRA records at `indexes` of `records`, writing each result at its index in `out`.
- * A bad record gets its own OtpError.
+ * Verifies the OCRA records at `order[from .. to)` of `records`, writing each result at its index in
+ * `out`. A bad record gets its own OtpError.
  */
-function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unknown[], indexes: number[], out: Result[]): void {
+function verifyOcraGroup(
+  kernel: Kernel,
+  suite: OcraSuite,
+  records: readonly unknown[],
+  order: ArrayLike<number>,
+  from: number,
+  to: number,
+  out: Result[],
+): void {
   const api = ocraApi(kernel)
   if (suite.digits === 0) {
-    for (const i of indexes) {
+    for (let o = from; o < to; o++) {
+      const i = order[o]!
       const { suite: text, secret, code, mutual, ...input } = records[i] as OcraVerifyRecord & { mutual?: MutualRole }
       try {
         out[i] =
@@ -120,10 +156,12 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
     }
     return
   }
-  const prefix = ocraPrefix(suite)
-  const patchLength = suite.layout.length - prefix.length
+  // Rows carry only the bytes an input can change (a mutual question may be twice the suite's
+  // length); the suite, its 0x00 and the question field's zero tail are the template's.
+  const { at: patchAt, end: patchEnd } = ocraFieldsRange(suite, 2 * suite.question.length)
+  const patchLength = patchEnd - patchAt
   const template = new Uint8Array(suite.layout.length)
-  template.set(prefix)
+  ocraPrefix(suite, template)
   const rows = new Rows(patchLength)
   // Per record placed in the chunk: its index, first row, row count and code; per row: its delta.
   const placedIndex = new Uint32Array(CHUNK_ROWS)
@@ -139,6 +177,7 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
   const run = (): void => {
     lastKey = -1
     if (rows.count === 0) return
+    rows.gather()
     const batch: MessageBatch = {
       count: rows.count,
       keyBytes: rows.keyBytes,
@@ -146,7 +185,7 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
       keyAlgorithms: rows.keyAlgorithms.subarray(0, rows.keys),
       keyIndex: rows.keyIndex.subarray(0, rows.count),
       template,
-      patchAt: prefix.length,
+      patchAt,
       patchLength,
       patches: rows.patches.subarray(0, rows.count * patchLength),
     }
@@ -169,9 +208,12 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
     placed = 0
   }
   const base = new Uint8Array(patchLength)
-  const counterField = suite.layout.counterAt - prefix.length
-  const timeField = suite.layout.timeAt - prefix.length
-  for (const i of indexes) {
+  const counterField = suite.layout.counterAt - patchAt
+  const timeField = suite.layout.timeAt - patchAt
+  // A suite without C and T has one candidate per record; ocraWindow still refuses window options given to it.
+  const fixed = !suite.counter && suite.time === undefined
+  for (let o = from; o < to; o++) {
+    const i = order[o]!
     const record = records[i] as OcraVerifyRecord & { mutual?: unknown }
     try {
       // The record is the input: the checks and the layout read its fields by name.
@@ -184,14 +226,12 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
       let max: number | undefined
       if (mutual) ({ input, max } = mutualInput(suite, record as unknown as VerifyMutualOcraInput, mutual, 'verifyBatch'))
       const value = checkCode(suite, code)
-      // A suite without C and T has one candidate; ocraWindow still refuses window options given to it.
-      const windowed = suite.counter || suite.time !== undefined || input.counterWindow !== undefined || input.timeWindow !== undefined
-      if (!windowed) {
+      if (fixed && input.counterWindow === undefined && input.timeWindow === undefined) {
         // One row: its fields go straight to their place in the chunk, which is wiped again if the record fails.
         if (!rows.fits(1)) run()
         const at = rows.count * patchLength
         try {
-          writeOcraFields(suite, input, rows.patches, prefix.length - at, max)
+          writeOcraFields(suite, input, rows.patches, patchAt - at, max)
           if (value < 0) {
             out[i] = null
           } else {
@@ -215,15 +255,13 @@ function verifyOcraGroup(kernel: Kernel, suite: OcraSuite, records: readonly unk
         continue
       }
       // The record's own fields once; its window's candidates are copies with C and T patched.
-      const fields = writeOcraFields(suite, input, base, prefix.length, max)
-      const window = windowed ? ocraWindow(suite, { bytes: base, counter: fields.counter, step: fields.step }, input) : undefined
+      const fields = writeOcraFields(suite, input, base, patchAt, max)
+      const window = ocraWindow(suite, { bytes: base, counter: fields.counter, step: fields.step }, input)
       if (value < 0) {
         out[i] = null
         continue
       }
-      const ahead = window?.ahead ?? 0
-      const behind = window?.behind ?? 0
-      const timeAhead = window?.timeAhead ?? 0
+      const { ahead, behind, timeAhead } = window
       const candidates = (ahead + 1) * (behind + timeAhead + 1)
       if (!rows.fits(candidates)) run()
       if (!rows.fits(candidates))
@@ -270,10 +308,12 @@ function addAt(bytes: Uint8Array, at: number, delta: number): void {
   }
 }
 
+const DIGITS = /^[0-9]+$/
+
 /** The code as an integer, or -1 when it can never match. */
 function checkCode(suite: OcraSuite, code: unknown): number {
   if (typeof code !== 'string') throw new OtpError('INVALID_CODE', `code must be a string of ${suite.digits} digits, got ${describe(code)}`)
-  return code.length === suite.digits && /^[0-9]+$/.test(code) ? Number(code) : -1
+  return code.length === suite.digits && DIGITS.test(code) ? Number(code) : -1
 }
 
 /** A record's own OtpError, or INVALID_RECORD for what reading it threw (named, never quoted: it may hold a secret). */
@@ -283,37 +323,60 @@ function asError(error: unknown, index: number): OtpError {
 }
 
 /**
- * Verifies the OCRA and Steam Guard records at `indexes` of `records` on `kernel`, writing each
- * result at its index in `out`: OCRA records grouped by suite (each suite parsed once), Steam Guard
- * records one by one.
+ * Verifies the OCRA and Steam Guard records at `indexes[0 .. count)` of `records` on `kernel`,
+ * writing each result at its index in `out`: OCRA records grouped by suite (each suite parsed once),
+ * Steam Guard records one by one.
  */
-export function verifyKernelSideRecords(kernel: Kernel, records: readonly unknown[], indexes: readonly number[], out: Result[]): void {
-  const bySuite = new Map<unknown, number[]>()
-  const single = singleCodeApi(kernel)
-  for (const i of indexes) {
+export function verifyKernelSideRecords(
+  kernel: Kernel,
+  records: readonly unknown[],
+  indexes: ArrayLike<number>,
+  out: Result[],
+  count = indexes.length,
+): void {
+  // Each record's group (its suite's number, or -1), then the OCRA records in one array by group.
+  const suites: unknown[] = []
+  const numbers = new Map<unknown, number>()
+  const groupOf = new Int32Array(count)
+  let single: SingleCodeApi | undefined
+  let lastText: unknown
+  let lastGroup = -1
+  for (let n = 0; n < count; n++) {
+    const i = indexes[n]!
     const record = records[i] as Record<string, unknown>
+    groupOf[n] = -1
     try {
       if ('suite' in record) {
         const text = record.suite
-        let group = bySuite.get(text)
-        if (group === undefined) bySuite.set(text, (group = []))
-        group.push(i)
+        if (text !== lastText || lastGroup < 0) {
+          lastGroup = numbers.get(text) ?? -1
+          if (lastGroup < 0) numbers.set(text, (lastGroup = suites.push(text) - 1))
+          lastText = text
+        }
+        groupOf[n] = lastGroup
         continue
       }
       const { secret, code, ...options } = record as unknown as SteamVerifyRecord
-      out[i] = single.verifyTotp(secret, code, options)
+      out[i] = (single ??= singleCodeApi(kernel)).verifyTotp(secret, code, options)
     } catch (error) {
       out[i] = asError(error, i)
     }
   }
-  for (const [text, group] of bySuite) {
+  if (suites.length === 0) return
+  const starts = new Uint32Array(suites.length + 1)
+  for (let n = 0; n < count; n++) if (groupOf[n]! >= 0) starts[groupOf[n]! + 1]++
+  for (let g = 0; g < suites.length; g++) starts[g + 1] += starts[g]!
+  const order = new Uint32Array(starts[suites.length]!)
+  const fill = starts.slice(0, suites.length)
+  for (let n = 0; n < count; n++) if (groupOf[n]! >= 0) order[fill[groupOf[n]!]!++] = indexes[n]!
+  for (let g = 0; g < suites.length; g++) {
     let suite: OcraSuite
     try {
-      suite = parseOcraSuite(text as string)
+      suite = parseOcraSuite(suites[g] as string)
     } catch (error) {
-      for (const i of group) out[i] = asError(error, i)
+      for (let o = starts[g]!; o < starts[g + 1]!; o++) out[order[o]!] = asError(error, order[o]!)
       continue
     }
-    verifyOcraGroup(kernel, suite, records, group, out)
+    verifyOcraGroup(kernel, suite, records, order, starts[g]!, starts[g + 1]!, out)
   }
 }

@@ -23,24 +23,28 @@ export async function verifyWithKernelSide<R>(
   records: readonly R[],
   plain: (records: readonly R[]) => Promise<Result[]>,
 ): Promise<Result[]> {
-  let side: number[] | undefined
-  for (let i = 0; i < records.length; i++) if (isKernelSideRecord(records[i])) (side ??= []).push(i)
+  // The kernel-side records' indexes, in order; the plain ones go to `plain`.
+  let side: Uint32Array | undefined
+  let sides = 0
+  for (let i = 0; i < records.length; i++) if (isKernelSideRecord(records[i])) (side ??= new Uint32Array(records.length - i))[sides++] = i
   if (side === undefined) return plain(records)
   const rest: R[] = []
   const restIndex: number[] = []
-  let s = 0
-  for (let i = 0; i < records.length; i++) {
-    if (side[s] === i) s++
-    else {
-      rest.push(records[i]!)
-      restIndex.push(i)
+  if (sides < records.length) {
+    let s = 0
+    for (let i = 0; i < records.length; i++) {
+      if (s < sides && side[s] === i) s++
+      else {
+        rest.push(records[i]!)
+        restIndex.push(i)
+      }
     }
   }
   // The executor starts on the plain records first; the kernel-side ones are computed meanwhile.
   const pending = rest.length > 0 ? plain(rest) : Promise.resolve([])
   const out = new Array<Result>(records.length)
   try {
-    verifyKernelSideRecords(kernel, records, side, out)
+    verifyKernelSideRecords(kernel, records, side, out, sides)
   } finally {
     const results = await pending
     for (let j = 0; j < results.length; j++) out[restIndex[j]!] = results[j]!

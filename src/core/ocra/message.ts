@@ -73,7 +73,11 @@ export function checkOcraInput(input: unknown, where: 'ocra' | 'verifyOcra' | 'v
   return input as VerifyOcraInput
 }
 
-const isHex = (text: string): boolean => /^[0-9a-fA-F]*$/.test(text)
+// Patterns made once: a regular expression literal is a new object at each evaluation.
+const HEX = /^[0-9a-fA-F]*$/
+const DIGITS = /^[0-9]+$/
+const PRINTABLE = /^[\x20-\x7e]+$/
+const isHex = (text: string): boolean => HEX.test(text)
 
 /** Scratch for a numeric question's hex nibbles, least significant first (15 digits make at most 13). */
 const NIBBLES = new Uint8Array(16)
@@ -105,7 +109,7 @@ export function checkQuestion(suite: OcraSuite, question: unknown, max = suite.q
   if (question.length < min || question.length > max) {
     fail('INVALID_CHALLENGE', `question must be ${min} to ${max} ${kind} for ${suite.suite}, got ${question.length} characters`)
   }
-  const fits = format === 'N' ? /^[0-9]+$/.test(question) : format === 'H' ? isHex(question) : /^[\x20-\x7e]+$/.test(question)
+  const fits = format === 'N' ? DIGITS.test(question) : format === 'H' ? isHex(question) : PRINTABLE.test(question)
   if (!fits) fail('INVALID_CHALLENGE', `question must be ${kind} for ${suite.suite}`)
   return question
 }
@@ -120,6 +124,16 @@ export function writeQuestion(format: OcraSuite['question']['format'], question:
     for (let i = 0; i < question.length; i++) out[at + i] = question.charCodeAt(i)
   } else if (format === 'H') {
     writeHex(question, out, at)
+  } else if (question.length <= 9) {
+    // Below 10^9 the value fits 30 bits: its nibbles, padded on the right to whole bytes, are
+    // written straight, with no string or table between.
+    let value = 0
+    for (let i = 0; i < question.length; i++) value = value * 10 + question.charCodeAt(i) - 48
+    const nibbles = value === 0 ? 1 : (35 - Math.clz32(value)) >> 2
+    const bytes = (nibbles + 1) >> 1
+    // An odd count of nibbles gets a '0' nibble on the right (as the hex text of RFC 6287's reference code).
+    const padded = nibbles & 1 ? value * 16 : value
+    for (let b = 0; b < bytes; b++) out[at + b] = padded >>> (8 * (bytes - 1 - b))
   } else if (question.length <= 15) {
     // Below 2^53 a number is exact: its hex nibbles are written straight, with no string between.
     let value = Number(question)
@@ -273,6 +287,29 @@ export function layOcraMessage(suite: OcraSuite, input: OcraInput, maxQuestion?:
   ocraPrefix(suite, bytes)
   const { counter, step } = writeOcraFields(suite, input, bytes, 0, maxQuestion)
   return { bytes, counter, step }
+}
+
+/**
+ * Bytes of the question field that a question of at most `max` characters can fill (RFC 6287
+ * section 5.1): the hex of the largest value for QN, half the digits for QH, the characters for QA;
+ * the field's other bytes stay zero whatever the question.
+ */
+export function questionBytes(format: OcraSuite['question']['format'], max: number): number {
+  const bytes = format === 'A' ? max : format === 'H' ? (max + 1) >> 1 : ((10n ** BigInt(max) - 1n).toString(16).length + 1) >> 1
+  return Math.min(bytes, QUESTION_BYTES)
+}
+
+/**
+ * The bytes of a suite's message that its inputs can change, [at, end): from the first field after
+ * the suite to the last byte a question of `maxQuestion` characters can reach, or to the end when P,
+ * S or T follow the question. Everything outside is the same for every input: the suite, its 0x00
+ * and the question field's zero tail.
+ */
+export function ocraFieldsRange(suite: OcraSuite, maxQuestion = suite.question.length): { at: number; end: number } {
+  const { layout } = suite
+  const at = suite.counter ? layout.counterAt : layout.questionAt
+  const tail = suite.password !== undefined || suite.session !== undefined || suite.time !== undefined
+  return { at, end: tail ? layout.length : layout.questionAt + questionBytes(suite.question.format, maxQuestion) }
 }
 
 /** How far past `value` a window can reach before 2^64 - 1. */
