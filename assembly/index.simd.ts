@@ -8,9 +8,8 @@
 // single HOTP values, and clearKey.
 
 import { ONE_STATE } from './layout'
-import { clearKey } from './index'
 import { counterOf } from './otp'
-import { scanRangeLanes, verifyWindowLanes } from './simd/otp'
+import { scanRangeLanes, verifyWindowClear, verifyWindowLanes } from './simd/otp'
 
 export {
   RECORD_CAPACITY,
@@ -51,14 +50,12 @@ export function scan(alg: u32, hi: u32, lo: u32, count: u32, ncodes: u32, digits
   return scanRangeLanes(alg, ONE_STATE, counterOf(hi, lo), count, ncodes, digits)
 }
 
-/** verify, then clearKey: a prepared key's window check in one call (as index.ts verifyClear). */
+/** verify, then the wipe of clearKey: a prepared key's window check in one call (as index.ts verifyClear). */
 export function verifyClear(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, behind: u32, ahead: u32): i32 {
-  const delta = verify(alg, hi, lo, code, digits, behind, ahead)
-  clearKey()
-  return delta
+  return verifyWindowClear(alg, ONE_STATE, counterOf(hi, lo), code, digits, behind, ahead)
 }
 
 // HMAC of longer messages (OCRA): one message and windows scalar, as in index.ts; batches of rows
 // 4 per vector for SHA-1 and SHA-256 (simd/message.ts).
-export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macWindow } from './message'
+export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macKeyed, macWindow } from './message'
 export { macBatchLanes as macBatch } from './simd/message'

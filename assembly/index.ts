@@ -85,4 +85,4 @@ export function verifyClear(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, 
 
 // HMAC of longer messages (OCRA, RFC 6287): one message, a window of counter / time candidates, or
 // a batch of rows with their own keys (message.ts).
-export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macWindow, macBatch } from './message'
+export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macKeyed, macWindow, macBatch } from './message'

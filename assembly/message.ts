@@ -128,6 +128,21 @@ export function mac(alg: u32, len: u32): void {
   wipe(len)
 }
 
+/**
+ * HMAC(K, MESSAGE[0 .. len)) with the `keyLen`-byte raw key the host wrote at KEY_BYTES, in one call:
+ * setKey, mac and clearKey together (one boundary crossing instead of three). The digest goes to
+ * MESSAGE_MAC; the key bytes, its midstates, the message and the scratch are wiped.
+ */
+export function macKeyed(alg: u32, keyLen: u32, len: u32): void {
+  hmacKey(alg, KEY_BYTES, keyLen, ONE_STATE)
+  memory.fill(KEY_BYTES, 0, keyLen)
+  macOf(alg, ONE_STATE, len, MESSAGE_MAC)
+  memory.fill(ONE_STATE, 0, STATE_SLOT)
+  memory.fill(MESSAGE, 0, len)
+  memory.fill(WORK_STATE, 0, 64)
+  memory.fill(TAIL, 0, 256)
+}
+
 /** Writes `value` as 8 big-endian bytes at MESSAGE + at. */
 // @ts-ignore: decorator
 @inline function putU64(at: usize, value: u64): void {

@@ -29,6 +29,8 @@ export interface MessageExports {
   clearKey(): void
   /** HMAC of MESSAGE[0 .. len) with the key of setKey, digest to MESSAGE_MAC. */
   mac(alg: number, len: number): void
+  /** setKey(alg, keyLen), mac(alg, len) and clearKey in one call: the raw key at KEY_BYTES, digest to MESSAGE_MAC. */
+  macKeyed(alg: number, keyLen: number, len: number): void
   /** The window check of Kernel.macWindow with the key of setKey. */
   macWindow(
     alg: number,
@@ -65,7 +67,7 @@ const GLOBALS = [
   'REC_KEY',
   'REC_OUT',
 ] as const
-const FUNCTIONS = ['setKey', 'clearKey', 'mac', 'macWindow', 'macBatch'] as const
+const FUNCTIONS = ['setKey', 'clearKey', 'mac', 'macKeyed', 'macWindow', 'macBatch'] as const
 const DIGEST_BYTES = [20, 32, 64] as const
 
 /**
@@ -103,17 +105,26 @@ export function wasmMessageKernel(exports: WebAssembly.Exports): Pick<Kernel, 'm
 
   return {
     mac(alg, key, message, out) {
-      load(alg, key, message)
+      views()
+      const keyAt = at.KEY_BYTES
+      const messageAt = at.MESSAGE
+      u8.set(key, keyAt)
+      u8.set(message, messageAt)
       try {
-        x.mac(alg, message.length)
-        // A loop, not a view: a view per call costs more than 20 to 64 byte copies.
-        const from = at.MESSAGE_MAC
-        for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
-          out[i] = u8[from + i]!
-          u8[from + i] = 0
-        }
-      } finally {
+        // The kernel wipes the key, its midstates and the message before it returns.
+        x.macKeyed(alg, key.length, message.length)
+      } catch (error) {
+        // Only a trap gets here: nothing of the key may stay behind.
+        u8.fill(0, keyAt, keyAt + key.length)
+        u8.fill(0, messageAt, messageAt + message.length)
         x.clearKey()
+        throw error
+      }
+      // A loop, not a view: a view per call costs more than 20 to 64 byte copies.
+      const from = at.MESSAGE_MAC
+      for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
+        out[i] = u8[from + i]!
+        u8[from + i] = 0
       }
     },
 

@@ -5,14 +5,15 @@
  * computes its whole window of counters and time steps in one kernel call, in constant time.
  */
 import { OtpError, describe } from '../errors.js'
-import { MAX_MESSAGE_BYTES, NO_MATCH, windowDeltas, type Kernel, type MessageWindow } from '../kernel.js'
+import { NO_MATCH, windowDeltas, type Kernel, type MessageWindow } from '../kernel.js'
 import { toKey, type Secret } from '../secret.js'
 import { truncate } from '../truncate.js'
 import { MAX_WINDOW, checkWindow } from '../validate.js'
 import {
   checkOcraInput,
   checkQuestion,
-  layOcraMessage,
+  ocraPrefix,
+  writeOcraFields,
   roomAbove,
   type OcraInput,
   type OcraMessage,
@@ -46,33 +47,37 @@ export function ocraCode(mac: Uint8Array, digits: number): string {
 }
 
 /**
- * Scratch for one call at a time (calls are synchronous): each suite's message is laid out in a view
- * of one buffer, and the HMAC lands in one of three digests, all wiped after each use. A new buffer
- * per call costs more than the two compressions of key setup.
+ * Scratch for one call at a time (calls are synchronous): each suite's message has its own buffer,
+ * the suite and its 0x00 written once, the fields after them written per call and wiped after; the
+ * HMAC lands in one of three digests, wiped after each use. A new buffer per call costs more than
+ * the two compressions of key setup.
  */
-const SCRATCH = new Uint8Array(MAX_MESSAGE_BYTES)
-const VIEWS = new WeakMap<OcraSuite, Uint8Array>()
+const MESSAGES = new WeakMap<OcraSuite, Uint8Array>()
 const DIGESTS = DIGEST_BYTES.map((n) => new Uint8Array(n))
 
-/** The suite's view of the scratch, all zero. */
-function scratchFor(suite: OcraSuite): Uint8Array {
-  let view = VIEWS.get(suite)
-  if (view === undefined) VIEWS.set(suite, (view = SCRATCH.subarray(0, suite.layout.length)))
-  return view
+/** The suite's message buffer: its prefix (the suite and 0x00), then zeros. */
+function messageFor(suite: OcraSuite): Uint8Array {
+  let bytes = MESSAGES.get(suite)
+  if (bytes === undefined) MESSAGES.set(suite, (bytes = ocraPrefix(suite, new Uint8Array(suite.layout.length))))
+  return bytes
 }
 
 function compute(kernel: Kernel, suite: OcraSuite, key: Uint8Array, input: OcraInput, maxQuestion?: number): string {
-  const bytes = scratchFor(suite)
+  const bytes = messageFor(suite)
   const mac = DIGESTS[suite.alg]!
   try {
-    layOcraMessage(suite, input, maxQuestion, bytes)
+    writeOcraFields(suite, input, bytes, 0, maxQuestion)
     kernel.mac(suite.alg, key, bytes, mac)
     return ocraCode(mac, suite.digits)
   } finally {
-    bytes.fill(0)
+    bytes.fill(0, suite.suite.length + 1)
     mac.fill(0)
   }
 }
+
+// Made once: a regular expression literal is a new object at each evaluation.
+const HEX = /^[0-9a-fA-F]+$/
+const DIGITS = /^[0-9]+$/
 
 /** A code as the kernel compares it: an integer below 2^31, or the HMAC bytes for suites with t = 0; undefined when it can never match. */
 function parseOcraCode(suite: OcraSuite, code: unknown): { value: number; expected?: Uint8Array } | undefined {
@@ -83,12 +88,12 @@ function parseOcraCode(suite: OcraSuite, code: unknown): { value: number; expect
   }
   if (digits === 0) {
     const n = DIGEST_BYTES[suite.alg]
-    if (code.length !== 2 * n || !/^[0-9a-fA-F]+$/.test(code)) return undefined
+    if (code.length !== 2 * n || !HEX.test(code)) return undefined
     const expected = new Uint8Array(n)
     for (let i = 0; i < n; i++) expected[i] = parseInt(code.slice(2 * i, 2 * i + 2), 16)
     return { value: 0, expected }
   }
-  if (code.length !== digits || !/^[0-9]+$/.test(code)) return undefined
+  if (code.length !== digits || !DIGITS.test(code)) return undefined
   return { value: Number(code) }
 }
 
@@ -147,15 +152,16 @@ function verify(
   input: VerifyOcraInput,
   maxQuestion?: number,
 ): number | null {
-  const bytes = scratchFor(suite)
+  const bytes = messageFor(suite)
   try {
-    const message = layOcraMessage(suite, input, maxQuestion, bytes)
+    const { counter, step } = writeOcraFields(suite, input, bytes, 0, maxQuestion)
+    const message = { bytes, counter, step }
     const window = ocraWindow(suite, message, input)
     const parsed = parseOcraCode(suite, code)
     if (parsed === undefined) return null
     return ocraDelta(suite, kernel.macWindow(suite.alg, key, message.bytes, window, parsed.value, suite.digits, parsed.expected))
   } finally {
-    bytes.fill(0)
+    bytes.fill(0, suite.suite.length + 1)
   }
 }
 
