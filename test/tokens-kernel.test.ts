@@ -149,6 +149,9 @@ describe.each(['wasm-simd', 'wasm'])('%s kernel memory after prepared calls', (n
         const state = prepared(kernel, alg, key)
         kernel.hotpPrepared(alg, wordsOf(state), 0, 1, 6)
         kernel.verifyPrepared(alg, wordsOf(state), 0, 100, 123456, 6, 3, 3)
+        // One vector and a lone scalar counter (SHA-1, SHA-256): each path wipes what it wrote.
+        kernel.verifyPrepared(alg, wordsOf(state), 0, 100, 123456, 6, 2, 2)
+        kernel.verifyPrepared(alg, wordsOf(state), 0, 100, 123456, 6, 1, 1)
         kernel.scanPrepared(alg, wordsOf(state), 0, 0, 50, [123456, 654321], 6)
         const batch = pack(
           [

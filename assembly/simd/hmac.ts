@@ -52,7 +52,7 @@ export function wipeLanes(): void {
  * block with W[t] + K[t] of each of their 64 or 80 rounds.
  */
 // @ts-ignore: decorator
-@inline function writtenRows(alg: u32): usize {
+@inline export function writtenRows(alg: u32): usize {
   return alg == SHA1 ? 5 : alg == SHA256 ? 64 : 80
 }
 

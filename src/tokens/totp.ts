@@ -9,7 +9,7 @@ import { NO_MATCH } from '../core/kernel.js'
 import { formatCode } from '../core/otp.js'
 import { PreparedKey } from '../core/prepared.js'
 import type { Secret } from '../core/secret.js'
-import { DEFAULT_PERIOD, MAX_WINDOW, checkDigits, checkOptions, checkTimeStep, checkWindow } from '../core/validate.js'
+import { DEFAULT_PERIOD, MAX_WINDOW, checkDigits, checkKnownKeys, checkOptions, checkTimeStep, checkWindow } from '../core/validate.js'
 import { buildUri } from '../io/uri.js'
 import { moduleKernel } from '../kernels/module-kernel.js'
 import { parseTypedCode } from './typed-code.js'
@@ -33,6 +33,9 @@ export interface TotpCheckOptions {
   /** Steps before and after the time's step to also try. Default 1 (as verifyTotp), at most MAX_WINDOW. */
   window?: number
 }
+
+/** The options Totp.match and Totp.verify know. */
+const MATCH_OPTIONS = ['time', 'window']
 
 /** The account and issuer of a token's otpauth URI. */
 export interface UriLabel {
@@ -106,15 +109,30 @@ export class Totp extends PreparedKey {
    */
   match(code: string, options?: TotpCheckOptions): number | null {
     const alg = this.alg
-    const o: TotpCheckOptions = checkOptions(options, 'Totp.match', ['time', 'window'])
-    const step = this.stepOf(o.time)
-    const w = o.window
+    let time: unknown
+    let w: unknown
+    // The options read once each, as checkOptions would answer, without its key list: this runs per code.
+    if (options !== undefined) {
+      if (options === null || typeof options !== 'object') checkOptions(options, 'Totp.match')
+      for (const key in options) if (key !== 'time' && key !== 'window') checkKnownKeys(options, 'Totp.match', MATCH_OPTIONS)
+      time = options.time
+      w = options.window
+    }
+    const step = this.stepOf(time)
     const window = typeof w === 'number' && w >= 0 && w <= MAX_WINDOW && Number.isInteger(w) ? w : checkWindow(w, 1)
     const value = parseTypedCode(code, this.digits)
     if (value < 0) return null
-    const hi = Math.floor(step / 0x1_0000_0000)
     // No step lies before t0.
-    const delta = moduleKernel().verifyPrepared(alg, this.state, hi, step >>> 0, value, this.digits, Math.min(window, step), window)
+    const delta = moduleKernel().verifyPrepared(
+      alg,
+      this.state,
+      Math.floor(step / 0x1_0000_0000),
+      step >>> 0,
+      value,
+      this.digits,
+      Math.min(window, step),
+      window,
+    )
     return delta === NO_MATCH ? null : delta
   }
 
