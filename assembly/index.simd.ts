@@ -57,5 +57,5 @@ export function verifyClear(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, 
 
 // HMAC of longer messages (OCRA): one message and windows scalar, as in index.ts; batches of rows
 // 4 per vector for SHA-1 and SHA-256 (simd/message.ts).
-export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macKeyed, macWindow } from './message'
-export { macBatchLanes as macBatch } from './simd/message'
+export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macWindow } from './message'
+export { macBatchLanes as macBatch, macKeyedLanes as macKeyed } from './simd/message'

@@ -112,7 +112,8 @@ function digestMask(alg: u32, mac: usize): i32 {
   return equalMask(diff, 0)
 }
 
-function wipe(len: usize): void {
+/** Wipes the message and the scratch of mac, macWindow and macRows. */
+export function wipe(len: usize): void {
   memory.fill(MESSAGE, 0, len)
   memory.fill(PREFIX_STATE, 0, 64)
   memory.fill(WORK_STATE, 0, 64)
@@ -135,6 +136,11 @@ export function mac(alg: u32, len: u32): void {
  */
 export function macKeyed(alg: u32, keyLen: u32, len: u32): void {
   hmacKey(alg, KEY_BYTES, keyLen, ONE_STATE)
+  macPrepared(alg, keyLen, len)
+}
+
+/** macKeyed once its key is prepared in ONE_STATE (the SIMD build prepares it in lanes). */
+export function macPrepared(alg: u32, keyLen: u32, len: u32): void {
   memory.fill(KEY_BYTES, 0, keyLen)
   macOf(alg, ONE_STATE, len, MESSAGE_MAC)
   memory.fill(ONE_STATE, 0, STATE_SLOT)

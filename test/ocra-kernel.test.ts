@@ -5,8 +5,9 @@ import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { NO_MATCH, windowMatch, type AlgorithmId, type Kernel, type MessageWindow } from '../src/core/kernel.js'
 import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel } from '../src/kernels/wasm.js'
+import { createWasmKernel, instantiateWasm } from '../src/kernels/wasm.js'
 import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
+import { wasmMessageKernel } from '../src/kernels/wasm-message.js'
 import { BACKENDS } from './helpers/backends.js'
 import { EDGE_KEY_LENGTHS, rng } from './helpers/reference.js'
 
@@ -32,6 +33,24 @@ describe.each(BACKENDS)('message HMAC on %s', (backend) => {
         expect(Buffer.from(out.subarray(0, [20, 32, 64][alg])).equals(ref(alg, key, message)), `${alg} ${length}`).toBe(true)
         expect(key).toEqual(keyCopy)
         expect(message).toEqual(messageCopy)
+      }
+    }
+  })
+
+  it('mac agrees with node:crypto for every key length of every hash, on OCRA-shaped messages with zero blocks', () => {
+    // A suite, its 0x00, a short question and the question field's zero tail: whole zero blocks and
+    // a last block of zeros before the padding, the shape every QN or QH suite hashes.
+    for (const alg of [0, 1, 2] as AlgorithmId[]) {
+      for (const keyLength of EDGE_KEY_LENGTHS) {
+        for (const length of [152, 153, 160, 300]) {
+          const key = r.bytes(keyLength)
+          const message = new Uint8Array(length)
+          message.set(r.bytes(28))
+          const out = new Uint8Array(64)
+          kernel.mac(alg, key, message, out)
+          const want = ref(alg, key, message)
+          expect(Buffer.from(out.subarray(0, want.length)).equals(want), `${alg} key ${keyLength} message ${length}`).toBe(true)
+        }
       }
     }
   })
@@ -151,5 +170,69 @@ describe.each(BACKENDS)('message HMAC on %s', (backend) => {
       const key = keyBytes.subarray(keyOffsets[k], keyOffsets[k + 1])
       expect(out[i], `row ${i}`).toBe(value(ref(keyAlgorithms[k] as AlgorithmId, key, message)))
     }
+  })
+})
+
+describe.each(['wasm-simd', 'wasm'] as const)('message HMAC on %s: kernel memory', (flavor) => {
+  it('mac, macWindow and macBatch leave no key or message bytes in kernel memory', () => {
+    const x = instantiateWasm(loadWasmModuleSync(flavor))
+    const kernel = wasmMessageKernel(x as unknown as WebAssembly.Exports)
+    const bytes = () => new Uint8Array(x.memory.buffer)
+    const before = bytes().slice()
+    const at = (name: string) => (x as unknown as Record<string, WebAssembly.Global>)[name]!.value as number
+    const records = at('RECORD_CAPACITY')
+    // Regions that hold no secret: the batch's key numbering and its truncated values.
+    const open: [number, number][] = [
+      [at('REC_KEY'), at('REC_KEY') + 4 * records],
+      [at('REC_OUT'), at('REC_OUT') + 4 * records],
+      [at('KEY_OFFSETS'), at('KEY_OFFSETS') + 4 * (at('KEY_CAPACITY') + 1)],
+      [at('KEY_ALGORITHMS'), at('KEY_ALGORITHMS') + at('KEY_CAPACITY')],
+    ]
+    const leftovers = () => {
+      const now = bytes()
+      let n = 0
+      for (let i = 0; i < now.length; i++) if (now[i] !== before[i] && !open.some(([a, b]) => i >= a && i < b)) n++
+      return n
+    }
+    const r = rng(7)
+    for (const alg of [0, 1, 2] as AlgorithmId[]) {
+      for (const keyLength of [20, 64, 65, 200]) {
+        const key = r.bytes(keyLength)
+        const message = r.bytes(152)
+        kernel.mac(alg, key, message, new Uint8Array(64))
+        expect(leftovers(), `mac ${alg} ${keyLength}`).toBe(0)
+        const window: MessageWindow = {
+          counterAt: 24,
+          counterHi: 0,
+          counterLo: 5,
+          ahead: 2,
+          timeAt: 100,
+          timeHi: 0,
+          timeLo: 9,
+          behind: 1,
+          timeAhead: 1,
+        }
+        kernel.macWindow(alg, key, message, window, 123456, 6)
+        kernel.macWindow(alg, key, message, window, 0, 0, r.bytes(64))
+        expect(leftovers(), `macWindow ${alg} ${keyLength}`).toBe(0)
+      }
+    }
+    const count = 9
+    const keyOffsets = Uint32Array.from({ length: count + 1 }, (_, k) => 20 * k)
+    kernel.macBatch(
+      {
+        count,
+        keyBytes: r.bytes(20 * count),
+        keyOffsets,
+        keyAlgorithms: Uint8Array.from({ length: count }, (_, k) => k % 2),
+        keyIndex: Uint32Array.from({ length: count }, (_, i) => i),
+        template: r.bytes(152),
+        patchAt: 24,
+        patchLength: 7,
+        patches: r.bytes(7 * count),
+      },
+      new Uint32Array(count),
+    )
+    expect(leftovers(), 'macBatch').toBe(0)
   })
 })

@@ -93,6 +93,22 @@ describe.each(BACKENDS)('OCRA on %s', (backend) => {
     }
   })
 
+  it('turns numeric questions of every length and shape into their hex, alone and in a batch', async () => {
+    const suite = 'OCRA-1:HOTP-SHA1-6:QN64'
+    const key = Buffer.from(FIXTURE.keys[FIXTURE.tables[0]!.key]!, 'hex')
+    const r = rng(11)
+    const questions = ['0000', '0001', '0015', '0016', '00000255', '000000256', '268435455', '268435456', '999999999']
+    questions.push('1000000000', '4294967295', '4294967296', '9007199254740991', '9007199254740993', '9'.repeat(64))
+    for (let length = 4; length <= 20; length++) questions.push(Array.from({ length }, () => r.int(0, 9)).join(''))
+    const records: OcraVerifyRecord[] = []
+    for (const question of questions) {
+      const code = referenceOcra(suite, key, { question })
+      expect(engine.ocra(suite, key, { question }), question).toBe(code)
+      records.push({ suite, secret: key, code, question })
+    }
+    expect(await engine.verifyBatch(records)).toEqual(questions.map(() => 0))
+  })
+
   it('takes the PIN as its hash too (PSHA1 of 1234, bytes or hex)', () => {
     const table = FIXTURE.tables.find((t) => t.suite === 'OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1')!
     const row = table.rows[3]!

@@ -13,14 +13,54 @@
 // SHA-512 rows (2 lanes of u64) and a group whose rows do not share one hash go through the scalar
 // path, row by row.
 
-import { KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, KEY_STATES, REC_KEY, REC_OUT, STATE_SLOT } from '../layout'
+import { KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, KEY_STATES, ONE_STATE, OUTER, PAD, REC_KEY, REC_OUT, STATE_SLOT } from '../layout'
 import { SHA1, SHA512, blockBytes, hmacKey } from '../hmac'
-import { MESSAGE, MESSAGE_CAPACITY, MESSAGE_MAC, PATCHES, macRows } from '../message'
+import { MESSAGE, MESSAGE_CAPACITY, MESSAGE_MAC, PATCHES, macPrepared, macRows, wipe } from '../message'
+import { SHA1_IV } from '../generated/sha1'
+import { SHA256_IV } from '../generated/sha256'
 import { gatherKeys, lanesOf, loadKeyLane, prepareKeyLanes, wipeLanes } from './hmac'
-import { LANE_DIGEST, LANE_INNER_BLOCK, LANE_OUTER, LANE_OUTER_BLOCK, LANE_STATES } from './layout'
+import { LANE_DIGEST, LANE_INNER_BLOCK, LANE_OUTER, LANE_OUTER_BLOCK, LANE_STATE_BYTES, LANE_STATES } from './layout'
 import { laneValue } from './otp'
 import { sha1x4Compress, sha1x4CompressDigest } from '../generated/simd/sha1x4'
 import { sha256x4Compress, sha256x4CompressDigest } from '../generated/simd/sha256x4'
+
+/**
+ * Prepares one key of at most a block (SHA-1, SHA-256) into ONE_STATE with its two key-setup
+ * compressions side by side: the ipad block in lane 0, the opad block in lane 1. They are independent,
+ * and a compression's rounds wait on each other, so two in one vector take little longer than one.
+ * Wipes the padded key and the lanes it used.
+ */
+function prepareOneKey(alg: u32, len: usize): void {
+  memory.copy(PAD, KEY_BYTES, len)
+  memory.fill(PAD + len, 0, 64 - len)
+  for (let i: usize = 0; i < 16; i++) {
+    const w = bswap<u32>(load<u32>(PAD + (i << 2)))
+    v128.store(LANE_INNER_BLOCK + (i << 4), i32x4.replace_lane(i32x4.splat(w ^ 0x36363636), 1, w ^ 0x5c5c5c5c))
+  }
+  const words: usize = alg == SHA1 ? 5 : 8
+  const iv = alg == SHA1 ? SHA1_IV : SHA256_IV
+  for (let j: usize = 0; j < words; j++) v128.store(LANE_STATES + (j << 4), i32x4.splat(load<i32>(iv + (j << 2))))
+  if (alg == SHA1) sha1x4Compress(LANE_STATES, LANE_INNER_BLOCK, LANE_STATES)
+  else sha256x4Compress(LANE_STATES, LANE_INNER_BLOCK, LANE_STATES)
+  for (let j: usize = 0; j < words; j++) {
+    const row = v128.load(LANE_STATES + (j << 4))
+    store<i32>(ONE_STATE + (j << 2), i32x4.extract_lane(row, 0))
+    store<i32>(ONE_STATE + OUTER + (j << 2), i32x4.extract_lane(row, 1))
+  }
+  memory.fill(PAD, 0, 64)
+  memory.fill(LANE_STATES, 0, LANE_STATE_BYTES)
+  memory.fill(LANE_INNER_BLOCK, 0, alg == SHA1 ? 16 << 4 : 64 << 4)
+}
+
+/**
+ * ../message.ts macKeyed with the key setup in lanes (prepareOneKey) where the key fits a block and
+ * the hash has 32-bit words; SHA-512 and longer keys as there.
+ */
+export function macKeyedLanes(alg: u32, keyLen: u32, len: u32): void {
+  if (alg != SHA512 && keyLen <= 64) prepareOneKey(alg, keyLen)
+  else hmacKey(alg, KEY_BYTES, keyLen, ONE_STATE)
+  macPrepared(alg, keyLen, len)
+}
 
 /** Bytes of a lane's padded message: the longest message and two blocks of padding. */
 const LANE_BUFFER: usize = <usize>MESSAGE_CAPACITY + 128
@@ -127,7 +167,8 @@ export function macBatchLanes(nkeys: u32, count: u32, len: u32, patchAt: u32, pa
   memory.fill(KEY_STATES, 0, <usize>nkeys * STATE_SLOT)
   memory.fill(BUFFERS, 0, 4 * LANE_BUFFER)
   memory.fill(PATCHES, 0, <usize>count * patchLen)
-  memory.fill(MESSAGE, 0, len)
+  // The message, and the scalar path's working state (key material) of rows it took.
+  wipe(len)
   memory.fill(MESSAGE_MAC, 0, 64)
   memory.fill(SLOTS, 0, 16)
   wipeLanes()

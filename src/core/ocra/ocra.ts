@@ -6,6 +6,7 @@
  */
 import { OtpError, describe } from '../errors.js'
 import { NO_MATCH, windowDeltas, type Kernel, type MessageWindow } from '../kernel.js'
+import { formatCode } from '../otp.js'
 import { toKey, type Secret } from '../secret.js'
 import { truncate } from '../truncate.js'
 import { MAX_WINDOW, checkWindow } from '../validate.js'
@@ -43,7 +44,7 @@ export interface OcraApi {
 /** The code of an HMAC: `digits` digits of its truncation, or for 0 the whole HMAC as lower-case hex. */
 export function ocraCode(mac: Uint8Array, digits: number): string {
   if (digits === 0) return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('')
-  return String(truncate(mac, digits)).padStart(digits, '0')
+  return formatCode(truncate(mac, digits), digits)
 }
 
 /**
