@@ -36,6 +36,23 @@ const PREFIX_STATE: usize = memory.data(64, 16)
 const WORK_STATE: usize = memory.data(64, 16)
 const TAIL: usize = memory.data(256, 16)
 
+// Small copies and fills are plain loads and stores: the engine runs memory.copy and memory.fill
+// as calls out of the module, which cost more than moving a few dozen bytes.
+
+/** Copies `n` bytes from `from` to `to` (regions that do not overlap). */
+export function copyBytes(to: usize, from: usize, n: usize): void {
+  let i: usize = 0
+  for (; i + 8 <= n; i += 8) store<u64>(to + i, load<u64>(from + i))
+  for (; i < n; i++) store<u8>(to + i, load<u8>(from + i))
+}
+
+/** Zeroes the `n` bytes at `at`. */
+export function zeroBytes(at: usize, n: usize): void {
+  let i: usize = 0
+  for (; i + 8 <= n; i += 8) store<u64>(at + i, 0)
+  for (; i < n; i++) store<u8>(at + i, 0)
+}
+
 const SHA1: u32 = 0
 const SHA256: u32 = 1
 const SHA512: u32 = 2
@@ -68,9 +85,9 @@ function finish(alg: u32, slot: usize, state: usize, from: usize, len: usize, ou
   for (; len - off >= block; off += block) compressBlock(alg, state, MESSAGE + off)
   const rest = len - off
   const total = rest + 1 + (alg == SHA512 ? 16 : 8) <= block ? block : 2 * block
-  memory.copy(TAIL, MESSAGE + off, rest)
+  zeroBytes(TAIL, total)
+  copyBytes(TAIL, MESSAGE + off, rest)
   store<u8>(TAIL + rest, 0x80)
-  memory.fill(TAIL + rest + 1, 0, total - rest - 1)
   // The ipad block counts too: block + len bytes in all.
   store<u64>(TAIL + total - 8, bswap<u64>(<u64>(block + len) << 3))
   compressBlock(alg, state, TAIL)
@@ -82,7 +99,7 @@ function finish(alg: u32, slot: usize, state: usize, from: usize, len: usize, ou
 
 /** HMAC of MESSAGE[0 .. len) with the key in `slot`, digest to `out`. */
 function macOf(alg: u32, slot: usize, len: usize, out: usize): void {
-  memory.copy(WORK_STATE, slot, 64)
+  copyBytes(WORK_STATE, slot, 64)
   finish(alg, slot, WORK_STATE, 0, len, out)
 }
 
@@ -114,10 +131,10 @@ function digestMask(alg: u32, mac: usize): i32 {
 
 /** Wipes the message and the scratch of mac, macWindow and macRows. */
 export function wipe(len: usize): void {
-  memory.fill(MESSAGE, 0, len)
-  memory.fill(PREFIX_STATE, 0, 64)
-  memory.fill(WORK_STATE, 0, 64)
-  memory.fill(TAIL, 0, 256)
+  zeroBytes(MESSAGE, len)
+  zeroBytes(PREFIX_STATE, 64)
+  zeroBytes(WORK_STATE, 64)
+  zeroBytes(TAIL, 256)
 }
 
 /**
@@ -141,12 +158,12 @@ export function macKeyed(alg: u32, keyLen: u32, len: u32): void {
 
 /** macKeyed once its key is prepared in ONE_STATE (the SIMD build prepares it in lanes). */
 export function macPrepared(alg: u32, keyLen: u32, len: u32): void {
-  memory.fill(KEY_BYTES, 0, keyLen)
+  zeroBytes(KEY_BYTES, keyLen)
   macOf(alg, ONE_STATE, len, MESSAGE_MAC)
-  memory.fill(ONE_STATE, 0, STATE_SLOT)
-  memory.fill(MESSAGE, 0, len)
-  memory.fill(WORK_STATE, 0, 64)
-  memory.fill(TAIL, 0, 256)
+  zeroBytes(ONE_STATE, STATE_SLOT)
+  zeroBytes(MESSAGE, len)
+  zeroBytes(WORK_STATE, 64)
+  zeroBytes(TAIL, 256)
 }
 
 /** Writes `value` as 8 big-endian bytes at MESSAGE + at. */
@@ -195,7 +212,7 @@ export function macWindow(
         if (side > 0 ? <u32>m > timeAhead : <u32>m > behind) continue
         const t = m * side
         if (timeAt >= 0) putU64(<usize>timeAt, step + <u64>(<i64>t))
-        memory.copy(WORK_STATE, PREFIX_STATE, 64)
+        copyBytes(WORK_STATE, PREFIX_STATE, 64)
         finish(alg, ONE_STATE, WORK_STATE, prefix, len, MESSAGE_MAC)
         const hit = digits == 0
           ? digestMask(alg, MESSAGE_MAC)
@@ -239,7 +256,7 @@ export function macRows(first: u32, n: u32, len: u32, patchAt: u32, patchLen: u3
   for (let r = first; r < first + n; r++) {
     const key = load<u32>(REC_KEY + (<usize>r << 2))
     const alg = <u32>load<u8>(KEY_ALGORITHMS + key)
-    memory.copy(MESSAGE + patchAt, PATCHES + <usize>r * patchLen, patchLen)
+    copyBytes(MESSAGE + patchAt, PATCHES + <usize>r * patchLen, patchLen)
     macOf(alg, KEY_STATES + <usize>key * STATE_SLOT, len, MESSAGE_MAC)
     store<u32>(REC_OUT + (<usize>r << 2), truncated(alg, MESSAGE_MAC))
   }

@@ -15,7 +15,7 @@
 
 import { KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, KEY_STATES, ONE_STATE, OUTER, PAD, REC_KEY, REC_OUT, STATE_SLOT } from '../layout'
 import { SHA1, SHA512, blockBytes, hmacKey } from '../hmac'
-import { MESSAGE, MESSAGE_CAPACITY, MESSAGE_MAC, PATCHES, macPrepared, macRows, wipe } from '../message'
+import { MESSAGE, MESSAGE_CAPACITY, MESSAGE_MAC, PATCHES, copyBytes, macPrepared, macRows, wipe, zeroBytes } from '../message'
 import { SHA1_IV } from '../generated/sha1'
 import { SHA256_IV } from '../generated/sha256'
 import { gatherKeys, lanesOf, loadKeyLane, prepareKeyLanes, wipeLanes } from './hmac'
@@ -31,8 +31,8 @@ import { sha256x4Compress, sha256x4CompressDigest } from '../generated/simd/sha2
  * Wipes the padded key and the lanes it used.
  */
 function prepareOneKey(alg: u32, len: usize): void {
-  memory.copy(PAD, KEY_BYTES, len)
-  memory.fill(PAD + len, 0, 64 - len)
+  zeroBytes(PAD, 64)
+  copyBytes(PAD, KEY_BYTES, len)
   for (let i: usize = 0; i < 16; i++) {
     const w = bswap<u32>(load<u32>(PAD + (i << 2)))
     v128.store(LANE_INNER_BLOCK + (i << 4), i32x4.replace_lane(i32x4.splat(w ^ 0x36363636), 1, w ^ 0x5c5c5c5c))
@@ -47,9 +47,9 @@ function prepareOneKey(alg: u32, len: usize): void {
     store<i32>(ONE_STATE + (j << 2), i32x4.extract_lane(row, 0))
     store<i32>(ONE_STATE + OUTER + (j << 2), i32x4.extract_lane(row, 1))
   }
-  memory.fill(PAD, 0, 64)
-  memory.fill(LANE_STATES, 0, LANE_STATE_BYTES)
-  memory.fill(LANE_INNER_BLOCK, 0, alg == SHA1 ? 16 << 4 : 64 << 4)
+  zeroBytes(PAD, 64)
+  zeroBytes(LANE_STATES, LANE_STATE_BYTES)
+  zeroBytes(LANE_INNER_BLOCK, alg == SHA1 ? 16 << 4 : 64 << 4)
 }
 
 /**
@@ -108,7 +108,7 @@ function prepareKeys(nkeys: u32): void {
 function macLanes(alg: u32, r: u32, blocks: usize, patchAt: usize, patchLen: usize): void {
   for (let l: u32 = 0; l < 4; l++) {
     store<usize>(SLOTS + (<usize>l << 2), slotOf(u32At(REC_KEY, r + l)))
-    memory.copy(BUFFERS + <usize>l * LANE_BUFFER + patchAt, PATCHES + <usize>(r + l) * patchLen, patchLen)
+    copyBytes(BUFFERS + <usize>l * LANE_BUFFER + patchAt, PATCHES + <usize>(r + l) * patchLen, patchLen)
   }
   gatherKeys(alg, SLOTS, LANE_STATES)
   const b0 = BUFFERS, b1 = BUFFERS + LANE_BUFFER, b2 = BUFFERS + 2 * LANE_BUFFER, b3 = BUFFERS + 3 * LANE_BUFFER
@@ -126,10 +126,10 @@ function macLanes(alg: u32, r: u32, blocks: usize, patchAt: usize, patchLen: usi
   }
   // The inner digests (transposed native words) are the outer block's first rows.
   if (alg == SHA1) {
-    memory.copy(LANE_OUTER_BLOCK, LANE_STATES, 5 * 16)
+    copyBytes(LANE_OUTER_BLOCK, LANE_STATES, 5 * 16)
     sha1x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
   } else {
-    memory.copy(LANE_OUTER_BLOCK, LANE_STATES, 8 * 16)
+    copyBytes(LANE_OUTER_BLOCK, LANE_STATES, 8 * 16)
     sha256x4CompressDigest(LANE_STATES + LANE_OUTER, LANE_OUTER_BLOCK, LANE_DIGEST)
   }
   for (let l: u32 = 0; l < 4; l++) store<u32>(REC_OUT + (<usize>(r + l) << 2), laneValue(alg, l))

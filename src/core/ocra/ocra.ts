@@ -13,6 +13,7 @@ import { MAX_WINDOW, checkWindow } from '../validate.js'
 import {
   checkOcraInput,
   checkQuestion,
+  ocraFieldsRange,
   ocraPrefix,
   writeOcraFields,
   roomAbove,
@@ -53,25 +54,44 @@ export function ocraCode(mac: Uint8Array, digits: number): string {
  * HMAC lands in one of three digests, wiped after each use. A new buffer per call costs more than
  * the two compressions of key setup.
  */
-const MESSAGES = new WeakMap<OcraSuite, Uint8Array>()
+const MESSAGES = new WeakMap<OcraSuite, Scratch>()
 const DIGESTS = DIGEST_BYTES.map((n) => new Uint8Array(n))
 
+/** A suite's message buffer, and the bytes [from, to) that a call may write (what it wipes after). */
+interface Scratch {
+  readonly bytes: Uint8Array
+  readonly from: number
+  readonly to: number
+}
+
+/** The suite asked last and its scratch: a run of calls with one suite skips the WeakMap. */
+let lastSuite: OcraSuite | undefined
+let lastScratch: Scratch | undefined
+
 /** The suite's message buffer: its prefix (the suite and 0x00), then zeros. */
-function messageFor(suite: OcraSuite): Uint8Array {
-  let bytes = MESSAGES.get(suite)
-  if (bytes === undefined) MESSAGES.set(suite, (bytes = ocraPrefix(suite, new Uint8Array(suite.layout.length))))
-  return bytes
+function scratchFor(suite: OcraSuite): Scratch {
+  if (suite === lastSuite) return lastScratch!
+  let scratch = MESSAGES.get(suite)
+  if (scratch === undefined) {
+    // A mutual question may be twice the suite's length.
+    const { at, end } = ocraFieldsRange(suite, 2 * suite.question.length)
+    scratch = { bytes: ocraPrefix(suite, new Uint8Array(suite.layout.length)), from: at, to: end }
+    MESSAGES.set(suite, scratch)
+  }
+  lastSuite = suite
+  lastScratch = scratch
+  return scratch
 }
 
 function compute(kernel: Kernel, suite: OcraSuite, key: Uint8Array, input: OcraInput, maxQuestion?: number): string {
-  const bytes = messageFor(suite)
+  const { bytes, from, to } = scratchFor(suite)
   const mac = DIGESTS[suite.alg]!
   try {
     writeOcraFields(suite, input, bytes, 0, maxQuestion)
     kernel.mac(suite.alg, key, bytes, mac)
     return ocraCode(mac, suite.digits)
   } finally {
-    bytes.fill(0, suite.suite.length + 1)
+    bytes.fill(0, from, to)
     mac.fill(0)
   }
 }
@@ -153,7 +173,7 @@ function verify(
   input: VerifyOcraInput,
   maxQuestion?: number,
 ): number | null {
-  const bytes = messageFor(suite)
+  const { bytes, from, to } = scratchFor(suite)
   try {
     const { counter, step } = writeOcraFields(suite, input, bytes, 0, maxQuestion)
     const message = { bytes, counter, step }
@@ -162,7 +182,7 @@ function verify(
     if (parsed === undefined) return null
     return ocraDelta(suite, kernel.macWindow(suite.alg, key, message.bytes, window, parsed.value, suite.digits, parsed.expected))
   } finally {
-    bytes.fill(0, suite.suite.length + 1)
+    bytes.fill(0, from, to)
   }
 }
 
