@@ -59,3 +59,6 @@ export function verifyClear(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, 
 // 4 per vector for SHA-1 and SHA-256 (simd/message.ts).
 export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macWindow } from './message'
 export { macBatchLanes as macBatch, macKeyedLanes as macKeyed } from './simd/message'
+
+// HMAC of a message with a prepared key written at KEY_STATE (mac-prepared.ts).
+export { macState } from './mac-prepared'

@@ -86,3 +86,6 @@ export function verifyClear(alg: u32, hi: u32, lo: u32, code: u32, digits: u32, 
 // HMAC of longer messages (OCRA, RFC 6287): one message, a window of counter / time candidates, or
 // a batch of rows with their own keys (message.ts).
 export { MESSAGE_CAPACITY, PATCH_CAPACITY, MESSAGE, MESSAGE_MAC, MESSAGE_EXPECTED, PATCHES, mac, macKeyed, macWindow, macBatch } from './message'
+
+// HMAC of a message with a prepared key written at KEY_STATE (mac-prepared.ts).
+export { macState } from './mac-prepared'

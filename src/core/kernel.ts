@@ -198,6 +198,13 @@ export interface Kernel {
   mac(alg: AlgorithmId, key: Uint8Array, message: Uint8Array, out: Uint8Array): void
 
   /**
+   * `mac` with a prepared key (prepareKey's midstates, as PREPARED_KEY_WORDS words): no key setup, one
+   * compression per block of the message and one outer compression. For a key that MACs message
+   * after message (the verifier's state MAC key).
+   */
+  macPrepared(alg: AlgorithmId, state: Uint32Array, message: Uint8Array, out: Uint8Array): void
+
+  /**
    * Checks `code` against the HMACs of every candidate of `window` (see MessageWindow): the 31-bit
    * truncated value (RFC 4226 section 5.3) mod 10^digits, or for `digits` 0 the whole digest against
    * `expected`. Constant time over the window; returns the most preferred match (smallest counter

@@ -11,6 +11,7 @@ import { NO_MATCH, PREPARED_KEY, PREPARED_KEY_BYTES, type AlgorithmId, type Kern
 import { equalMask, truncate } from '../core/truncate.js'
 import { jsMessageKernel } from './js-message.js'
 import { keyedShell, loadMidstates, storeMidstates, type Keyed } from './js-midstates.js'
+import { macPrepared } from './js-mac-prepared.js'
 
 /** A keyed HMAC state and the scratch to compute one counter's HOTP from it without allocating. */
 class KeyedHotp {
@@ -107,6 +108,7 @@ export function createJsKernel(): Kernel {
   return {
     backend: 'js',
     ...jsMessageKernel,
+    macPrepared,
     hotp: (alg, key, hi, lo, digits) => withKey(alg, key, (k) => k.value(hi, lo, 0, digits)),
     verify: (alg, key, hi, lo, code, digits, behind, ahead) =>
       withKey(alg, key, (k) => verifyKeyed(k, hi, lo, code, digits, behind, ahead)),

@@ -53,12 +53,25 @@ export interface WasmExports {
   verify(alg: number, hi: number, lo: number, code: number, digits: number, behind: number, ahead: number): number
   /** Resync scan over `count` counters with the prepared key and the codes at CODES: offset or -1. */
   scan(alg: number, hi: number, lo: number, count: number, ncodes: number, digits: number): number
+  /** HMAC of the `len`-byte message at MESSAGE with the prepared key at KEY_STATE, digest to MESSAGE_MAC; wipes key and message. */
+  macState(alg: number, len: number): void
   /** Verifies / generates `count` records of the columns above with `nkeys` keys; wipes the keys after. */
   verifyBatch(nkeys: number, count: number): void
   generateBatch(nkeys: number, count: number): void
 }
 
-const FUNCTIONS = ['setKey', 'clearKey', 'hotp', 'verify', 'scan', 'verifyBatch', 'generateBatch', 'hotpClear', 'verifyClear'] as const
+const FUNCTIONS = [
+  'setKey',
+  'clearKey',
+  'hotp',
+  'verify',
+  'scan',
+  'verifyBatch',
+  'generateBatch',
+  'hotpClear',
+  'verifyClear',
+  'macState',
+] as const
 const GLOBALS = [
   'RECORD_CAPACITY',
   'KEY_CAPACITY',
@@ -110,6 +123,8 @@ export const SCAN_CHUNK = 32768
 
 /** Words of a hash's midstate (SHA-1 5, SHA-256 8, SHA-512 8 u64), and where the outer one starts in a prepared key. */
 const STATE_WORDS = [5, 8, 16] as const
+/** Bytes of a hash's digest, by AlgorithmId. */
+const DIGEST_BYTES = [20, 32, 64] as const
 const OUTER_WORD = 16
 
 /** A Kernel over one instance of the WASM kernel. */
@@ -128,11 +143,17 @@ class WasmKernel implements Kernel {
   readonly mac: Kernel['mac']
   readonly macWindow: Kernel['macWindow']
   readonly macBatch: Kernel['macBatch']
+  /** The message and digest regions of the message kernel (wasm-message.ts), for macPrepared. */
+  private readonly message: number
+  private readonly messageMac: number
 
   constructor(exports: WasmExports, backend: Backend) {
     this.x = exports
     this.backend = backend
     this.at = Object.fromEntries(GLOBALS.map((name) => [name, exports[name].value as number])) as WasmKernel['at']
+    const regions = exports as unknown as Record<'MESSAGE' | 'MESSAGE_MAC', WebAssembly.Global>
+    this.message = regions.MESSAGE.value as number
+    this.messageMac = regions.MESSAGE_MAC.value as number
     const message = wasmMessageKernel(exports as unknown as WebAssembly.Exports)
     this.mac = message.mac
     this.macWindow = message.macWindow
@@ -210,6 +231,28 @@ class WasmKernel implements Kernel {
     } catch (error) {
       this.x.clearKey()
       throw error
+    }
+  }
+
+  macPrepared(alg: AlgorithmId, state: Uint32Array, message: Uint8Array, out: Uint8Array): void {
+    this.setState(alg, state)
+    const u8 = this.u8
+    const at = this.message
+    u8.set(message, at)
+    try {
+      // The kernel wipes the midstates, the message and its scratch before it returns.
+      this.x.macState(alg, message.length)
+    } catch (error) {
+      // Only a trap gets here: nothing of the key may stay behind.
+      u8.fill(0, at, at + message.length)
+      this.x.clearKey()
+      throw error
+    }
+    // A loop, not a view: a view per call costs more than these 20 to 64 bytes.
+    const from = this.messageMac
+    for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
+      out[i] = u8[from + i]!
+      u8[from + i] = 0
     }
   }
 
