@@ -30,6 +30,20 @@ describe('redis store: sharing', () => {
   })
 })
 
+describe('redis store: versions', () => {
+  it('a compare-and-set moves a version of any size the verifier makes (up to 2^40 and far past) up by exactly one', async () => {
+    const store = await createRedisStore({ url: server.url, prefix: `test:${++stores}:` })
+    const versions = [1, 2 ** 40 - 1, 2 ** 40 + 12_345, 99_999_999_999_999, 2 ** 53 - 2]
+    for (const [i, version] of versions.entries()) {
+      await store.insert({ id: `v${i}`, secret: new Uint8Array([1, 2, 3]), params: '{}', state: 'a', version })
+      expect(await store.compareAndSet({ id: `v${i}`, version, state: 'b' })).toBe(true)
+      expect((await store.get(`v${i}`))!.version).toBe(version + 1)
+      expect(await store.compareAndSet({ id: `v${i}`, version, state: 'c' })).toBe(false)
+    }
+    await store.close()
+  })
+})
+
 const worker = (name: string) => new URL(`./workers/${name}`, import.meta.url).pathname
 
 /** Runs a worker script through tsx; it must end by itself within `ms`, and its stdout is JSON. */

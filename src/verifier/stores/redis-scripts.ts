@@ -28,7 +28,8 @@ return existed
  * The compare-and-set, for each key in turn: KEYS = tokens; ARGV[1] = for each key, its expected
  * version and its new state, each ended by a newline (one argument instead of two per token: the
  * client pays per argument). Writes the state and bumps the version only where the version is still
- * the expected one (so never on a deleted token). Returns a 1 (written) or 0 per key; a token named
+ * the expected one (so never on a deleted token), in one HSET (versions stay far below 2^53, where a
+ * Lua number is exact). Returns a 1 (written) or 0 per key; a token named
  * twice sees its first update when the second is decided, as if the two came one after the other.
  */
 export const CAS_SCRIPT = `
@@ -44,8 +45,7 @@ for i = 1, #KEYS do
   at = stop + 1
   local version = redis.call('HGET', KEYS[i], 'version')
   if version and version == expected then
-    redis.call('HSET', KEYS[i], 'state', state)
-    redis.call('HINCRBY', KEYS[i], 'version', 1)
+    redis.call('HSET', KEYS[i], 'state', state, 'version', string.format('%d', tonumber(version) + 1))
     out[i] = 1
   else
     out[i] = 0
