@@ -178,7 +178,13 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     throw new OtpError('INVALID_OPTIONS', `batchSize must be a whole number above 0, got ${describe(batchSize)}`)
   }
   let ownEngine: Promise<Engine> | undefined
-  const engine = async (): Promise<CodeEngine> => options.engine ?? (await (ownEngine ??= createEngine({ threads: 1 })))
+  /** The engine once known (given, or made and resolved), so that a check need not wait on a promise for it. */
+  let readyEngine: CodeEngine | undefined = options.engine
+  const engine = async (): Promise<CodeEngine> => {
+    if (readyEngine !== undefined) return readyEngine
+    const made = await (ownEngine ??= createEngine({ threads: 1 }))
+    return (readyEngine ??= made)
+  }
 
   const cacheSize = options.secretCache ?? 0
   if (!Number.isInteger(cacheSize) || cacheSize < 0) {
@@ -241,12 +247,44 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
     return open(stored)
   }
 
-  /** Runs a plan's checks one at a time, then wipes the secret. */
-  const settle = async <R>(token: OpenToken, plan: Plan<R>): Promise<Decision<R>> => {
+  /**
+   * Runs a plan's checks one at a time, then wipes the secret. Without waiting where nothing is to be
+   * waited for: with the engine ready and checks that answer at once (a prepared key's, on the kernel),
+   * the decision comes back as it is, not as a promise.
+   */
+  const settle = <R>(token: OpenToken, plan: Plan<R>): Decision<R> | Promise<Decision<R>> => {
+    let waiting = false
     try {
-      const codes = await engine()
+      if (readyEngine === undefined) {
+        waiting = true
+        return settleLater(token, plan, engine())
+      }
       while (!isDone(plan)) {
-        const match = runCheck(codes, { secret: token.secret, params: token.params, check: plan.check })
+        const match = runCheck(readyEngine, { secret: token.secret, params: token.params, check: plan.check })
+        if (match instanceof Promise) {
+          waiting = true
+          return settleLater(token, plan, readyEngine, match)
+        }
+        plan = plan.then(match)
+      }
+      return plan.done
+    } finally {
+      if (!waiting) releaseSecret(token.secret)
+    }
+  }
+
+  /** settle() from the first check that must be waited for (or from the engine to come); wipes the secret after. */
+  const settleLater = async <R>(
+    token: OpenToken,
+    plan: Plan<R>,
+    codes: CodeEngine | Promise<CodeEngine>,
+    pending?: Promise<number | bigint | null>,
+  ): Promise<Decision<R>> => {
+    try {
+      const ready = await codes
+      if (pending !== undefined && !isDone(plan)) plan = plan.then(await pending)
+      while (!isDone(plan)) {
+        const match = runCheck(ready, { secret: token.secret, params: token.params, check: plan.check })
         plan = plan.then(match instanceof Promise ? await match : match)
       }
       return plan.done
@@ -259,7 +297,8 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   const commit = async <R>(id: string, decide: (token: OpenToken, now: number) => Plan<R>): Promise<R> => {
     for (let attempt = 0; ; attempt++) {
       const token = await read(id)
-      const decision = await settle(token, decide(token, clock()))
+      const settled = settle(token, decide(token, clock()))
+      const decision = settled instanceof Promise ? await settled : settled
       if (decision.state === null) return decision.result
       const update = { id, version: token.stored.version, state: nextState(token.stored, decision.state) }
       if (await store.compareAndSet(update)) {
