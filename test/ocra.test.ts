@@ -109,6 +109,37 @@ describe.each(BACKENDS)('OCRA on %s', (backend) => {
     expect(await engine.verifyBatch(records)).toEqual(questions.map(() => 0))
   })
 
+  it('verifies mutual records whose two questions fill the longest combined question, in a batch', async () => {
+    // Rows carry the question field only as far as a question can reach: two questions of xx
+    // characters each reach furthest.
+    const key = Buffer.from(FIXTURE.keys[FIXTURE.tables[0]!.key]!, 'hex')
+    const r = rng(12)
+    const records: OcraVerifyRecord[] = []
+    const expected: (number | null)[] = []
+    for (const suite of ['OCRA-1:HOTP-SHA1-6:QN08', 'OCRA-1:HOTP-SHA1-8:QN64', 'OCRA-1:HOTP-SHA256-6:QH64', 'OCRA-1:HOTP-SHA1-6:QA64']) {
+      const { format, length } = parseOcraSuite(suite).question
+      const alphabet = format === 'N' ? '9876543210' : format === 'H' ? 'fedcbaFEDCBA9876543210' : 'zZ~ 09aA'
+      for (let i = 0; i < 4; i++) {
+        const text = () => Array.from({ length }, () => alphabet[r.int(0, alphabet.length - 1)]).join('')
+        const [clientQuestion, serverQuestion] = [text(), text()]
+        const mutual = i % 2 === 0 ? 'server' : 'client'
+        const question = mutual === 'server' ? clientQuestion + serverQuestion : serverQuestion + clientQuestion
+        const code = referenceOcra(suite, key, { question })
+        const wrong = i === 3
+        records.push({
+          suite,
+          secret: key,
+          code: wrong ? code.replace(/.$/, (d) => String((Number(d) + 1) % 10)) : code,
+          mutual,
+          clientQuestion,
+          serverQuestion,
+        })
+        expected.push(wrong ? null : 0)
+      }
+    }
+    expect(await engine.verifyBatch(records)).toEqual(expected)
+  })
+
   it('takes the PIN as its hash too (PSHA1 of 1234, bytes or hex)', () => {
     const table = FIXTURE.tables.find((t) => t.suite === 'OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1')!
     const row = table.rows[3]!

@@ -2,9 +2,10 @@
  * OCRA (RFC 6287) and Steam Guard records in verifyBatch, computed on the calling thread's kernel.
  *
  * OCRA records are grouped by suite, each distinct suite parsed once per batch. A group's records
- * become rows of one message layout (Kernel.macBatch): the suite's bytes are the template, and each
- * row carries only the fields after them (C, Q, P, S, T), one row per counter and time step of the
- * record's window. Rows go to the kernel in chunks, so that a large batch holds a chunk's rows only.
+ * become rows of one message layout (Kernel.macBatch): the suite's bytes and the question field's
+ * zero tail are the template, and each row carries only the bytes an input can change (a QN08 row
+ * is 7 bytes, not the 128 of its question field), one row per counter and time step of the record's
+ * window. Rows go to the kernel in chunks, so that a large batch holds a chunk's rows only.
  * Suites that return the whole HMAC (t = 0) are checked one record at a time with Kernel.macWindow.
  */
 import { OtpError, describe } from '../core/errors.js'

@@ -82,6 +82,10 @@ export function wasmMessageKernel(exports: WebAssembly.Exports): Pick<Kernel, 'm
   if (missing.length) throw new OtpError('WASM_UNAVAILABLE', `the WASM kernel lacks exports: ${missing.join(', ')}`)
   const x = exports as unknown as MessageExports
   const at = Object.fromEntries(GLOBALS.map((name) => [name, x[name].value as number])) as Record<(typeof GLOBALS)[number], number>
+  // The single-code regions, read once.
+  const keyAt = at.KEY_BYTES
+  const messageAt = at.MESSAGE
+  const macAt = at.MESSAGE_MAC
   const picker = new KeyPicker()
   let buffer: ArrayBuffer | undefined
   let u8 = new Uint8Array(0)
@@ -106,8 +110,6 @@ export function wasmMessageKernel(exports: WebAssembly.Exports): Pick<Kernel, 'm
   return {
     mac(alg, key, message, out) {
       views()
-      const keyAt = at.KEY_BYTES
-      const messageAt = at.MESSAGE
       u8.set(key, keyAt)
       u8.set(message, messageAt)
       try {
@@ -121,10 +123,9 @@ export function wasmMessageKernel(exports: WebAssembly.Exports): Pick<Kernel, 'm
         throw error
       }
       // A loop, not a view: a view per call costs more than 20 to 64 byte copies.
-      const from = at.MESSAGE_MAC
       for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
-        out[i] = u8[from + i]!
-        u8[from + i] = 0
+        out[i] = u8[macAt + i]!
+        u8[macAt + i] = 0
       }
     },
 
