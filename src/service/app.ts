@@ -13,6 +13,7 @@ import type { ApiClient, KeyRing, Scope } from './auth.js'
 import type { RouteContext } from './context.js'
 import { ServiceError, errorAnswer } from './errors.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { lazyChildLogger } from './request-log.js'
 import { healthRoutes } from './routes/health.js'
 import { importRoutes } from './routes/import.js'
 import { tokenRoutes } from './routes/tokens.js'
@@ -104,6 +105,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     logger,
     // Requests are logged once each, by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
+    // Each request's logger is made when it first writes a line (most never do).
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     requestTimeout: options.requestTimeout ?? 120_000,
     keepAliveTimeout: 72_000,
