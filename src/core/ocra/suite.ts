@@ -158,6 +158,9 @@ function parse(suite: string): OcraSuite {
 /** Parsed suites by their string; cleared when full, so that hostile input cannot grow it without bound. */
 const cache = new Map<string, OcraSuite>()
 const CACHE_LIMIT = 1024
+/** The suite parsed or found last: a run of calls with one suite skips the Map. */
+let lastText: string | undefined
+let lastSuite: OcraSuite | undefined
 
 /**
  * Parses an OCRA suite (RFC 6287 section 6); the result is kept, so a suite is parsed once.
@@ -165,8 +168,13 @@ const CACHE_LIMIT = 1024
  * @throws OtpError('INVALID_OCRA_SUITE') naming the part that does not fit the grammar.
  */
 export function parseOcraSuite(suite: string): OcraSuite {
+  if (suite === lastText && lastSuite !== undefined) return lastSuite
   const known = cache.get(suite)
-  if (known !== undefined) return known
+  if (known !== undefined) {
+    lastText = suite
+    lastSuite = known
+    return known
+  }
   if (typeof suite !== 'string') {
     throw new OtpError('INVALID_OCRA_SUITE', `OCRA suite must be a string such as 'OCRA-1:HOTP-SHA1-6:QN08', got ${typeof suite}`)
   }
@@ -176,5 +184,7 @@ export function parseOcraSuite(suite: string): OcraSuite {
   const parsed = parse(suite)
   if (cache.size >= CACHE_LIMIT) cache.clear()
   cache.set(suite, parsed)
+  lastText = suite
+  lastSuite = parsed
   return parsed
 }
