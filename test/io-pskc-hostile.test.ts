@@ -100,6 +100,28 @@ describe('parsePskc on hostile files', () => {
     expect(pskcError(container('') + '<KeyContainer/>').code).toBe('INVALID_PSKC')
   })
 
+  it('base64 is read strictly: exactly what RFC 4648 section 4 allows (whitespace aside), decoded as Buffer.from does', () => {
+    const strict = /^[A-Za-z0-9+/]+={0,2}$/
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...'AQgw+/9z=*- \n\u00e9'), { maxLength: 14 }), (chars) => {
+        const text = chars.join('')
+        const compact = text.replace(/\s+/g, '')
+        const valid = compact.length % 4 === 0 && strict.test(compact)
+        const xml = container(keyPackage(1).replace(SECRET_BASE64, text))
+        let secret: Uint8Array | undefined
+        let message = ''
+        try {
+          secret = parsePskc(xml)[0]!.secret
+        } catch (error) {
+          message = (error as OtpError).message
+        }
+        expect(/Secret PlainValue: expected base64/.test(message), text).toBe(!valid)
+        if (secret !== undefined) expect(Buffer.from(secret).toString('hex')).toBe(Buffer.from(compact, 'base64').toString('hex'))
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
   it('UTF-8 fed in pieces: a character cut between pieces is read whole, a broken or unfinished one is refused', async () => {
     const bytes = Buffer.from(container(keyPackage(1)).replace('<SerialNo>1', '<SerialNo>\u00e9\u20ac\u{1f642}'))
     const drain = async (pieces: Uint8Array[]): Promise<unknown> => {
