@@ -31,8 +31,12 @@ export interface ScanHandlers {
   doctype(): void
 }
 
-/** The longest start tag, attributes included: PSKC tags are under a kilobyte. */
-export const MAX_TAG = 64 * 1024
+/**
+ * The longest start tag, attributes included: PSKC tags are under a kilobyte. A tag cut by the end of
+ * a piece is looked at again for each '>' that comes (one may be inside a value), so this also bounds
+ * that work.
+ */
+export const MAX_TAG = 8 * 1024
 
 /** Characters that are not XML Chars (surrogates are checked apart, as pairs). */
 // eslint-disable-next-line no-control-regex -- the control characters XML forbids are what these look for
@@ -69,8 +73,15 @@ export class XmlScanner {
   private readonly open: string[] = []
   private sawRoot = false
   private started = false
-  /** The end of a pending construct that the next piece must bring before it is looked at again ('' when none). */
+  /**
+   * The end of a pending construct ('-->', '?>', ']]>', '>' or ';') that must come before it is looked
+   * at again ('' when none): a long comment arriving in many pieces is searched once, not once a piece.
+   */
   private awaiting = ''
+  /** A '<' in the next piece also ends what is pending (a tag, or text before a reference). */
+  private ltEnds = false
+  /** The last two characters written, where an awaited end may begin. */
+  private tail = ''
   /** The last piece ended with a high surrogate, whose pair the next must begin with. */
   private pendingHigh = false
   /** Where the markup being reported starts in the buffer (for position()). */
@@ -106,11 +117,10 @@ export class XmlScanner {
     if ((this.pendingHigh || NOT_CHAR.test(piece)) && this.badCharacter(piece)) throw this.error('a character that XML does not allow', 0)
     const last = piece.charCodeAt(piece.length - 1)
     this.pendingHigh = last >= 0xd800 && last <= 0xdbff
-    if (this.awaiting !== '' && !piece.includes(this.awaiting) && !piece.includes('<')) {
-      this.buffer += piece
-      return
-    }
+    const edge = this.tail + piece
+    this.tail = edge.slice(-2)
     this.buffer += piece
+    if (this.awaiting !== '' && !edge.includes(this.awaiting) && !(this.ltEnds && piece.includes('<'))) return
     this.scan(false)
   }
 
@@ -140,6 +150,7 @@ export class XmlScanner {
     const buffer = this.buffer
     let at = 0
     this.awaiting = ''
+    this.ltEnds = false
     while (at < buffer.length) {
       const lt = buffer.indexOf('<', at)
       if (lt !== at) {
@@ -165,8 +176,12 @@ export class XmlScanner {
     let end = buffer.length
     const amp = buffer.lastIndexOf('&')
     if (amp >= at && buffer.indexOf(';', amp) === -1) end = amp
-    while (end > at && (buffer[end - 1] === ']' || buffer[end - 1] === '\r')) end--
-    if (end < buffer.length) this.awaiting = buffer[end] === '&' ? ';' : ''
+    // ']]' may become ']]>', which text may not hold; a CR may be followed by the LF of the same line end.
+    for (let held = 0; held < 2 && end > at && (buffer[end - 1] === ']' || buffer[end - 1] === '\r'); held++) end--
+    if (end < buffer.length && buffer[end] === '&') {
+      this.awaiting = ';'
+      this.ltEnds = true
+    }
     return end
   }
 
@@ -226,13 +241,14 @@ export class XmlScanner {
     if (second === 0x2f /* / */) return this.endTag(buffer, lt, final)
     if (second === 0x3f /* ? */) return this.processingInstruction(buffer, lt, final)
     if (second === 0x21 /* ! */) return this.declaration(buffer, lt, final)
-    if (Number.isNaN(second)) return this.incomplete(lt, final, '>')
+    if (Number.isNaN(second)) return this.incomplete(lt, final, '')
     return this.startTag(buffer, lt, final)
   }
 
-  private incomplete(lt: number, final: boolean, awaiting: string): number {
+  private incomplete(lt: number, final: boolean, awaiting: string, ltEnds = false): number {
     if (final) throw this.error('the document ends inside markup', lt)
     this.awaiting = awaiting
+    this.ltEnds = ltEnds
     return -1
   }
 
@@ -257,7 +273,7 @@ export class XmlScanner {
       // A whole tag holds no '<' after its first: one more, or a tag too long, means this one is malformed.
       const next = buffer.indexOf('<', lt + 1)
       if (next !== -1 || final || buffer.length - lt > MAX_TAG) throw this.error('a malformed start tag', lt)
-      return this.incomplete(lt, final, '>')
+      return this.incomplete(lt, final, '>', true)
     }
     if (match[0].length > MAX_TAG) throw this.error(`a start tag longer than ${MAX_TAG} characters`, lt)
     const name = match[1]!
@@ -300,7 +316,7 @@ export class XmlScanner {
     const gt = buffer.indexOf('>', lt + 2)
     if (gt === -1) {
       if (buffer.length - lt > MAX_TAG) throw this.error('a malformed end tag', lt)
-      return this.incomplete(lt, final, '>')
+      return this.incomplete(lt, final, '>', true)
     }
     const name = buffer.slice(lt + 2, gt).trimEnd()
     const expected = this.open.at(-1)
@@ -320,7 +336,7 @@ export class XmlScanner {
 
   private processingInstruction(buffer: string, lt: number, final: boolean): number {
     const end = buffer.indexOf('?>', lt + 2)
-    if (end === -1) return this.incomplete(lt, final, '>')
+    if (end === -1) return this.incomplete(lt, final, '?>')
     const body = buffer.slice(lt + 2, end)
     const target = PI_TARGET.exec(body)![0]
     if (target.toLowerCase() === 'xml') {
@@ -340,7 +356,7 @@ export class XmlScanner {
     const head = buffer.slice(lt, lt + 9)
     if (head.startsWith('<!--')) {
       const end = buffer.indexOf('-->', lt + 4)
-      if (end === -1) return this.incomplete(lt, final, '>')
+      if (end === -1) return this.incomplete(lt, final, '-->')
       const body = buffer.slice(lt + 4, end)
       if (body.includes('--') || body.endsWith('-')) throw this.error("'--' inside a comment", lt)
       this.started = true
@@ -349,7 +365,7 @@ export class XmlScanner {
     if (head === '<![CDATA[') {
       if (this.open.length === 0) throw this.error('a CDATA section outside the root element', lt)
       const end = buffer.indexOf(']]>', lt + 9)
-      if (end === -1) return this.incomplete(lt, final, '>')
+      if (end === -1) return this.incomplete(lt, final, ']]>')
       const text = buffer.slice(lt + 9, end)
       this.handlers.text(text.includes('\r') ? text.replace(LINE_ENDS, '\n') : text)
       return end + 3
@@ -360,7 +376,7 @@ export class XmlScanner {
     }
     // Too short to tell yet?
     if (!final && buffer.length - lt < 9 && ('<!--'.startsWith(head) || '<![CDATA['.startsWith(head) || '<!DOCTYPE'.startsWith(head))) {
-      return this.incomplete(lt, final, '>')
+      return this.incomplete(lt, final, '')
     }
     throw this.error('a malformed declaration', lt)
   }
