@@ -6,9 +6,9 @@
 // Capacities per call (a bigger batch is cut into chunks by the host):
 //   records             65,536  x 29 bytes (7 u32 columns + 1 u8 column)   1.81 MiB
 //   distinct keys       16,384  x (128-byte midstate slot + 4 + 1)         2.08 MiB
-//   key bytes            1 MiB  (a chunk ends early when its keys would not fit)
+//   key bytes            2 MiB  (a chunk ends early when its keys would not fit)
 //   scratch, one key slot, codes                                           < 1 KiB
-// Total static memory: about 4.9 MiB (79 pages of 64 KiB, with the data segment and alignment).
+// These regions: about 5.9 MiB in all (message.ts and simd/ add their own, smaller ones).
 //
 // Key material (key bytes, padded key blocks, midstates, hashes of long keys) lives only in KEY_BYTES,
 // KEY_STATES, ONE_STATE and the scratch below, and is wiped after each call that wrote it.
@@ -17,8 +17,12 @@
 export const RECORD_CAPACITY: u32 = 65536
 /** Distinct keys per batch call. */
 export const KEY_CAPACITY: u32 = 16384
-/** Bytes of all keys of one batch call, back to back; also the single-key input region. */
-export const KEY_BYTES_CAPACITY: u32 = 1 << 20
+/**
+ * Bytes of all keys of one batch call, back to back; also the single-key input region. Room for
+ * KEY_CAPACITY prepared keys (128 bytes of midstates each), so that a chunk of prepared keys ends at
+ * RECORD_CAPACITY records or KEY_CAPACITY keys, as one of raw keys does, and not at 8,192 keys.
+ */
+export const KEY_BYTES_CAPACITY: u32 = 2 << 20
 /** Codes of one resync scan. */
 export const CODES_CAPACITY: u32 = 16
 /** Bytes per key midstate slot: the HMAC inner state at +0, the outer state at +64 (SHA-512 needs 64 each). */

@@ -137,6 +137,15 @@ function find(haystack: Uint8Array, needle: Uint8Array): number {
   return -1
 }
 
+describe.each(['wasm-simd', 'wasm'])('%s kernel: room for prepared batch keys', (name) => {
+  it('takes as many prepared keys in one call as raw ones (KEY_CAPACITY of 128 bytes each)', () => {
+    // With less room a chunk of prepared keys would end at a fraction of KEY_CAPACITY keys, and a batch
+    // over more users than that would copy and set up a key for nearly every record.
+    const x = (KERNELS[name]!() as unknown as { x: WasmExports }).x
+    expect(x.KEY_BYTES_CAPACITY.value).toBeGreaterThanOrEqual((x.KEY_CAPACITY.value as number) * PREPARED_KEY_BYTES)
+  })
+})
+
 describe.each(['wasm-simd', 'wasm'])('%s kernel memory after prepared calls', (name) => {
   it('holds neither the key nor any word of its midstates', () => {
     const kernel = KERNELS[name]!()
