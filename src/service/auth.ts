@@ -2,11 +2,10 @@
  * API keys of the service. A key is 32 random bytes, shown once when made (`otp apikey create`) as
  * `otpk_` + base64url; the key file keeps only its SHA-256, its name and its scopes, so a leaked file
  * lets nobody in. A request names its key as `Authorization: Bearer KEY`: the key's hash is compared
- * with every stored hash in constant time (once per header: a verified header is remembered, in
- * memory only, as the process already holds it while a request is served), and the route's scope
- * must be among the key's.
+ * with every stored hash in constant time, and the route's scope must be among the key's. Keys are
+ * not remembered between requests: only their hashes stay in memory.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { OtpError, describe } from '../core/errors.js'
 import { ServiceError } from './errors.js'
@@ -52,23 +51,12 @@ export function loadKeyRing(path: string): KeyRing {
   return keyRing(records)
 }
 
-/**
- * Authorization headers already verified, at most this many: a client sends the same header with
- * every request, so its key is hashed and compared once, not on each of them.
- */
-const VERIFIED_HEADERS = 1024
-
 /** A key ring over records (for tests and embedding). */
 export function keyRing(records: readonly ApiKeyRecord[]): KeyRing {
   const hashes = records.map((record) => Buffer.from(record.sha256, 'hex'))
-  // Only headers that carried a valid key get in, so a stranger's guesses never fill it; the keys of
-  // a ring never change, so an entry never goes stale. Full, it is emptied and starts again.
-  const verified = new Map<string, ApiKeyRecord>()
   return {
     size: records.length,
     authenticate(authorization) {
-      const known = authorization === undefined ? undefined : verified.get(authorization)
-      if (known !== undefined) return known
       const match = authorization === undefined ? null : /^Bearer +(\S+) *$/i.exec(authorization)
       if (match === null) throw new ServiceError(401, 'UNAUTHORIZED', 'send an API key as Authorization: Bearer KEY')
       const given = sha256(match[1]!)
@@ -76,8 +64,6 @@ export function keyRing(records: readonly ApiKeyRecord[]): KeyRing {
       let found = -1
       for (let i = 0; i < hashes.length; i++) if (timingSafeEqual(hashes[i]!, given) && found < 0) found = i
       if (found < 0) throw new ServiceError(401, 'UNAUTHORIZED', "the API key is not one of this service's keys")
-      if (verified.size >= VERIFIED_HEADERS) verified.clear()
-      verified.set(authorization!, records[found]!)
       return records[found]!
     },
     authorize(client, scope) {
@@ -112,8 +98,9 @@ export function createApiKey(path: string, name: string, scopes: readonly string
   return key
 }
 
+/** One-shot: on every request, without the Hash object createHash would make. */
 function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest()
+  return hash('sha256', text, 'buffer')
 }
 
 function checkScopes(scopes: readonly unknown[]): Scope[] {
