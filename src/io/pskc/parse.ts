@@ -215,12 +215,11 @@ function pskcReader(options: ParsePskcOptions, emit: (token: Token) => void): { 
 
     const fields: Partial<Token> = { type, account: '' }
     const device = child(element, 'DeviceInfo', where)
-    const deviceText = (name: string): string | undefined => (device === undefined ? undefined : textOf(child(device, name, where)))
-    const keyText = (name: string): string | undefined => textOf(child(keyElement, name, where))
-    fields.account = keyText('UserId') ?? deviceText('UserId') ?? ''
-    setIf(fields, 'issuer', keyText('Issuer'))
-    setIf(fields, 'serial', deviceText('SerialNo'))
-    setIf(fields, 'manufacturer', deviceText('Manufacturer'))
+    // Plain calls rather than closures made for each key package: a file has a hundred thousand.
+    fields.account = childText(keyElement, 'UserId', where) ?? childText(device, 'UserId', where) ?? ''
+    setIf(fields, 'issuer', childText(keyElement, 'Issuer', where))
+    setIf(fields, 'serial', childText(device, 'SerialNo', where))
+    setIf(fields, 'manufacturer', childText(device, 'Manufacturer', where))
     setIf(fields, 'id', id)
 
     const parameters = child(keyElement, 'AlgorithmParameters', where)
@@ -234,20 +233,22 @@ function pskcReader(options: ParsePskcOptions, emit: (token: Token) => void): { 
     const secret = valueBytes(secretElement, where)
     fields.secret = 'bytes' in secret ? secret.bytes : base64(secret.plain, `${where}: Secret PlainValue`)
 
-    const integer = (name: string, signed: boolean): bigint | undefined => {
-      const valueElement = data === undefined ? undefined : child(data, name, where)
-      if (valueElement === undefined) return undefined
-      return integerValue(valueBytes(valueElement, where), signed, `${where}: ${name}`)
-    }
     if (type === 'hotp') {
-      fields.counter = integer('Counter', false) ?? 0n
+      fields.counter = integer(data, 'Counter', false, where) ?? 0n
     } else {
-      const interval = integer('TimeInterval', false)
+      const interval = integer(data, 'TimeInterval', false, where)
       if (interval !== undefined) fields.period = safeNumber(interval, `${where}: TimeInterval`)
-      const drift = integer('TimeDrift', true)
+      const drift = integer(data, 'TimeDrift', true, where)
       if (drift !== undefined) fields.drift = safeNumber(drift, `${where}: TimeDrift`)
     }
     emit(readToken(fields, 'INVALID_PSKC', `parsePskc: ${where}`))
+  }
+
+  /** An integer Data value (Counter, TimeInterval, TimeDrift), if the Data has it. */
+  function integer(data: XmlElement | undefined, name: string, signed: boolean, where: string): bigint | undefined {
+    const valueElement = data === undefined ? undefined : child(data, name, where)
+    if (valueElement === undefined) return undefined
+    return integerValue(valueBytes(valueElement, where), signed, `${where}: ${name}`)
   }
 
   const handlers: ContainerHandlers = {
@@ -448,6 +449,11 @@ function base64(text: string, where: string): Uint8Array {
     out[at] = (bits >>> 2) & 0xff
   }
   return out
+}
+
+/** The text of the child `name` of `element`, if both exist and the text is not empty. */
+function childText(element: XmlElement | undefined, name: string, where: string): string | undefined {
+  return element === undefined ? undefined : textOf(child(element, name, where))
 }
 
 function textOf(element: XmlElement | undefined): string | undefined {

@@ -62,6 +62,8 @@ const LINE_ENDS = /\r\n?/g
 const NOT_WHITESPACE = /[^ \t\n\r]/
 const PI_TARGET = /^[^ \t\n\r]*/
 const STARTS_WITH_WHITESPACE = /^[ \t\n\r]/
+/** The attributes of every tag without any: one object, read only, rather than one each. */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({})
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' }
 
 /** A scanner fed with `write`, ended with `end`; errors are thrown as `fail(reason, line, column)` makes them. */
@@ -263,7 +265,7 @@ export class XmlScanner {
       const selfClosing = buffer.charCodeAt(gt - 1) === 0x2f /* / */
       const name = buffer.slice(lt + 1, selfClosing ? gt - 1 : gt)
       if (ASCII_NAME.test(name)) {
-        this.element(name, {}, selfClosing, lt)
+        this.element(name, NO_ATTRIBUTES, selfClosing, lt)
         return gt + 1
       }
     }
