@@ -167,6 +167,9 @@ export async function createRedisStore(options: RedisStoreOptions = {}): Promise
   /** Calls a many-key script over `items` in slices of perCall keys, all sent at once, in order. */
   const sliced = <T, R>(items: readonly T[], run: (slice: readonly T[]) => Promise<R[]>): Promise<R[]> =>
     call(async () => {
+      // One call (a batch of up to perCall tokens, as the service's groups are): no gathering.
+      if (items.length === 0) return []
+      if (items.length <= perCall) return run(items)
       const calls: Array<Promise<R[]>> = []
       for (let start = 0; start < items.length; start += perCall) calls.push(run(items.slice(start, start + perCall)))
       return (await Promise.all(calls)).flat()
