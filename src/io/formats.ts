@@ -2,7 +2,7 @@
  * otp-wasm/formats: tokens in and out of the files and QR codes other systems use: Google
  * Authenticator's transfer URIs, vendor seed CSV files and RFC 6030 PSKC. An entry of its own, so
  * that a process which only makes or checks codes never loads their parsers (@bufbuild/protobuf,
- * the PSKC XML scanner) at start-up. PSKC runs on node:crypto: the browser's `otp-wasm/formats` is the browser
+ * saxes) at start-up. PSKC runs on node:crypto: the browser's `otp-wasm/formats` is the browser
  * entry, which carries the transfer URIs and seed CSV files but not PSKC.
  */
 export type { Token } from './token.js'
