@@ -11,6 +11,7 @@ import { createJsKernel } from '../src/kernels/js.js'
 import { createWasmKernel, type WasmExports } from '../src/kernels/wasm.js'
 import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
 import { EDGE_KEY_LENGTHS, rng } from './helpers/reference.js'
+import { findBytes } from './helpers/find-bytes.js'
 
 const KERNELS: Record<string, () => Kernel> = {
   'wasm-simd': () => createWasmKernel(loadWasmModuleSync('wasm-simd'), 'wasm-simd'),
@@ -88,19 +89,6 @@ describe.each(Object.keys(KERNELS))('%s kernel: macPrepared', (name) => {
   })
 })
 
-/** Where `needle` occurs in `haystack`, or -1. */
-function find(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (
-    let i = haystack.indexOf(needle[0]!);
-    i >= 0 && i <= haystack.length - needle.length;
-    i = haystack.indexOf(needle[0]!, i + 1)
-  ) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
-    return i
-  }
-  return -1
-}
-
 describe.each(['wasm-simd', 'wasm'])('%s kernel memory after macPrepared', (name) => {
   it('holds no word of the midstates, no part of the message, and not the digest', () => {
     const kernel = KERNELS[name]!()
@@ -116,10 +104,10 @@ describe.each(['wasm-simd', 'wasm'])('%s kernel memory after macPrepared', (name
       const stateBytes = new Uint8Array(state.buffer)
       const words = alg === 0 ? 20 : alg === 1 ? 32 : 64
       for (const half of [0, 64]) {
-        for (let w = half; w < half + words; w += 4) expect(find(bytes, stateBytes.subarray(w, w + 4)), `word ${w}`).toBe(-1)
+        for (let w = half; w < half + words; w += 4) expect(findBytes(bytes, stateBytes.subarray(w, w + 4)), `word ${w}`).toBe(-1)
       }
-      for (let at = 0; at + 16 <= message.length; at += 16) expect(find(bytes, message.subarray(at, at + 16))).toBe(-1)
-      expect(find(bytes, digest.subarray(0, 16))).toBe(-1)
+      for (let at = 0; at + 16 <= message.length; at += 16) expect(findBytes(bytes, message.subarray(at, at + 16))).toBe(-1)
+      expect(findBytes(bytes, digest.subarray(0, 16))).toBe(-1)
     }
   })
 })

@@ -10,6 +10,7 @@ import { createWasmKernel, type WasmExports } from '../src/kernels/wasm.js'
 import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
 import { pack, rec } from './helpers/packed.js'
 import { EDGE_KEY_LENGTHS, referenceHotp, rng, ALGORITHMS } from './helpers/reference.js'
+import { findBytes } from './helpers/find-bytes.js'
 
 const KERNELS: Record<string, () => Kernel> = {
   'wasm-simd': () => createWasmKernel(loadWasmModuleSync('wasm-simd'), 'wasm-simd'),
@@ -124,19 +125,6 @@ describe.each(Object.keys(KERNELS))('%s kernel: prepared entry points', (name) =
   })
 })
 
-/** Where `needle` occurs in `haystack`, or -1. */
-function find(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (
-    let i = haystack.indexOf(needle[0]!);
-    i >= 0 && i <= haystack.length - needle.length;
-    i = haystack.indexOf(needle[0]!, i + 1)
-  ) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
-    return i
-  }
-  return -1
-}
-
 describe.each(['wasm-simd', 'wasm'])('%s kernel: room for prepared batch keys', (name) => {
   it('takes as many prepared keys in one call as raw ones (KEY_CAPACITY of 128 bytes each)', () => {
     // With less room a chunk of prepared keys would end at a fraction of KEY_CAPACITY keys, and a batch
@@ -172,11 +160,11 @@ describe.each(['wasm-simd', 'wasm'])('%s kernel memory after prepared calls', (n
         kernel.verifyBatch(batch, new Int32Array(2))
         kernel.generateBatch(batch, new Uint32Array(2))
         const bytes = new Uint8Array(memory.buffer)
-        expect(find(bytes, key.subarray(0, 16))).toBe(-1)
+        expect(findBytes(bytes, key.subarray(0, 16))).toBe(-1)
         // Each 4-byte word of either midstate, anywhere (lanes hold words 16 bytes apart).
         const words = alg === 0 ? 20 : alg === 1 ? 32 : 64
         for (const half of [0, 64]) {
-          for (let w = half; w < half + words; w += 4) expect(find(bytes, state.subarray(w, w + 4)), `word ${w}`).toBe(-1)
+          for (let w = half; w < half + words; w += 4) expect(findBytes(bytes, state.subarray(w, w + 4)), `word ${w}`).toBe(-1)
         }
       }
     }
