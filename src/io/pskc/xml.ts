@@ -1,12 +1,12 @@
 /**
- * A streaming reader of PSKC key containers, over a strict XML scanner of our own (xml-scan.ts).
+ * A streaming reader of PSKC key containers, over the saxes XML parser.
  *
  * A container holds its header (EncryptionKey, MACMethod) and then any number of KeyPackages. Each
  * child of the container is built as a small element tree and handed over when it closes, then
  * dropped, so a file of 100,000 key packages is never one tree in memory.
  *
  * Safe against hostile files: a DOCTYPE is refused outright, so there is no DTD, no entity of our
- * own (the scanner knows only the five XML entities and character references, and refuses any other), no
+ * own (saxes knows only the five XML entities and character references, and refuses any other), no
  * external entity and no billion laughs. Sizes are capped: the document (MAX_PSKC_BYTES), the text
  * of one element (MAX_ELEMENT_TEXT, far above any key's base64), the elements in one child of the
  * container (MAX_ELEMENTS_PER_PACKAGE) and the nesting depth (MAX_DEPTH).
@@ -15,8 +15,8 @@
  * as the default, as `pskc:`, or under other prefixes, and no two PSKC elements share a local name.
  */
 import { isUtf8 } from 'node:buffer'
+import { SaxesParser } from 'saxes'
 import { OtpError, describe } from '../../core/errors.js'
-import { XmlScanner } from './xml-scan.js'
 
 /** The largest PSKC document read: 256 MiB (in bytes, or UTF-16 units for a string). */
 export const MAX_PSKC_BYTES = 256 * 1024 * 1024
@@ -89,21 +89,8 @@ function checkSize(length: number): void {
  * `handlers` as it closes; the pieces may be any size, and count towards MAX_PSKC_BYTES.
  */
 export function containerReader(handlers: ContainerHandlers): ContainerReader {
-  const scanner: XmlScanner = new XmlScanner(
-    {
-      open: openTag,
-      text: addText,
-      close: closeTag,
-      doctype() {
-        throw invalid(`a DOCTYPE is not allowed (${where()}): PSKC needs no DTD, and entity declarations are how XML bombs work`)
-      },
-    },
-    (reason, line, column) => invalid(`not well-formed XML: ${reason} (line ${line}, column ${column})`),
-  )
-  const where = (): string => {
-    const { line, column } = scanner.position()
-    return `line ${line}, column ${column}`
-  }
+  const parser = new SaxesParser({ position: true })
+  const where = (): string => `line ${parser.line}, column ${parser.column}`
   /** The bytes of a character cut at the end of the last piece, to go in front of the next one. */
   let carried: Buffer | undefined
   let fed = 0
@@ -115,10 +102,16 @@ export function containerReader(handlers: ContainerHandlers): ContainerReader {
   let skipping = 0
   let elements = 0
 
-  function openTag(qualified: string, attributes: Record<string, string>): void {
+  parser.on('doctype', () => {
+    throw invalid(`a DOCTYPE is not allowed (${where()}): PSKC needs no DTD, and entity declarations are how XML bombs work`)
+  })
+  parser.on('error', (error) => {
+    throw invalid(`not well-formed XML: ${error.message}`)
+  })
+  parser.on('opentag', (tag) => {
     depth++
     if (depth > MAX_DEPTH) throw invalid(`elements are nested more than ${MAX_DEPTH} deep (${where()})`)
-    const name = localName(qualified)
+    const name = localName(tag.name)
     if (depth === 1) {
       if (name !== 'KeyContainer') throw invalid(`expected the root element KeyContainer, got ${short(name)}`)
       sawRoot = true
@@ -136,12 +129,12 @@ export function containerReader(handlers: ContainerHandlers): ContainerReader {
     if (++elements > MAX_ELEMENTS_PER_PACKAGE) {
       throw invalid(`a ${stack[0]?.name ?? name} holds more than ${MAX_ELEMENTS_PER_PACKAGE} elements (${where()})`)
     }
-    // PSKC attributes are unqualified (Algorithm, Id, Length, ...): the scanner's object is used as it is.
-    const element: XmlElement = { name, attributes, text: '', children: [] }
+    // PSKC attributes are unqualified (Algorithm, Id, Length, ...): saxes's object is used as it is.
+    const element: XmlElement = { name, attributes: tag.attributes as Record<string, string>, text: '', children: [] }
     stack[stack.length - 1]?.children.push(element)
     stack.push(element)
-  }
-  function addText(text: string): void {
+  })
+  const addText = (text: string): void => {
     const open = stack[stack.length - 1]
     if (open === undefined) return
     // Indentation before and between child elements: trimmed away anyway, so never concatenated.
@@ -151,7 +144,9 @@ export function containerReader(handlers: ContainerHandlers): ContainerReader {
     }
     open.text += text
   }
-  function closeTag(): void {
+  parser.on('text', addText)
+  parser.on('cdata', addText)
+  parser.on('closetag', () => {
     if (skipping !== 0) {
       if (depth === skipping) skipping = 0
       depth--
@@ -162,7 +157,7 @@ export function containerReader(handlers: ContainerHandlers): ContainerReader {
     if (element === undefined) return
     element.text = element.text.trim()
     if (stack.length === 0) handlers.child(element)
-  }
+  })
 
   // Checked whole by isUtf8, then decoded, rather than by a fatal TextDecoder in streaming mode:
   // the same strictness, several times faster on a file of a hundred megabytes.
@@ -186,11 +181,11 @@ export function containerReader(handlers: ContainerHandlers): ContainerReader {
       }
       fed += piece.length
       checkSize(fed)
-      scanner.write(typeof piece === 'string' ? piece : decode(piece, true))
+      parser.write(typeof piece === 'string' ? piece : decode(piece, true))
     },
     close() {
-      scanner.write(decode(new Uint8Array(0), false))
-      scanner.end()
+      parser.write(decode(new Uint8Array(0), false))
+      parser.close()
       if (!sawRoot) throw invalid('expected a KeyContainer element, found none')
     },
   }
