@@ -28,7 +28,8 @@ import type { Kernel, PackedBatch } from '../src/core/kernel.js'
 import { engineOver } from '../src/engine/engine-over.js'
 import { inProcessExecutor } from '../src/engine/executor.js'
 import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel } from '../src/kernels/wasm.js'
+import { createWasmKernel, instantiateWasm } from '../src/kernels/wasm.js'
+import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
 import { poolEngine } from '../src/pool/pool-engine.js'
 import { loadKernel } from '../src/kernels/select.js'
 import { BACKENDS, engineFor } from './helpers/backends.js'
@@ -218,7 +219,8 @@ describe('caller columns are read once', () => {
 describe('loops that cut work into pieces throw rather than spin', () => {
   it('the WASM kernel refuses a key larger than its key region', () => {
     const kernel = createWasmKernel()
-    const big = 2_000_000
+    // One byte more than the kernel's key region holds, whatever its size.
+    const big = (instantiateWasm(loadWasmModuleSync('wasm')).KEY_BYTES_CAPACITY.value as number) + 1
     const batch: PackedBatch = {
       count: 1,
       keyBytes: new Uint8Array(big),
