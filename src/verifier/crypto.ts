@@ -190,29 +190,63 @@ const MAC_CHARS = 22
 const MAC_LABEL = 'otp-wasm token state\0'
 
 // One buffer for every state MAC of the process: the message is written into it, MACed, and wiped
-// only of what it held (it holds token ids, parameters and sealed secrets, never a key).
+// only of what it held past the label, which stays in place (it holds token ids, parameters and
+// sealed secrets, never a key).
 const messageBuffer = new Uint8Array(MAX_MESSAGE_BYTES)
-const digest = Buffer.alloc(32)
 const encoder = new TextEncoder()
+const LABEL_BYTES = encoder.encodeInto(MAC_LABEL, messageBuffer).written
+const digest = Buffer.alloc(32)
+
+/** Bytes a decimal version takes at most (2^53 has 16 digits). */
+const VERSION_BYTES = 20
 
 /**
  * HMAC-SHA256 of a token's state and what binds it to the token, cut to MAC_BYTES, in base64url:
- * the MAC of `label \0 id \0 params \0 version \0 state \0 sealed secret`. A message too long for
- * the kernel's buffer (ids and secrets near their limits) goes through createHmac, with the same answer.
+ * the MAC of `label \0 id \0 params \0 version \0 state \0 sealed secret`. The message is written
+ * straight into the reused buffer (no text of it is built first). A message too long for the
+ * kernel's buffer (ids and secrets near their limits) goes through createHmac, with the same answer.
  */
 function stateMac(entry: KeyEntry, token: Pick<StoredToken, 'id' | 'params' | 'secret'>, version: number, state: string): string {
-  const text = `${MAC_LABEL}${token.id}\0${token.params}\0${version}\0${state}\0`
-  const room = MAX_MESSAGE_BYTES - token.secret.length
+  const { id, params, secret } = token
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
-  if (text.length * 3 > room) {
-    return createHmac('sha256', entry.macKey).update(text, 'utf8').update(token.secret).digest().toString('base64url', 0, MAC_BYTES)
+  if (LABEL_BYTES + 3 * (id.length + params.length + state.length) + VERSION_BYTES + 4 + secret.length > MAX_MESSAGE_BYTES) {
+    return createHmac('sha256', entry.macKey)
+      .update(`${MAC_LABEL}${id}\0${params}\0${version}\0${state}\0`, 'utf8')
+      .update(secret)
+      .digest()
+      .toString('base64url', 0, MAC_BYTES)
   }
-  const { written } = encoder.encodeInto(text, messageBuffer)
-  messageBuffer.set(token.secret, written)
-  const length = written + token.secret.length
-  defaultKernel().macPrepared(SHA256, entry.macState, messageBuffer.subarray(0, length), digest)
-  messageBuffer.fill(0, 0, length)
+  let at = writeText(id, LABEL_BYTES)
+  messageBuffer[at++] = 0
+  at = writeText(params, at)
+  messageBuffer[at++] = 0
+  at = Number.isSafeInteger(version) && version >= 0 ? writeDecimal(version, at) : writeText(String(version), at)
+  messageBuffer[at++] = 0
+  at = writeText(state, at)
+  messageBuffer[at++] = 0
+  messageBuffer.set(secret, at)
+  at += secret.length
+  defaultKernel().macPrepared(SHA256, entry.macState, messageBuffer.subarray(0, at), digest)
+  messageBuffer.fill(0, LABEL_BYTES, at)
   return digest.toString('base64url', 0, MAC_BYTES)
+}
+
+/** `text` as UTF-8 into messageBuffer at `at`; returns where it ends. ASCII (ids, parameters, states) is copied as is. */
+function writeText(text: string, at: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit > 0x7f) return at + encoder.encodeInto(text, messageBuffer.subarray(at)).written
+    messageBuffer[at + i] = unit
+  }
+  return at + text.length
+}
+
+/** A whole number of at most 2^53 - 1 as its decimal digits (as `${value}` writes it) into messageBuffer at `at`. */
+function writeDecimal(value: number, at: number): number {
+  let end = at + 1
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) end++
+  for (let i = end - 1, rest = value; i >= at; i--, rest = Math.floor(rest / 10)) messageBuffer[i] = 0x30 + (rest % 10)
+  return end
 }
 
 function tampered(id: string, what: string): OtpError {

@@ -71,7 +71,7 @@ export interface KeyCache extends Omit<TokenCache<VerifierKey>, 'set'> {
 /** A least-recently-used cache of at most `size` prepared keys (see token-cache.ts); a key is wiped when dropped. */
 export function createKeyCache(size: number): KeyCache {
   const cache = createTokenCache<VerifierKey>(size, (key) => key.drop())
-  const { get, knows, vouch, clear } = cache
+  const { get, knows, decoded, vouch, clear } = cache
   return {
     get,
     set(id, params, sealed, secret, algorithm) {
@@ -80,6 +80,7 @@ export function createKeyCache(size: number): KeyCache {
       return key
     },
     knows,
+    decoded,
     vouch,
     delete: cache.delete,
     clear,

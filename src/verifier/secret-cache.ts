@@ -20,7 +20,7 @@ export interface SecretCache extends Omit<TokenCache<Uint8Array>, 'get' | 'set'>
 /** A least-recently-used cache of at most `size` opened secrets. */
 export function createSecretCache(size: number): SecretCache {
   const cache = createTokenCache<Uint8Array>(size, (secret) => secret.fill(0))
-  const { knows, vouch, clear } = cache
+  const { knows, decoded, vouch, clear } = cache
   return {
     get(id, params, sealed) {
       const secret = cache.get(id, params, sealed)
@@ -30,6 +30,7 @@ export function createSecretCache(size: number): SecretCache {
       cache.set(id, params, sealed, new Uint8Array(secret))
     },
     knows,
+    decoded,
     vouch,
     delete: cache.delete,
     clear,

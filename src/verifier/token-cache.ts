@@ -6,6 +6,7 @@
  * how it is wiped when the cache lets go of it, is the caller's.
  */
 import type { StoredToken } from './store.js'
+import type { TokenState } from './token.js'
 
 interface Entry<V> {
   readonly sealed: Uint8Array
@@ -14,6 +15,8 @@ interface Entry<V> {
   /** The stored state (and its version) last checked or written for this token, '' for none. */
   version: number
   state: string
+  /** That state decoded, when the one who vouched had it at hand (a state just written). */
+  decoded: TokenState | undefined
   /** The cache's use count when the entry was last moved to the recent end. */
   moved: number
 }
@@ -29,8 +32,16 @@ export interface TokenCache<V> {
    * not be computed again. Saves one HMAC per verification of a token this process keeps using.
    */
   knows(stored: StoredToken): boolean
-  /** Remembers the state of an entry's token at `version`, once its MAC is checked or it is written. */
-  vouch(id: string, version: number, state: string): void
+  /**
+   * The decoded state of a token `knows`, when it was vouched for with it: reading it again then
+   * takes neither a MAC nor a parse. Undefined otherwise.
+   */
+  decoded(stored: StoredToken): TokenState | undefined
+  /**
+   * Remembers the state of an entry's token at `version`, once its MAC is checked or it is written,
+   * with its decoded form if at hand (it must be the decoding of `state`).
+   */
+  vouch(id: string, version: number, state: string, decoded?: TokenState): void
   /** Forgets a token, letting go of its value. */
   delete(id: string): void
   /** Forgets every token. */
@@ -72,25 +83,20 @@ export function createTokenCache<V>(size: number, release: (value: V) => void): 
     set(id, params, sealed, value) {
       drop(id)
       // new Uint8Array copies: a Buffer's slice() would only be a view of the caller's bytes.
-      entries.set(id, { sealed: new Uint8Array(sealed), params, value, version: 0, state: '', moved: ++uses })
+      entries.set(id, { sealed: new Uint8Array(sealed), params, value, version: 0, state: '', decoded: undefined, moved: ++uses })
       if (entries.size > size) drop(entries.keys().next().value!)
     },
-    knows(stored) {
+    knows: (stored) => vouchedFor(entries.get(stored.id), stored),
+    decoded(stored) {
       const entry = entries.get(stored.id)
-      return (
-        entry !== undefined &&
-        entry.state !== '' &&
-        entry.version === stored.version &&
-        entry.state === stored.state &&
-        entry.params === stored.params &&
-        sameBytes(entry.sealed, stored.secret)
-      )
+      return vouchedFor(entry, stored) ? entry!.decoded : undefined
     },
-    vouch(id, version, state) {
+    vouch(id, version, state, decoded) {
       const entry = entries.get(id)
       if (entry === undefined) return
       entry.version = version
       entry.state = state
+      entry.decoded = decoded
     },
     delete: drop,
     clear() {
@@ -100,6 +106,18 @@ export function createTokenCache<V>(size: number, release: (value: V) => void): 
       return entries.size
     },
   }
+}
+
+/** Whether `stored` is, byte for byte, the token the entry last vouched for. */
+function vouchedFor(entry: Entry<unknown> | undefined, stored: StoredToken): boolean {
+  return (
+    entry !== undefined &&
+    entry.state !== '' &&
+    entry.version === stored.version &&
+    entry.state === stored.state &&
+    entry.params === stored.params &&
+    sameBytes(entry.sealed, stored.secret)
+  )
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

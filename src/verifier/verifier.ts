@@ -195,10 +195,14 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   /** The cache that remembers states checked or written (either cache keeps them). */
   const states = keys ?? cache
 
-  /** The state of a stored token, once its MAC shows it is the one the verifier wrote. */
-  const stateOf = (stored: StoredToken): TokenState => decodeState(stored.id, sealer.openState(stored, states?.knows(stored)))
-  /** A state written by compare-and-set: the cache may vouch for it at its new version. */
-  const wrote = (id: string, version: number, state: string): void => states?.vouch(id, version + 1, state)
+  /**
+   * The state of a stored token, once its MAC shows it is the one the verifier wrote; for the very
+   * bytes this verifier last wrote or checked (a cache vouches), the state it decoded then.
+   */
+  const stateOf = (stored: StoredToken): TokenState =>
+    states?.decoded(stored) ?? decodeState(stored.id, sealer.openState(stored, states?.knows(stored)))
+  /** A state written by compare-and-set (`decoded`: the state its text encodes): the cache may vouch for it at its new version. */
+  const wrote = (id: string, version: number, state: string, decoded?: TokenState): void => states?.vouch(id, version + 1, state, decoded)
   /** The stored text of a token's next state: a compare-and-set puts it at one past the version read. */
   const nextState = (stored: StoredToken, state: TokenState): string => sealer.sealState(stored, stored.version + 1, encodeState(state))
 
@@ -299,7 +303,7 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       if (decision.state === null) return decision.result
       const update = { id, version: token.stored.version, state: nextState(token.stored, decision.state) }
       if (await store.compareAndSet(update)) {
-        wrote(id, update.version, update.state)
+        wrote(id, update.version, update.state, decision.state)
         return decision.result
       }
       if (attempt >= policy.maxRetries) {
