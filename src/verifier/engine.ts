@@ -7,7 +7,7 @@
 import { BatchBuilder } from '../batch/columns.js'
 import { MATCH_STATUS, NO_MATCH_STATUS, type VerifyColumnsResult } from '../batch/run.js'
 import { OtpError } from '../core/errors.js'
-import { NO_MATCH, type Algorithm } from '../core/kernel.js'
+import { NO_MATCH, PREPARED_KEY_BYTES, type Algorithm } from '../core/kernel.js'
 import { moduleKernel } from '../kernels/module-kernel.js'
 import type { Check } from './decide.js'
 import { VerifierKey } from './key-cache.js'
@@ -157,7 +157,10 @@ async function runColumns(
   verifyColumns: NonNullable<CodeEngine['verifyColumns']>,
   jobs: readonly Job[],
 ): Promise<Array<number | null | OtpError>> {
-  const batch = new BatchBuilder()
+  // Sized to the checks: a builder's default room (1,024 records) is some 50 KB of columns, made and
+  // wiped for every call, while a service's groups hold a few dozen.
+  const n = Math.max(1, jobs.length)
+  const batch = new BatchBuilder({ records: n, keys: n, keyBytes: n * PREPARED_KEY_BYTES })
   for (const { secret, params, check } of jobs) {
     const key = batch.addKey(secret, params.algorithm)
     if (check.kind === 'totp') {

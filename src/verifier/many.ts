@@ -157,7 +157,8 @@ interface Writes {
  * copied in, wiped after each chunk), and per row, the chunk slot and the step the check is centred on.
  */
 class ChunkColumns {
-  readonly batch: BatchBuilder
+  #batch: BatchBuilder | undefined
+  readonly #rows: number
   slot: Int32Array
   centre: Float64Array
   step: Float64Array
@@ -169,10 +170,21 @@ class ChunkColumns {
 
   /** Room for chunks of `n` requests. */
   constructor(n: number) {
-    this.batch = new BatchBuilder({ records: n, keys: n, keyBytes: n * PREPARED_KEY_BYTES })
+    this.#rows = n
     this.slot = new Int32Array(n)
     this.centre = new Float64Array(n)
     this.step = new Float64Array(n)
+  }
+
+  /** The batch, made on first use: a call with no TOTP row to check (HOTP, as a service's) needs none. */
+  get batch(): BatchBuilder {
+    const n = this.#rows
+    return (this.#batch ??= new BatchBuilder({ records: n, keys: n, keyBytes: n * PREPARED_KEY_BYTES }))
+  }
+
+  /** Empties the batch, its key bytes wiped, if it was made. */
+  reset(): void {
+    this.#batch?.reset()
   }
 
   ensure(n: number): void {
@@ -205,9 +217,9 @@ async function decideChunk(
   const writes: Writes = { slots: [], updates: [], results: [] }
   const pending: Pending[] = []
   const fast = engine.verifyColumns !== undefined
-  const { batch, options, stored: rowStored, states } = columns
+  const { options, stored: rowStored, states } = columns
   columns.ensure(records.length)
-  batch.reset()
+  columns.reset()
   let rows = 0
   try {
     for (let k = 0; k < records.length; k++) {
@@ -233,6 +245,7 @@ async function decideChunk(
           continue
         }
         const secret = ctx.keyOf(record, params)
+        const batch = columns.batch
         let key: number
         try {
           key = batch.addKey(secret, params.algorithm)
@@ -258,7 +271,7 @@ async function decideChunk(
     }
     if (rows > 0) await settleRows(ctx, engine, columns, rows, now, chunk, writes, out)
   } finally {
-    batch.reset()
+    columns.reset()
     rowStored.length = 0
     states.length = 0
   }
