@@ -54,14 +54,14 @@ export interface ChunkContext {
   /** The stored text of a token's new state, its MAC made for the version its compare-and-set gives it. */
   nextState(stored: StoredToken, state: TokenState): string
   /** Told of each state written, by its expected version. */
-  wrote(id: string, version: number, state: string): void
+  wrote(id: string, version: number, state: string, decoded?: TokenState): void
   /** A token's checked state (its MAC verified, or vouched for). */
   stateOf(stored: StoredToken): TokenState
   /**
    * The token's key for the chunk's columns: its prepared key from the key cache (pinned), or its
    * opened secret (the caller wipes it once copied).
    */
-  keyOf(stored: StoredToken, params: TokenParams): Uint8Array | VerifierKey
+  keyOf(stored: StoredToken, params: TokenParams, state?: TokenState): Uint8Array | VerifierKey
   /** The stored text of a token's next state given as its text (token.ts encodeState). */
   sealNext(stored: StoredToken, state: string): string
 }
@@ -150,6 +150,8 @@ interface Writes {
   readonly slots: number[]
   readonly updates: StateUpdate[]
   readonly results: VerifyResult[]
+  /** The new state decoded, where the decision made one (the cache keeps it with the text). */
+  readonly states: Array<TokenState | undefined>
 }
 
 /**
@@ -214,7 +216,7 @@ async function decideChunk(
   const engine = await ctx.engine()
   const now = ctx.clock()
   const { policy } = ctx
-  const writes: Writes = { slots: [], updates: [], results: [] }
+  const writes: Writes = { slots: [], updates: [], results: [], states: [] }
   const pending: Pending[] = []
   const fast = engine.verifyColumns !== undefined
   const { options, stored: rowStored, states } = columns
@@ -234,7 +236,7 @@ async function decideChunk(
         const digits = fast && step >= 0 && state.lockedUntil <= now ? typedDigits(code, params.digits) : undefined
         if (digits === undefined) {
           // The general path: HOTP, a lock, a malformed code, a time before t0, an engine without columns.
-          const secret = ctx.keyOf(record, params)
+          const secret = ctx.keyOf(record, params, state)
           const token: OpenToken = { stored: record, params, state, secret }
           try {
             pending.push({ slot, token, plan: planVerify({ params, state, now, policy }, code) })
@@ -244,7 +246,7 @@ async function decideChunk(
           }
           continue
         }
-        const secret = ctx.keyOf(record, params)
+        const secret = ctx.keyOf(record, params, state)
         const batch = columns.batch
         let key: number
         try {
@@ -282,6 +284,7 @@ async function decideChunk(
       writes.slots.push(slot)
       writes.updates.push({ id: token.stored.id, version: token.stored.version, state: ctx.nextState(token.stored, decision.state) })
       writes.results.push(decision.result)
+      writes.states.push(decision.state)
     }
   }
   return writes
@@ -338,6 +341,7 @@ async function settleRows(
     writes.slots.push(slot)
     writes.updates.push({ id: stored.id, version: stored.version, state: ctx.sealNext(stored, text) })
     writes.results.push(result)
+    writes.states.push(undefined)
   }
 }
 
@@ -346,13 +350,13 @@ const REPLAYED: VerifyResult = Object.freeze({ ok: false, reason: 'REPLAYED' })
 /** Writes the chunk's new states, each by compare-and-set, and fills in their results. */
 async function writeChunk(ctx: ChunkContext, chunk: Chunk, writes: Writes, out: Outcome[]): Promise<void> {
   const { offset, requests } = chunk
-  const { slots, updates, results } = writes
+  const { slots, updates, results, states } = writes
   const written = await ctx.store.compareAndSetMany(updates)
   const lost: number[] = []
   for (let i = 0; i < updates.length; i++) {
     if (written[i]) {
       const u = updates[i]!
-      ctx.wrote(u.id, u.version, u.state)
+      ctx.wrote(u.id, u.version, u.state, states[i])
       out[offset + slots[i]!] = results[i]!
     } else lost.push(i)
   }

@@ -33,10 +33,10 @@ export interface TokenCache<V> {
    */
   knows(stored: StoredToken): boolean
   /**
-   * The decoded state of a token `knows`, when it was vouched for with it: reading it again then
-   * takes neither a MAC nor a parse. Undefined otherwise.
+   * The decoded form of the state last vouched for `id`, when the one who vouched gave it: for a
+   * stored token `knows` has just recognised, its state, read again with neither a MAC nor a parse.
    */
-  decoded(stored: StoredToken): TokenState | undefined
+  decoded(id: string): TokenState | undefined
   /**
    * Remembers the state of an entry's token at `version`, once its MAC is checked or it is written,
    * with its decoded form if at hand (it must be the decoding of `state`).
@@ -86,11 +86,18 @@ export function createTokenCache<V>(size: number, release: (value: V) => void): 
       entries.set(id, { sealed: new Uint8Array(sealed), params, value, version: 0, state: '', decoded: undefined, moved: ++uses })
       if (entries.size > size) drop(entries.keys().next().value!)
     },
-    knows: (stored) => vouchedFor(entries.get(stored.id), stored),
-    decoded(stored) {
+    knows(stored) {
       const entry = entries.get(stored.id)
-      return vouchedFor(entry, stored) ? entry!.decoded : undefined
+      return (
+        entry !== undefined &&
+        entry.state !== '' &&
+        entry.version === stored.version &&
+        entry.state === stored.state &&
+        entry.params === stored.params &&
+        sameBytes(entry.sealed, stored.secret)
+      )
     },
+    decoded: (id) => entries.get(id)?.decoded,
     vouch(id, version, state, decoded) {
       const entry = entries.get(id)
       if (entry === undefined) return
@@ -106,18 +113,6 @@ export function createTokenCache<V>(size: number, release: (value: V) => void): 
       return entries.size
     },
   }
-}
-
-/** Whether `stored` is, byte for byte, the token the entry last vouched for. */
-function vouchedFor(entry: Entry<unknown> | undefined, stored: StoredToken): boolean {
-  return (
-    entry !== undefined &&
-    entry.state !== '' &&
-    entry.version === stored.version &&
-    entry.state === stored.state &&
-    entry.params === stored.params &&
-    sameBytes(entry.sealed, stored.secret)
-  )
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

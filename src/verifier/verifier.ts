@@ -199,8 +199,10 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
    * The state of a stored token, once its MAC shows it is the one the verifier wrote; for the very
    * bytes this verifier last wrote or checked (a cache vouches), the state it decoded then.
    */
-  const stateOf = (stored: StoredToken): TokenState =>
-    states?.decoded(stored) ?? decodeState(stored.id, sealer.openState(stored, states?.knows(stored)))
+  const stateOf = (stored: StoredToken): TokenState => {
+    const known = states?.knows(stored) ?? false
+    return (known ? states!.decoded(stored.id) : undefined) ?? decodeState(stored.id, sealer.openState(stored, known))
+  }
   /** A state written by compare-and-set (`decoded`: the state its text encodes): the cache may vouch for it at its new version. */
   const wrote = (id: string, version: number, state: string, decoded?: TokenState): void => states?.vouch(id, version + 1, state, decoded)
   /** The stored text of a token's next state: a compare-and-set puts it at one past the version read. */
@@ -223,8 +225,9 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
   /**
    * The secret of a token whose state has just been checked: its prepared key (keyCache, pinned), else
    * its opened secret (from secretCache, or opened now), the caller's to release (releaseSecret).
+   * `state`: what stateOf gave for `stored`, kept by the cache with the state it vouches for.
    */
-  const keyOf = (stored: StoredToken, params: TokenParams): Uint8Array | VerifierKey => {
+  const keyOf = (stored: StoredToken, params: TokenParams, state?: TokenState): Uint8Array | VerifierKey => {
     let secret: Uint8Array | VerifierKey | undefined
     if (keys !== undefined) secret = preparedKeyOf(stored, params, keys)
     else {
@@ -235,14 +238,14 @@ export function createVerifier(options: VerifierOptions = {}): Verifier {
       }
     }
     // After any set(): the state was checked, and the entry (new or not) vouches for it.
-    states?.vouch(stored.id, stored.version, stored.state)
+    states?.vouch(stored.id, stored.version, stored.state, state)
     return secret
   }
 
   const open = (stored: StoredToken): OpenToken => {
     const params = decodeParams(stored.id, stored.params)
     const state = stateOf(stored)
-    return { stored, params, state, secret: keyOf(stored, params) }
+    return { stored, params, state, secret: keyOf(stored, params, state) }
   }
 
   /**
