@@ -7,18 +7,12 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { MAX_MESSAGE_BYTES, PREPARED_KEY_BYTES, type AlgorithmId, type Kernel } from '../src/core/kernel.js'
-import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel, type WasmExports } from '../src/kernels/wasm.js'
-import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
+import type { WasmExports } from '../src/kernels/wasm.js'
+import { BACKENDS, kernelFor } from './helpers/backends.js'
 import { EDGE_KEY_LENGTHS, rng } from './helpers/reference.js'
 import { findBytes } from './helpers/find-bytes.js'
 
-const KERNELS: Record<string, () => Kernel> = {
-  'wasm-simd': () => createWasmKernel(loadWasmModuleSync('wasm-simd'), 'wasm-simd'),
-  wasm: () => createWasmKernel(loadWasmModuleSync('wasm'), 'wasm'),
-  js: () => createJsKernel(),
-}
-const kernels = Object.fromEntries(Object.entries(KERNELS).map(([name, make]) => [name, make()]))
+const kernels = Object.fromEntries(BACKENDS.map((name) => [name, kernelFor(name)]))
 const ALG_IDS: AlgorithmId[] = [0, 1, 2]
 const NODE_NAMES = ['sha1', 'sha256', 'sha512'] as const
 const DIGEST_BYTES = [20, 32, 64] as const
@@ -35,7 +29,7 @@ function stateOf(kernel: Kernel, alg: AlgorithmId, key: Uint8Array): Uint32Array
 const nodeMac = (alg: AlgorithmId, key: Uint8Array, message: Uint8Array) =>
   new Uint8Array(createHmac(NODE_NAMES[alg], key).update(message).digest())
 
-describe.each(Object.keys(KERNELS))('%s kernel: macPrepared', (name) => {
+describe.each(BACKENDS)('%s kernel: macPrepared', (name) => {
   const kernel = kernels[name]!
   // Midstates made by another backend: the layout is shared, so they must work here too.
   const maker = kernels[name === 'js' ? 'wasm-simd' : 'js']!
@@ -89,9 +83,9 @@ describe.each(Object.keys(KERNELS))('%s kernel: macPrepared', (name) => {
   })
 })
 
-describe.each(['wasm-simd', 'wasm'])('%s kernel memory after macPrepared', (name) => {
+describe.each(['wasm-simd', 'wasm'] as const)('%s kernel memory after macPrepared', (name) => {
   it('holds no word of the midstates, no part of the message, and not the digest', () => {
-    const kernel = KERNELS[name]!()
+    const kernel = kernelFor(name)
     const memory = (kernel as unknown as { x: WasmExports }).x.memory
     const r = rng(0x3af)
     for (const alg of ALG_IDS) {

@@ -5,10 +5,9 @@
  * in wasm-kernel.test.ts and wasm-simd.test.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel, SCAN_CHUNK } from '../src/kernels/wasm.js'
-import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
-import { NO_MATCH, type AlgorithmId, type Kernel } from '../src/core/kernel.js'
+import { SCAN_CHUNK } from '../src/kernels/wasm.js'
+import { NO_MATCH, type AlgorithmId } from '../src/core/kernel.js'
+import { kernelFor } from './helpers/backends.js'
 import { hi, lo, pack, type Rec } from './helpers/packed.js'
 import { EDGE_KEY_LENGTHS, referenceHotpValue as refHotp, referenceVerify as refVerify, rng } from './helpers/reference.js'
 
@@ -17,12 +16,6 @@ const ALG_IDS: AlgorithmId[] = [0, 1, 2]
 const TWO_32 = 1n << 32n
 const TOP = (1n << 64n) - 1n
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s)
-
-const KERNELS: Record<string, () => Kernel> = {
-  js: createJsKernel,
-  wasm: () => createWasmKernel(loadWasmModuleSync('wasm'), 'wasm'),
-  'wasm-simd': () => createWasmKernel(loadWasmModuleSync('wasm-simd'), 'wasm-simd'),
-}
 
 /** Counters 0..n-1 of one key and their 6-digit codes, with pairs of equal codes, to build ties. */
 function collisions(alg: AlgorithmId, key: Uint8Array, n: number) {
@@ -37,8 +30,8 @@ function collisions(alg: AlgorithmId, key: Uint8Array, n: number) {
   return { codes, pairs }
 }
 
-describe.each(Object.keys(KERNELS))('%s kernel', (name) => {
-  const kernel = KERNELS[name]!()
+describe.each(['js', 'wasm', 'wasm-simd'] as const)('%s kernel', (name) => {
+  const kernel = kernelFor(name)
   const hotp = (alg: AlgorithmId, key: Uint8Array, c: bigint, digits: number): number => kernel.hotp(alg, key, hi(c), lo(c), digits)
   const verify = (alg: AlgorithmId, key: Uint8Array, c: bigint, code: number, digits: number, behind: number, ahead: number) =>
     kernel.verify(alg, key, hi(c), lo(c), code, digits, behind, ahead)

@@ -3,17 +3,14 @@
 // fields, and batches larger than one kernel call.
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { NO_MATCH, windowMatch, type AlgorithmId, type Kernel, type MessageWindow } from '../src/core/kernel.js'
-import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel, instantiateWasm } from '../src/kernels/wasm.js'
+import { NO_MATCH, windowMatch, type AlgorithmId, type MessageWindow } from '../src/core/kernel.js'
+import { instantiateWasm } from '../src/kernels/wasm.js'
 import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
 import { wasmMessageKernel } from '../src/kernels/wasm-message.js'
-import { BACKENDS } from './helpers/backends.js'
+import { BACKENDS, kernelFor } from './helpers/backends.js'
 import { EDGE_KEY_LENGTHS, rng } from './helpers/reference.js'
 
 const HASHES = ['sha1', 'sha256', 'sha512'] as const
-const kernelFor = (backend: (typeof BACKENDS)[number]): Kernel =>
-  backend === 'js' ? createJsKernel() : createWasmKernel(loadWasmModuleSync(backend), backend)
 const ref = (alg: AlgorithmId, key: Uint8Array, message: Uint8Array) => createHmac(HASHES[alg], key).update(message).digest()
 const value = (mac: Buffer) => mac.readUInt32BE(mac[mac.length - 1]! & 0xf) & 0x7fffffff
 const LENGTHS = [0, 1, 55, 56, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 200, 767, 4096]

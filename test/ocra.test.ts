@@ -4,11 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { OtpError, ocraChallenge, parseOcraSuite, type Engine, type OcraVerifyRecord } from '../src/index.js'
 import { ocraApi } from '../src/core/ocra/ocra.js'
-import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel } from '../src/kernels/wasm.js'
-import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
 import type { Kernel } from '../src/core/kernel.js'
-import { BACKENDS, engineFor } from './helpers/backends.js'
+import { BACKENDS, engineFor, kernelFor } from './helpers/backends.js'
 import { referenceOcra } from './helpers/ocra-reference.js'
 import { rng } from './helpers/reference.js'
 
@@ -71,7 +68,7 @@ describe.each(BACKENDS)('OCRA on %s', (backend) => {
   let kernel: Kernel
   beforeAll(async () => {
     engine = await engineFor(backend)
-    kernel = backend === 'js' ? createJsKernel() : createWasmKernel(loadWasmModuleSync(backend), backend)
+    kernel = kernelFor(backend)
   })
   afterAll(() => engine.close())
 

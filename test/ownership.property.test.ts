@@ -8,10 +8,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BatchBuilder, OtpError, buildUri, parseUri, type Engine, type VerifyRecord } from '../src/index.js'
 import { poolEngine } from '../src/pool/pool-engine.js'
-import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel } from '../src/kernels/wasm.js'
-import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
-import { BACKENDS, engineFor, type TestBackend } from './helpers/backends.js'
+import { BACKENDS, engineFor, kernelFor, type TestBackend } from './helpers/backends.js'
 import { referenceHotp, type Algorithm } from './helpers/reference.js'
 
 /** The shapes of memory a caller's bytes come in. */
@@ -254,14 +251,7 @@ async function checkCase(engine: Engine, c: Case, big: boolean, bigScan = big): 
 const engines = new Map<string, Engine>()
 
 async function pooled(backend: TestBackend): Promise<Engine> {
-  switch (backend) {
-    case 'wasm-simd':
-      return poolEngine(createWasmKernel(loadWasmModuleSync('wasm-simd'), 'wasm-simd'), 2)
-    case 'wasm':
-      return poolEngine(createWasmKernel(loadWasmModuleSync('wasm'), 'wasm'), 2)
-    case 'js':
-      return poolEngine(createJsKernel(), 2)
-  }
+  return poolEngine(kernelFor(backend), 2)
 }
 
 beforeAll(async () => {

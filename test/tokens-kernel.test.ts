@@ -5,19 +5,13 @@
  */
 import { describe, expect, it } from 'vitest'
 import { PREPARED_KEY, PREPARED_KEY_BYTES, type AlgorithmId, type Kernel } from '../src/core/kernel.js'
-import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel, type WasmExports } from '../src/kernels/wasm.js'
-import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
+import type { WasmExports } from '../src/kernels/wasm.js'
+import { BACKENDS, kernelFor } from './helpers/backends.js'
 import { pack, rec } from './helpers/packed.js'
 import { EDGE_KEY_LENGTHS, referenceHotp, rng, ALGORITHMS } from './helpers/reference.js'
 import { findBytes } from './helpers/find-bytes.js'
 
-const KERNELS: Record<string, () => Kernel> = {
-  'wasm-simd': () => createWasmKernel(loadWasmModuleSync('wasm-simd'), 'wasm-simd'),
-  wasm: () => createWasmKernel(loadWasmModuleSync('wasm'), 'wasm'),
-  js: () => createJsKernel(),
-}
-const kernels = Object.fromEntries(Object.entries(KERNELS).map(([name, make]) => [name, make()]))
+const kernels = Object.fromEntries(BACKENDS.map((name) => [name, kernelFor(name)]))
 const ALG_IDS: AlgorithmId[] = [0, 1, 2]
 
 function prepared(kernel: Kernel, alg: AlgorithmId, key: Uint8Array): Uint8Array {
@@ -47,7 +41,7 @@ describe('prepared keys: one layout on every backend', () => {
   })
 })
 
-describe.each(Object.keys(KERNELS))('%s kernel: prepared entry points', (name) => {
+describe.each(BACKENDS)('%s kernel: prepared entry points', (name) => {
   const kernel = kernels[name]!
   // Midstates made by another backend: the layout is shared, so they must work here too.
   const maker = kernels[name === 'js' ? 'wasm' : 'js']!
@@ -125,18 +119,18 @@ describe.each(Object.keys(KERNELS))('%s kernel: prepared entry points', (name) =
   })
 })
 
-describe.each(['wasm-simd', 'wasm'])('%s kernel: room for prepared batch keys', (name) => {
+describe.each(['wasm-simd', 'wasm'] as const)('%s kernel: room for prepared batch keys', (name) => {
   it('takes as many prepared keys in one call as raw ones (KEY_CAPACITY of 128 bytes each)', () => {
     // With less room a chunk of prepared keys would end at a fraction of KEY_CAPACITY keys, and a batch
     // over more users than that would copy and set up a key for nearly every record.
-    const x = (KERNELS[name]!() as unknown as { x: WasmExports }).x
+    const x = (kernelFor(name) as unknown as { x: WasmExports }).x
     expect(x.KEY_BYTES_CAPACITY.value).toBeGreaterThanOrEqual((x.KEY_CAPACITY.value as number) * PREPARED_KEY_BYTES)
   })
 })
 
-describe.each(['wasm-simd', 'wasm'])('%s kernel memory after prepared calls', (name) => {
+describe.each(['wasm-simd', 'wasm'] as const)('%s kernel memory after prepared calls', (name) => {
   it('holds neither the key nor any word of its midstates', () => {
-    const kernel = KERNELS[name]!()
+    const kernel = kernelFor(name)
     // The instance's memory, read as a test may: the kernel keeps its exports private.
     const memory = (kernel as unknown as { x: WasmExports }).x.memory
     const r = rng(0xd15)

@@ -7,21 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Hotp, OtpError, Totp, base32Decode, fromUri, randomBase32, type Engine } from '../src/index.js'
 import type { Kernel } from '../src/core/kernel.js'
 import { createJsKernel } from '../src/kernels/js.js'
-import { createWasmKernel } from '../src/kernels/wasm.js'
-import { loadWasmModuleSync } from '../src/kernels/wasm-load.js'
 import { useModuleKernel } from '../src/kernels/module-kernel.js'
 import rfc4226 from './vectors/rfc4226-appendix-d.json' with { type: 'json' }
 import rfc6238 from './vectors/rfc6238-appendix-b.json' with { type: 'json' }
-import { BACKENDS, engineFor, type TestBackend } from './helpers/backends.js'
+import { BACKENDS, engineFor, kernelFor } from './helpers/backends.js'
 import { ALGORITHMS, EDGE_KEY_LENGTHS, referenceHotp, rng } from './helpers/reference.js'
 
 const ascii = (text: string) => new TextEncoder().encode(text)
 const MAX = 2n ** 64n - 1n
-
-function kernelFor(backend: TestBackend): Kernel {
-  if (backend === 'js') return createJsKernel()
-  return createWasmKernel(loadWasmModuleSync(backend), backend)
-}
 
 describe.each(BACKENDS)('%s backend: token objects', (backend) => {
   let engine: Engine
