@@ -29,7 +29,7 @@ import { PREPARED_KEY, takePrepared } from './prepared'
 }
 
 /** Prepares the midstates of keys 0 .. nkeys - 1 (a prepared key's are copied), then wipes their raw bytes. */
-function prepareKeys(nkeys: u32): void {
+export function prepareKeys(nkeys: u32): void {
   for (let k: u32 = 0; k < nkeys; k++) {
     const start = u32At(KEY_OFFSETS, k)
     const end = u32At(KEY_OFFSETS, k + 1)

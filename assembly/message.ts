@@ -13,11 +13,12 @@
 //   MESSAGE_EXPECTED 64 bytes                the digest a full-HMAC window check compares against
 //   PATCHES          PATCH_CAPACITY bytes    per-row bytes of macBatch, patchLen bytes per row
 
+import { prepareKeys } from './batch'
 import { hmacKey } from './hmac'
 import { sha1Compress, sha1CompressDigest } from './generated/sha1'
 import { sha256Compress, sha256CompressDigest } from './generated/sha256'
 import { sha512Compress, sha512CompressDigest } from './generated/sha512'
-import { KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, KEY_STATES, ONE_STATE, OUTER, REC_KEY, REC_OUT, STATE_SLOT } from './layout'
+import { KEY_ALGORITHMS, KEY_BYTES, KEY_STATES, ONE_STATE, OUTER, REC_KEY, REC_OUT, STATE_SLOT } from './layout'
 import { NO_MATCH } from './otp'
 
 /** Longest message of `mac` and `macWindow` (MAX_MESSAGE_BYTES of src/core/kernel.ts). */
@@ -235,12 +236,7 @@ export function macWindow(
  * section 5.3 (the host reduces and compares it). Wipes keys, message and patches after.
  */
 export function macBatch(nkeys: u32, count: u32, len: u32, patchAt: u32, patchLen: u32): void {
-  for (let k: u32 = 0; k < nkeys; k++) {
-    const start = load<u32>(KEY_OFFSETS + (<usize>k << 2))
-    const end = load<u32>(KEY_OFFSETS + (<usize>(k + 1) << 2))
-    hmacKey(load<u8>(KEY_ALGORITHMS + k), KEY_BYTES + start, end - start, KEY_STATES + <usize>k * STATE_SLOT)
-  }
-  memory.fill(KEY_BYTES, 0, load<u32>(KEY_OFFSETS + (<usize>nkeys << 2)))
+  prepareKeys(nkeys)
   macRows(0, count, len, patchAt, patchLen)
   memory.fill(KEY_STATES, 0, <usize>nkeys * STATE_SLOT)
   memory.fill(PATCHES, 0, <usize>count * patchLen)

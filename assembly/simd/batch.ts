@@ -56,7 +56,7 @@ const ALGORITHMS: u32 = 3
  * go through the lanes, one algorithm per pass; longer keys through the scalar hmacKey; prepared keys
  * (../prepared.ts) are copied into their slots.
  */
-function prepareKeys(nkeys: u32): void {
+export function prepareKeys(nkeys: u32): void {
   for (let alg: u32 = 0; alg < ALGORITHMS; alg++) {
     const lanes = lanesOf(alg)
     const block = blockBytes(alg)

@@ -13,12 +13,14 @@
 // SHA-512 rows (2 lanes of u64) and a group whose rows do not share one hash go through the scalar
 // path, row by row.
 
-import { KEY_ALGORITHMS, KEY_BYTES, KEY_OFFSETS, KEY_STATES, ONE_STATE, OUTER, PAD, REC_KEY, REC_OUT, STATE_SLOT } from '../layout'
-import { SHA1, SHA512, blockBytes, hmacKey } from '../hmac'
+import { prepareKeys } from './batch'
+import { slotOf, u32At } from '../batch'
+import { KEY_ALGORITHMS, KEY_BYTES, KEY_STATES, ONE_STATE, OUTER, PAD, REC_KEY, REC_OUT, STATE_SLOT } from '../layout'
+import { SHA1, SHA512, hmacKey } from '../hmac'
 import { MESSAGE, MESSAGE_CAPACITY, MESSAGE_MAC, PATCHES, copyBytes, macPrepared, macRows, wipe, zeroBytes } from '../message'
 import { SHA1_IV } from '../generated/sha1'
 import { SHA256_IV } from '../generated/sha256'
-import { gatherKeys, lanesOf, loadKeyLane, prepareKeyLanes, wipeLanes } from './hmac'
+import { gatherKeys, prepareKeyLanes, wipeLanes } from './hmac'
 import { LANE_DIGEST, LANE_INNER_BLOCK, LANE_OUTER, LANE_OUTER_BLOCK, LANE_STATE_BYTES, LANE_STATES } from './layout'
 import { laneValue } from './otp'
 import { sha1x4Compress, sha1x4CompressDigest } from '../generated/simd/sha1x4'
@@ -69,40 +71,6 @@ const BUFFERS: usize = memory.data(<i32>(4 * LANE_BUFFER), 16)
 const SLOTS: usize = memory.data(16, 16)
 /** Byte swap of every u32: little-endian loads to big-endian words. */
 const BSWAP_32 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12)
-
-// @ts-ignore: decorator
-@inline function u32At(column: usize, i: u32): u32 {
-  return load<u32>(column + (<usize>i << 2))
-}
-
-// @ts-ignore: decorator
-@inline function slotOf(key: u32): usize {
-  return KEY_STATES + <usize>key * STATE_SLOT
-}
-
-/** Prepares keys 0 .. nkeys - 1 (short keys in lanes, one hash per pass), then wipes their bytes. */
-function prepareKeys(nkeys: u32): void {
-  for (let alg: u32 = 0; alg < 3; alg++) {
-    const lanes = lanesOf(alg)
-    let n: u32 = 0
-    for (let k: u32 = 0; k < nkeys; k++) {
-      if (<u32>load<u8>(KEY_ALGORITHMS + k) != alg) continue
-      const start = u32At(KEY_OFFSETS, k)
-      const len = u32At(KEY_OFFSETS, k + 1) - start
-      if (<usize>len > blockBytes(alg)) {
-        hmacKey(alg, KEY_BYTES + start, len, slotOf(k))
-        continue
-      }
-      loadKeyLane(n, KEY_BYTES + start, len, slotOf(k))
-      if (++n == lanes) {
-        prepareKeyLanes(alg, n)
-        n = 0
-      }
-    }
-    if (n > 0) prepareKeyLanes(alg, n)
-  }
-  memory.fill(KEY_BYTES, 0, u32At(KEY_OFFSETS, nkeys))
-}
 
 /** Computes rows r .. r + 3 (one hash, 32-bit words) in lanes; REC_OUT gets their truncated values. */
 function macLanes(alg: u32, r: u32, blocks: usize, patchAt: usize, patchLen: usize): void {
