@@ -1,5 +1,5 @@
 // The SIMD build's exports (asconfig.json target `simd`, compiled with --enable simd): exactly the
-// names, regions and meanings of the scalar entry (index.ts), so that src/engine/wasm.ts drives either.
+// names, regions and meanings of the scalar entry (index.ts), so that src/kernels/wasm.ts drives either.
 // The host prefers this build and falls back to the scalar one where SIMD does not validate.
 //
 // What runs in lanes (simd/): window checks and resync scans of one key (consecutive counters in
@@ -11,26 +11,7 @@ import { ONE_STATE } from './layout'
 import { counterOf } from './otp'
 import { scanRangeLanes, verifyWindowClear, verifyWindowLanes } from './simd/otp'
 
-export {
-  RECORD_CAPACITY,
-  KEY_CAPACITY,
-  KEY_BYTES_CAPACITY,
-  CODES_CAPACITY,
-  REC_KEY,
-  REC_HI,
-  REC_LO,
-  REC_CODE,
-  REC_BEHIND,
-  REC_AHEAD,
-  REC_OUT,
-  REC_DIGITS,
-  KEY_OFFSETS,
-  KEY_ALGORITHMS,
-  KEY_BYTES,
-  CODES,
-} from './layout'
-export { NO_MATCH } from './otp'
-export { KEY_STATE } from './prepared'
+export * from './exports'
 export { setKey, clearKey, hotp, hotpClear } from './index'
 export { verifyRecords as verifyBatch, generateRecords as generateBatch } from './simd/batch'
 

@@ -1,34 +1,15 @@
-// The scalar kernel's exports: the ABI that src/engine/wasm.ts types as WasmExports. A SIMD entry
+// The scalar kernel's exports: the ABI that src/kernels/wasm.ts types as WasmExports. A SIMD entry
 // (index.simd.ts) is to provide exactly these names with the same meanings.
 //
-// Only integers cross the boundary. Inputs are written by the host into the static regions exported
-// below (their addresses are immutable globals), results are returned or left in REC_OUT.
+// Only integers cross the boundary. Inputs are written by the host into the static regions that
+// exports.ts exports (their addresses are immutable globals), results are returned or left in REC_OUT.
 // Counters cross as two u32 halves (hi, lo); algorithms are AlgorithmIds (0 SHA-1, 1 SHA-256, 2 SHA-512).
 
 import { hmacKey } from './hmac'
 import { DIGEST, INNER, KEY_BYTES, ONE_STATE, STATE_SLOT } from './layout'
 import { counterOf, hotpAt, scanRange, verifyWindow } from './otp'
 
-export {
-  RECORD_CAPACITY,
-  KEY_CAPACITY,
-  KEY_BYTES_CAPACITY,
-  CODES_CAPACITY,
-  REC_KEY,
-  REC_HI,
-  REC_LO,
-  REC_CODE,
-  REC_BEHIND,
-  REC_AHEAD,
-  REC_OUT,
-  REC_DIGITS,
-  KEY_OFFSETS,
-  KEY_ALGORITHMS,
-  KEY_BYTES,
-  CODES,
-} from './layout'
-export { NO_MATCH } from './otp'
-export { KEY_STATE } from './prepared'
+export * from './exports'
 export { verifyRecords as verifyBatch, generateRecords as generateBatch } from './batch'
 
 /**
