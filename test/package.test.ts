@@ -19,6 +19,18 @@ describe('package entry points', () => {
     expect(run(['-e', script])).toBe('287082 0 function')
   })
 
+  it('computes a code without loading the pool, node:crypto or even node:os (the cold start of serverless callers)', () => {
+    const heavy = /^NativeModule (os|crypto|worker_threads|stream)$/
+    const script = `import { totp } from 'otp-wasm'; totp('${SECRET}'); console.log(JSON.stringify(process.moduleLoadList))`
+    const loaded = JSON.parse(run(['--input-type=module', '-e', script])) as string[]
+    expect(loaded.filter((name) => heavy.test(name))).toEqual([])
+    // The probe sees what a load of node:os looks like, so that the check above can fail.
+    const probe = `import 'node:os'; console.log(JSON.stringify(process.moduleLoadList))`
+    expect((JSON.parse(run(['--input-type=module', '-e', probe])) as string[]).filter((name) => heavy.test(name))).toEqual([
+      'NativeModule os',
+    ])
+  })
+
   it('imports otp-wasm/formats by name: PSKC, transfer URIs and seed files, which the main entry does not load', () => {
     const script = [
       `import { buildMigrationUris, buildPskc, parseMigrationUri, parsePskc, parseSeedCsv } from 'otp-wasm/formats'`,
