@@ -149,22 +149,27 @@ export function mac(alg: u32, len: u32): void {
 
 /**
  * HMAC(K, MESSAGE[0 .. len)) with the `keyLen`-byte raw key the host wrote at KEY_BYTES, in one call:
- * setKey, mac and clearKey together (one boundary crossing instead of three). The digest goes to
- * MESSAGE_MAC; the key bytes, its midstates, the message and the scratch are wiped.
+ * setKey, mac and clearKey together (one boundary crossing instead of three). Returns the digest's
+ * 31-bit dynamic truncation (RFC 4226 section 5.3), what an OCRA code is made of; the digest itself
+ * is left in MESSAGE_MAC only when `keep` is not 0 (for the host to read and wipe), else wiped. The
+ * key bytes, its midstates, the message and the scratch are wiped.
  */
-export function macKeyed(alg: u32, keyLen: u32, len: u32): void {
+export function macKeyed(alg: u32, keyLen: u32, len: u32, keep: u32): u32 {
   hmacKey(alg, KEY_BYTES, keyLen, ONE_STATE)
-  macPrepared(alg, keyLen, len)
+  return macPrepared(alg, keyLen, len, keep)
 }
 
 /** macKeyed once its key is prepared in ONE_STATE (the SIMD build prepares it in lanes). */
-export function macPrepared(alg: u32, keyLen: u32, len: u32): void {
+export function macPrepared(alg: u32, keyLen: u32, len: u32, keep: u32): u32 {
   zeroBytes(KEY_BYTES, keyLen)
   macOf(alg, ONE_STATE, len, MESSAGE_MAC)
   zeroBytes(ONE_STATE, STATE_SLOT)
   zeroBytes(MESSAGE, len)
   zeroBytes(WORK_STATE, 64)
   zeroBytes(TAIL, 256)
+  const value = truncated(alg, MESSAGE_MAC)
+  if (!keep) zeroBytes(MESSAGE_MAC, 64)
+  return value
 }
 
 /** Writes `value` as 8 big-endian bytes at MESSAGE + at. */

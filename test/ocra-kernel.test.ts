@@ -26,8 +26,11 @@ describe.each(BACKENDS)('message HMAC on %s', (backend) => {
         const message = r.bytes(length)
         const [keyCopy, messageCopy] = [key.slice(), message.slice()]
         const out = new Uint8Array(64)
-        kernel.mac(alg, key, message, out)
-        expect(Buffer.from(out.subarray(0, [20, 32, 64][alg])).equals(ref(alg, key, message)), `${alg} ${length}`).toBe(true)
+        const want = ref(alg, key, message)
+        expect(kernel.mac(alg, key, message, out), `${alg} ${length} truncation`).toBe(value(want))
+        expect(Buffer.from(out.subarray(0, want.length)).equals(want), `${alg} ${length}`).toBe(true)
+        // Without `out`, the same truncation and nothing else.
+        expect(kernel.mac(alg, key, message), `${alg} ${length} truncation alone`).toBe(value(want))
         expect(key).toEqual(keyCopy)
         expect(message).toEqual(messageCopy)
       }
@@ -198,6 +201,8 @@ describe.each(['wasm-simd', 'wasm'] as const)('message HMAC on %s: kernel memory
         const message = r.bytes(152)
         kernel.mac(alg, key, message, new Uint8Array(64))
         expect(leftovers(), `mac ${alg} ${keyLength}`).toBe(0)
+        kernel.mac(alg, key, message)
+        expect(leftovers(), `mac without the digest ${alg} ${keyLength}`).toBe(0)
         const window: MessageWindow = {
           counterAt: 24,
           counterHi: 0,

@@ -58,10 +58,10 @@ function prepareOneKey(alg: u32, len: usize): void {
  * ../message.ts macKeyed with the key setup in lanes (prepareOneKey) where the key fits a block and
  * the hash has 32-bit words; SHA-512 and longer keys as there.
  */
-export function macKeyedLanes(alg: u32, keyLen: u32, len: u32): void {
+export function macKeyedLanes(alg: u32, keyLen: u32, len: u32, keep: u32): u32 {
   if (alg != SHA512 && keyLen <= 64) prepareOneKey(alg, keyLen)
   else hmacKey(alg, KEY_BYTES, keyLen, ONE_STATE)
-  macPrepared(alg, keyLen, len)
+  return macPrepared(alg, keyLen, len, keep)
 }
 
 /** Bytes of a lane's padded message: the longest message and two blocks of padding. */

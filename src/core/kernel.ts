@@ -194,8 +194,12 @@ export function windowDeltas(match: number): { counter: number; time: number } {
 }
 
 export interface Kernel {
-  /** HMAC(key, message) (RFC 2104), the digest into `out` (its first 20, 32 or 64 bytes). Message: at most MAX_MESSAGE_BYTES. */
-  mac(alg: AlgorithmId, key: Uint8Array, message: Uint8Array, out: Uint8Array): void
+  /**
+   * HMAC(key, message) (RFC 2104): returns its 31-bit dynamic truncation (RFC 4226 section 5.3), and
+   * writes the digest into `out` (its first 20, 32 or 64 bytes) when given. Message: at most
+   * MAX_MESSAGE_BYTES. Most OCRA codes need only the truncation, and the digest then never leaves the kernel.
+   */
+  mac(alg: AlgorithmId, key: Uint8Array, message: Uint8Array, out?: Uint8Array): number
 
   /**
    * `mac` with a prepared key (prepareKey's midstates, as PREPARED_KEY_WORDS words): no key setup, one

@@ -28,10 +28,15 @@ function digestMask(a: Uint8Array, b: Uint8Array): number {
   return ((diff | 0) - 1) >> 31
 }
 
-function mac(alg: AlgorithmId, key: Uint8Array, message: Uint8Array, out: Uint8Array): void {
+function mac(alg: AlgorithmId, key: Uint8Array, message: Uint8Array, out?: Uint8Array): number {
   const { hmac, hashes } = noble()
   const keyed = hmac.create(hashes[alg], key)
-  keyed.update(message).digestInto(out)
+  const digest = new Uint8Array(keyed.outputLen)
+  keyed.update(message).digestInto(digest)
+  const value = truncatedValue(digest)
+  out?.set(digest)
+  digest.fill(0)
+  return value
 }
 
 function macWindow(

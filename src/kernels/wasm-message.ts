@@ -29,8 +29,11 @@ export interface MessageExports {
   clearKey(): void
   /** HMAC of MESSAGE[0 .. len) with the key of setKey, digest to MESSAGE_MAC. */
   mac(alg: number, len: number): void
-  /** setKey(alg, keyLen), mac(alg, len) and clearKey in one call: the raw key at KEY_BYTES, digest to MESSAGE_MAC. */
-  macKeyed(alg: number, keyLen: number, len: number): void
+  /**
+   * setKey(alg, keyLen), mac(alg, len) and clearKey in one call, the raw key at KEY_BYTES: returns the
+   * digest's 31-bit truncation, and leaves the digest in MESSAGE_MAC only when `keep` is not 0.
+   */
+  macKeyed(alg: number, keyLen: number, len: number, keep: number): number
   /** The window check of Kernel.macWindow with the key of setKey. */
   macWindow(
     alg: number,
@@ -112,21 +115,27 @@ export function wasmMessageKernel(exports: WebAssembly.Exports): Pick<Kernel, 'm
       views()
       u8.set(key, keyAt)
       u8.set(message, messageAt)
+      let value: number
       try {
-        // The kernel wipes the key, its midstates and the message before it returns.
-        x.macKeyed(alg, key.length, message.length)
+        // The kernel wipes the key, its midstates and the message before it returns, and the digest
+        // too unless it is asked for.
+        value = x.macKeyed(alg, key.length, message.length, out === undefined ? 0 : 1)
       } catch (error) {
         // Only a trap gets here: nothing of the key may stay behind.
         u8.fill(0, keyAt, keyAt + key.length)
         u8.fill(0, messageAt, messageAt + message.length)
+        u8.fill(0, macAt, macAt + 64)
         x.clearKey()
         throw error
       }
-      // A loop, not a view: a view per call costs more than 20 to 64 byte copies.
-      for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
-        out[i] = u8[macAt + i]!
-        u8[macAt + i] = 0
+      if (out !== undefined) {
+        // A loop, not a view: a view per call costs more than 20 to 64 byte copies.
+        for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
+          out[i] = u8[macAt + i]!
+          u8[macAt + i] = 0
+        }
       }
+      return value
     },
 
     macWindow(alg, key, message, w: MessageWindow, code, digits, expected) {

@@ -8,7 +8,7 @@ import { OtpError, describe } from '../errors.js'
 import { NO_MATCH, windowDeltas, type Kernel, type MessageWindow } from '../kernel.js'
 import { formatCode } from '../otp.js'
 import { toKey, type Secret } from '../secret.js'
-import { truncate } from '../truncate.js'
+import { POWERS_OF_TEN, truncate } from '../truncate.js'
 import { MAX_WINDOW, checkWindow } from '../validate.js'
 import {
   checkOcraInput,
@@ -85,15 +85,21 @@ function scratchFor(suite: OcraSuite): Scratch {
 
 function compute(kernel: Kernel, suite: OcraSuite, key: Uint8Array, input: OcraInput, maxQuestion?: number): string {
   const { bytes, from, to } = scratchFor(suite)
-  const mac = DIGESTS[suite.alg]!
+  const { alg, digits } = suite
   try {
     writeOcraFields(suite, input, bytes, 0, maxQuestion)
-    kernel.mac(suite.alg, key, bytes, mac)
-    return ocraCode(mac, suite.digits)
+    // A code of digits needs only the truncation, which the kernel returns: the digest stays in it.
+    if (digits !== 0) return formatCode(kernel.mac(alg, key, bytes) % POWERS_OF_TEN[digits]!, digits)
+    const mac = DIGESTS[alg]!
+    try {
+      kernel.mac(alg, key, bytes, mac)
+      return ocraCode(mac, 0)
+    } finally {
+      mac.fill(0)
+    }
   } finally {
-    // Loops: a fill call costs more than the few bytes a question-only suite writes.
+    // A loop: a fill call costs more than the few bytes a question-only suite writes.
     for (let i = from; i < to; i++) bytes[i] = 0
-    for (let i = 0; i < mac.length; i++) mac[i] = 0
   }
 }
 
