@@ -11,7 +11,7 @@
 import { OtpError, describe } from '../core/errors.js'
 import type { Kernel, MessageBatch } from '../core/kernel.js'
 import { mutualInput, ocraApi, ocraWindow, type MutualRole, type VerifyMutualOcraInput } from '../core/ocra/ocra.js'
-import { checkOcraInput, ocraFieldsRange, ocraPrefix, writeOcraFields, type VerifyOcraInput } from '../core/ocra/message.js'
+import { allDigits, checkOcraInput, ocraFieldsRange, ocraPrefix, writeOcraFields, type VerifyOcraInput } from '../core/ocra/message.js'
 import { parseOcraSuite, type OcraSuite } from '../core/ocra/suite.js'
 import { singleCodeApi, type SingleCodeApi } from '../core/otp.js'
 import { toKey, type Secret } from '../core/secret.js'
@@ -310,12 +310,10 @@ function addAt(bytes: Uint8Array, at: number, delta: number): void {
   }
 }
 
-const DIGITS = /^[0-9]+$/
-
 /** The code as an integer, or -1 when it can never match. */
 function checkCode(suite: OcraSuite, code: unknown): number {
   if (typeof code !== 'string') throw new OtpError('INVALID_CODE', `code must be a string of ${suite.digits} digits, got ${describe(code)}`)
-  return code.length === suite.digits && DIGITS.test(code) ? Number(code) : -1
+  return code.length === suite.digits && allDigits(code) ? Number(code) : -1
 }
 
 /** A record's own OtpError, or INVALID_RECORD for what reading it threw (named, never quoted: it may hold a secret). */

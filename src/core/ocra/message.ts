@@ -77,7 +77,7 @@ export function checkOcraInput(input: unknown, where: 'ocra' | 'verifyOcra' | 'v
 const HEX = /^[0-9a-fA-F]*$/
 
 /** Whether every character is an ASCII decimal digit (a loop: quicker than a pattern on short text). */
-function allDigits(text: string): boolean {
+export function allDigits(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c < 48 || c > 57) return false
