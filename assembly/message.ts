@@ -15,8 +15,8 @@
 
 import { prepareKeys } from './batch'
 import { hmacKey } from './hmac'
-import { sha1Compress, sha1CompressDigest } from './generated/sha1'
-import { sha256Compress, sha256CompressDigest } from './generated/sha256'
+import { sha1Compress, sha1CompressDigest, sha1CompressZero } from './generated/sha1'
+import { sha256Compress, sha256CompressDigest, sha256CompressZero } from './generated/sha256'
 import { sha512Compress, sha512CompressDigest } from './generated/sha512'
 import { KEY_ALGORITHMS, KEY_BYTES, KEY_STATES, ONE_STATE, OUTER, REC_KEY, REC_OUT, STATE_SLOT } from './layout'
 import { NO_MATCH } from './otp'
@@ -68,10 +68,26 @@ const SHA512: u32 = 2
   return alg == SHA1 ? 20 : alg == SHA256 ? 32 : 64
 }
 
+/** Whether the `bytes` (a multiple of 8) at `at` are all zero: every word is read, whatever they hold. */
+// @ts-ignore: decorator
+@inline export function isZero(at: usize, bytes: usize): bool {
+  let any: u64 = 0
+  for (let i: usize = 0; i < bytes; i += 8) any |= load<u64>(at + i)
+  return any == 0
+}
+
+/**
+ * Compresses one message block. A 64-byte block of zeros (the unused tail of an OCRA question field,
+ * RFC 6287 section 5.1) skips its message schedule; that a block was all zero is all its time tells.
+ * (A 128-byte SHA-512 block is longer than such a tail.)
+ */
 function compressBlock(alg: u32, state: usize, block: usize): void {
-  if (alg == SHA1) sha1Compress(state, block)
-  else if (alg == SHA256) sha256Compress(state, block)
-  else sha512Compress(state, block)
+  if (alg == SHA512) sha512Compress(state, block)
+  else if (isZero(block, 64)) {
+    if (alg == SHA1) sha1CompressZero(state)
+    else sha256CompressZero(state)
+  } else if (alg == SHA1) sha1Compress(state, block)
+  else sha256Compress(state, block)
 }
 
 /**

@@ -19,6 +19,8 @@
 //                                      u64 counters)
 //   <h>CompressDigest(state, w, out)   the HMAC outer block: rows 0.. hold the inner digests, as the
 //                                      counter compression writes them when its out is this w
+//   sha1x4CompressZero(state)          SHA-1 only: a block of zeros in every lane (the unused tail of
+//                                      an OCRA question field), in place, with no schedule at all
 // The HMAC blocks' other rows (0x80, zeros, bit length) are constants that the functions supply.
 //
 // Two shapes, chosen by measurement on x64 (V8, AMD Zen 4):
@@ -165,6 +167,10 @@ function emitSha1(f, _shape) {
   B.push(` */`)
   B.push(`export function sha1x4CompressCounter(state: usize, w: usize, out: usize): void {`)
   B.push(...rows('w', 2), ...body(counterBlock(f, [expr('w0'), expr('w1')])), `}`, ``)
+  B.push(`/** sha1x4Compress of a block of zeros in every lane, into \`state\` in place: the schedule is all zero. */`)
+  B.push(`export function sha1x4CompressZero(state: usize): void {`)
+  const zeros = Array.from({ length: 16 }, () => konst(0n))
+  B.push(...body(zeros).map((line) => line.replace('v128.store(out,', 'v128.store(state,')), `}`, ``)
   B.push(`/** Compresses the HMAC outer block over the inner digests in rows 0..4 of \`w\` (RFC 2104 step 7). */`)
   B.push(`export function sha1x4CompressDigest(state: usize, w: usize, out: usize): void {`)
   B.push(

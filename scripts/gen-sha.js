@@ -5,8 +5,11 @@
 // into the message schedule and the round additions at generation time. Measured on the SHA-1 scan,
 // unrolled code runs more than twice as fast as rolled loops.
 //
-// Each family gets three functions of one shape (a state in, one block in, a state out):
+// Each family gets these functions of one shape (a state in, one block in, a state out):
 //   <h>Compress(state, block)             generic block; the state is updated in place (key setup)
+//   <h>CompressZero(state)                a block of zeros, in place, with no schedule to compute: the
+//                                         unused tail of an OCRA question field (RFC 6287 5.1); SHA-1
+//                                         and SHA-256 only, whose 64-byte blocks such a tail can fill
 //   <h>CompressCounter(state, hi, lo, out) the HMAC inner block of an 8-byte counter (RFC 4226 5.2)
 //   <h>CompressDigest(state, inner, out)  the HMAC outer block over the inner digest
 //
@@ -297,6 +300,15 @@ function emit(family) {
   for (let i = 0; i < 16; i++) L.push(`  const w${i} = bswap<${type}>(load<${type}>(block, ${i * bytes}))`)
   L.push(...loadState(f, type, bytes), ...rounds(family, generic), ...storeState(f, type, bytes, 'state', false))
   L.push(`}`, ``)
+
+  // A block of zeros: every schedule word is the constant 0, folded away.
+  if (f.blockBytes === 64) {
+    const zeros = Array.from({ length: 16 }, () => konst(0n))
+    L.push(`/** ${family}Compress of a block of zeros, in place: no block to read, and the schedule is all zero. */`)
+    L.push(`export function ${family}CompressZero(state: usize): void {`)
+    L.push(...loadState(f, type, bytes), ...rounds(family, zeros), ...storeState(f, type, bytes, 'state', false))
+    L.push(`}`, ``)
+  }
 
   // Inner HMAC block: the 8-byte counter after a key block, then 0x80, zeros and the bit length.
   const counter = Array.from({ length: 16 }, () => konst(0n))

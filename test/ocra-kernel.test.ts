@@ -135,6 +135,47 @@ describe.each(BACKENDS)('message HMAC on %s', (backend) => {
     }
   })
 
+  it.each([0, 1, 2] as AlgorithmId[])('macBatch over templates with zero blocks, patched or not (%i)', (alg) => {
+    // A QN08-like template (suite, 0x00, then zeros) with patches that stay in the first block, end
+    // in a zero block, or reach a block only partly: the kernels skip the schedule of a zero block
+    // only where no row's patch can change it.
+    for (const [length, patchAt, patchLength] of [
+      [152, 23, 8],
+      [152, 60, 8],
+      [200, 64, 1],
+      [256, 127, 2],
+      [300, 0, 0],
+    ] as const) {
+      const template = new Uint8Array(length)
+      template.set(r.bytes(23))
+      const count = 37
+      const patches = r.bytes(count * patchLength)
+      const keyOffsets = Uint32Array.from({ length: count + 1 }, (_, k) => 20 * k)
+      const keyBytes = r.bytes(20 * count)
+      const keyIndex = Uint32Array.from({ length: count }, (_, i) => i)
+      const out = new Uint32Array(count)
+      const batch = {
+        count,
+        keyBytes,
+        keyOffsets,
+        keyAlgorithms: new Uint8Array(count).fill(alg),
+        keyIndex,
+        template,
+        patchAt,
+        patchLength,
+        patches,
+      }
+      kernel.macBatch(batch, out)
+      for (let i = 0; i < count; i++) {
+        const message = Buffer.from(template)
+        message.set(patches.subarray(i * patchLength, (i + 1) * patchLength), patchAt)
+        expect(out[i], `${length} ${patchAt}+${patchLength} row ${i}`).toBe(
+          value(ref(alg, keyBytes.subarray(20 * i, 20 * i + 20), message)),
+        )
+      }
+    }
+  })
+
   it('macBatch gives each row its own key and patch, across kernel chunks', () => {
     const count = 70_000
     const template = r.bytes(150)

@@ -10,6 +10,10 @@
 //   buffer of lane l:  template | 0x80 | 0 ... | bit length        (one per lane, LANE_BUFFER bytes)
 //   block b rows:      row i = [ w_i(lane 0), w_i(lane 1), w_i(lane 2), w_i(lane 3) ]
 //
+// A SHA-1 block that no patch reaches and that is all zeros in the template (the unused tail of an
+// OCRA question field) is the same zero block in every lane: it is compressed with no schedule and
+// nothing to transpose.
+//
 // SHA-512 rows (2 lanes of u64) and a group whose rows do not share one hash go through the scalar
 // path, row by row.
 
@@ -17,13 +21,13 @@ import { prepareKeys } from './batch'
 import { slotOf, u32At } from '../batch'
 import { KEY_ALGORITHMS, KEY_BYTES, KEY_STATES, ONE_STATE, OUTER, PAD, REC_KEY, REC_OUT, STATE_SLOT } from '../layout'
 import { SHA1, SHA512, hmacKey } from '../hmac'
-import { MESSAGE, MESSAGE_CAPACITY, MESSAGE_MAC, PATCHES, copyBytes, macPrepared, macRows, wipe, zeroBytes } from '../message'
+import { MESSAGE, MESSAGE_CAPACITY, MESSAGE_MAC, PATCHES, copyBytes, isZero, macPrepared, macRows, wipe, zeroBytes } from '../message'
 import { SHA1_IV } from '../generated/sha1'
 import { SHA256_IV } from '../generated/sha256'
 import { gatherKeys, prepareKeyLanes, wipeLanes } from './hmac'
 import { LANE_DIGEST, LANE_INNER_BLOCK, LANE_OUTER, LANE_OUTER_BLOCK, LANE_STATE_BYTES, LANE_STATES } from './layout'
 import { laneValue } from './otp'
-import { sha1x4Compress, sha1x4CompressDigest } from '../generated/simd/sha1x4'
+import { sha1x4Compress, sha1x4CompressDigest, sha1x4CompressZero } from '../generated/simd/sha1x4'
 import { sha256x4Compress, sha256x4CompressDigest } from '../generated/simd/sha256x4'
 
 /**
@@ -72,8 +76,11 @@ const SLOTS: usize = memory.data(16, 16)
 /** Byte swap of every u32: little-endian loads to big-endian words. */
 const BSWAP_32 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12)
 
-/** Computes rows r .. r + 3 (one hash, 32-bit words) in lanes; REC_OUT gets their truncated values. */
-function macLanes(alg: u32, r: u32, blocks: usize, patchAt: usize, patchLen: usize): void {
+/**
+ * Computes rows r .. r + 3 (one hash, 32-bit words) in lanes; REC_OUT gets their truncated values.
+ * Bit b of `zeros` marks block b (below 64) as a SHA-1 zero block of every lane.
+ */
+function macLanes(alg: u32, r: u32, blocks: usize, patchAt: usize, patchLen: usize, zeros: u64): void {
   for (let l: u32 = 0; l < 4; l++) {
     store<usize>(SLOTS + (<usize>l << 2), slotOf(u32At(REC_KEY, r + l)))
     copyBytes(BUFFERS + <usize>l * LANE_BUFFER + patchAt, PATCHES + <usize>(r + l) * patchLen, patchLen)
@@ -81,6 +88,10 @@ function macLanes(alg: u32, r: u32, blocks: usize, patchAt: usize, patchLen: usi
   gatherKeys(alg, SLOTS, LANE_STATES)
   const b0 = BUFFERS, b1 = BUFFERS + LANE_BUFFER, b2 = BUFFERS + 2 * LANE_BUFFER, b3 = BUFFERS + 3 * LANE_BUFFER
   for (let b: usize = 0; b < blocks; b++) {
+    if ((zeros >> <u64>b) & 1) {
+      sha1x4CompressZero(LANE_STATES)
+      continue
+    }
     const at = b << 6
     for (let i: usize = 0; i < 64; i += 4) {
       let v = v128.load32_zero(b0 + at + i)
@@ -119,13 +130,20 @@ export function macBatchLanes(nkeys: u32, count: u32, len: u32, patchAt: u32, pa
     store<u64>(buffer + padded - 8, bswap<u64>(<u64>(64 + len) << 3))
   }
   const blocks = padded >> 6
+  // The template's zero blocks that no patch reaches (every lane's buffer holds the template).
+  let zeros: u64 = 0
+  for (let b: usize = 0; b < blocks && b < 64; b++) {
+    const at = b << 6
+    const patched = patchLen > 0 && at < <usize>(patchAt + patchLen) && <usize>patchAt < at + 64
+    if (!patched && isZero(BUFFERS + at, 64)) zeros |= <u64>1 << <u64>b
+  }
   let r: u32 = 0
   while (r < count) {
     const alg = <u32>load<u8>(KEY_ALGORITHMS + u32At(REC_KEY, r))
     let same = alg != SHA512 && r + 4 <= count
     for (let l: u32 = 1; same && l < 4; l++) same = <u32>load<u8>(KEY_ALGORITHMS + u32At(REC_KEY, r + l)) == alg
     if (same) {
-      macLanes(alg, r, blocks, patchAt, patchLen)
+      macLanes(alg, r, blocks, patchAt, patchLen, alg == SHA1 ? zeros : 0)
       r += 4
     } else {
       macRows(r, 1, len, patchAt, patchLen)
