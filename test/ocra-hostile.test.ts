@@ -1,7 +1,11 @@
 // Hostile OCRA input: malformed suites, questions, PINs, session data, times, windows and options,
-// each refused with its own OtpError code and a message that names the part and never a secret.
+// each refused with its own OtpError code and a message that names the part and never a secret; and
+// a kernel that fails mid-batch, whose records each get the failure.
 import { describe, expect, it } from 'vitest'
 import { OtpError, ocra, verifyOcra, parseOcraSuite, ocraChallenge, ocraServerResponse, createEngine } from '../src/index.js'
+import { verifyKernelSideRecords } from '../src/batch/ocra-records.js'
+import type { Kernel, MessageBatch } from '../src/core/kernel.js'
+import { kernelFor } from './helpers/backends.js'
 
 const KEY = new Uint8Array(20).fill(0x31)
 const SECRET_TEXT = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
@@ -216,5 +220,39 @@ describe('hostile OCRA inputs', () => {
     } finally {
       await engine.close()
     }
+  })
+})
+
+describe('a kernel that fails in the middle of an OCRA batch', () => {
+  it('gives each record of the failed chunk the error, and verifies the chunks after it', () => {
+    // More records than one chunk of rows (16,384): the kernel traps on the first chunk only.
+    const suite = 'OCRA-1:HOTP-SHA1-6:QN08'
+    const count = 20_000
+    const records = Array.from({ length: count }, (_, i) => {
+      const question = String(10_000_000 + i)
+      return { suite, secret: KEY, code: ocra(suite, KEY, { question }), question }
+    })
+    const real = kernelFor('wasm-simd')
+    let calls = 0
+    const failing: Kernel = Object.assign(Object.create(real) as Kernel, {
+      macBatch(batch: MessageBatch, out: Uint32Array) {
+        if (calls++ === 0) throw new WebAssembly.RuntimeError('unreachable')
+        real.macBatch(batch, out)
+      },
+    })
+    const out: unknown[] = new Array(count)
+    verifyKernelSideRecords(
+      failing,
+      records,
+      Uint32Array.from({ length: count }, (_, i) => i),
+      out as never,
+    )
+    expect(calls).toBe(2)
+    const failed = out.filter((r) => r instanceof OtpError)
+    expect(failed.length).toBe(16_384)
+    expect((failed[0] as OtpError).code).toBe('INTERNAL')
+    expect((failed[0] as OtpError).message).toContain('RuntimeError')
+    expect(out.slice(16_384).every((r) => r === 0)).toBe(true)
+    expect(out.includes(undefined)).toBe(false)
   })
 })

@@ -176,35 +176,43 @@ function verifyOcraGroup(
   const run = (): void => {
     lastKey = -1
     if (rows.count === 0) return
-    rows.gather()
-    const batch: MessageBatch = {
-      count: rows.count,
-      keyBytes: rows.keyBytes,
-      keyOffsets: rows.keyOffsets.subarray(0, rows.keys + 1),
-      keyAlgorithms: rows.keyAlgorithms.subarray(0, rows.keys),
-      keyIndex: rows.keyIndex.subarray(0, rows.count),
-      template,
-      patchAt,
-      patchLength,
-      patches: rows.patches.subarray(0, rows.count * patchLength),
-    }
-    kernel.macBatch(batch, rows.out)
-    for (let p = 0; p < placed; p++) {
-      // Every row is compared; rows run from the least preferred candidate to the most.
-      const first = placedFirst[p]!
-      const code = placedCode[p]!
-      let found = -1
-      let hit = 0
-      for (let r = first, end = first + placedRows[p]!; r < end; r++) {
-        const match = equalMask(rows.out[r]! % modulus, code)
-        found = (found & ~match) | (r & match)
-        hit |= match
+    try {
+      rows.gather()
+      const batch: MessageBatch = {
+        count: rows.count,
+        keyBytes: rows.keyBytes,
+        keyOffsets: rows.keyOffsets.subarray(0, rows.keys + 1),
+        keyAlgorithms: rows.keyAlgorithms.subarray(0, rows.keys),
+        keyIndex: rows.keyIndex.subarray(0, rows.count),
+        template,
+        patchAt,
+        patchLength,
+        patches: rows.patches.subarray(0, rows.count * patchLength),
       }
-      out[placedIndex[p]!] = hit ? rowDelta[found]! : null
+      kernel.macBatch(batch, rows.out)
+      for (let p = 0; p < placed; p++) {
+        // Every row is compared; rows run from the least preferred candidate to the most.
+        const first = placedFirst[p]!
+        const code = placedCode[p]!
+        let found = -1
+        let hit = 0
+        for (let r = first, end = first + placedRows[p]!; r < end; r++) {
+          const match = equalMask(rows.out[r]! % modulus, code)
+          found = (found & ~match) | (r & match)
+          hit |= match
+        }
+        out[placedIndex[p]!] = hit ? rowDelta[found]! : null
+      }
+    } catch (error) {
+      // The kernel failed on the chunk (a trap; a JS kernel without @noble/hashes): each record
+      // placed in it gets the failure as its result, none is lost, and later chunks still run.
+      const failure = kernelFailure(error)
+      for (let p = 0; p < placed; p++) out[placedIndex[p]!] = failure
+    } finally {
+      rows.out.fill(0, 0, rows.count)
+      rows.reset()
+      placed = 0
     }
-    rows.out.fill(0, 0, rows.count)
-    rows.reset()
-    placed = 0
   }
   const base = new Uint8Array(patchLength)
   const counterField = suite.layout.counterAt - patchAt
@@ -311,6 +319,13 @@ function addAt(bytes: Uint8Array, at: number, delta: number): void {
 function checkCode(suite: OcraSuite, code: unknown): number {
   if (typeof code !== 'string') throw new OtpError('INVALID_CODE', `code must be a string of ${suite.digits} digits, got ${describe(code)}`)
   return code.length === suite.digits && allDigits(code) ? Number(code) : -1
+}
+
+/** What the records of a chunk get when the kernel fails on it: its OtpError, or INTERNAL naming the kind of failure. */
+function kernelFailure(error: unknown): OtpError {
+  if (error instanceof OtpError) return error
+  const kind = error instanceof Error ? error.name : typeof error
+  return new OtpError('INTERNAL', `the kernel failed on a chunk of OCRA records (${kind})`, { cause: error })
 }
 
 /** A record's own OtpError, or INVALID_RECORD for what reading it threw (named, never quoted: it may hold a secret). */
