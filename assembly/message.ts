@@ -180,9 +180,7 @@ export function macPrepared(alg: u32, keyLen: u32, len: u32, keep: u32): u32 {
   zeroBytes(KEY_BYTES, keyLen)
   macOf(alg, ONE_STATE, len, MESSAGE_MAC)
   zeroBytes(ONE_STATE, STATE_SLOT)
-  zeroBytes(MESSAGE, len)
-  zeroBytes(WORK_STATE, 64)
-  zeroBytes(TAIL, 256)
+  wipe(len)
   const value = truncated(alg, MESSAGE_MAC)
   if (!keep) zeroBytes(MESSAGE_MAC, 64)
   return value

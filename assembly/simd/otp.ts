@@ -3,10 +3,10 @@
 // the last counters of a scan that do not fill a vector, go through the scalar code (../otp.ts).
 
 import { SHA1, SHA512 } from '../hmac'
-import { CODES, DIGEST, INNER, ONE_STATE, STATE_SLOT } from '../layout'
+import { CODES, DIGEST, INNER, STATE_SLOT } from '../layout'
 import { hotpAt, NO_MATCH, verifyWindow } from '../otp'
-import { hmacLanesFrom, lanesOf, splatKey, wipeKeyLanes, writtenRows } from './hmac'
-import { LANE_DIGEST, LANE_INNER_BLOCK, LANE_OUTER_BLOCK, LANE_STATE_BYTES, LANE_STATES } from './layout'
+import { hmacLanesFrom, lanesOf, splatKey, wipeKeyLanes, zeroRows } from './hmac'
+import { LANE_DIGEST } from './layout'
 
 /**
  * 10^digits for digits 0..10, as u32. 10^10 does not fit; it needs no reduction either (a truncated
@@ -85,25 +85,6 @@ export function keepBestLanes(found: v128, delta: v128, value: v128, code: v128)
 }
 
 /**
- * Zeroes `bytes` (a multiple of 16) from `at`, a vector store at a time. For the few hundred bytes
- * that one window check writes, stores cost less than memory.fill, which V8 runs as a call out of
- * the module (one per region).
- */
-// @ts-ignore: decorator
-@inline function zero(at: usize, bytes: usize): void {
-  const z = i64x2.splat(0)
-  for (let i: usize = 0; i < bytes; i += 16) v128.store(at + i, z)
-}
-
-/** wipeKeyLanes (./hmac.ts) by stores: the splatted midstates, the HMACs, and the rows the hash wrote. */
-function wipeWindowLanes(alg: u32): void {
-  zero(LANE_STATES, 3 * LANE_STATE_BYTES)
-  const rows = writtenRows(alg) << 4
-  zero(LANE_INNER_BLOCK, rows)
-  zero(LANE_OUTER_BLOCK, rows)
-}
-
-/**
  * verifyWindowLanes over the prepared key at `slot`, then wipes the slot and the scalar HMAC's scratch
  * (what clearKey of ../index.ts wipes) by stores: a prepared key's window check (verifyClear) in one
  * pass, the single-key call that the token objects make per code.
@@ -118,9 +99,9 @@ export function verifyWindowClear(
   ahead: u32,
 ): i32 {
   const delta = verifyWindowLanes(alg, slot, counter, code, digits, behind, ahead)
-  zero(slot, STATE_SLOT)
-  zero(INNER, 64)
-  zero(DIGEST, 64)
+  zeroRows(slot, STATE_SLOT)
+  zeroRows(INNER, 64)
+  zeroRows(DIGEST, 64)
   return delta
 }
 
@@ -160,7 +141,7 @@ export function verifyWindowLanes(
     i += used
   }
   if (i < n) found = keepBest(found, <i32>i - <i32>behind, hotpAt(alg, slot, first + i, digits), code)
-  wipeWindowLanes(alg)
+  wipeKeyLanes(alg)
   return found
 }
 
