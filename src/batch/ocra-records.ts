@@ -10,8 +10,8 @@
  */
 import { OtpError, describe } from '../core/errors.js'
 import type { Kernel, MessageBatch } from '../core/kernel.js'
-import { mutualInput, ocraApi, ocraWindow, type MutualRole, type VerifyMutualOcraInput } from '../core/ocra/ocra.js'
-import { allDigits, checkOcraInput, ocraFieldsRange, ocraPrefix, writeOcraFields, type VerifyOcraInput } from '../core/ocra/message.js'
+import { mutualInput, ocraApi, ocraCodeValue, ocraWindow, type MutualRole, type VerifyMutualOcraInput } from '../core/ocra/ocra.js'
+import { checkOcraInput, ocraFieldsRange, ocraPrefix, writeOcraFields, type VerifyOcraInput } from '../core/ocra/message.js'
 import { parseOcraSuite, type OcraSuite } from '../core/ocra/suite.js'
 import { singleCodeApi, type SingleCodeApi } from '../core/otp.js'
 import { toKey, type Secret } from '../core/secret.js'
@@ -232,7 +232,7 @@ function verifyOcraGroup(
       let input = record as VerifyOcraInput
       let max: number | undefined
       if (mutual) ({ input, max } = mutualInput(suite, record as unknown as VerifyMutualOcraInput, mutual, 'verifyBatch'))
-      const value = checkCode(suite, code)
+      const value = ocraCodeValue(suite, code)
       if (fixed && input.counterWindow === undefined && input.timeWindow === undefined) {
         // One row: its fields go straight to their place in the chunk, which is wiped again if the record fails.
         if (!rows.fits(1)) run()
@@ -313,12 +313,6 @@ function addAt(bytes: Uint8Array, at: number, delta: number): void {
     bytes[b] = sum & 0xff
     carry = Math.floor(sum / 256)
   }
-}
-
-/** The code as an integer, or -1 when it can never match. */
-function checkCode(suite: OcraSuite, code: unknown): number {
-  if (typeof code !== 'string') throw new OtpError('INVALID_CODE', `code must be a string of ${suite.digits} digits, got ${describe(code)}`)
-  return code.length === suite.digits && allDigits(code) ? Number(code) : -1
 }
 
 /** What the records of a chunk get when the kernel fails on it: its OtpError, or INTERNAL naming the kind of failure. */

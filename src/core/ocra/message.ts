@@ -119,7 +119,8 @@ export function allDigits(text: string): boolean {
   return true
 }
 const PRINTABLE = /^[\x20-\x7e]+$/
-const isHex = (text: string): boolean => HEX.test(text)
+/** Whether every character is a hex digit, either case (true for ''). */
+export const isHex = (text: string): boolean => HEX.test(text)
 
 /** Scratch for a numeric question's hex nibbles, least significant first (15 digits make at most 13). */
 const NIBBLES = new Uint8Array(16)

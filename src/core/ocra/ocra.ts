@@ -11,7 +11,9 @@ import { toKey, type Secret } from '../secret.js'
 import { POWERS_OF_TEN, truncate } from '../truncate.js'
 import { MAX_WINDOW, checkWindow } from '../validate.js'
 import {
+  allDigits,
   checkOcraInput,
+  isHex,
   checkQuestion,
   ocraFieldsRange,
   ocraPrefix,
@@ -103,26 +105,34 @@ function compute(kernel: Kernel, suite: OcraSuite, key: Uint8Array, input: OcraI
   }
 }
 
-// Made once: a regular expression literal is a new object at each evaluation.
-const HEX = /^[0-9a-fA-F]+$/
-const DIGITS = /^[0-9]+$/
+/** @throws OtpError('INVALID_CODE') for a code that is not a string, naming the form the suite's codes take. */
+function checkCodeType(suite: OcraSuite, code: unknown): asserts code is string {
+  if (typeof code === 'string') return
+  const what = suite.digits === 0 ? `${2 * DIGEST_BYTES[suite.alg]} hex digits` : `${suite.digits} digits`
+  throw new OtpError('INVALID_CODE', `code must be a string of ${what}, got ${describe(code)}`)
+}
+
+/**
+ * The code of a suite with digits (t > 0) as an integer, or -1 when it can never match.
+ * @throws OtpError('INVALID_CODE') for a code that is not a string.
+ */
+export function ocraCodeValue(suite: OcraSuite, code: unknown): number {
+  checkCodeType(suite, code)
+  return code.length === suite.digits && allDigits(code) ? Number(code) : -1
+}
 
 /** A code as the kernel compares it: an integer below 2^31, or the HMAC bytes for suites with t = 0; undefined when it can never match. */
 function parseOcraCode(suite: OcraSuite, code: unknown): { value: number; expected?: Uint8Array } | undefined {
-  const { digits } = suite
-  if (typeof code !== 'string') {
-    const what = digits === 0 ? `${2 * DIGEST_BYTES[suite.alg]} hex digits` : `${digits} digits`
-    throw new OtpError('INVALID_CODE', `code must be a string of ${what}, got ${describe(code)}`)
+  if (suite.digits !== 0) {
+    const value = ocraCodeValue(suite, code)
+    return value < 0 ? undefined : { value }
   }
-  if (digits === 0) {
-    const n = DIGEST_BYTES[suite.alg]
-    if (code.length !== 2 * n || !HEX.test(code)) return undefined
-    const expected = new Uint8Array(n)
-    for (let i = 0; i < n; i++) expected[i] = parseInt(code.slice(2 * i, 2 * i + 2), 16)
-    return { value: 0, expected }
-  }
-  if (code.length !== digits || !DIGITS.test(code)) return undefined
-  return { value: Number(code) }
+  checkCodeType(suite, code)
+  const n = DIGEST_BYTES[suite.alg]
+  if (code.length !== 2 * n || !isHex(code)) return undefined
+  const expected = new Uint8Array(n)
+  for (let i = 0; i < n; i++) expected[i] = parseInt(code.slice(2 * i, 2 * i + 2), 16)
+  return { value: 0, expected }
 }
 
 /**
