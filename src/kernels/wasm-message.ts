@@ -74,6 +74,17 @@ const FUNCTIONS = ['setKey', 'clearKey', 'mac', 'macKeyed', 'macWindow', 'macBat
 const DIGEST_BYTES = [20, 32, 64] as const
 
 /**
+ * Moves the digest of `alg` at `from` in kernel memory (`u8`) into `out`, wiping it there. A loop,
+ * not a view: a view per call costs more than copying these 20 to 64 bytes.
+ */
+export function takeDigest(u8: Uint8Array, from: number, alg: AlgorithmId, out: Uint8Array): void {
+  for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
+    out[i] = u8[from + i]!
+    u8[from + i] = 0
+  }
+}
+
+/**
  * The message functions over one instance's exports.
  * @throws OtpError('WASM_UNAVAILABLE') when the build lacks them.
  */
@@ -128,13 +139,7 @@ export function wasmMessageKernel(exports: WebAssembly.Exports): Pick<Kernel, 'm
         x.clearKey()
         throw error
       }
-      if (out !== undefined) {
-        // A loop, not a view: a view per call costs more than 20 to 64 byte copies.
-        for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
-          out[i] = u8[macAt + i]!
-          u8[macAt + i] = 0
-        }
-      }
+      if (out !== undefined) takeDigest(u8, macAt, alg, out)
       return value
     },
 

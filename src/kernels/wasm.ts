@@ -11,7 +11,7 @@ import { OtpError } from '../core/errors.js'
 import { KeyPicker, type KeyColumns, type Picked } from './key-picker.js'
 import { PREPARED_KEY_BYTES, type AlgorithmId, type Backend, type Kernel, type PackedBatch } from '../core/kernel.js'
 import { loadWasmModuleSync, type WasmFlavor } from './wasm-load.js'
-import { wasmMessageKernel } from './wasm-message.js'
+import { takeDigest, wasmMessageKernel } from './wasm-message.js'
 
 /** The kernel's exports (assembly/index.ts). Region and capacity globals hold integers: byte addresses or counts. */
 export interface WasmExports {
@@ -123,8 +123,6 @@ export const SCAN_CHUNK = 32768
 
 /** Words of a hash's midstate (SHA-1 5, SHA-256 8, SHA-512 8 u64), and where the outer one starts in a prepared key. */
 const STATE_WORDS = [5, 8, 16] as const
-/** Bytes of a hash's digest, by AlgorithmId. */
-const DIGEST_BYTES = [20, 32, 64] as const
 const OUTER_WORD = 16
 
 /** A Kernel over one instance of the WASM kernel. */
@@ -248,12 +246,7 @@ class WasmKernel implements Kernel {
       this.x.clearKey()
       throw error
     }
-    // A loop, not a view: a view per call costs more than these 20 to 64 bytes.
-    const from = this.messageMac
-    for (let i = 0, n = DIGEST_BYTES[alg]; i < n; i++) {
-      out[i] = u8[from + i]!
-      u8[from + i] = 0
-    }
+    takeDigest(u8, this.messageMac, alg, out)
   }
 
   scanPrepared(
