@@ -269,6 +269,31 @@ describe.each(BACKENDS)('OCRA on %s', (backend) => {
     expect([...session].every((b) => b === 7)).toBe(true)
     expect(key.toString('hex')).toBe(FIXTURE.keys.seed20)
   })
+
+  it('reads keys and session data from pooled Buffers and SharedArrayBuffer views at an offset, as from fresh arrays', async () => {
+    const suite = 'OCRA-1:HOTP-SHA1-6:QN08-S064'
+    const plainKey = new Uint8Array(Buffer.from(FIXTURE.keys.seed20!, 'hex'))
+    const plainSession = new Uint8Array(64).map((_, i) => i * 3)
+    const shared = <T extends Uint8Array>(bytes: T, offset: number) => {
+      const view = new Uint8Array(new SharedArrayBuffer(offset + bytes.length + 7), offset, bytes.length)
+      view.set(bytes)
+      return view
+    }
+    const want = referenceOcra(suite, plainKey, { question: '12345678', session: Buffer.from(plainSession).toString('hex') })
+    // Buffer.from(hex) of a short text is a slice of Node's shared pool: an offset into a larger buffer.
+    const pooled = Buffer.from(FIXTURE.keys.seed20!, 'hex')
+    for (const [key, session] of [
+      [pooled, Buffer.from(plainSession)],
+      [shared(plainKey, 13), shared(plainSession, 5)],
+    ] as const) {
+      const input = { question: '12345678', session }
+      expect(engine.ocra(suite, key, input)).toBe(want)
+      expect(engine.verifyOcra(suite, key, want, input)).toBe(0)
+      expect(await engine.verifyBatch([{ suite, secret: key, code: want, ...input }])).toEqual([0])
+      expect([...key]).toEqual([...plainKey])
+      expect([...session]).toEqual([...plainSession])
+    }
+  })
 })
 
 describe('ocraChallenge', () => {
